@@ -1,0 +1,48 @@
+"""Staff roles, kept as Django groups (DESIGN.md section 2).
+
+Customers are not staff and have no role here. A superuser counts as an administrator.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENT = "agent", _("Service agent")
+    TECHNICIAN = "technician", _("Technician")
+    MANAGER = "manager", _("Manager")
+    DEPARTMENT = "department", _("Quality department")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles that work tickets at the desk; department users only answer feedback.
+DESK_ROLES = frozenset({Role.AGENT, Role.TECHNICIAN, Role.MANAGER, Role.ADMIN})
+# Roles that see every ticket, not only their own jobs.
+ALL_TICKETS_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.ADMIN})
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """The user's roles, cached on the user object for the length of a request."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_aftersales_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            names.add(Role.ADMIN)
+        cached = frozenset(name for name in names if name in Role.values)
+        user._aftersales_roles = cached
+    return cached
+
+
+def has_any_role(user: AbstractBaseUser | AnonymousUser, roles: frozenset[str] | set[str]) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_desk_user(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_any_role(user, DESK_ROLES)
+
+
+def sees_all_tickets(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_any_role(user, ALL_TICKETS_ROLES)

@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from customers.models import Customer, ProductCategory, ProductModel, ProductUnit
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "email", "region", "preferred_language", "representative", "created_at"]
+    list_filter = ["region", "preferred_language"]
+    search_fields = ["name", "phone", "email", "address"]
+    raw_id_fields = ["representative", "referred_by"]
+    list_select_related = ["representative"]
+    show_full_result_count = False
+
+
+@admin.register(ProductCategory)
+class ProductCategoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "name_zh",
+        "warranty_start_basis",
+        "whole_unit_months",
+        "main_component_months",
+        "depreciation_rate_per_day",
+    ]
+    list_filter = ["warranty_start_basis"]
+    search_fields = ["code", "name", "name_zh"]
+
+
+@admin.register(ProductModel)
+class ProductModelAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_zh", "category", "maintenance_interval_days", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["code", "name", "name_zh"]
+    list_select_related = ["category"]
+
+
+@admin.register(ProductUnit)
+class ProductUnitAdmin(admin.ModelAdmin):
+    list_display = ["serial", "model", "owner", "batch", "invoice_date", "warranty_end", "status"]
+    list_filter = ["status", "model__category", "has_invoice", "has_warranty_card"]
+    search_fields = ["serial", "batch", "owner__name", "owner__phone", "dealer"]
+    raw_id_fields = ["owner", "replaced_by"]
+    list_select_related = ["model", "owner"]
+    readonly_fields = ["warranty_start", "warranty_end", "registered_at"]
+    date_hierarchy = "invoice_date"
+    show_full_result_count = False

@@ -1,0 +1,178 @@
+"""Customers, the product catalogue and the product units customers own (DESIGN.md section 3)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from customers.phones import display_phone
+from customers.warranty import StartBasis
+
+
+class LocalizedNameMixin(models.Model):
+    """Catalogue rows carry their name in English and Chinese; users see their language's."""
+
+    name = models.CharField(_("name"), max_length=120)
+    name_zh = models.CharField(_("Chinese name"), max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        if self.name_zh and (translation.get_language() or "").startswith("zh"):
+            return self.name_zh
+        return self.name
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    CHINESE = "zh-hans", _("Simplified Chinese")
+
+
+class Customer(models.Model):
+    name = models.CharField(_("name"), max_length=120, db_index=True)
+    phone = models.CharField(
+        _("mobile phone"), max_length=20, unique=True, help_text=_("Stored in international form, e.g. +8613812345678.")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    region = models.CharField(_("region"), max_length=80, blank=True, db_index=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language.choices, default=Language.CHINESE
+    )
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service representative"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="represented_customers",
+        help_text=_("The staff member who owns the relationship with this customer."),
+    )
+    referred_by = models.ForeignKey(
+        "self",
+        verbose_name=_("referred by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone_display})"
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
+
+
+class ProductCategory(LocalizedNameMixin):
+    """A product category and its warranty policy, as data an administrator can edit."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    warranty_start_basis = models.CharField(
+        _("warranty starts on"),
+        max_length=20,
+        choices=[
+            (StartBasis.INVOICE.value, _("invoice date")),
+            (StartBasis.INSTALLATION.value, _("installation date")),
+            (StartBasis.DELIVERY.value, _("delivery date")),
+        ],
+        default=StartBasis.INVOICE.value,
+    )
+    whole_unit_months = models.PositiveSmallIntegerField(_("whole-unit warranty (months)"), default=12)
+    main_component_months = models.PositiveSmallIntegerField(_("main-component warranty (months)"), default=36)
+    depreciation_rate_per_day = models.DecimalField(
+        _("depreciation per day"),
+        max_digits=6,
+        decimal_places=5,
+        default=Decimal("0.00100"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Fraction of the price per day of use, e.g. 0.005 for 0.5 %."),
+    )
+    count_start_day = models.BooleanField(
+        _("count the start day as day 1"),
+        default=False,
+        help_text=_("Statutory counting leaves the start day out; some brands count it."),
+    )
+
+    class Meta:
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        ordering = ["code"]
+
+
+class ProductModel(LocalizedNameMixin):
+    category = models.ForeignKey(
+        ProductCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="models"
+    )
+    code = models.CharField(_("model code"), max_length=60, unique=True)
+    main_components = models.JSONField(
+        _("main components"), default=list, blank=True, help_text=_("Names of the main components, e.g. compressor.")
+    )
+    maintenance_interval_days = models.PositiveIntegerField(
+        _("maintenance interval (days)"), null=True, blank=True
+    )
+    is_active = models.BooleanField(_("on sale or supported"), default=True)
+
+    class Meta:
+        verbose_name = _("product model")
+        verbose_name_plural = _("product models")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.display_name}"
+
+
+class UnitStatus(models.TextChoices):
+    IN_USE = "in_use", _("in use")
+    REPLACED = "replaced", _("replaced")
+    RETURNED = "returned", _("returned")
+
+
+class ProductUnit(models.Model):
+    """One product a customer owns, identified by its serial number (IMEI for phones, VIN for cars)."""
+
+    owner = models.ForeignKey(Customer, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="units")
+    model = models.ForeignKey(ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="units")
+    serial = models.CharField(_("serial number"), max_length=64, db_index=True)
+    batch = models.CharField(_("production batch"), max_length=40, blank=True, db_index=True)
+    invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    installation_date = models.DateField(_("installation date"), null=True, blank=True)
+    dealer = models.CharField(_("dealer"), max_length=120, blank=True)
+    price = models.DecimalField(_("invoice price"), max_digits=10, decimal_places=2, null=True, blank=True)
+    has_invoice = models.BooleanField(_("has invoice"), default=False)
+    has_warranty_card = models.BooleanField(_("has warranty card"), default=False)
+    warranty_start = models.DateField(_("warranty start"), null=True, blank=True, editable=False)
+    warranty_end = models.DateField(_("warranty end"), null=True, blank=True, editable=False, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=UnitStatus.choices, default=UnitStatus.IN_USE)
+    replaced_by = models.OneToOneField(
+        "self", verbose_name=_("replaced by"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+    registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product unit")
+        verbose_name_plural = _("product units")
+        ordering = ["-registered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "serial"], name="unit_serial_unique_per_model"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model.code} #{self.serial}"

@@ -1,0 +1,149 @@
+"""Writes for customers and their product units (STYLE.md: services write)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, ProductModel, ProductUnit
+from customers.phones import InvalidPhone, normalize_phone
+from customers.warranty import add_months, warranty_start
+
+
+def _phone_or_error(raw: str) -> str:
+    try:
+        return normalize_phone(raw)
+    except InvalidPhone as exc:
+        raise ValidationError({"phone": str(exc)}) from exc
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    name: str,
+    phone: str,
+    email: str = "",
+    address: str = "",
+    region: str = "",
+    preferred_language: str = "zh-hans",
+    representative: AbstractBaseUser | None = None,
+    referred_by: Customer | None = None,
+    by: AbstractBaseUser | None = None,
+) -> Customer:
+    """Create a customer. The mobile phone is the identity: one customer per number, never two."""
+    errors: dict[str, str] = {}
+    if not (name or "").strip():
+        errors["name"] = _("Enter the customer's name.")
+    try:
+        normalized = normalize_phone(phone)
+    except InvalidPhone as exc:
+        errors["phone"] = str(exc)
+        normalized = ""
+    if normalized and Customer.objects.filter(phone=normalized).exists():
+        errors["phone"] = _("A customer with this phone number already exists.")
+    if errors:
+        raise ValidationError(errors)
+    customer = Customer(
+        name=name.strip(),
+        phone=normalized,
+        email=(email or "").strip(),
+        address=(address or "").strip(),
+        region=(region or "").strip(),
+        preferred_language=preferred_language,
+        representative=representative,
+        referred_by=referred_by,
+    )
+    customer.full_clean(exclude=["phone"])
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError as exc:  # a concurrent create with the same number won the race
+        raise ValidationError({"phone": _("A customer with this phone number already exists.")}) from exc
+    return customer
+
+
+def compute_unit_warranty(unit: ProductUnit) -> None:
+    """Set the derived warranty start and end of ``unit`` from its category's policy."""
+    category = unit.model.category
+    start = warranty_start(
+        category.warranty_start_basis,
+        invoice_date=unit.invoice_date,
+        delivery_date=unit.delivery_date,
+        installation_date=unit.installation_date,
+    )
+    unit.warranty_start = start
+    unit.warranty_end = add_months(start, category.whole_unit_months) if start else None
+
+
+@transaction.atomic
+def unit_register(
+    *,
+    owner: Customer,
+    model: ProductModel | None,
+    serial: str,
+    batch: str = "",
+    invoice_date: dt.date | None = None,
+    delivery_date: dt.date | None = None,
+    installation_date: dt.date | None = None,
+    dealer: str = "",
+    price: Decimal | None = None,
+    has_invoice: bool = False,
+    has_warranty_card: bool = False,
+    today: dt.date | None = None,
+    by: AbstractBaseUser | None = None,
+) -> ProductUnit:
+    """Register a product unit for its owner and derive its warranty period.
+
+    A serial is unique per model; dates cannot lie in the future; delivery and installation
+    cannot precede the invoice.
+    """
+    today = today or timezone.localdate()
+    serial = (serial or "").strip()
+    errors: dict[str, str] = {}
+    if model is None:
+        errors["model"] = _("Choose a known product model.")
+    if not serial:
+        errors["serial"] = _("Enter the serial number.")
+    elif model is not None and ProductUnit.objects.filter(model=model, serial__iexact=serial).exists():
+        errors["serial"] = _("A unit of this model with this serial number is already registered.")
+    for field, value in (
+        ("invoice_date", invoice_date),
+        ("delivery_date", delivery_date),
+        ("installation_date", installation_date),
+    ):
+        if value and value > today:
+            errors[field] = _("This date is in the future.")
+    if invoice_date and delivery_date and delivery_date < invoice_date and "delivery_date" not in errors:
+        errors["delivery_date"] = _("Delivery cannot be before the invoice date.")
+    if invoice_date and installation_date and installation_date < invoice_date and "installation_date" not in errors:
+        errors["installation_date"] = _("Installation cannot be before the invoice date.")
+    if price is not None and price < 0:
+        errors["price"] = _("The price cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+    unit = ProductUnit(
+        owner=owner,
+        model=model,
+        serial=serial,
+        batch=(batch or "").strip(),
+        invoice_date=invoice_date,
+        delivery_date=delivery_date,
+        installation_date=installation_date,
+        dealer=(dealer or "").strip(),
+        price=price,
+        has_invoice=has_invoice,
+        has_warranty_card=has_warranty_card,
+    )
+    compute_unit_warranty(unit)
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"serial": _("A unit of this model with this serial number is already registered.")}
+        ) from exc
+    return unit

@@ -1,0 +1,76 @@
+"""The ticket vocabularies: statuses, kinds, channels, priorities, timeline event kinds."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    DISPATCHED = "dispatched", _("Dispatched")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ON_HOLD = "on_hold", _("On hold")
+    RESOLVED = "resolved", _("Resolved")
+    VERIFIED = "verified", _("Verified")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+    CANCELLED = "cancelled", _("Cancelled")
+    MERGED = "merged", _("Merged")
+
+
+# Statuses in which the ticket still needs work from the service organisation.
+OPEN_STATUSES = frozenset(
+    {
+        Status.NEW,
+        Status.ACKNOWLEDGED,
+        Status.DISPATCHED,
+        Status.IN_PROGRESS,
+        Status.ON_HOLD,
+        Status.REOPENED,
+    }
+)
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.CANCELLED, Status.MERGED})
+
+
+class Kind(models.TextChoices):
+    REPAIR = "repair", _("Repair")
+    INSTALLATION = "installation", _("Installation")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    CONSULTATION = "consultation", _("Consultation")
+    COMPLAINT = "complaint", _("Complaint")
+
+
+# Kinds whose work is done on site by a technician (the "service tickets" of the KPIs).
+SERVICE_KINDS = frozenset({Kind.REPAIR, Kind.INSTALLATION, Kind.MAINTENANCE})
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    WEB = "web", _("Web")
+    WALK_IN = "walk_in", _("Walk-in")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("Email")
+    VISIT = "visit", _("Visit")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    STATUS = "status", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    NOTE = "note", _("Note")
+    RESOLUTION = "resolution", _("Resolution recorded")
+    SLA_BREACHED = "sla_breached", _("Deadline missed")
+    DUPLICATE = "duplicate", _("Possible duplicate")
+
+
+class FaultGroup(models.TextChoices):
+    PRODUCT = "product", _("Product fault")
+    SERVICE = "service", _("Service complaint")
+    REQUEST = "request", _("Request or question")

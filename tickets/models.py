@@ -1,0 +1,184 @@
+"""Service stations, tickets and the append-only ticket timeline (DESIGN.md sections 3-4)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer, LocalizedNameMixin, ProductCategory, ProductUnit
+from tickets.choices import Channel, EventKind, FaultGroup, Kind, Priority, Status
+from tickets.sla import Deadlines
+
+
+class ServiceStation(models.Model):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    region = models.CharField(_("region"), max_length=80, db_index=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service station")
+        verbose_name_plural = _("service stations")
+        ordering = ["region", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FaultCategory(LocalizedNameMixin):
+    """What the contact is about: a product fault, a service complaint class, or a request."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    group = models.CharField(_("group"), max_length=20, choices=FaultGroup.choices, default=FaultGroup.PRODUCT)
+    product_category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("product category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Leave empty when the category applies to every product."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("fault category")
+        verbose_name_plural = _("fault categories")
+        ordering = ["group", "code"]
+
+
+class TicketSequence(models.Model):
+    """The last reference number handed out in a year (``AS-2026-000123``)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("ticket reference sequence")
+        verbose_name_plural = _("ticket reference sequences")
+
+
+class Ticket(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets")
+    unit = models.ForeignKey(
+        ProductUnit, verbose_name=_("product unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    fault_category = models.ForeignKey(
+        FaultCategory, verbose_name=_("fault category"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    description = models.TextField(_("description"))
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    station = models.ForeignKey(
+        ServiceStation, verbose_name=_("service station"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("technician"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("logged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    suspected_duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("possible duplicate of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tickets"
+    )
+    is_test = models.BooleanField(_("test ticket"), default=False, help_text=_("Left out of every KPI."))
+
+    # SLA clocks (no-leak 2). ``next_due`` is the deadline of the current stage.
+    response_due = models.DateTimeField(_("response due"), null=True, blank=True)
+    dispatch_due = models.DateTimeField(_("dispatch due"), null=True, blank=True)
+    arrival_due = models.DateTimeField(_("arrival due"), null=True, blank=True)
+    completion_due = models.DateTimeField(_("completion due"), null=True, blank=True)
+    next_due = models.DateTimeField(_("next deadline"), null=True, blank=True)
+    breached_stage = models.CharField(_("deadline missed in status"), max_length=20, blank=True)
+    held_from = models.CharField(_("paused from status"), max_length=20, blank=True)
+    on_hold_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
+
+    # When each lifecycle step happened.
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    started_at = models.DateTimeField(_("work started"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    # The resolution (no-leak 4 reads the fault analysis).
+    fault_code = models.CharField(_("fault code"), max_length=40, blank=True)
+    fault_component = models.CharField(_("component"), max_length=80, blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    work_done = models.TextField(_("work done"), blank=True)
+    parts_used = models.TextField(_("parts used"), blank=True)
+    charge = models.DecimalField(_("charge"), max_digits=10, decimal_places=2, default=Decimal("0.00"))
+
+    # Bumped on every write through the services; a stale form is refused, not applied.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created"),
+            models.Index(fields=["station", "-created_at"], name="ticket_station_created"),
+            models.Index(fields=["next_due"], name="ticket_next_due"),
+            models.Index(fields=["customer", "status"], name="ticket_customer_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def deadlines(self) -> Deadlines:
+        return Deadlines(
+            response=self.response_due,
+            dispatch=self.dispatch_due,
+            arrival=self.arrival_due,
+            completion=self.completion_due,
+        )
+
+
+class TicketEvent(models.Model):
+    """One line of a ticket's timeline. Rows are only ever added, never changed or deleted."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("visible to the customer"), default=False)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_created")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

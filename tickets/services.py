@@ -1,0 +1,412 @@
+"""Writes for tickets: create, move through the lifecycle, assign, note, resolve.
+
+Every write runs in one transaction, locks the ticket row, checks the version the user
+saw, and appends exactly one timeline event per change (STYLE.md rule 2; DESIGN.md section 4).
+``ticket_transition`` is the only code that writes ``Ticket.status``.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.roles import Role, roles_of, sees_all_tickets
+from customers.models import Customer, ProductUnit
+from tickets import sla
+from tickets.choices import OPEN_STATUSES, Channel, EventKind, Kind, Priority, Status
+from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
+from tickets.transitions import TicketState, blockers, get_move, target_of
+
+User = get_user_model()
+
+# The lifecycle timestamp each status stamps when a ticket enters it.
+STATUS_STAMPS: dict[str, str] = {
+    Status.ACKNOWLEDGED: "acknowledged_at",
+    Status.DISPATCHED: "dispatched_at",
+    Status.IN_PROGRESS: "started_at",
+    Status.RESOLVED: "resolved_at",
+    Status.VERIFIED: "verified_at",
+    Status.CLOSED: "closed_at",
+    Status.CANCELLED: "cancelled_at",
+}
+
+
+class TicketConflict(ValidationError):
+    """Someone else changed the ticket since the user loaded it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Someone else changed this ticket while you were working on it. Reload it and try again."),
+            code="conflict",
+        )
+
+
+def _business_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def next_reference(now: dt.datetime) -> str:
+    """The next human-readable reference of the business year, e.g. ``AS-2026-000123``."""
+    year = now.astimezone(_business_tz()).year
+    TicketSequence.objects.get_or_create(year=year)
+    TicketSequence.objects.filter(year=year).update(last_value=F("last_value") + 1)
+    value = TicketSequence.objects.get(year=year).last_value
+    return f"AS-{year}-{value:06d}"
+
+
+def open_duplicates(
+    *, customer: Customer, unit: ProductUnit | None, fault_category: FaultCategory | None, exclude_id: int | None = None
+):
+    """Open tickets of the same customer, unit and fault category: likely the same problem (no-leak 1)."""
+    if unit is None or fault_category is None:
+        return Ticket.objects.none()
+    qs = Ticket.objects.filter(
+        customer=customer, unit=unit, fault_category=fault_category, status__in=OPEN_STATUSES
+    ).order_by("created_at")
+    return qs.exclude(pk=exclude_id) if exclude_id else qs
+
+
+def _event(
+    ticket: Ticket,
+    kind: str,
+    by: AbstractBaseUser | None,
+    *,
+    note: str = "",
+    from_status: str = "",
+    to_status: str = "",
+    is_public: bool = False,
+    data: dict | None = None,
+) -> TicketEvent:
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor=by if by is not None and by.is_authenticated else None,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        is_public=is_public,
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    customer: Customer,
+    kind: str,
+    channel: str,
+    description: str,
+    unit: ProductUnit | None = None,
+    fault_category: FaultCategory | None = None,
+    priority: str = Priority.NORMAL,
+    is_test: bool = False,
+    by: AbstractBaseUser | None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Log a contact as a ticket (no-leak 1), with its SLA deadlines set from the kind and priority.
+
+    A ticket for the same customer, unit and fault category while another is open is flagged
+    as a likely duplicate, and a timeline event says so; it is still created.
+    """
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+    if kind not in Kind.values:
+        errors["kind"] = _("Choose the kind of request.")
+    if channel not in Channel.values:
+        errors["channel"] = _("Choose how the request came in.")
+    if priority not in Priority.values:
+        errors["priority"] = _("Choose a priority.")
+    if not (description or "").strip():
+        errors["description"] = _("Describe the problem or request.")
+    if unit is not None and unit.owner_id != customer.pk:
+        errors["unit"] = _("This product is registered to another customer.")
+    if errors:
+        raise ValidationError(errors)
+
+    deadlines = sla.deadlines_for(kind, priority, now, tz=_business_tz(), day_end_hour=settings.SERVICE_DAY_END_HOUR)
+    duplicate = open_duplicates(customer=customer, unit=unit, fault_category=fault_category).first()
+    ticket = Ticket.objects.create(
+        reference=next_reference(now),
+        kind=kind,
+        channel=channel,
+        customer=customer,
+        unit=unit,
+        fault_category=fault_category,
+        description=description.strip(),
+        priority=priority,
+        status=Status.NEW,
+        created_by=by if by is not None and by.is_authenticated else None,
+        suspected_duplicate_of=duplicate,
+        is_test=is_test,
+        response_due=deadlines.response,
+        dispatch_due=deadlines.dispatch,
+        arrival_due=deadlines.arrival,
+        completion_due=deadlines.completion,
+        next_due=sla.stage_deadline(Status.NEW, deadlines),
+    )
+    # auto_now_add stamps the wall clock; the SLA was computed from ``now``.
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=now)
+    ticket.created_at = now
+    _event(ticket, EventKind.CREATED, by, to_status=Status.NEW, is_public=True, data={"channel": channel})
+    if duplicate is not None:
+        _event(
+            ticket,
+            EventKind.DUPLICATE,
+            by,
+            note=_("Possible duplicate of %(reference)s (same customer, product and fault category).")
+            % {"reference": duplicate.reference},
+            data={"ticket": duplicate.pk, "reference": duplicate.reference},
+        )
+    return ticket
+
+
+def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise TicketConflict()
+    return locked
+
+
+def _ensure_may_act(ticket: Ticket, by: AbstractBaseUser) -> frozenset[str]:
+    """Desk roles act on every ticket; a technician only on their own jobs."""
+    roles = roles_of(by)
+    if sees_all_tickets(by):
+        return roles
+    if Role.TECHNICIAN in roles and ticket.assignee_id == by.pk:
+        return roles
+    raise PermissionDenied(_("You cannot change this ticket."))
+
+
+def state_of(ticket: Ticket, *, merge_target: Ticket | None = None) -> TicketState:
+    return TicketState(
+        status=ticket.status,
+        kind=ticket.kind,
+        has_station=ticket.station_id is not None,
+        has_assignee=ticket.assignee_id is not None,
+        has_work_done=bool(ticket.work_done.strip()),
+        has_fault_analysis=bool(ticket.fault_code.strip() and ticket.fault_component.strip() and ticket.root_cause.strip()),
+        held_from=ticket.held_from,
+        has_merge_target=merge_target is not None,
+    )
+
+
+def _save(ticket: Ticket, fields: list[str]) -> None:
+    ticket.version += 1
+    ticket.save(update_fields=[*fields, "version", "updated_at"])
+
+
+@transaction.atomic
+def ticket_transition(
+    *,
+    ticket: Ticket,
+    move: str,
+    by: AbstractBaseUser,
+    note: str = "",
+    merge_into: Ticket | None = None,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Move a ticket along its lifecycle (tickets/transitions.py decides what is allowed).
+
+    Stamps the step's timestamp, restarts the stage's SLA clock, stops it while the customer
+    holds things up, and appends one timeline event. A blocked move raises ValidationError
+    with every reason; nothing is written.
+    """
+    now = now or timezone.now()
+    ticket = _lock(ticket, expected_version)
+    roles = _ensure_may_act(ticket, by)
+    step = get_move(move)
+    if merge_into is not None and (merge_into.pk == ticket.pk or merge_into.status in (Status.MERGED, Status.CANCELLED)):
+        raise ValidationError({"merge_into": _("Choose another open ticket to merge into.")})
+    state = state_of(ticket, merge_target=merge_into)
+    reasons = blockers(step, state, roles, note)
+    if reasons:
+        raise ValidationError({"move": reasons})
+
+    source = ticket.status
+    target = target_of(step, state)
+    changed = ["status", "next_due"]
+    if target == Status.ON_HOLD:
+        ticket.held_from = source
+        ticket.on_hold_since = now
+        changed += ["held_from", "on_hold_since"]
+    elif source == Status.ON_HOLD and ticket.on_hold_since is not None:
+        shifted = sla.shift_for_pause(ticket.deadlines, ticket.on_hold_since, now - ticket.on_hold_since)
+        ticket.response_due, ticket.dispatch_due = shifted.response, shifted.dispatch
+        ticket.arrival_due, ticket.completion_due = shifted.arrival, shifted.completion
+        ticket.held_from, ticket.on_hold_since = "", None
+        changed += ["held_from", "on_hold_since", "response_due", "dispatch_due", "arrival_due", "completion_due"]
+    stamp = STATUS_STAMPS.get(target)
+    if stamp and not (target == Status.ACKNOWLEDGED and ticket.acknowledged_at):
+        setattr(ticket, stamp, now)
+        changed.append(stamp)
+    if target == Status.REOPENED:
+        ticket.reopened_count += 1
+        changed.append("reopened_count")
+    if target == Status.MERGED:
+        ticket.merged_into = merge_into
+        changed.append("merged_into")
+    ticket.status = target
+    ticket.next_due = sla.stage_deadline(target, ticket.deadlines)
+    _save(ticket, changed)
+    data = {"move": step.name}
+    if merge_into is not None:
+        data["merged_into"] = merge_into.reference
+    _event(ticket, EventKind.STATUS, by, note=note.strip(), from_status=source, to_status=target, is_public=True, data=data)
+    if merge_into is not None:
+        _event(
+            merge_into,
+            EventKind.NOTE,
+            by,
+            note=_("%(reference)s was merged into this ticket.") % {"reference": ticket.reference},
+            data={"merged": ticket.reference},
+        )
+    return ticket
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    station: ServiceStation | None,
+    assignee: AbstractBaseUser | None,
+    by: AbstractBaseUser,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Give the ticket to a service station and/or a technician. Only desk roles assign."""
+    ticket = _lock(ticket, expected_version)
+    if not sees_all_tickets(by):
+        raise PermissionDenied(_("You cannot assign tickets."))
+    if ticket.status in (Status.CLOSED, Status.CANCELLED, Status.MERGED):
+        raise ValidationError({"assignee": _("A closed, cancelled or merged ticket cannot be assigned.")})
+    if assignee is not None and Role.TECHNICIAN not in roles_of(assignee):
+        raise ValidationError({"assignee": _("Only a technician can be assigned a job.")})
+    if station is not None and not station.is_active:
+        raise ValidationError({"station": _("This service station is not active.")})
+    if station == ticket.station and assignee == ticket.assignee:
+        return ticket
+    ticket.station, ticket.assignee = station, assignee
+    _save(ticket, ["station", "assignee"])
+    _event(
+        ticket,
+        EventKind.ASSIGNED,
+        by,
+        is_public=False,
+        data={
+            "station": station.name if station else "",
+            "assignee": assignee.get_full_name() or assignee.get_username() if assignee else "",
+        },
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_add_note(*, ticket: Ticket, note: str, is_public: bool, by: AbstractBaseUser) -> TicketEvent:
+    """An internal note, or one the customer sees on the tracking page."""
+    _ensure_may_act(ticket, by)
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Write the note first.")})
+    return _event(ticket, EventKind.NOTE, by, note=note.strip(), is_public=is_public)
+
+
+def _parse_charge(raw: object) -> Decimal:
+    try:
+        value = Decimal(str(raw if raw not in (None, "") else "0"))
+    except InvalidOperation as exc:
+        raise ValidationError({"charge": _("Enter an amount such as 120.00.")}) from exc
+    if value < 0:
+        raise ValidationError({"charge": _("The charge cannot be negative.")})
+    return value.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def ticket_record_resolution(
+    *,
+    ticket: Ticket,
+    by: AbstractBaseUser,
+    work_done: str,
+    fault_code: str = "",
+    fault_component: str = "",
+    root_cause: str = "",
+    parts_used: str = "",
+    charge: object = "0",
+    expected_version: int | None = None,
+) -> Ticket:
+    """Record what was found and done. Repairs need the fault analysis (no-leak 4)."""
+    ticket = _lock(ticket, expected_version)
+    _ensure_may_act(ticket, by)
+    if ticket.status in (Status.CLOSED, Status.CANCELLED, Status.MERGED):
+        raise ValidationError({"work_done": _("The resolution of a closed ticket cannot change.")})
+    errors: dict[str, str] = {}
+    if not (work_done or "").strip():
+        errors["work_done"] = _("Describe the work done.")
+    if ticket.kind == Kind.REPAIR:
+        for field, value, message in (
+            ("fault_code", fault_code, _("A repair needs a fault code.")),
+            ("fault_component", fault_component, _("Name the faulty component.")),
+            ("root_cause", root_cause, _("Give the root cause.")),
+        ):
+            if not (value or "").strip():
+                errors[field] = message
+    try:
+        amount = _parse_charge(charge)
+    except ValidationError as exc:
+        errors.update({key: value[0] for key, value in exc.message_dict.items()})
+        amount = Decimal("0")
+    if errors:
+        raise ValidationError(errors)
+    ticket.work_done = work_done.strip()
+    ticket.fault_code = (fault_code or "").strip()
+    ticket.fault_component = (fault_component or "").strip()
+    ticket.root_cause = (root_cause or "").strip()
+    ticket.parts_used = (parts_used or "").strip()
+    ticket.charge = amount
+    _save(ticket, ["work_done", "fault_code", "fault_component", "root_cause", "parts_used", "charge"])
+    _event(
+        ticket,
+        EventKind.RESOLUTION,
+        by,
+        data={
+            "fault_code": ticket.fault_code,
+            "component": ticket.fault_component,
+            "charge": str(ticket.charge),
+        },
+    )
+    return ticket
+
+
+def sla_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
+    """Flag tickets whose current deadline has passed, once per status (no-leak 2).
+
+    Idempotent: the conditional update lets exactly one sweeper flag a ticket for a stage,
+    so two workers running at once append one event, not two.
+    """
+    now = now or timezone.now()
+    flagged = 0
+    candidates = (
+        Ticket.objects.filter(next_due__lt=now)
+        .exclude(breached_stage=F("status"))
+        .values_list("pk", "status", "next_due")[:limit]
+    )
+    for pk, status, due in candidates:
+        with transaction.atomic():
+            won = Ticket.objects.filter(pk=pk, status=status).exclude(breached_stage=status).update(breached_stage=status)
+            if won:
+                ticket = Ticket(pk=pk)
+                _event(
+                    ticket,
+                    EventKind.SLA_BREACHED,
+                    None,
+                    note=_("The deadline for this stage has passed."),
+                    data={"status": status, "due": due.isoformat()},
+                )
+                flagged += 1
+    return flagged

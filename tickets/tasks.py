@@ -1,0 +1,11 @@
+"""Celery tasks of the tickets app: thin wrappers that call a service."""
+
+from celery import shared_task
+
+from tickets.services import sla_sweep
+
+
+@shared_task(name="tickets.sla_sweep_task")
+def sla_sweep_task() -> int:
+    """Flag tickets past their stage deadline (no-leak 2). Idempotent: safe to run twice or at once."""
+    return sla_sweep()
