@@ -1,0 +1,93 @@
+"""Shared fixtures, and the rule for tests that need outside services.
+
+Tests marked ``postgres``, ``redis`` or ``browser`` skip with a reason when the service is
+absent, unless ``AFTERSALES_REQUIRE`` names it (CI sets ``postgres,redis,browser``): then a
+missing service fails the test instead of skipping it.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from aftersales.roles import Role
+from tests import factories
+
+REQUIRED = {name.strip() for name in os.environ.get("AFTERSALES_REQUIRE", "").split(",") if name.strip()}
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _redis_reachable() -> bool:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _missing(marker: str) -> str | None:
+    """Why a service a marker needs is missing, or None when it is there."""
+    if marker == "postgres" and connection.vendor != "postgresql":
+        return "DATABASE_URL does not point at PostgreSQL"
+    if marker == "redis" and not _redis_reachable():
+        return "REDIS_URL is not set or Redis does not answer"
+    if marker == "browser":
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            return "the playwright package is not installed"
+        if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+            return f"Chromium is not at {CHROMIUM}"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing(marker)
+        if reason is None:
+            continue
+        if marker in REQUIRED:
+            pytest.fail(f"{marker} is required here (AFTERSALES_REQUIRE) but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def agent(db):
+    return factories.UserFactory(roles=[Role.AGENT], username="agent1")
+
+
+@pytest.fixture
+def manager(db):
+    return factories.UserFactory(roles=[Role.MANAGER], username="manager1")
+
+
+@pytest.fixture
+def technician(db):
+    return factories.UserFactory(roles=[Role.TECHNICIAN], username="tech1")
+
+
+@pytest.fixture
+def other_technician(db):
+    return factories.UserFactory(roles=[Role.TECHNICIAN], username="tech2")
+
+
+@pytest.fixture
+def department_user(db):
+    return factories.UserFactory(roles=[Role.DEPARTMENT], username="quality1")
+
+
+@pytest.fixture
+def business_tz():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.TIME_ZONE)

@@ -1,0 +1,127 @@
+"""factory_boy factories for every model the tests build."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from customers.models import Customer, ProductCategory, ProductModel, ProductUnit
+from customers.services import compute_unit_warranty
+from tickets.choices import Channel, FaultGroup, Kind, Priority, Status
+from tickets.models import FaultCategory, ServiceStation, Ticket
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        self.save()
+        for role in extracted or []:
+            self.groups.add(Group.objects.get_or_create(name=role)[0])
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    name = factory.Faker("name")
+    phone = factory.Sequence(lambda n: f"+86138{n:08d}")
+    email = factory.LazyAttribute(lambda o: f"customer{o.phone[-6:]}@example.com")
+    address = factory.Faker("street_address")
+    region = "Qingdao"
+
+
+class ProductCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductCategory
+        django_get_or_create = ("code",)
+
+    code = "washing_machine"
+    name = "Washing machine"
+    name_zh = "洗衣机"
+    whole_unit_months = 12
+    main_component_months = 36
+    depreciation_rate_per_day = Decimal("0.001")
+
+
+class ProductModelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductModel
+        django_get_or_create = ("code",)
+
+    category = factory.SubFactory(ProductCategoryFactory)
+    code = factory.Sequence(lambda n: f"XQG{n:03d}")
+    name = "Drum washer"
+    name_zh = "滚筒洗衣机"
+    main_components = ["motor", "control board"]
+    maintenance_interval_days = 365
+
+
+class ProductUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductUnit
+
+    owner = factory.SubFactory(CustomerFactory)
+    model = factory.SubFactory(ProductModelFactory)
+    serial = factory.Sequence(lambda n: f"SN{n:08d}")
+    batch = "B2026-01"
+    invoice_date = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+    has_invoice = True
+    price = Decimal("3999.00")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        unit = model_class(*args, **kwargs)
+        compute_unit_warranty(unit)
+        unit.save()
+        return unit
+
+
+class ServiceStationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceStation
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"station-{n}")
+    name = factory.Sequence(lambda n: f"Service station {n}")
+    region = "Qingdao"
+
+
+class FaultCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FaultCategory
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"fault-{n}")
+    name = factory.Sequence(lambda n: f"Fault {n}")
+    group = FaultGroup.PRODUCT
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A ticket row as a given status would have it. Use the services to test the lifecycle itself."""
+
+    class Meta:
+        model = Ticket
+
+    reference = factory.Sequence(lambda n: f"AS-2026-{n + 900000:06d}")
+    kind = Kind.REPAIR
+    channel = Channel.PHONE
+    customer = factory.SubFactory(CustomerFactory)
+    unit = factory.SubFactory(ProductUnitFactory, owner=factory.SelfAttribute("..customer"))
+    description = "Does not spin."
+    priority = Priority.NORMAL
+    status = Status.NEW
