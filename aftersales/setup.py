@@ -23,9 +23,9 @@ def sync_role_groups(sender=None, apps=global_apps, using: str = "default", **kw
     groups[Role.ADMIN].permissions.add(*admin_perms)
     manager_perms = [
         perm
-        for perm in Permission.objects.using(using).filter(
-            content_type__app_label__in=["customers", "tickets"]
-        ).select_related("content_type")
+        for perm in Permission.objects.using(using)
+        .filter(content_type__app_label__in=["customers", "tickets"])
+        .select_related("content_type")
         if f"{perm.content_type.app_label}.{perm.content_type.model}" in MANAGER_MODELS
     ]
     groups[Role.MANAGER].permissions.add(*manager_perms)

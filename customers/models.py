@@ -21,14 +21,14 @@ class LocalizedNameMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         if self.name_zh and (translation.get_language() or "").startswith("zh"):
             return self.name_zh
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class Language(models.TextChoices):
@@ -124,9 +124,7 @@ class ProductModel(LocalizedNameMixin):
     main_components = models.JSONField(
         _("main components"), default=list, blank=True, help_text=_("Names of the main components, e.g. compressor.")
     )
-    maintenance_interval_days = models.PositiveIntegerField(
-        _("maintenance interval (days)"), null=True, blank=True
-    )
+    maintenance_interval_days = models.PositiveIntegerField(_("maintenance interval (days)"), null=True, blank=True)
     is_active = models.BooleanField(_("on sale or supported"), default=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 """Reads for customers and units (STYLE.md: selectors read, with their joins done)."""
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 
 from customers.models import Customer, ProductModel, ProductUnit
 from customers.phones import try_normalize_phone
@@ -24,3 +24,12 @@ def units_of(customer: Customer) -> QuerySet[ProductUnit]:
 
 def active_models() -> QuerySet[ProductModel]:
     return ProductModel.objects.filter(is_active=True).select_related("category").order_by("category__code", "code")
+
+
+def units_with_warranty(customer: Customer, today) -> QuerySet[ProductUnit]:
+    """The customer's units, each annotated ``in_warranty`` as of ``today``."""
+    return units_of(customer).annotate(
+        in_warranty=Case(
+            When(warranty_end__gte=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )

@@ -35,7 +35,17 @@ class TicketEventInline(admin.TabularInline):
 class TicketAdmin(admin.ModelAdmin):
     """Read-mostly: the lifecycle is worked in the desk, where every change leaves a timeline event."""
 
-    list_display = ["reference", "kind", "status", "priority", "customer", "station", "assignee", "created_at", "next_due"]
+    list_display = [
+        "reference",
+        "kind",
+        "status",
+        "priority",
+        "customer",
+        "station",
+        "assignee",
+        "created_at",
+        "next_due",
+    ]
     list_filter = ["status", "kind", "channel", "priority", "station", "is_test"]
     search_fields = ["reference", "customer__name", "customer__phone", "unit__serial"]
     list_select_related = ["customer", "station", "assignee"]

@@ -59,6 +59,9 @@ class TicketSequence(models.Model):
         verbose_name = _("ticket reference sequence")
         verbose_name_plural = _("ticket reference sequences")
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_value}"
+
 
 class Ticket(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
@@ -66,7 +69,12 @@ class Ticket(models.Model):
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets")
     unit = models.ForeignKey(
-        ProductUnit, verbose_name=_("product unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+        ProductUnit,
+        verbose_name=_("product unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     fault_category = models.ForeignKey(
         FaultCategory, verbose_name=_("fault category"), null=True, blank=True, on_delete=models.PROTECT
@@ -75,7 +83,12 @@ class Ticket(models.Model):
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     station = models.ForeignKey(
-        ServiceStation, verbose_name=_("service station"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+        ServiceStation,
+        verbose_name=_("service station"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,10 +107,20 @@ class Ticket(models.Model):
         related_name="+",
     )
     suspected_duplicate_of = models.ForeignKey(
-        "self", verbose_name=_("possible duplicate of"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name=_("possible duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_tickets"
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_tickets",
     )
     is_test = models.BooleanField(_("test ticket"), default=False, help_text=_("Left out of every KPI."))
 
@@ -165,7 +188,12 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)

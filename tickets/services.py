@@ -192,7 +192,9 @@ def state_of(ticket: Ticket, *, merge_target: Ticket | None = None) -> TicketSta
         has_station=ticket.station_id is not None,
         has_assignee=ticket.assignee_id is not None,
         has_work_done=bool(ticket.work_done.strip()),
-        has_fault_analysis=bool(ticket.fault_code.strip() and ticket.fault_component.strip() and ticket.root_cause.strip()),
+        has_fault_analysis=bool(
+            ticket.fault_code.strip() and ticket.fault_component.strip() and ticket.root_cause.strip()
+        ),
         held_from=ticket.held_from,
         has_merge_target=merge_target is not None,
     )
@@ -224,7 +226,9 @@ def ticket_transition(
     ticket = _lock(ticket, expected_version)
     roles = _ensure_may_act(ticket, by)
     step = get_move(move)
-    if merge_into is not None and (merge_into.pk == ticket.pk or merge_into.status in (Status.MERGED, Status.CANCELLED)):
+    if merge_into is not None and (
+        merge_into.pk == ticket.pk or merge_into.status in (Status.MERGED, Status.CANCELLED)
+    ):
         raise ValidationError({"merge_into": _("Choose another open ticket to merge into.")})
     state = state_of(ticket, merge_target=merge_into)
     reasons = blockers(step, state, roles, note)
@@ -260,7 +264,9 @@ def ticket_transition(
     data = {"move": step.name}
     if merge_into is not None:
         data["merged_into"] = merge_into.reference
-    _event(ticket, EventKind.STATUS, by, note=note.strip(), from_status=source, to_status=target, is_public=True, data=data)
+    _event(
+        ticket, EventKind.STATUS, by, note=note.strip(), from_status=source, to_status=target, is_public=True, data=data
+    )
     if merge_into is not None:
         _event(
             merge_into,
@@ -398,7 +404,9 @@ def sla_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
     )
     for pk, status, due in candidates:
         with transaction.atomic():
-            won = Ticket.objects.filter(pk=pk, status=status).exclude(breached_stage=status).update(breached_stage=status)
+            won = (
+                Ticket.objects.filter(pk=pk, status=status).exclude(breached_stage=status).update(breached_stage=status)
+            )
             if won:
                 ticket = Ticket(pk=pk)
                 _event(

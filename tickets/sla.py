@@ -50,9 +50,7 @@ def end_of_business_day(moment: dt.datetime, tz: ZoneInfo, day_end_hour: int) ->
     return end
 
 
-def deadlines_for(
-    kind: str, priority: str, created_at: dt.datetime, *, tz: ZoneInfo, day_end_hour: int
-) -> Deadlines:
+def deadlines_for(kind: str, priority: str, created_at: dt.datetime, *, tz: ZoneInfo, day_end_hour: int) -> Deadlines:
     factor = PRIORITY_FACTOR[priority]
     hours = BASE_HOURS[kind]
 

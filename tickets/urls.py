@@ -1,2 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from tickets import views
+
 app_name = "desk"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("login/", auth_views.LoginView.as_view(template_name="desk/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tickets/new/", views.ticket_new, name="ticket_new"),
+    path("tickets/new/caller/", views.caller_lookup, name="caller_lookup"),
+    path("tickets/new/duplicates/", views.duplicate_check, name="duplicate_check"),
+    path("tickets/<str:reference>/", views.ticket_detail, name="ticket"),
+    path("tickets/<str:reference>/move/", views.ticket_move, name="ticket_move"),
+    path("tickets/<str:reference>/assign/", views.ticket_assign, name="ticket_assign"),
+    path("tickets/<str:reference>/note/", views.ticket_note, name="ticket_note"),
+    path("tickets/<str:reference>/resolution/", views.ticket_resolution, name="ticket_resolution"),
+    path("customers/<int:pk>/", views.customer_detail, name="customer"),
+]

@@ -1,0 +1,61 @@
+"""The desk queue's filters, search and sorting (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets import selectors
+from tickets.choices import Kind, Priority, Status
+from tickets.models import Ticket
+
+SORTS = {
+    "-created": (_("Newest first"), ["-created_at", "-id"]),
+    "created": (_("Oldest first"), ["created_at", "id"]),
+    "due": (_("Deadline soonest"), [F("next_due").asc(nulls_last=True), "-id"]),
+    "priority": (_("Priority"), ["priority_rank", "-created_at", "-id"]),
+    "reference": (_("Reference"), ["reference"]),
+}
+
+
+class TicketQueueFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
+    priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("Priority"), empty_label=_("Any priority"))
+    station = django_filters.ModelChoiceFilter(
+        queryset=selectors.active_stations(), label=_("Station"), empty_label=_("Any station")
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        queryset=selectors.technicians(), label=_("Technician"), empty_label=_("Anyone")
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue only"), widget=forms.CheckboxInput)
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        method="filter_sort",
+        label=_("Sort"),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["q", "status", "kind", "priority", "station", "assignee", "overdue", "sort"]
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search_tickets(queryset, value)
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(selectors.overdue_q(timezone.now())) if value else queryset
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied last, in ``qs``, so it also applies when no sort was given
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        key = self.form.cleaned_data.get("sort") if hasattr(self.form, "cleaned_data") else None
+        order = SORTS.get(key or "-created", SORTS["-created"])[1]
+        if key == "priority":
+            queryset = queryset.annotate(priority_rank=selectors.PRIORITY_RANK)
+        return selectors.queue_rows(queryset.order_by(*order))

@@ -1,0 +1,162 @@
+"""Desk forms. They parse and check input; the services decide and write."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Language, ProductModel
+from customers.phones import InvalidPhone, normalize_phone
+from customers.selectors import active_models
+from tickets import selectors
+from tickets.choices import Channel, Kind, Priority
+from tickets.transitions import MOVES_BY_NAME
+
+NEW_UNIT = "new"
+
+
+class PhoneField(forms.CharField):
+    """A phone number, normalised to E.164; a clear message when it is not a number."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return normalize_phone(value)
+        except InvalidPhone as exc:
+            raise forms.ValidationError(str(exc), code="invalid_phone") from exc
+
+
+class NotFutureDateField(forms.DateField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."), code="future")
+        return value
+
+
+class IntakeForm(forms.Form):
+    """The new-ticket page: caller, product and request in one form, built for phone calls."""
+
+    phone = PhoneField(label=_("Caller's phone"), error_messages={"required": _("Enter the caller's phone number.")})
+
+    customer_name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    customer_email = forms.EmailField(label=_("Email"), required=False)
+    customer_address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    customer_region = forms.CharField(label=_("Region"), max_length=80, required=False)
+    customer_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=Language.choices, initial=Language.CHINESE, required=False
+    )
+
+    unit = forms.CharField(label=_("Product"), required=False)
+    unit_model = forms.ModelChoiceField(
+        label=_("Model"),
+        queryset=ProductModel.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a known product model.")},
+    )
+    unit_serial = forms.CharField(label=_("Serial number"), max_length=64, required=False)
+    unit_batch = forms.CharField(label=_("Production batch"), max_length=40, required=False)
+    unit_invoice_date = NotFutureDateField(label=_("Purchase (invoice) date"), required=False)
+    unit_installation_date = NotFutureDateField(label=_("Installation date"), required=False)
+    unit_dealer = forms.CharField(label=_("Dealer"), max_length=120, required=False)
+    unit_price = forms.DecimalField(
+        label=_("Invoice price"), min_value=0, max_digits=10, decimal_places=2, required=False
+    )
+    unit_has_invoice = forms.BooleanField(label=_("Invoice seen"), required=False)
+    unit_has_warranty_card = forms.BooleanField(label=_("Warranty card seen"), required=False)
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices, initial=Kind.REPAIR)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    fault_category = forms.ModelChoiceField(
+        label=_("Fault category"), queryset=selectors.active_fault_categories(), required=False
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Describe the problem or request.")},
+    )
+
+    def __init__(self, *args, customer=None, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        self.units = list(units)
+        self.fields["unit_model"].queryset = active_models()
+
+    def clean(self):
+        data = super().clean()
+        unit_choice = data.get("unit") or ""
+        if self.customer is None and not (data.get("customer_name") or "").strip() and "phone" not in self.errors:
+            self.add_error("customer_name", _("This caller is new: enter their name to create the customer."))
+        if unit_choice == NEW_UNIT:
+            if not data.get("unit_model") and "unit_model" not in self.errors:
+                self.add_error("unit_model", _("Choose the product model."))
+            if not (data.get("unit_serial") or "").strip():
+                self.add_error("unit_serial", _("Enter the serial number."))
+        elif unit_choice:
+            match = next((unit for unit in self.units if str(unit.pk) == unit_choice), None)
+            if match is None:
+                self.add_error("unit", _("Choose one of the caller's products."))
+            data["unit_object"] = match
+        return data
+
+
+class MoveForm(forms.Form):
+    move = forms.ChoiceField(choices=[(name, move.label) for name, move in MOVES_BY_NAME.items()])
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    merge_into = forms.CharField(label=_("Merge into (reference)"), required=False, max_length=20)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AssignForm(forms.Form):
+    station = forms.ModelChoiceField(
+        label=_("Service station"), queryset=selectors.active_stations(), required=False, empty_label=_("No station")
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Technician"), queryset=selectors.technicians(), required=False, empty_label=_("No technician")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the note first.")},
+    )
+    is_public = forms.BooleanField(label=_("Visible to the customer"), required=False)
+
+
+class ResolutionForm(forms.Form):
+    fault_code = forms.CharField(label=_("Fault code"), max_length=40, required=False)
+    fault_component = forms.CharField(label=_("Component"), max_length=80, required=False)
+    root_cause = forms.CharField(label=_("Root cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    work_done = forms.CharField(
+        label=_("Work done"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Describe the work done.")},
+    )
+    parts_used = forms.CharField(label=_("Parts used"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    charge = forms.DecimalField(
+        label=_("Charge"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        error_messages={"invalid": _("Enter an amount such as 120.00.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,119 @@
+"""Reads for the desk: the queue, one ticket with its timeline, a caller's history.
+
+Every selector returns its rows with the joins done, so templates never query (STYLE.md rule 3).
+Permission-checked getters raise Http404 rather than reveal someone else's ticket.
+"""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from aftersales.roles import Role, roles_of, sees_all_tickets
+from customers.models import Customer, ProductUnit
+from customers.phones import try_normalize_phone
+from tickets.choices import OPEN_STATUSES, Priority
+from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent
+
+REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,6}$", re.IGNORECASE)
+
+PRIORITY_RANK = Case(
+    When(priority=Priority.URGENT, then=Value(0)),
+    When(priority=Priority.HIGH, then=Value(1)),
+    When(priority=Priority.NORMAL, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+QUEUE_RELATED = ("customer", "unit__model", "station", "assignee")
+
+
+def visible_tickets(user: AbstractBaseUser) -> QuerySet[Ticket]:
+    """Agents, managers and admins see every ticket; a technician only their own jobs; others none."""
+    if sees_all_tickets(user):
+        return Ticket.objects.all()
+    if Role.TECHNICIAN in roles_of(user):
+        return Ticket.objects.filter(assignee=user)
+    return Ticket.objects.none()
+
+
+def search_tickets(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Find tickets by reference, caller's phone, unit serial or customer name."""
+    text = text.strip()
+    if not text:
+        return qs
+    if REFERENCE_RE.match(text):
+        year, number = text.upper().split("-")[1:]
+        return qs.filter(reference=f"AS-{year}-{int(number):06d}")
+    phone = try_normalize_phone(text)
+    if phone is not None:
+        return qs.filter(customer__in=Customer.objects.filter(phone=phone).values("pk"))
+    by_serial = ProductUnit.objects.filter(serial__iexact=text).values("pk")
+    by_name = Customer.objects.filter(name__icontains=text).values("pk")
+    return qs.filter(Q(unit__in=by_serial) | Q(customer__in=by_name))
+
+
+def queue_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.select_related(*QUEUE_RELATED)
+
+
+def ticket_for(user: AbstractBaseUser, reference: str) -> Ticket:
+    """One ticket the user may see, with everything the ticket page shows joined in."""
+    try:
+        return (
+            visible_tickets(user)
+            .select_related(
+                "customer",
+                "unit__model__category",
+                "fault_category",
+                "station",
+                "assignee",
+                "created_by",
+                "suspected_duplicate_of",
+                "merged_into",
+            )
+            .get(reference=reference)
+        )
+    except Ticket.DoesNotExist as exc:
+        raise Http404(reference) from exc
+
+
+def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor").order_by("created_at", "id")
+    return events.filter(is_public=True) if public_only else events
+
+
+def customer_history(customer: Customer, *, limit: int = 20) -> dict[str, list[Ticket]]:
+    """A caller's open tickets and latest past tickets, newest first."""
+    rows = list(
+        Ticket.objects.filter(customer=customer)
+        .select_related("unit__model", "fault_category")
+        .order_by("-created_at", "-id")[: limit * 2]
+    )
+    open_rows = [t for t in rows if t.status in OPEN_STATUSES]
+    past_rows = [t for t in rows if t.status not in OPEN_STATUSES][:limit]
+    return {"open": open_rows, "past": past_rows}
+
+
+def technicians() -> QuerySet:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.TECHNICIAN)
+        .order_by("first_name", "last_name", "username")
+        .distinct()
+    )
+
+
+def active_stations() -> QuerySet[ServiceStation]:
+    return ServiceStation.objects.filter(is_active=True).order_by("region", "name")
+
+
+def active_fault_categories() -> QuerySet[FaultCategory]:
+    return FaultCategory.objects.filter(is_active=True).order_by("group", "code")
+
+
+def overdue_q(now=None) -> Q:
+    return Q(next_due__lt=now or timezone.now())

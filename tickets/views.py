@@ -1,0 +1,331 @@
+"""The staff desk: queue, new ticket (built for phone calls), ticket page and its actions.
+
+Views parse input, call one service or selector, and render (STYLE.md rule 4). Bad input is
+answered with the form again, its messages next to the fields, and status 400.
+"""
+
+from dataclasses import replace
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aftersales.access import all_tickets_required, desk_required
+from aftersales.errors import add_errors_to_form
+from aftersales.roles import roles_of, sees_all_tickets
+from customers.models import Customer, Language
+from customers.phones import try_normalize_phone
+from customers.selectors import customer_by_phone, units_with_warranty
+from tickets import selectors, services
+from tickets.filters import TicketQueueFilter
+from tickets.forms import NEW_UNIT, AssignForm, IntakeForm, MoveForm, NoteForm, ResolutionForm
+from tickets.intake import NewCustomer, NewUnit, intake_request
+from tickets.models import Ticket
+from tickets.transitions import blockers, get_move, moves_for
+
+PAGE_SIZES = (25, 50, 100)
+
+
+def _page_size(request: HttpRequest, default: int) -> int:
+    try:
+        size = int(request.GET.get("page_size", default))
+    except ValueError:
+        return default
+    return size if size in PAGE_SIZES else default
+
+
+@desk_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    base = selectors.visible_tickets(request.user)
+    filterset = TicketQueueFilter(request.GET or None, queryset=base)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else TicketQueueFilter(queryset=base).qs
+    paginator = Paginator(rows, _page_size(request, settings.DESK_PAGE_SIZE))
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "tickets/queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "now": timezone.now(),
+            "query_string": params.urlencode(),
+            "page_sizes": PAGE_SIZES,
+            "sees_all": sees_all_tickets(request.user),
+        },
+        status=400 if filterset.is_bound and not filterset.is_valid() else 200,
+    )
+
+
+def _caller_context(phone: str) -> dict:
+    """What the agent sees as soon as the caller's number is typed."""
+    normalized = try_normalize_phone(phone)
+    customer = customer_by_phone(phone) if normalized else None
+    context = {
+        "phone": phone,
+        "phone_valid": normalized is not None,
+        "customer": customer,
+        "units": [],
+        "history": None,
+    }
+    if customer is not None:
+        context["units"] = list(units_with_warranty(customer, timezone.localdate()))
+        context["history"] = selectors.customer_history(customer)
+    return context
+
+
+@all_tickets_required
+@require_GET
+def caller_lookup(request: HttpRequest) -> HttpResponse:
+    context = _caller_context(request.GET.get("phone", ""))
+    context["form"] = IntakeForm(
+        initial={"phone": context["phone"]}, customer=context["customer"], units=context["units"]
+    )
+    return render(request, "tickets/partials/caller.html", context)
+
+
+@all_tickets_required
+@require_GET
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    customer = customer_by_phone(request.GET.get("phone", ""))
+    duplicates = []
+    unit_id, fault_id = request.GET.get("unit", ""), request.GET.get("fault_category", "")
+    if customer is not None and unit_id.isdigit() and fault_id.isdigit():
+        unit = customer.units.filter(pk=unit_id).first()
+        fault = selectors.active_fault_categories().filter(pk=fault_id).first()
+        duplicates = list(services.open_duplicates(customer=customer, unit=unit, fault_category=fault)[:5])
+    return render(request, "tickets/partials/duplicates.html", {"duplicates": duplicates})
+
+
+@all_tickets_required
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    phone = request.POST.get("phone") if request.method == "POST" else request.GET.get("phone", "")
+    caller = _caller_context(phone or "")
+    if request.method != "POST":
+        form = IntakeForm(initial={"phone": phone}, customer=caller["customer"], units=caller["units"])
+        return render(request, "tickets/new.html", {"form": form, **caller})
+
+    form = IntakeForm(request.POST, customer=caller["customer"], units=caller["units"])
+    if form.is_valid():
+        data = form.cleaned_data
+        new_unit = None
+        if data.get("unit") == NEW_UNIT:
+            new_unit = NewUnit(
+                model=data["unit_model"],
+                serial=data["unit_serial"],
+                batch=data["unit_batch"],
+                invoice_date=data["unit_invoice_date"],
+                installation_date=data["unit_installation_date"],
+                dealer=data["unit_dealer"],
+                price=data["unit_price"],
+                has_invoice=data["unit_has_invoice"],
+                has_warranty_card=data["unit_has_warranty_card"],
+            )
+        new_customer = NewCustomer(
+            name=data["customer_name"],
+            email=data["customer_email"],
+            address=data["customer_address"],
+            region=data["customer_region"],
+            preferred_language=data["customer_language"] or Language.CHINESE,
+        )
+        try:
+            ticket = intake_request(
+                phone=data["phone"],
+                kind=data["kind"],
+                channel=data["channel"],
+                description=data["description"],
+                priority=data["priority"],
+                fault_category=data["fault_category"],
+                by=request.user,
+                new_customer=new_customer if caller["customer"] is None else None,
+                unit=data.get("unit_object"),
+                new_unit=new_unit,
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Ticket %(reference)s logged.") % {"reference": ticket.reference})
+            return redirect("desk:ticket", reference=ticket.reference)
+    return render(request, "tickets/new.html", {"form": form, **caller}, status=400)
+
+
+def _move_options(ticket: Ticket, user: AbstractBaseUser) -> list[dict]:
+    """The moves the user's role allows from here, each with what still blocks it (if anything)."""
+    # The note and the merge target are given in the same form as the move, so the reasons
+    # they would clear are not shown in advance.
+    state = replace(services.state_of(ticket), has_merge_target=True)
+    roles = roles_of(user)
+    return [
+        {"move": move, "blocked_by": blockers(move, state, roles, note="-" if move.needs_note else "")}
+        for move in moves_for(state, roles)
+    ]
+
+
+def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
+    is_desk = sees_all_tickets(request.user)
+    context = {
+        "ticket": ticket,
+        "events": selectors.timeline(ticket),
+        "moves": _move_options(ticket, request.user),
+        "move_form": forms.get("move_form") or MoveForm(initial={"version": ticket.version}),
+        "assign_form": forms.get("assign_form")
+        or (
+            AssignForm(
+                initial={"station": ticket.station_id, "assignee": ticket.assignee_id, "version": ticket.version}
+            )
+            if is_desk
+            else None
+        ),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "resolution_form": forms.get("resolution_form")
+        or ResolutionForm(
+            initial={
+                "fault_code": ticket.fault_code,
+                "fault_component": ticket.fault_component,
+                "root_cause": ticket.root_cause,
+                "work_done": ticket.work_done,
+                "parts_used": ticket.parts_used,
+                "charge": ticket.charge,
+                "version": ticket.version,
+            }
+        ),
+        "now": timezone.now(),
+        "today": timezone.localdate(),
+        "sees_all": is_desk,
+    }
+    return render(request, "tickets/detail.html", context, status=status)
+
+
+@desk_required
+@require_GET
+def ticket_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return _detail(request, selectors.ticket_for(request.user, reference))
+
+
+def _status_for(exc: ValidationError) -> int:
+    return 409 if getattr(exc, "code", None) == "conflict" else 400
+
+
+@desk_required
+@require_POST
+def ticket_move(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_for(request.user, reference)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        merge_into = None
+        if data["merge_into"].strip():
+            merge_into = selectors.search_tickets(selectors.visible_tickets(request.user), data["merge_into"]).first()
+            if merge_into is None:
+                form.add_error("merge_into", _("No ticket has this reference."))
+        if not form.errors:
+            try:
+                services.ticket_transition(
+                    ticket=ticket,
+                    move=data["move"],
+                    by=request.user,
+                    note=data["note"],
+                    merge_into=merge_into,
+                    expected_version=data["version"],
+                )
+            except ValidationError as exc:
+                # A missing note is shown on the note field; every other reason above the buttons.
+                target = "note" if get_move(data["move"]).needs_note else NON_FIELD_ERRORS
+                add_errors_to_form(form, exc, {"move": target})
+                return _detail(request, selectors.ticket_for(request.user, reference), _status_for(exc), move_form=form)
+            messages.success(request, _("Ticket %(reference)s updated.") % {"reference": ticket.reference})
+            return redirect("desk:ticket", reference=ticket.reference)
+    return _detail(request, ticket, 400, move_form=form)
+
+
+@all_tickets_required
+@require_POST
+def ticket_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_for(request.user, reference)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_assign(
+                ticket=ticket,
+                station=form.cleaned_data["station"],
+                assignee=form.cleaned_data["assignee"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+            return _detail(request, selectors.ticket_for(request.user, reference), _status_for(exc), assign_form=form)
+        messages.success(request, _("Assignment saved."))
+        return redirect("desk:ticket", reference=ticket.reference)
+    return _detail(request, ticket, 400, assign_form=form)
+
+
+@desk_required
+@require_POST
+def ticket_note(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_for(request.user, reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_add_note(
+                ticket=ticket, note=form.cleaned_data["note"], is_public=form.cleaned_data["is_public"], by=request.user
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+            return _detail(request, ticket, 400, note_form=form)
+        messages.success(request, _("Note added."))
+        return redirect("desk:ticket", reference=ticket.reference)
+    return _detail(request, ticket, 400, note_form=form)
+
+
+@desk_required
+@require_POST
+def ticket_resolution(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = selectors.ticket_for(request.user, reference)
+    form = ResolutionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.ticket_record_resolution(
+                ticket=ticket,
+                by=request.user,
+                work_done=data["work_done"],
+                fault_code=data["fault_code"],
+                fault_component=data["fault_component"],
+                root_cause=data["root_cause"],
+                parts_used=data["parts_used"],
+                charge=data["charge"],
+                expected_version=data["version"],
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+            return _detail(
+                request, selectors.ticket_for(request.user, reference), _status_for(exc), resolution_form=form
+            )
+        messages.success(request, _("Resolution saved."))
+        return redirect("desk:ticket", reference=ticket.reference)
+    return _detail(request, ticket, 400, resolution_form=form)
+
+
+@all_tickets_required
+@require_GET
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(Customer.objects.select_related("representative", "referred_by"), pk=pk)
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "units": units_with_warranty(customer, timezone.localdate()),
+            "history": selectors.customer_history(customer, limit=50),
+        },
+    )
