@@ -139,6 +139,8 @@ def unit_register(
         has_warranty_card=has_warranty_card,
     )
     compute_unit_warranty(unit)
+    # The columns' own limits (lengths, digits): a field error, not a database error.
+    unit.full_clean(exclude=["owner", "model", "replaced_by"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             unit.save()

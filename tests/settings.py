@@ -23,3 +23,5 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
 LANGUAGE_CODE = "en"
+STATIC_ROOT = VAR_DIR / "staticfiles"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -226,6 +226,9 @@ def ticket_transition(
     ticket = _lock(ticket, expected_version)
     roles = _ensure_may_act(ticket, by)
     step = get_move(move)
+    if merge_into is not None and step.name != "merge":
+        # Otherwise the other ticket's timeline would say a merge happened.
+        raise ValidationError({"merge_into": _("Only a merge takes a ticket to merge into.")})
     if merge_into is not None and (
         merge_into.pk == ticket.pk or merge_into.status in (Status.MERGED, Status.CANCELLED)
     ):
@@ -323,13 +326,22 @@ def ticket_add_note(*, ticket: Ticket, note: str, is_public: bool, by: AbstractB
     return _event(ticket, EventKind.NOTE, by, note=note.strip(), is_public=is_public)
 
 
+# Ticket.charge holds 10 digits, 2 of them decimals.
+CHARGE_LIMIT = Decimal("100000000")
+
+
 def _parse_charge(raw: object) -> Decimal:
     try:
         value = Decimal(str(raw if raw not in (None, "") else "0"))
     except InvalidOperation as exc:
         raise ValidationError({"charge": _("Enter an amount such as 120.00.")}) from exc
+    if not value.is_finite():  # "NaN" and "Infinity" parse, but are no amount
+        raise ValidationError({"charge": _("Enter an amount such as 120.00.")})
     if value < 0:
         raise ValidationError({"charge": _("The charge cannot be negative.")})
+    # Compared before rounding too: quantize() itself fails on amounts of 27 digits and more.
+    if value >= CHARGE_LIMIT or value.quantize(Decimal("0.01")) >= CHARGE_LIMIT:
+        raise ValidationError({"charge": _("The charge is too large.")})
     return value.quantize(Decimal("0.01"))
 
 
