@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from aftersales.roles import Role
 from tests import factories
@@ -59,6 +60,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if marker in REQUIRED:
             pytest.fail(f"{marker} is required here (AFTERSALES_REQUIRE) but {reason}", pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English; a test that switches language cannot leak it into the next."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
