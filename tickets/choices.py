@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -61,7 +62,7 @@ class Priority(models.TextChoices):
 
 
 class EventKind(models.TextChoices):
-    CREATED = "created", _("Created")
+    CREATED = "created", pgettext_lazy("timeline event", "Created")
     STATUS = "status", _("Status changed")
     ASSIGNED = "assigned", _("Assigned")
     NOTE = "note", _("Note")

@@ -23,7 +23,7 @@ from customers.models import Customer, ProductUnit
 from tickets import sla
 from tickets.choices import OPEN_STATUSES, Channel, EventKind, Kind, Priority, Status
 from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
-from tickets.transitions import TicketState, blockers, get_move, target_of
+from tickets.transitions import TicketState, UnknownMove, blockers, get_move, target_of
 
 User = get_user_model()
 
@@ -225,14 +225,17 @@ def ticket_transition(
     now = now or timezone.now()
     ticket = _lock(ticket, expected_version)
     roles = _ensure_may_act(ticket, by)
-    step = get_move(move)
+    try:
+        step = get_move(move)
+    except UnknownMove as exc:
+        raise ValidationError({"move": _("This move does not exist.")}) from exc
     if merge_into is not None and step.name != "merge":
         # Otherwise the other ticket's timeline would say a merge happened.
         raise ValidationError({"merge_into": _("Only a merge takes a ticket to merge into.")})
     if merge_into is not None and (
         merge_into.pk == ticket.pk or merge_into.status in (Status.MERGED, Status.CANCELLED)
     ):
-        raise ValidationError({"merge_into": _("Choose another open ticket to merge into.")})
+        raise ValidationError({"merge_into": _("Choose another ticket that is not merged or cancelled.")})
     state = state_of(ticket, merge_target=merge_into)
     reasons = blockers(step, state, roles, note)
     if reasons:
@@ -251,7 +254,8 @@ def ticket_transition(
         ticket.arrival_due, ticket.completion_due = shifted.arrival, shifted.completion
         ticket.held_from, ticket.on_hold_since = "", None
         changed += ["held_from", "on_hold_since", "response_due", "dispatch_due", "arrival_due", "completion_due"]
-    stamp = STATUS_STAMPS.get(target)
+    # A resume returns to a step taken before the pause: that step's timestamp stays.
+    stamp = STATUS_STAMPS.get(target) if step.target is not None else None
     if stamp and not (target == Status.ACKNOWLEDGED and ticket.acknowledged_at):
         setattr(ticket, stamp, now)
         changed.append(stamp)
@@ -374,6 +378,10 @@ def ticket_record_resolution(
         ):
             if not (value or "").strip():
                 errors[field] = message
+    for field, value in (("fault_code", fault_code), ("fault_component", fault_component)):
+        limit = Ticket._meta.get_field(field).max_length
+        if len((value or "").strip()) > limit:
+            errors[field] = _("At most %(limit)d characters.") % {"limit": limit}
     try:
         amount = _parse_charge(charge)
     except ValidationError as exc:

@@ -103,7 +103,9 @@ def test_customer_create_rejects_a_bad_email():
 
 @pytest.fixture
 def washer():
-    category = ProductCategoryFactory(code="washing_machine", warranty_start_basis=StartBasis.INVOICE, whole_unit_months=12)
+    category = ProductCategoryFactory(
+        code="washing_machine", warranty_start_basis=StartBasis.INVOICE, whole_unit_months=12
+    )
     return ProductModelFactory(code="XQG100", category=category)
 
 
@@ -142,7 +144,13 @@ def test_unit_register_derives_the_warranty_from_the_invoice(owner, washer, agen
         by=agent,
     )
     unit.refresh_from_db()
-    assert (unit.owner, unit.model, unit.serial, unit.batch, unit.dealer) == (owner, washer, "SN-0001", "B2026-02", "Suning")
+    assert (unit.owner, unit.model, unit.serial, unit.batch, unit.dealer) == (
+        owner,
+        washer,
+        "SN-0001",
+        "B2026-02",
+        "Suning",
+    )
     assert (unit.warranty_start, unit.warranty_end) == (dt.date(2025, 6, 30), dt.date(2026, 6, 30))
     assert unit.price == Decimal("3999.00")
     assert unit.has_invoice is True

@@ -68,8 +68,7 @@ INSTALLATION = D(2025, 3, 9)
 )
 def test_warranty_start(basis, invoice, delivery, installation, expected):
     assert (
-        warranty_start(basis, invoice_date=invoice, delivery_date=delivery, installation_date=installation)
-        == expected
+        warranty_start(basis, invoice_date=invoice, delivery_date=delivery, installation_date=installation) == expected
     )
 
 
