@@ -1,0 +1,50 @@
+"""The three guarantees (三包) rule engine. Pure: no ORM, no clock, no settings.
+
+DESIGN.md section 5: ``decide(facts, policy) -> Decision`` runs the statutory rules (general
+catalogue goods 1995, mobile phones 2001, microcomputers 2002, household cars 2021) as an
+ordered tuple with stable codes, then unions the brand's extra remedies. The claim date is a
+fact, statutory holidays are data; :func:`reason_texts` renders the reasons in plain words in
+the active language.
+"""
+
+from .catalogue import STATUTORY_POLICIES
+from .engine import ADDITIONS, RULES, decide
+from .facts import (
+    CarFault,
+    Decision,
+    Facts,
+    FactsError,
+    Family,
+    FaultKind,
+    OpenRepair,
+    Policy,
+    Proof,
+    Reason,
+    Remedy,
+    RepairCause,
+)
+from .texts import COMPONENT_LABELS, REASON_TEXTS, component_label, reason_text, reason_texts
+
+__all__ = [
+    "ADDITIONS",
+    "COMPONENT_LABELS",
+    "REASON_TEXTS",
+    "RULES",
+    "STATUTORY_POLICIES",
+    "CarFault",
+    "Decision",
+    "Facts",
+    "FactsError",
+    "Family",
+    "FaultKind",
+    "OpenRepair",
+    "Policy",
+    "Proof",
+    "Reason",
+    "Remedy",
+    "RepairCause",
+    "component_label",
+    "decide",
+    "reason_text",
+    "reason_texts",
+]
