@@ -197,6 +197,8 @@ REST_FRAMEWORK = {
 # before the end of the business day it arrived on (DESIGN.md section 4, no-leak 2).
 SERVICE_DAY_END_HOUR = env_int("SERVICE_DAY_END_HOUR", 18)
 DESK_PAGE_SIZE = env_int("DESK_PAGE_SIZE", 25)
+# Lists count at most this many rows; beyond it they say "10,000+" and filters narrow them down.
+DESK_COUNT_CAP = env_int("DESK_COUNT_CAP", 10_000)
 
 LOGGING = {
     "version": 1,

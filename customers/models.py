@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -171,6 +172,8 @@ class ProductUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["model", "serial"], name="unit_serial_unique_per_model"),
         ]
+        # Serials are searched case-insensitively (``serial__iexact``).
+        indexes = [models.Index(Upper("serial"), name="unit_serial_upper")]
 
     def __str__(self) -> str:
         return f"{self.model.code} #{self.serial}"

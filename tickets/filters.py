@@ -56,6 +56,4 @@ class TicketQueueFilter(django_filters.FilterSet):
         queryset = super().qs
         key = self.form.cleaned_data.get("sort") if hasattr(self.form, "cleaned_data") else None
         order = SORTS.get(key or "-created", SORTS["-created"])[1]
-        if key == "priority":
-            queryset = queryset.annotate(priority_rank=selectors.PRIORITY_RANK)
         return selectors.queue_rows(queryset.order_by(*order))

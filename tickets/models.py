@@ -154,6 +154,18 @@ class Ticket(models.Model):
     parts_used = models.TextField(_("parts used"), blank=True)
     charge = models.DecimalField(_("charge"), max_digits=10, decimal_places=2, default=Decimal("0.00"))
 
+    # Urgent first: a stored rank, so sorting by priority can use an index.
+    priority_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(priority=Priority.URGENT, then=models.Value(0)),
+            models.When(priority=Priority.HIGH, then=models.Value(1)),
+            models.When(priority=Priority.NORMAL, then=models.Value(2)),
+            default=models.Value(3),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
+
     # Bumped on every write through the services; a stale form is refused, not applied.
     version = models.PositiveIntegerField(default=1)
 
@@ -167,6 +179,7 @@ class Ticket(models.Model):
             models.Index(fields=["station", "-created_at"], name="ticket_station_created"),
             models.Index(fields=["next_due"], name="ticket_next_due"),
             models.Index(fields=["customer", "status"], name="ticket_customer_status"),
+            models.Index(fields=["priority_rank", "-created_at"], name="ticket_priority_created"),
         ]
 
     def __str__(self) -> str:

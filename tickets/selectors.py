@@ -8,25 +8,17 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
 from customers.phones import try_normalize_phone
-from tickets.choices import OPEN_STATUSES, Priority
+from tickets.choices import OPEN_STATUSES
 from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent
 
 REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,6}$", re.IGNORECASE)
-
-PRIORITY_RANK = Case(
-    When(priority=Priority.URGENT, then=Value(0)),
-    When(priority=Priority.HIGH, then=Value(1)),
-    When(priority=Priority.NORMAL, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 
 QUEUE_RELATED = ("customer", "unit__model", "station", "assignee")
 

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.access import all_tickets_required, desk_required
 from aftersales.errors import add_errors_to_form
+from aftersales.pagination import CappedPaginator
 from aftersales.roles import roles_of, sees_all_tickets
 from customers.models import Customer, Language
 from customers.phones import try_normalize_phone
@@ -47,7 +47,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     base = selectors.visible_tickets(request.user)
     filterset = TicketQueueFilter(request.GET or None, queryset=base)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else TicketQueueFilter(queryset=base).qs
-    paginator = Paginator(rows, _page_size(request, settings.DESK_PAGE_SIZE))
+    paginator = CappedPaginator(rows, _page_size(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

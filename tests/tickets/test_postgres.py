@@ -68,6 +68,6 @@ def test_references_stay_unique_when_tickets_are_created_at_once(agent):
 
 def test_customer_name_search_has_a_trigram_index():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'customer_name_trgm'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'customer_name_upper_trgm'")
         (definition,) = cursor.fetchone()
-    assert "gin_trgm_ops" in definition
+    assert "gin (upper((name)::text) gin_trgm_ops)" in definition

@@ -401,3 +401,23 @@ def test_pages_render_in_chinese(client, agent):
     detail = client.get(reverse("desk:ticket", args=[ticket.reference])).content.decode()
     assert "工单队列" in queue
     assert "时间线" in detail
+
+
+def test_ticket_page_shows_system_events_without_an_actor(client, agent):
+    ticket = factories.TicketFactory(channel="web", created_by=None)
+    TicketEvent.objects.create(ticket=ticket, kind=EventKind.SLA_BREACHED, actor=None, note="late")
+    _login(client, agent)
+    response = client.get(reverse("desk:ticket", args=[ticket.reference]))
+    assert response.status_code == 200
+    assert "System" in response.content.decode()
+
+
+def test_queue_count_stops_at_the_cap(client, agent, settings):
+    settings.DESK_COUNT_CAP = 5
+    for _ in range(7):
+        factories.TicketFactory()
+    _login(client, agent)
+    response = client.get(reverse("desk:queue"), {"page_size": 25})
+    paginator = response.context["page"].paginator
+    assert (paginator.count, paginator.is_capped, len(response.context["page"].object_list)) == (5, True, 5)
+    assert "More than 5 tickets" in response.content.decode()
