@@ -2,16 +2,16 @@
 
 Everything goes through the services, so every ticket has a real timeline: it is logged with
 ``ticket_create`` at a moment in the last 60 days and then moved through the lifecycle with
-``ticket_assign``, ``ticket_record_resolution`` and ``ticket_transition``. Only the timeline's
-own ``created_at`` (stamped by the database clock) is set back afterwards, so each event reads
-at the moment the step happened. Random choices come from a fixed seed: two fresh databases
+``ticket_assign``, ``ticket_record_resolution`` and ``ticket_transition``. Only the automatic
+timestamps (a timeline event's ``created_at``, a ticket's ``updated_at``, when a customer or a
+unit was registered) are set back afterwards, so each reads at the moment it happened. Random choices come from a fixed seed: two fresh databases
 get the same data. Running the command again on a database that has the demo users only
 prints the logins.
 """
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,8 @@ from tickets.management.commands._demo_data import (
     SURNAMES,
     USERS,
     WORK,
+    luhn_digit,
+    vin,
 )
 from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent
 from tickets.services import ticket_assign, ticket_create, ticket_record_resolution, ticket_transition
@@ -79,22 +81,11 @@ CHANNEL_WEIGHTS = {
 PRIORITY_WEIGHTS = {Priority.NORMAL: 60, Priority.HIGH: 20, Priority.LOW: 10, Priority.URGENT: 10}
 # Open tickets left past their deadline, so the overdue filter and the SLA sweep have work.
 OVERDUE_PLAN = {Status.NEW: 2, Status.ACKNOWLEDGED: 1, Status.DISPATCHED: 2, Status.IN_PROGRESS: 1}
+# Nothing in the demo happens in the last minutes before it is loaded.
+LEAD = dt.timedelta(minutes=30)
 INSTALLABLE = ("washing_machine", "air_conditioner", "flat_panel_tv", "fridge")
 # Categories a technician installs at the customer's home, with the date on the unit's record.
 INSTALLED_ON_SITE = ("air_conditioner", "flat_panel_tv")
-MOVES = {
-    "ack": "acknowledge",
-    "dispatch": "dispatch",
-    "start": "start",
-    "hold": "hold",
-    "resume": "resume",
-    "resolve": "resolve",
-    "verify": "verify",
-    "close": "close",
-    "reopen": "reopen",
-    "cancel": "cancel",
-    "merge": "merge",
-}
 
 
 @dataclass
@@ -115,7 +106,7 @@ class Plan:
     station: ServiceStation | None = None
     duplicate_of: "Plan | None" = None
     ticket: Ticket | None = None
-    extra: dict = field(default_factory=dict)
+    description: str = ""
 
 
 def _weighted(rng: random.Random, weights: dict[str, int], count: int) -> list[str]:
@@ -124,28 +115,6 @@ def _weighted(rng: random.Random, weights: dict[str, int], count: int) -> list[s
     drawn = values + rng.choices(values, weights=list(weights.values()), k=count - len(values))
     rng.shuffle(drawn)
     return drawn
-
-
-def _luhn_digit(digits: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9), strict=True))}
-VIN_VALUES.update(dict(zip("JKLMNPR", [1, 2, 3, 4, 5, 7, 9], strict=True)))
-VIN_VALUES.update(dict(zip("STUVWXYZ", range(2, 10), strict=True)))
-VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-VIN_YEARS = {2022: "N", 2023: "P", 2024: "R", 2025: "S", 2026: "T", 2027: "V"}
-
-
-def _vin(wmi: str, descriptor: str, year: int, serial: int) -> str:
-    """A VIN with a valid check digit (position 9) and model-year code (position 10)."""
-    body = f"{wmi}{descriptor}0{VIN_YEARS.get(year, 'T')}A{serial:06d}"
-    check = sum(VIN_VALUES[char] * weight for char, weight in zip(body, VIN_WEIGHTS, strict=True)) % 11
-    return body[:8] + ("X" if check == 10 else str(check)) + body[9:]
 
 
 class Command(BaseCommand):
@@ -175,7 +144,7 @@ class Command(BaseCommand):
             self._run(plan)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {len(self.categories)} categories, {len(self.models)} models, "
+                f"Loaded {len(self.categories)} categories, {sum(map(len, self.models.values()))} models, "
                 f"{len(self.stations)} stations, {len(self.customers)} customers, "
                 f"{ProductUnit.objects.filter(owner__in=self.customers).count()} units, {len(plans)} tickets."
             )
@@ -278,7 +247,11 @@ class Command(BaseCommand):
         for index, (name, mailbox, language) in enumerate(people):
             region = regions[index % len(regions)]
             street_zh, street_en = rng.choice(ADDRESSES[region])
-            number, building, room = rng.randint(1, 999), rng.randint(1, 30), rng.randint(1, 28) * 100 + rng.randint(1, 4)
+            number, building, room = (
+                rng.randint(1, 999),
+                rng.randint(1, 30),
+                rng.randint(1, 28) * 100 + rng.randint(1, 4),
+            )
             if language == Language.CHINESE:
                 address = f"{street_zh.format(n=number)}{building}号楼{rng.randint(1, 4)}单元{room}室"
                 email = rng.choice([f"{mailbox}@163.com", f"{rng.randrange(10**8, 10**10)}@qq.com", "", ""])
@@ -317,19 +290,17 @@ class Command(BaseCommand):
         if category == "mobile_phone":
             tac = f"86{sum(map(ord, model.code)) % 1000:03d}{rng.randint(100, 999)}"
             body = f"{tac}{rng.randrange(10**6):06d}"
-            return body + _luhn_digit(body)
+            return body + luhn_digit(body)
         if category == "car":
             wmi, descriptor = {"SD": ("LFV", "2A1BS"), "EV": ("LGW", "EE5LR"), "SV": ("LSV", "XX9D2")}[model.code[:2]]
-            return _vin(wmi, descriptor, made.year, rng.randrange(10**6))
+            return vin(wmi, descriptor, made.year, "A", f"{rng.randrange(10**6):06d}")
         if category in ("laptop", "desktop"):
             alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
             return "PF" + "".join(rng.choice(alphabet) for _ in range(6))
         letters = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(2))
         return f"{model.code[:2].upper()}0{letters}{made:%y%m}{rng.randrange(10**6):06d}"
 
-    def _unit(
-        self, customer: Customer, category: str, invoice: dt.date, installation: dt.date | None
-    ) -> ProductUnit:
+    def _unit(self, customer: Customer, category: str, invoice: dt.date, installation: dt.date | None) -> ProductUnit:
         rng = self.rng
         model, list_price = rng.choice(self.models[category])
         made = invoice - dt.timedelta(days=rng.randint(20, 120))
@@ -365,7 +336,7 @@ class Command(BaseCommand):
             return dt.timedelta(minutes=rng.randint(low, high))
 
         on_site = kind in SERVICE_KINDS or status in (Status.DISPATCHED, Status.IN_PROGRESS)
-        ack = [("ack", after(3, 50))]
+        ack = [("acknowledge", after(3, 50))]
         visit = [("assign", after(5, 90)), ("dispatch", after(1, 5)), ("start", after(180, 1500))]
         if on_site and status == Status.CLOSED and rng.random() < 0.2:
             # The customer was away on the agreed day: paused, then resumed.
@@ -422,14 +393,25 @@ class Command(BaseCommand):
                 # Calls, letters and walk-ins come in office hours.
                 local = created.astimezone(self.tz)
                 created = local.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59)).astimezone(dt.UTC)
-                if created + total > self.now - dt.timedelta(minutes=30):
-                    created -= dt.timedelta(days=1)
-        plan.created = created
-        moment = created
-        plan.steps = []
+            # Finished work was done in working hours; the last step lies in the past.
+            while (steps := self._place(created, path, office_hours=True)) and steps[-1][1] > self.now - LEAD:
+                created -= dt.timedelta(days=1)
+            plan.created, plan.steps = created, steps
+            return
+        plan.created, plan.steps = created, self._place(created, path, office_hours=False)
+
+    def _place(
+        self, created: dt.datetime, path: list[tuple[str, dt.timedelta]], *, office_hours: bool
+    ) -> list[tuple[str, dt.datetime]]:
+        moment, steps = created, []
         for name, gap in path:
             moment += gap
-            plan.steps.append((name, moment))
+            local = moment.astimezone(self.tz)
+            if office_hours and not 8 <= local.hour < 20:
+                day = local.date() + dt.timedelta(days=1 if local.hour >= 20 else 0)
+                moment = dt.datetime.combine(day, dt.time(8, self.rng.randint(0, 59)), self.tz).astimezone(dt.UTC)
+            steps.append((name, moment))
+        return steps
 
     def _deadlines(self, plan: Plan, created: dt.datetime) -> sla.Deadlines:
         return sla.deadlines_for(
@@ -474,7 +456,7 @@ class Command(BaseCommand):
             duplicate.channel = Channel.WEB if original.channel != Channel.WEB else Channel.PHONE
             latest = self.now - dt.timedelta(minutes=45)
             duplicate.created = original.created + (latest - original.created) * rng.uniform(0.3, 0.9)
-            duplicate.extra["description"] = self._description(duplicate)
+            duplicate.description = self._description(duplicate)
             if duplicate.status == Status.MERGED:
                 duplicate.steps = [("merge", duplicate.created + dt.timedelta(minutes=rng.randint(8, 40)))]
                 plans.append(duplicate)
@@ -526,7 +508,7 @@ class Command(BaseCommand):
                 plan.unit = plan.unit if rng.random() < 0.6 else None
         stations = [s for s in self.stations if s.region == plan.customer.region] or self.stations
         plan.station = rng.choice(stations)
-        plan.extra["description"] = self._description(plan)
+        plan.description = self._description(plan)
 
     def _step_time(self, plan: Plan, name: str) -> dt.datetime | None:
         return next((moment for step, moment in plan.steps if step == name), None)
@@ -570,25 +552,21 @@ class Command(BaseCommand):
     # --- running a plan through the services -----------------------------------------------------
 
     def _run(self, plan: Plan) -> None:
-        by_agent = None if plan.channel == Channel.WEB else plan.agent
-        self._stamped(
-            plan.created,
-            lambda: setattr(
-                plan,
-                "ticket",
-                ticket_create(
-                    customer=plan.customer,
-                    kind=plan.kind,
-                    channel=plan.channel,
-                    description=plan.extra["description"],
-                    unit=plan.unit,
-                    fault_category=plan.fault,
-                    priority=plan.priority,
-                    by=by_agent,
-                    now=plan.created,
-                ),
-            ),
-        )
+        def log() -> None:
+            plan.ticket = ticket_create(
+                customer=plan.customer,
+                kind=plan.kind,
+                channel=plan.channel,
+                description=plan.description,
+                unit=plan.unit,
+                fault_category=plan.fault,
+                priority=plan.priority,
+                # A web request comes from the customer; every other channel is logged by an agent.
+                by=None if plan.channel == Channel.WEB else plan.agent,
+                now=plan.created,
+            )
+
+        self._stamped(plan.created, log)
         for name, when in plan.steps:
             self._stamped(when, lambda name=name, when=when: self._step(plan, name, when))
         last = plan.steps[-1][1] if plan.steps else plan.created
@@ -602,8 +580,6 @@ class Command(BaseCommand):
 
     def _step(self, plan: Plan, name: str, when: dt.datetime) -> None:
         ticket = plan.ticket
-        on_site = ticket.assignee_id is not None and ticket.status in (Status.DISPATCHED, Status.IN_PROGRESS)
-        field_worker = plan.technician if on_site or name == "start" else plan.agent
         if name == "assign":
             plan.ticket = ticket_assign(ticket=ticket, station=plan.station, assignee=plan.technician, by=plan.agent)
         elif name == "resolution":
@@ -612,11 +588,11 @@ class Command(BaseCommand):
         elif name in ("resolve", "hold", "resume"):
             by = plan.technician if ticket.assignee_id and ticket.status != Status.ACKNOWLEDGED else plan.agent
             note = self._say(plan, self.rng.choice(NOTES["hold"])) if name == "hold" else ""
-            plan.ticket = ticket_transition(ticket=ticket, move=MOVES[name], by=by, note=note, now=when)
+            plan.ticket = ticket_transition(ticket=ticket, move=name, by=by, note=note, now=when)
         elif name in ("cancel", "reopen"):
             note = self._say(plan, self.rng.choice(NOTES[name]))
             by = self.users["manager"] if name == "reopen" and self.rng.random() < 0.3 else plan.agent
-            plan.ticket = ticket_transition(ticket=ticket, move=MOVES[name], by=by, note=note, now=when)
+            plan.ticket = ticket_transition(ticket=ticket, move=name, by=by, note=note, now=when)
         elif name == "merge":
             original = plan.duplicate_of.ticket
             note = self._say(plan, NOTES["merge"][0]).format(reference=original.reference)
@@ -627,14 +603,14 @@ class Command(BaseCommand):
             note = self._say(plan, self.rng.choice(NOTES["verify"]))
             plan.ticket = ticket_transition(ticket=ticket, move="verify", by=plan.agent, note=note, now=when)
         else:
-            by = field_worker if name == "start" else plan.agent
-            plan.ticket = ticket_transition(ticket=ticket, move=MOVES[name], by=by, now=when)
+            by = plan.technician if name == "start" else plan.agent
+            plan.ticket = ticket_transition(ticket=ticket, move=name, by=by, now=when)
 
     # --- output -------------------------------------------------------------------------------
 
     def _print_logins(self) -> None:
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for every account: %s)" % PASSWORD)
+        self.stdout.write(f"Demo logins (password for every account: {PASSWORD})")
         for username, role, first, last in USERS:
             self.stdout.write(f"  {username:<12} {PASSWORD:<16} {role:<11} {first} {last}")
         self.stdout.write("")
