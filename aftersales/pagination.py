@@ -26,3 +26,18 @@ class CappedPaginator(Paginator):
     @cached_property
     def is_capped(self) -> bool:
         return self._bounded_count > self.cap
+
+    def page(self, number):
+        """The page's ids first, then only those rows with their joins.
+
+        A deep OFFSET over the joined query would build every skipped row's joins; over the
+        bare ids it walks an index. The second query keeps the first one's order.
+        """
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -5,9 +5,9 @@ from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, T
 
 @admin.register(ServiceStation)
 class ServiceStationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "region", "phone", "is_active"]
+    list_display = ["code", "name", "name_zh", "region", "phone", "is_active"]
     list_filter = ["region", "is_active"]
-    search_fields = ["code", "name", "region", "address"]
+    search_fields = ["code", "name", "name_zh", "region", "address"]
 
 
 @admin.register(FaultCategory)

@@ -21,7 +21,8 @@ SORTS = {
 
 class TicketQueueFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    # A ticket has one status: no DISTINCT needed (it would sort the whole table).
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"), distinct=False)
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"), empty_label=_("Any kind"))
     priority = django_filters.ChoiceFilter(choices=Priority.choices, label=_("Priority"), empty_label=_("Any priority"))
     station = django_filters.ModelChoiceFilter(

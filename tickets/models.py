@@ -11,9 +11,8 @@ from tickets.choices import Channel, EventKind, FaultGroup, Kind, Priority, Stat
 from tickets.sla import Deadlines
 
 
-class ServiceStation(models.Model):
+class ServiceStation(LocalizedNameMixin):
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=120)
     region = models.CharField(_("region"), max_length=80, db_index=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -23,9 +22,6 @@ class ServiceStation(models.Model):
         verbose_name = _("service station")
         verbose_name_plural = _("service stations")
         ordering = ["region", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class FaultCategory(LocalizedNameMixin):
@@ -180,6 +176,7 @@ class Ticket(models.Model):
             models.Index(fields=["next_due"], name="ticket_next_due"),
             models.Index(fields=["customer", "status"], name="ticket_customer_status"),
             models.Index(fields=["priority_rank", "-created_at"], name="ticket_priority_created"),
+            models.Index(fields=["kind", "priority", "-created_at"], name="ticket_kind_priority_created"),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,9 @@ from customers.phones import try_normalize_phone
 from tickets.choices import OPEN_STATUSES
 from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent
 
-REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,6}$", re.IGNORECASE)
+REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,9}$", re.IGNORECASE)
+SEARCH_UNIT_LIMIT = 100
+SEARCH_CUSTOMER_LIMIT = 1000
 
 QUEUE_RELATED = ("customer", "unit__model", "station", "assignee")
 
@@ -43,9 +45,14 @@ def search_tickets(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     phone = try_normalize_phone(text)
     if phone is not None:
         return qs.filter(customer__in=Customer.objects.filter(phone=phone).values("pk"))
-    by_serial = ProductUnit.objects.filter(serial__iexact=text).values("pk")
-    by_name = Customer.objects.filter(name__icontains=text).values("pk")
-    return qs.filter(Q(unit__in=by_serial) | Q(customer__in=by_name))
+    # The ids are fetched first: an OR of two subqueries makes PostgreSQL scan every ticket,
+    # while short id lists use the unit and customer indexes. Past the limits, search is too
+    # vague to be useful anyway.
+    units = list(ProductUnit.objects.filter(serial__iexact=text).values_list("pk", flat=True)[:SEARCH_UNIT_LIMIT])
+    customers = list(
+        Customer.objects.filter(name__icontains=text).values_list("pk", flat=True)[:SEARCH_CUSTOMER_LIMIT]
+    )
+    return qs.filter(Q(unit__in=units) | Q(customer__in=customers))
 
 
 def queue_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:

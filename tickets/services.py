@@ -261,7 +261,17 @@ def ticket_transition(
         changed.append(stamp)
     if target == Status.REOPENED:
         ticket.reopened_count += 1
-        changed.append("reopened_count")
+        restarted = sla.restart_after_reopen(
+            ticket.deadlines,
+            ticket.kind,
+            ticket.priority,
+            now,
+            tz=_business_tz(),
+            day_end_hour=settings.SERVICE_DAY_END_HOUR,
+        )
+        ticket.dispatch_due, ticket.arrival_due = restarted.dispatch, restarted.arrival
+        ticket.completion_due = restarted.completion
+        changed += ["reopened_count", "dispatch_due", "arrival_due", "completion_due"]
     if target == Status.MERGED:
         ticket.merged_into = merge_into
         changed.append("merged_into")

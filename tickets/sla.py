@@ -94,3 +94,12 @@ def shift_for_pause(deadlines: Deadlines, paused_from: dt.datetime, paused: dt.t
         arrival=moved(deadlines.arrival),
         completion=moved(deadlines.completion),
     )
+
+
+def restart_after_reopen(
+    deadlines: Deadlines, kind: str, priority: str, reopened_at: dt.datetime, *, tz: ZoneInfo, day_end_hour: int
+) -> Deadlines:
+    """A reopened case gets fresh dispatch, arrival and completion clocks from the reopening;
+    the response already happened, so its deadline stays as it was."""
+    fresh = deadlines_for(kind, priority, reopened_at, tz=tz, day_end_hour=day_end_hour)
+    return replace(fresh, response=deadlines.response)

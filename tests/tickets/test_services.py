@@ -587,7 +587,9 @@ def test_reopen_counts_and_keeps_the_first_acknowledgement(customer, agent):
 
     ticket = move(ticket, "reopen", agent, T0 + H, note="Customer called back: still locked.")
     stored = row(ticket)
-    assert (stored["status"], stored["reopened_count"], stored["next_due"]) == (Status.REOPENED, 1, T0 + 24 * H)
+    # A reopened case gets a fresh completion clock from the reopening (consultation: 24 h).
+    assert (stored["status"], stored["reopened_count"], stored["next_due"]) == (Status.REOPENED, 1, T0 + 25 * H)
+    assert stored["response_due"] == T0 + 4 * H
 
     ticket = move(ticket, "acknowledge", agent, T0 + 2 * H)
     ticket = move(ticket, "resolve", agent, T0 + 3 * H)

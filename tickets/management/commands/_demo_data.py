@@ -108,13 +108,13 @@ CATEGORY_FAULTS = {
 }
 
 STATIONS = (
-    # code, name, region, address, phone
-    ("qingdao-laoshan", "Qingdao Laoshan Service Centre", "Qingdao", "青岛市崂山区海尔路1号", "0532-88930000"),
-    ("qingdao-licang", "Qingdao Licang Service Point", "Qingdao", "青岛市李沧区九水东路320号", "0532-87651234"),
-    ("beijing-chaoyang", "Beijing Chaoyang Service Centre", "Beijing", "北京市朝阳区建国路88号", "010-65881234"),
-    ("shanghai-pudong", "Shanghai Pudong Service Centre", "Shanghai", "上海市浦东新区世纪大道1568号", "021-58781234"),
-    ("guangzhou-tianhe", "Guangzhou Tianhe Service Centre", "Guangzhou", "广州市天河区天河路385号", "020-38881234"),
-    ("chengdu-wuhou", "Chengdu Wuhou Service Centre", "Chengdu", "成都市武侯区人民南路四段27号", "028-85551234"),
+    # code, name, Chinese name, region, address, phone
+    ("qingdao-laoshan", "Qingdao Laoshan Service Centre", "青岛崂山服务中心", "Qingdao", "青岛市崂山区海尔路1号", "0532-88930000"),
+    ("qingdao-licang", "Qingdao Licang Service Point", "青岛李沧服务网点", "Qingdao", "青岛市李沧区九水东路320号", "0532-87651234"),
+    ("beijing-chaoyang", "Beijing Chaoyang Service Centre", "北京朝阳服务中心", "Beijing", "北京市朝阳区建国路88号", "010-65881234"),
+    ("shanghai-pudong", "Shanghai Pudong Service Centre", "上海浦东服务中心", "Shanghai", "上海市浦东新区世纪大道1568号", "021-58781234"),
+    ("guangzhou-tianhe", "Guangzhou Tianhe Service Centre", "广州天河服务中心", "Guangzhou", "广州市天河区天河路385号", "020-38881234"),
+    ("chengdu-wuhou", "Chengdu Wuhou Service Centre", "成都武侯服务中心", "Chengdu", "成都市武侯区人民南路四段27号", "028-85551234"),
 )
 
 USERS = (

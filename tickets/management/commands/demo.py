@@ -191,9 +191,10 @@ class Command(BaseCommand):
 
     def _stations(self) -> None:
         self.stations: list[ServiceStation] = []
-        for code, name, region, address, phone in STATIONS:
+        for code, name, name_zh, region, address, phone in STATIONS:
             station, _ = ServiceStation.objects.update_or_create(
-                code=code, defaults={"name": name, "region": region, "address": address, "phone": phone}
+                code=code,
+                defaults={"name": name, "name_zh": name_zh, "region": region, "address": address, "phone": phone},
             )
             self.stations.append(station)
 

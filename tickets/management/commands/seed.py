@@ -328,9 +328,10 @@ class Command(BaseCommand):
                     },
                 )
         if not ServiceStation.objects.filter(is_active=True).exists():
-            for code, name, region, address, phone in STATIONS:
+            for code, name, name_zh, region, address, phone in STATIONS:
                 ServiceStation.objects.get_or_create(
-                    code=code, defaults={"name": name, "region": region, "address": address, "phone": phone}
+                    code=code,
+                    defaults={"name": name, "name_zh": name_zh, "region": region, "address": address, "phone": phone},
                 )
         User = get_user_model()
         self.stations = list(ServiceStation.objects.filter(is_active=True))
