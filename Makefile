@@ -21,10 +21,9 @@ install: $(VENV)/.installed
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py demo --base-url http://127.0.0.1:$(PORT)
 	@echo ""
-	@echo "  Aftersales is starting: http://127.0.0.1:$(PORT)/desk/  (admin: http://127.0.0.1:$(PORT)/admin/)"
-	@echo "  Web server, Celery worker and Celery beat run together; Ctrl-C stops all of them."
+	@echo "  Starting the web server, a Celery worker and Celery beat; Ctrl-C stops all of them."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile --app-root $(CURDIR) start
 

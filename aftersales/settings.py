@@ -143,6 +143,7 @@ LOGOUT_REDIRECT_URL = "desk:login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["aftersales.formats"]
 USE_I18N = True
 USE_TZ = True
 # The business time zone: deadlines, "same business day" and KPI periods count in it.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from customers.models import Customer, ProductCategory, ProductModel, ProductUnit
+from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, StatutoryHoliday
 
 
 @admin.register(Customer)
@@ -15,17 +15,16 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(ProductCategory)
 class ProductCategoryAdmin(admin.ModelAdmin):
-    list_display = [
-        "code",
-        "name",
-        "name_zh",
-        "warranty_start_basis",
-        "whole_unit_months",
-        "main_component_months",
-        "depreciation_rate_per_day",
-    ]
+    list_display = ["code", "name", "name_zh", "warranty_start_basis"]
     list_filter = ["warranty_start_basis"]
     search_fields = ["code", "name", "name_zh"]
+
+
+@admin.register(StatutoryHoliday)
+class StatutoryHolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
 
 
 @admin.register(ProductModel)
@@ -39,6 +38,25 @@ class ProductModelAdmin(admin.ModelAdmin):
 @admin.register(ProductUnit)
 class ProductUnitAdmin(admin.ModelAdmin):
     list_display = ["serial", "model", "owner", "batch", "invoice_date", "warranty_end", "status"]
+    fields = [
+        "owner",
+        "model",
+        "serial",
+        "batch",
+        "invoice_date",
+        "delivery_date",
+        "installation_date",
+        "manufacture_date",
+        "dealer",
+        "price",
+        "has_invoice",
+        "has_warranty_card",
+        "status",
+        "replaced_by",
+        "warranty_start",
+        "warranty_end",
+        "registered_at",
+    ]
     list_filter = ["status", "model__category", "has_invoice", "has_warranty_card"]
     search_fields = ["serial", "batch", "owner__name", "owner__phone", "dealer"]
     raw_id_fields = ["owner", "replaced_by"]

@@ -82,7 +82,7 @@ class Customer(models.Model):
 
 
 class ProductCategory(LocalizedNameMixin):
-    """A product category and its warranty policy, as data an administrator can edit."""
+    """A product category; its three-guarantees terms are its versioned :class:`WarrantyPolicy`."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     warranty_start_basis = models.CharField(
@@ -95,8 +95,46 @@ class ProductCategory(LocalizedNameMixin):
         ],
         default=StartBasis.INVOICE.value,
     )
+
+    class Meta:
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        ordering = ["code"]
+
+
+class PolicyFamily(models.TextChoices):
+    """Which statute a category falls under (DESIGN.md section 5)."""
+
+    GENERAL = "general", _("General goods (1995 rules)")
+    PHONE = "phone", _("Mobile phones (2001 rules)")
+    COMPUTER = "computer", _("Computers (2002 rules)")
+    CAR = "car", _("Household cars (2021 rules)")
+
+
+class WarrantyPolicy(models.Model):
+    """One version of a category's three-guarantees terms. Rows are never edited in place:
+    a change is a new version, effective from a date, so every decision can name the terms
+    it was made under. Brand extras may only add remedies to the statutory ones."""
+
+    category = models.ForeignKey(
+        ProductCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="policies"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(
+        _("effective from"), help_text=_("Applies to products whose warranty starts on or after this date.")
+    )
+    family = models.CharField(_("statute"), max_length=20, choices=PolicyFamily.choices, default=PolicyFamily.GENERAL)
     whole_unit_months = models.PositiveSmallIntegerField(_("whole-unit warranty (months)"), default=12)
     main_component_months = models.PositiveSmallIntegerField(_("main-component warranty (months)"), default=36)
+    main_components = models.JSONField(
+        _("main components"),
+        default=list,
+        blank=True,
+        help_text=_('Pairs of name and months, e.g. [["compressor", 36]]; null months use the main-component period.'),
+    )
+    accessories = models.JSONField(
+        _("accessories"), default=list, blank=True, help_text=_('Pairs of name and months, e.g. [["battery", 6]].')
+    )
     depreciation_rate_per_day = models.DecimalField(
         _("depreciation per day"),
         max_digits=6,
@@ -110,11 +148,54 @@ class ProductCategory(LocalizedNameMixin):
         default=False,
         help_text=_("Statutory counting leaves the start day out; some brands count it."),
     )
+    return_days = models.PositiveSmallIntegerField(_("return window (days)"), default=7)
+    replace_days = models.PositiveSmallIntegerField(_("replacement window (days)"), default=15)
+    repairer_limit_days = models.PositiveSmallIntegerField(_("repair time limit, repairer's reasons (days)"), default=30)
+    no_parts_limit_days = models.PositiveSmallIntegerField(_("repair time limit, waiting for parts (days)"), default=90)
+    brand_extra_remedies = models.JSONField(
+        _("brand extra remedies"), default=list, blank=True, help_text=_("Remedy codes the brand adds to free claims.")
+    )
+    validity_months = models.PositiveSmallIntegerField(_("car validity period (months)"), default=24)
+    validity_km = models.PositiveIntegerField(_("car validity period (km)"), default=50_000)
+    repair_period_months = models.PositiveSmallIntegerField(_("car repair period (months)"), default=36)
+    repair_period_km = models.PositiveIntegerField(_("car repair period (km)"), default=60_000)
+    car_usage_rate = models.DecimalField(
+        _("car usage fee rate per 1,000 km"),
+        max_digits=6,
+        decimal_places=5,
+        default=Decimal("0.00500"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    note = models.CharField(_("what changed"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
-        verbose_name = _("product category")
-        verbose_name_plural = _("product categories")
-        ordering = ["code"]
+        verbose_name = _("warranty policy")
+        verbose_name_plural = _("warranty policies")
+        ordering = ["category__code", "-version"]
+        constraints = [models.UniqueConstraint(fields=["category", "version"], name="policy_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category.code} v{self.version}"
+
+
+class StatutoryHoliday(models.Model):
+    """A day off under the State Council's holiday schedule: a warranty period whose last day
+    is a holiday ends on the day after the holiday (DESIGN.md section 5)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("holiday"), max_length=60)
+
+    class Meta:
+        verbose_name = _("statutory holiday")
+        verbose_name_plural = _("statutory holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
 
 
 class ProductModel(LocalizedNameMixin):
@@ -153,6 +234,9 @@ class ProductUnit(models.Model):
     invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     installation_date = models.DateField(_("installation date"), null=True, blank=True)
+    manufacture_date = models.DateField(
+        _("manufacture date"), null=True, blank=True, help_text=_("For phones: the date encoded in the IMEI.")
+    )
     dealer = models.CharField(_("dealer"), max_length=120, blank=True)
     price = models.DecimalField(_("invoice price"), max_digits=10, decimal_places=2, null=True, blank=True)
     has_invoice = models.BooleanField(_("has invoice"), default=False)

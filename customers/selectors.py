@@ -1,8 +1,10 @@
 """Reads for customers and units (STYLE.md: selectors read, with their joins done)."""
 
+import datetime as dt
+
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 
-from customers.models import Customer, ProductModel, ProductUnit
+from customers.models import Customer, ProductModel, ProductUnit, StatutoryHoliday, WarrantyPolicy
 from customers.phones import try_normalize_phone
 
 
@@ -33,3 +35,18 @@ def units_with_warranty(customer: Customer, today) -> QuerySet[ProductUnit]:
             When(warranty_end__gte=today, then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     )
+
+
+def policy_in_force(category_id: int, on_date: dt.date | None) -> WarrantyPolicy | None:
+    """The category's policy version that governs a product whose warranty starts ``on_date``:
+    the latest one effective by then (the first version when the date is unknown or earlier)."""
+    versions = WarrantyPolicy.objects.filter(category_id=category_id)
+    if on_date is not None:
+        current = versions.filter(effective_from__lte=on_date).order_by("-effective_from", "-version").first()
+        if current is not None:
+            return current
+    return versions.order_by("version").first()
+
+
+def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
+    return frozenset(StatutoryHoliday.objects.filter(date__range=(start, end)).values_list("date", flat=True))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer, ProductModel, ProductUnit
 from customers.phones import InvalidPhone, normalize_phone
+from customers.selectors import policy_in_force
 from customers.warranty import add_months, warranty_start
 
 
@@ -67,7 +68,8 @@ def customer_create(
 
 
 def compute_unit_warranty(unit: ProductUnit) -> None:
-    """Set the derived warranty start and end of ``unit`` from its category's policy."""
+    """Set the derived warranty start and end of ``unit`` from the policy in force when its
+    warranty started (the whole-unit period; DESIGN.md section 5)."""
     category = unit.model.category
     start = warranty_start(
         category.warranty_start_basis,
@@ -75,8 +77,9 @@ def compute_unit_warranty(unit: ProductUnit) -> None:
         delivery_date=unit.delivery_date,
         installation_date=unit.installation_date,
     )
+    policy = policy_in_force(category.pk, start)
     unit.warranty_start = start
-    unit.warranty_end = add_months(start, category.whole_unit_months) if start else None
+    unit.warranty_end = add_months(start, policy.whole_unit_months) if start and policy else None
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from customers.models import Customer, ProductCategory, ProductModel, ProductUnit
+from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, WarrantyPolicy
 from customers.services import compute_unit_warranty
 from tickets.choices import Channel, FaultGroup, Kind, Priority, Status
 from tickets.models import FaultCategory, ServiceStation, Ticket
@@ -50,9 +50,19 @@ class ProductCategoryFactory(factory.django.DjangoModelFactory):
         model = ProductCategory
         django_get_or_create = ("code",)
 
+    # The statutory catalogue ships with the migrations: these codes come with their policy.
     code = "washing_machine"
     name = "Washing machine"
     name_zh = "洗衣机"
+
+
+class WarrantyPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WarrantyPolicy
+
+    category = factory.SubFactory(ProductCategoryFactory)
+    version = factory.LazyAttribute(lambda o: o.category.policies.count() + 1)
+    effective_from = dt.date(1995, 8, 25)
     whole_unit_months = 12
     main_component_months = 36
     depreciation_rate_per_day = Decimal("0.001")

@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from customers.models import Customer, ProductUnit
 from customers.services import customer_create, unit_register
 from customers.warranty import StartBasis
-from tests.factories import CustomerFactory, ProductCategoryFactory, ProductModelFactory, ProductUnitFactory
+from tests.factories import (
+    CustomerFactory,
+    ProductCategoryFactory,
+    ProductModelFactory,
+    ProductUnitFactory,
+    WarrantyPolicyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,25 +109,22 @@ def test_customer_create_rejects_a_bad_email():
 
 @pytest.fixture
 def washer():
-    category = ProductCategoryFactory(
-        code="washing_machine", warranty_start_basis=StartBasis.INVOICE, whole_unit_months=12
-    )
+    category = ProductCategoryFactory(code="washer_test", warranty_start_basis=StartBasis.INVOICE)
+    WarrantyPolicyFactory(category=category, whole_unit_months=12)
     return ProductModelFactory(code="XQG100", category=category)
 
 
 @pytest.fixture
 def tv():
-    category = ProductCategoryFactory(
-        code="flat_panel_tv", name="Flat-panel TV", warranty_start_basis=StartBasis.INSTALLATION, whole_unit_months=24
-    )
+    category = ProductCategoryFactory(code="tv_test", name="Flat-panel TV", warranty_start_basis=StartBasis.INSTALLATION)
+    WarrantyPolicyFactory(category=category, whole_unit_months=24)
     return ProductModelFactory(code="LE55A", category=category)
 
 
 @pytest.fixture
 def car():
-    category = ProductCategoryFactory(
-        code="car", name="Car", warranty_start_basis=StartBasis.DELIVERY, whole_unit_months=36
-    )
+    category = ProductCategoryFactory(code="car_test", name="Car", warranty_start_basis=StartBasis.DELIVERY)
+    WarrantyPolicyFactory(category=category, whole_unit_months=36)
     return ProductModelFactory(code="SUV-1", category=category)
 
 

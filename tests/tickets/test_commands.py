@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from aftersales.roles import Role
-from customers.models import Customer, ProductCategory, ProductModel, ProductUnit
+from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import normalize_phone
 from customers.services import compute_unit_warranty
 from tests import factories
@@ -109,9 +109,15 @@ def test_demo_catalogue_uses_the_statutory_codes(db):
     assert all(c.name and c.name_zh for c in categories.values())
     assert categories["flat_panel_tv"].warranty_start_basis == "installation"
     assert categories["car"].warranty_start_basis == "delivery"
-    assert (categories["car"].whole_unit_months, categories["car"].main_component_months) == (24, 36)
-    assert (categories["mobile_phone"].whole_unit_months, categories["mobile_phone"].main_component_months) == (12, 12)
-    assert (categories["laptop"].whole_unit_months, categories["laptop"].main_component_months) == (12, 24)
+    policies = {p.category.code: p for p in WarrantyPolicy.objects.select_related("category")}
+    assert set(policies) == STATUTORY_CODES
+    car = policies["car"]
+    assert (car.family, car.validity_months, car.validity_km, car.repair_period_months) == ("car", 24, 50_000, 36)
+    assert (policies["mobile_phone"].whole_unit_months, policies["mobile_phone"].accessories) == (
+        12,
+        [["battery", 6], ["wired_headset", 3], ["charger", 12]],
+    )
+    assert (policies["laptop"].whole_unit_months, policies["laptop"].main_component_months) == (12, 24)
     per_category = ProductModel.objects.values("category").annotate(n=Count("id"))
     assert all(2 <= row["n"] <= 4 for row in per_category)
     assert not ProductModel.objects.filter(Q(name_zh="") | Q(main_components=[])).exists()

@@ -10,18 +10,17 @@ from aftersales.roles import Role
 from tickets.choices import FaultGroup
 
 CATEGORIES = (
-    # code, English, Chinese, whole-unit months, main-component months, period starts on, depreciation per day
-    ("washing_machine", "Washing machine", "洗衣机", 12, 36, "invoice", "0.001"),
-    ("fridge", "Refrigerator", "电冰箱", 12, 36, "invoice", "0.001"),
-    ("air_conditioner", "Air conditioner", "空调器", 12, 36, "invoice", "0.001"),
-    ("crt_tv", "CRT television", "CRT彩色电视机", 12, 36, "invoice", "0.001"),
-    ("flat_panel_tv", "Flat-panel television", "平板电视", 12, 36, "installation", "0.001"),
-    ("microwave", "Microwave oven", "微波炉", 12, 36, "invoice", "0.001"),
-    ("mobile_phone", "Mobile phone", "移动电话机", 12, 12, "invoice", "0.005"),
-    ("laptop", "Laptop computer", "笔记本电脑", 12, 24, "invoice", "0.001"),
-    ("desktop", "Desktop computer", "台式电脑", 12, 24, "invoice", "0.001"),
-    # Cars: 2 years validity, 3 years repair period; a returned car pays a usage fee per km instead.
-    ("car", "Passenger car", "家用汽车", 24, 36, "delivery", "0"),
+    # code, English, Chinese, the date the warranty period starts on
+    ("washing_machine", "Washing machine", "洗衣机", "invoice"),
+    ("fridge", "Refrigerator", "电冰箱", "invoice"),
+    ("air_conditioner", "Air conditioner", "空调器", "invoice"),
+    ("crt_tv", "CRT television", "CRT彩色电视机", "invoice"),
+    ("flat_panel_tv", "Flat-panel television", "平板电视", "installation"),
+    ("microwave", "Microwave oven", "微波炉", "invoice"),
+    ("mobile_phone", "Mobile phone", "移动电话机", "invoice"),
+    ("laptop", "Laptop computer", "笔记本电脑", "invoice"),
+    ("desktop", "Desktop computer", "台式电脑", "invoice"),
+    ("car", "Passenger car", "家用汽车", "delivery"),
 )
 
 # fmt: off

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from aftersales.roles import Role
 from customers.models import Customer, Language, ProductCategory, ProductModel, ProductUnit
+from customers.selectors import policy_in_force
 from customers.services import customer_create, unit_register
 from customers.warranty import add_months
 from tickets import sla
@@ -120,7 +121,13 @@ def _weighted(rng: random.Random, weights: dict[str, int], count: int) -> list[s
 class Command(BaseCommand):
     help = "Load demo data (catalogue, stations, staff, customers, units, tickets). Safe to run twice."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:8000", help="Where the product will be served, for the printed links."
+        )
+
     def handle(self, *args, **options) -> None:
+        self.base_url = options["base_url"].rstrip("/")
         if get_user_model().objects.filter(username="agent").exists():
             self.stdout.write("Demo data is already loaded; nothing was added.")
         else:
@@ -152,17 +159,10 @@ class Command(BaseCommand):
 
     def _catalogue(self) -> None:
         self.categories: dict[str, ProductCategory] = {}
-        for code, name, name_zh, whole, main, basis, rate in CATEGORIES:
+        # The statutory categories and their policies ship with the migrations.
+        for code, name, name_zh, basis in CATEGORIES:
             self.categories[code], _ = ProductCategory.objects.update_or_create(
-                code=code,
-                defaults={
-                    "name": name,
-                    "name_zh": name_zh,
-                    "whole_unit_months": whole,
-                    "main_component_months": main,
-                    "warranty_start_basis": basis,
-                    "depreciation_rate_per_day": Decimal(rate),
-                },
+                code=code, defaults={"name": name, "name_zh": name_zh, "warranty_start_basis": basis}
             )
         self.models: dict[str, list[tuple[ProductModel, int]]] = {}
         for category, code, name, name_zh, components, interval, price in MODELS:
@@ -536,7 +536,8 @@ class Command(BaseCommand):
             in_warranty = plan.unit.warranty_end is not None and plan.unit.warranty_end >= when.date()
             main = component in (plan.unit.model.main_components or [])
             start = plan.unit.warranty_start
-            main_end = add_months(start, plan.unit.model.category.main_component_months) if start else None
+            policy = policy_in_force(plan.unit.model.category_id, start)
+            main_end = add_months(start, policy.main_component_months) if start and policy else None
             # Free inside the whole-unit period, or for a main component inside its own period.
             free = in_warranty or (main and main_end is not None and main_end >= when.date())
             return {
@@ -615,6 +616,6 @@ class Command(BaseCommand):
         for username, role, first, last in USERS:
             self.stdout.write(f"  {username:<12} {PASSWORD:<16} {role:<11} {first} {last}")
         self.stdout.write("")
-        self.stdout.write("Start the server with `manage.py runserver`, then open:")
-        self.stdout.write("  http://127.0.0.1:8000/desk/   the staff desk (agent, technician, manager)")
-        self.stdout.write("  http://127.0.0.1:8000/admin/  the Django admin (admin, manager)")
+        self.stdout.write("Open:")
+        self.stdout.write(f"  {self.base_url}/desk/   the staff desk (agent, technician, manager)")
+        self.stdout.write(f"  {self.base_url}/admin/  the Django admin (admin, manager)")

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from aftersales.roles import Role
 from customers.models import Customer, Language, ProductCategory, ProductModel, ProductUnit
+from customers.selectors import policy_in_force
 from customers.warranty import add_months, warranty_start
 from tickets import sla
 from tickets.choices import SERVICE_KINDS, Channel, EventKind, FaultGroup, Kind, Priority, Status
@@ -293,17 +294,9 @@ class Command(BaseCommand):
         """Reuse the catalogue, stations, faults and staff; create a minimal set where none exist."""
         if not ProductModel.objects.exists():
             categories = {}
-            for code, name, name_zh, whole, main, basis, rate in CATEGORIES:
+            for code, name, name_zh, basis in CATEGORIES:
                 categories[code], _ = ProductCategory.objects.get_or_create(
-                    code=code,
-                    defaults={
-                        "name": name,
-                        "name_zh": name_zh,
-                        "whole_unit_months": whole,
-                        "main_component_months": main,
-                        "warranty_start_basis": basis,
-                        "depreciation_rate_per_day": Decimal(rate),
-                    },
+                    code=code, defaults={"name": name, "name_zh": name_zh, "warranty_start_basis": basis}
                 )
             for category, code, name, name_zh, components, interval, _price in MODELS:
                 ProductModel.objects.get_or_create(
@@ -421,6 +414,11 @@ class Command(BaseCommand):
         self.customer_info = {pk: (region, language) for pk, region, language in owners}
         first = (ProductUnit.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
         fields = (_field(ProductUnit, "registered_at"),)
+        # Whole-unit months per category, from the policy in force today (seeded sales are recent).
+        months = {}
+        for model in self.models:
+            policy = policy_in_force(model.category_id, self.today)
+            months[model.category_id] = policy.whole_unit_months if policy else 12
         for start in range(0, count, self.batch):
             rows = []
             for index in range(first + start, first + min(start + self.batch, count)):
@@ -456,7 +454,7 @@ class Command(BaseCommand):
                         has_invoice=proof > 0.08,
                         has_warranty_card=proof < 0.03 or proof > 0.15,
                         warranty_start=start_date,
-                        warranty_end=add_months(start_date, category.whole_unit_months),
+                        warranty_end=add_months(start_date, months[category.pk]),
                         registered_at=min(registered, self.now),
                     )
                 )
