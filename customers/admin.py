@@ -47,6 +47,7 @@ class ProductUnitAdmin(admin.ModelAdmin):
         "delivery_date",
         "installation_date",
         "manufacture_date",
+        "replacement_date",
         "dealer",
         "price",
         "has_invoice",

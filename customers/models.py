@@ -234,6 +234,12 @@ class ProductUnit(models.Model):
     invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
     delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
     installation_date = models.DateField(_("installation date"), null=True, blank=True)
+    replacement_date = models.DateField(
+        _("handed over as a replacement on"),
+        null=True,
+        blank=True,
+        help_text=_("A unit given as a three-guarantees replacement: its periods restart on this date."),
+    )
     manufacture_date = models.DateField(
         _("manufacture date"), null=True, blank=True, help_text=_("For phones: the date encoded in the IMEI.")
     )

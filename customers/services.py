@@ -71,7 +71,8 @@ def compute_unit_warranty(unit: ProductUnit) -> None:
     """Set the derived warranty start and end of ``unit`` from the policy in force when its
     warranty started (the whole-unit period; DESIGN.md section 5)."""
     category = unit.model.category
-    start = warranty_start(
+    # A replacement unit's periods restart on the day it was handed over.
+    start = unit.replacement_date or warranty_start(
         category.warranty_start_basis,
         invoice_date=unit.invoice_date,
         delivery_date=unit.delivery_date,
@@ -96,6 +97,8 @@ def unit_register(
     price: Decimal | None = None,
     has_invoice: bool = False,
     has_warranty_card: bool = False,
+    manufacture_date: dt.date | None = None,
+    replacement_date: dt.date | None = None,
     today: dt.date | None = None,
     by: AbstractBaseUser | None = None,
 ) -> ProductUnit:
@@ -117,6 +120,8 @@ def unit_register(
         ("invoice_date", invoice_date),
         ("delivery_date", delivery_date),
         ("installation_date", installation_date),
+        ("manufacture_date", manufacture_date),
+        ("replacement_date", replacement_date),
     ):
         if value and value > today:
             errors[field] = _("This date is in the future.")
@@ -140,6 +145,8 @@ def unit_register(
         price=price,
         has_invoice=has_invoice,
         has_warranty_card=has_warranty_card,
+        manufacture_date=manufacture_date,
+        replacement_date=replacement_date,
     )
     compute_unit_warranty(unit)
     # The columns' own limits (lengths, digits): a field error, not a database error.

@@ -69,6 +69,7 @@ class EventKind(models.TextChoices):
     RESOLUTION = "resolution", _("Resolution recorded")
     SLA_BREACHED = "sla_breached", _("Deadline missed")
     DUPLICATE = "duplicate", _("Possible duplicate")
+    CLAIM = "claim", _("Warranty claim")
 
 
 class FaultGroup(models.TextChoices):

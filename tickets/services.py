@@ -74,7 +74,7 @@ def open_duplicates(
     return qs.exclude(pk=exclude_id) if exclude_id else qs
 
 
-def _event(
+def append_event(
     ticket: Ticket,
     kind: str,
     by: AbstractBaseUser | None,
@@ -155,9 +155,9 @@ def ticket_create(
     # auto_now_add stamps the wall clock; the SLA was computed from ``now``.
     Ticket.objects.filter(pk=ticket.pk).update(created_at=now)
     ticket.created_at = now
-    _event(ticket, EventKind.CREATED, by, to_status=Status.NEW, is_public=True, data={"channel": channel})
+    append_event(ticket, EventKind.CREATED, by, to_status=Status.NEW, is_public=True, data={"channel": channel})
     if duplicate is not None:
-        _event(
+        append_event(
             ticket,
             EventKind.DUPLICATE,
             by,
@@ -168,14 +168,14 @@ def ticket_create(
     return ticket
 
 
-def _lock(ticket: Ticket, expected_version: int | None) -> Ticket:
+def lock_ticket(ticket: Ticket, expected_version: int | None) -> Ticket:
     locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if expected_version is not None and locked.version != expected_version:
         raise TicketConflict()
     return locked
 
 
-def _ensure_may_act(ticket: Ticket, by: AbstractBaseUser) -> frozenset[str]:
+def ensure_may_act(ticket: Ticket, by: AbstractBaseUser) -> frozenset[str]:
     """Desk roles act on every ticket; a technician only on their own jobs."""
     roles = roles_of(by)
     if sees_all_tickets(by):
@@ -200,7 +200,7 @@ def state_of(ticket: Ticket, *, merge_target: Ticket | None = None) -> TicketSta
     )
 
 
-def _save(ticket: Ticket, fields: list[str]) -> None:
+def save_ticket(ticket: Ticket, fields: list[str]) -> None:
     ticket.version += 1
     ticket.save(update_fields=[*fields, "version", "updated_at"])
 
@@ -223,8 +223,8 @@ def ticket_transition(
     with every reason; nothing is written.
     """
     now = now or timezone.now()
-    ticket = _lock(ticket, expected_version)
-    roles = _ensure_may_act(ticket, by)
+    ticket = lock_ticket(ticket, expected_version)
+    roles = ensure_may_act(ticket, by)
     try:
         step = get_move(move)
     except UnknownMove as exc:
@@ -277,15 +277,15 @@ def ticket_transition(
         changed.append("merged_into")
     ticket.status = target
     ticket.next_due = sla.stage_deadline(target, ticket.deadlines)
-    _save(ticket, changed)
+    save_ticket(ticket, changed)
     data = {"move": step.name}
     if merge_into is not None:
         data["merged_into"] = merge_into.reference
-    _event(
+    append_event(
         ticket, EventKind.STATUS, by, note=note.strip(), from_status=source, to_status=target, is_public=True, data=data
     )
     if merge_into is not None:
-        _event(
+        append_event(
             merge_into,
             EventKind.NOTE,
             by,
@@ -305,7 +305,7 @@ def ticket_assign(
     expected_version: int | None = None,
 ) -> Ticket:
     """Give the ticket to a service station and/or a technician. Only desk roles assign."""
-    ticket = _lock(ticket, expected_version)
+    ticket = lock_ticket(ticket, expected_version)
     if not sees_all_tickets(by):
         raise PermissionDenied(_("You cannot assign tickets."))
     if ticket.status in (Status.CLOSED, Status.CANCELLED, Status.MERGED):
@@ -317,8 +317,8 @@ def ticket_assign(
     if station == ticket.station and assignee == ticket.assignee:
         return ticket
     ticket.station, ticket.assignee = station, assignee
-    _save(ticket, ["station", "assignee"])
-    _event(
+    save_ticket(ticket, ["station", "assignee"])
+    append_event(
         ticket,
         EventKind.ASSIGNED,
         by,
@@ -334,10 +334,10 @@ def ticket_assign(
 @transaction.atomic
 def ticket_add_note(*, ticket: Ticket, note: str, is_public: bool, by: AbstractBaseUser) -> TicketEvent:
     """An internal note, or one the customer sees on the tracking page."""
-    _ensure_may_act(ticket, by)
+    ensure_may_act(ticket, by)
     if not (note or "").strip():
         raise ValidationError({"note": _("Write the note first.")})
-    return _event(ticket, EventKind.NOTE, by, note=note.strip(), is_public=is_public)
+    return append_event(ticket, EventKind.NOTE, by, note=note.strip(), is_public=is_public)
 
 
 # Ticket.charge holds 10 digits, 2 of them decimals.
@@ -373,8 +373,8 @@ def ticket_record_resolution(
     expected_version: int | None = None,
 ) -> Ticket:
     """Record what was found and done. Repairs need the fault analysis (no-leak 4)."""
-    ticket = _lock(ticket, expected_version)
-    _ensure_may_act(ticket, by)
+    ticket = lock_ticket(ticket, expected_version)
+    ensure_may_act(ticket, by)
     if ticket.status in (Status.CLOSED, Status.CANCELLED, Status.MERGED):
         raise ValidationError({"work_done": _("The resolution of a closed ticket cannot change.")})
     errors: dict[str, str] = {}
@@ -405,8 +405,8 @@ def ticket_record_resolution(
     ticket.root_cause = (root_cause or "").strip()
     ticket.parts_used = (parts_used or "").strip()
     ticket.charge = amount
-    _save(ticket, ["work_done", "fault_code", "fault_component", "root_cause", "parts_used", "charge"])
-    _event(
+    save_ticket(ticket, ["work_done", "fault_code", "fault_component", "root_cause", "parts_used", "charge"])
+    append_event(
         ticket,
         EventKind.RESOLUTION,
         by,
@@ -439,7 +439,7 @@ def sla_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
             )
             if won:
                 ticket = Ticket(pk=pk)
-                _event(
+                append_event(
                     ticket,
                     EventKind.SLA_BREACHED,
                     None,

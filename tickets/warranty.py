@@ -1,0 +1,219 @@
+"""Between the database and the three-guarantees engine (tickets/three_guarantees).
+
+Reads the policy in force, the statutory holidays and a unit's records, turns them into the
+engine's plain facts, and turns a decision back into stored or shown data. The facts travel
+as one dict shape everywhere — the warranty API's request body (DESIGN.md section 5), the
+desk's claim form and the stored claim — so a claim can always be re-read as it was decided.
+"""
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet
+
+from customers.models import ProductUnit, StatutoryHoliday, WarrantyPolicy
+from customers.selectors import policy_in_force
+from tickets import three_guarantees as tg
+from tickets.choices import Kind, Status
+from tickets.models import FaultCategory, Ticket
+
+# Statuses in which a repair counts as done for the unit's history.
+DONE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
+
+
+def engine_policy(policy: WarrantyPolicy) -> tg.Policy:
+    return tg.Policy(
+        code=policy.category.code,
+        version=policy.version,
+        family=policy.family,
+        whole_unit_months=policy.whole_unit_months,
+        main_component_months=policy.main_component_months,
+        main_components=tuple((name, months) for name, months in policy.main_components),
+        accessories=tuple((name, months) for name, months in policy.accessories),
+        depreciation_rate_per_day=policy.depreciation_rate_per_day,
+        count_start_day=policy.count_start_day,
+        return_days=policy.return_days,
+        replace_days=policy.replace_days,
+        repairer_limit_days=policy.repairer_limit_days,
+        no_parts_limit_days=policy.no_parts_limit_days,
+        brand_extra_remedies=tuple(policy.brand_extra_remedies),
+        validity_months=policy.validity_months,
+        validity_km=policy.validity_km,
+        repair_period_months=policy.repair_period_months,
+        repair_period_km=policy.repair_period_km,
+        car_usage_rate=policy.car_usage_rate,
+    )
+
+
+def holidays_from(start: dt.date) -> frozenset[dt.date]:
+    """Every statutory holiday from ``start`` on: a period's last day may be years later."""
+    return frozenset(StatutoryHoliday.objects.filter(date__gte=start).values_list("date", flat=True))
+
+
+def _repairs_of(unit: ProductUnit, fault_category: FaultCategory | None, before: dt.date | None) -> QuerySet[Ticket]:
+    repairs = Ticket.objects.filter(unit=unit, kind=Kind.REPAIR, status__in=DONE, resolved_at__isnull=False)
+    if fault_category is not None:
+        repairs = repairs.filter(fault_category=fault_category)
+    if before is not None:
+        repairs = repairs.filter(resolved_at__date__lte=before)
+    return repairs
+
+
+def unit_history(
+    unit: ProductUnit, *, fault_category: FaultCategory | None, exclude_ticket: Ticket | None = None, before=None
+) -> dict:
+    """The repairs of this unit so far: how many of the same fault, and the days spent in repair.
+
+    A repair's days run from the ticket's creation to its resolution, rounded up to whole days
+    (the days that extend the period and that depreciation leaves out).
+    """
+    same_fault = _repairs_of(unit, fault_category, before)
+    all_repairs = _repairs_of(unit, None, before)
+    if exclude_ticket is not None:
+        same_fault = same_fault.exclude(pk=exclude_ticket.pk)
+        all_repairs = all_repairs.exclude(pk=exclude_ticket.pk)
+    durations = all_repairs.annotate(took=F("resolved_at") - F("created_at")).values_list("took", flat=True)
+    repair_days = sum(math.ceil(took.total_seconds() / 86400) for took in durations if took is not None)
+    return {"prior_repairs": same_fault.count(), "repair_days": repair_days}
+
+
+def prefill_for_unit(
+    unit: ProductUnit,
+    *,
+    claim_date: dt.date,
+    fault_category: FaultCategory | None = None,
+    exclude_ticket: Ticket | None = None,
+) -> dict:
+    """The facts the records already hold about ``unit``, in the API's request shape."""
+    history = unit_history(unit, fault_category=fault_category, exclude_ticket=exclude_ticket, before=claim_date)
+    same_issue = history["prior_repairs"]
+    return {
+        "start_date": unit.warranty_start,
+        "claim_date": claim_date,
+        "prior_repairs": same_issue,
+        "repair_days": history["repair_days"],
+        "waiting_days": 0,
+        "proof": {
+            "invoice": unit.has_invoice,
+            "card": unit.has_warranty_card,
+            "other_proof": False,
+            "documents_match": True,
+            "imei_date": unit.manufacture_date,
+        },
+        "price": unit.price,
+        "same_issue_repairs": same_issue,
+    }
+
+
+def facts_from(data: dict, holidays: frozenset[dt.date]) -> tg.Facts:
+    """Engine facts from a validated request-shaped dict (dates as dates, money as Decimal)."""
+    proof = data.get("proof") or {}
+    open_repair = data.get("open_repair")
+    return tg.Facts(
+        start_date=data["start_date"],
+        claim_date=data["claim_date"],
+        proof=tg.Proof(
+            invoice=bool(proof.get("invoice")),
+            card=bool(proof.get("card")),
+            other_proof=bool(proof.get("other_proof")),
+            documents_match=proof.get("documents_match", True),
+            imei_date=proof.get("imei_date"),
+        ),
+        fault_kind=data.get("fault_kind") or tg.FaultKind.PERFORMANCE,
+        component=data.get("component") or "whole",
+        prior_repairs=data.get("prior_repairs") or 0,
+        repair_days=data.get("repair_days") or 0,
+        waiting_days=data.get("waiting_days") or 0,
+        stock_available=data.get("stock_available", True),
+        open_repair=tg.OpenRepair(open_repair["days_open"], open_repair["cause"]) if open_repair else None,
+        price=data.get("price"),
+        holidays=holidays,
+        whole_unit_replaced_on=data.get("whole_unit_replaced_on"),
+        component_replaced_on=data.get("component_replaced_on"),
+        misuse_found_by_technician=bool(data.get("misuse_found_by_technician")),
+        km=data.get("km") or 0,
+        same_issue_repairs=data.get("same_issue_repairs") or 0,
+        repair_hours=tuple(data.get("repair_hours") or ()),
+        safety_fault=bool(data.get("safety_fault")),
+        assembly_replacements=data.get("assembly_replacements") or 0,
+        car_fault=data.get("car_fault") or None,
+    )
+
+
+def evaluate(data: dict, policy: WarrantyPolicy) -> tg.Decision:
+    """Decide a claim. Raises ``three_guarantees.FactsError`` for facts that cannot be true."""
+    return tg.decide(facts_from(data, holidays_from(data["start_date"])), engine_policy(policy))
+
+
+def policy_for_category(code: str, start_date: dt.date | None) -> WarrantyPolicy | None:
+    category_id = (
+        WarrantyPolicy.objects.filter(category__code=code).values_list("category_id", flat=True).first()
+    )
+    if category_id is None:
+        return None
+    policy = policy_in_force(category_id, start_date)
+    return WarrantyPolicy.objects.select_related("category").get(pk=policy.pk) if policy else None
+
+
+def policy_for_unit(unit: ProductUnit) -> WarrantyPolicy | None:
+    policy = policy_in_force(unit.model.category_id, unit.warranty_start)
+    return WarrantyPolicy.objects.select_related("category").get(pk=policy.pk) if policy else None
+
+
+def decision_data(decision: tg.Decision) -> dict:
+    """The decision as the API answers it and as a claim stores it: plain-language reasons in
+    the active language, and the reason codes with their values to render them again later."""
+    data = {
+        "remedies": list(decision.remedies),
+        "free": decision.free,
+        "rule": decision.rule,
+        "reasons": tg.reason_texts(decision),
+        "reason_codes": [{"code": r.code, "params": _jsonable(r.params)} for r in decision.reasons],
+        "period_end": decision.period_end,
+        "loaner": decision.loaner,
+    }
+    if decision.refund_amount is not None:
+        data["refund_amount"] = decision.refund_amount
+    if decision.usage_fee is not None:
+        data["usage_fee"] = decision.usage_fee
+    return data
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def reasons_from_codes(codes: list[dict]) -> list[str]:
+    """Render stored reason codes in the active language (the customer's, on their record)."""
+    reasons = []
+    for item in codes:
+        params = {key: _revive(value) for key, value in item.get("params", {}).items()}
+        reasons.append(tg.reason_text(tg.Reason(item["code"], params)))
+    return reasons
+
+
+def _revive(value):
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        try:
+            return Decimal(value) if value.replace(".", "", 1).isdigit() else value
+        except ArithmeticError:
+            return value
+    if isinstance(value, list):
+        return tuple(_revive(item) for item in value)
+    return value
+
+
+__all__ = ["Q", "decision_data", "evaluate", "prefill_for_unit", "reasons_from_codes"]
