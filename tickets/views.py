@@ -198,6 +198,7 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
                 "version": ticket.version,
             }
         ),
+        "claims": list(selectors.claims_of(ticket)) if ticket.unit_id else [],
         "now": timezone.now(),
         "today": timezone.localdate(),
         "sees_all": is_desk,
