@@ -19,7 +19,7 @@ def customer_by_phone(raw_phone: str) -> Customer | None:
 def units_of(customer: Customer) -> QuerySet[ProductUnit]:
     return (
         ProductUnit.objects.filter(owner=customer)
-        .select_related("model", "model__category")
+        .select_related("model", "model__category", "replaced_by")
         .order_by("status", "-registered_at", "-id")
     )
 
