@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import Customer, ProductModel, ProductUnit
+from customers.models import Customer, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import policy_in_force
 from customers.warranty import add_months, warranty_start
@@ -159,3 +159,21 @@ def unit_register(
             {"serial": _("A unit of this model with this serial number is already registered.")}
         ) from exc
     return unit
+
+
+@transaction.atomic
+def policy_publish(*, policy: WarrantyPolicy, by: AbstractBaseUser | None) -> WarrantyPolicy:
+    """Save ``policy`` as its category's next version. Earlier versions are never changed:
+    every claim names the version it was decided under (DESIGN.md section 5)."""
+    latest = (
+        WarrantyPolicy.objects.select_for_update()
+        .filter(category=policy.category)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    policy.pk = None
+    policy.version = (latest or 0) + 1
+    policy.created_by = by if by is not None and by.is_authenticated else None
+    policy.save()
+    return policy

@@ -1,6 +1,14 @@
+from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
+from customers.models import WarrantyPolicy
+from customers.services import policy_publish
+
+from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence, WarrantyClaim
+from tickets.warranty import engine_policy
 
 
 @admin.register(ServiceStation)
@@ -87,4 +95,80 @@ class TicketSequenceAdmin(admin.ModelAdmin):
     readonly_fields = ["year", "last_value"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+class WarrantyPolicyForm(forms.ModelForm):
+    class Meta:
+        model = WarrantyPolicy
+        exclude = ["version", "created_by"]
+
+    def clean(self):
+        data = super().clean()
+        try:
+            candidate = WarrantyPolicy(**{k: v for k, v in data.items() if k in {f.name for f in WarrantyPolicy._meta.fields}})
+            candidate.category = data.get("category")
+            if candidate.category is not None:
+                engine_policy(candidate)
+        except (ValueError, TypeError) as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+@admin.register(WarrantyPolicy)
+class WarrantyPolicyAdmin(admin.ModelAdmin):
+    """Policies are versioned: a saved version is never changed (claims name the version they
+    were decided under). "New version" opens a copy to edit; it gets the next number."""
+
+    form = WarrantyPolicyForm
+    list_display = ["category", "version", "effective_from", "family", "whole_unit_months", "main_component_months", "note"]
+    list_filter = ["family", "category"]
+    search_fields = ["category__code", "category__name", "note"]
+    list_select_related = ["category"]
+    readonly_fields = ["version", "created_at", "created_by", "new_version_link"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("new version"))
+    def new_version_link(self, obj: WarrantyPolicy) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:customers_warrantypolicy_add") + f"?from={obj.pk}"
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Create a new version from this one"))
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        source = WarrantyPolicy.objects.filter(pk=request.GET.get("from") or 0).first()
+        if source is not None:
+            for field in WarrantyPolicy._meta.fields:
+                if field.name not in ("id", "version", "created_at", "created_by"):
+                    initial[field.name] = getattr(source, field.attname)
+            initial["note"] = ""
+        return initial
+
+    def save_model(self, request, obj, form, change) -> None:
+        policy_publish(policy=obj, by=request.user)
+
+
+@admin.register(WarrantyClaim)
+class WarrantyClaimAdmin(admin.ModelAdmin):
+    """Read-only: claims are decided and carried out in the desk, where each step is on the timeline."""
+
+    list_display = ["ticket", "unit", "rule", "free", "status", "chosen_remedy", "is_goodwill", "decided_at"]
+    list_filter = ["status", "free", "is_goodwill", "rule"]
+    search_fields = ["ticket__reference", "unit__serial", "rule"]
+    list_select_related = ["ticket", "unit__model"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
