@@ -135,3 +135,27 @@ class TicketFactory(factory.django.DjangoModelFactory):
     description = "Does not spin."
     priority = Priority.NORMAL
     status = Status.NEW
+
+
+class WarrantyClaimFactory(factory.django.DjangoModelFactory):
+    """A stored claim as the services would leave it after evaluation; set ``status`` and the
+    choice or execution fields for a later step. Use the claim services to test the steps."""
+
+    class Meta:
+        model = "tickets.WarrantyClaim"
+
+    ticket = factory.SubFactory(TicketFactory)
+    unit = factory.SelfAttribute("ticket.unit")
+    policy = factory.LazyAttribute(lambda o: o.unit.model.category.policies.order_by("version").first())
+    facts = factory.LazyAttribute(
+        lambda o: {
+            "start_date": o.unit.warranty_start,
+            "claim_date": o.unit.warranty_start,
+            "fault_kind": "performance",
+            "component": "whole",
+        }
+    )
+    rule = "general.repair_in_period"
+    remedies = factory.LazyFunction(lambda: ["repair_free"])
+    free = True
+    decided_by = factory.SubFactory(UserFactory)

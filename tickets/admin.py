@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import WarrantyPolicy
 from customers.services import policy_publish
-
 from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence, WarrantyClaim
 from tickets.warranty import engine_policy
 
@@ -101,7 +100,28 @@ class TicketSequenceAdmin(admin.ModelAdmin):
 class WarrantyPolicyForm(forms.ModelForm):
     class Meta:
         model = WarrantyPolicy
-        exclude = ["version", "created_by"]
+        fields = [
+            "category",
+            "effective_from",
+            "family",
+            "whole_unit_months",
+            "main_component_months",
+            "main_components",
+            "accessories",
+            "depreciation_rate_per_day",
+            "count_start_day",
+            "return_days",
+            "replace_days",
+            "repairer_limit_days",
+            "no_parts_limit_days",
+            "brand_extra_remedies",
+            "validity_months",
+            "validity_km",
+            "repair_period_months",
+            "repair_period_km",
+            "car_usage_rate",
+            "note",
+        ]
 
     def clean(self):
         data = super().clean()
