@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -189,8 +191,41 @@ if not DEBUG:
 
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Integrations send "Authorization: Token <key>"; the pages' own calls use the session and
+    # therefore CSRF. Token first, so a request without credentials gets 401, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Counted in the default cache, which every web process shares (Redis or the file cache).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_RATE", "60/minute"),
+        "user": env_str("API_USER_RATE", "600/minute"),
+    },
+    # Anonymous callers are told apart by address. Trust X-Forwarded-For only from the given
+    # number of proxies in front of the app; with 0, a client cannot dodge its limit by sending one.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Aftersales API",
+    "DESCRIPTION": "The after-sales service API. Integrations authenticate with a token (`Authorization: Token <key>`).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # Request and response bodies differ (read-only fields, defaults): one component each.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "FaultKind": "tickets.three_guarantees.facts.FaultKind",
+        "RepairCause": "tickets.three_guarantees.facts.RepairCause",
+        "Remedy": "tickets.three_guarantees.facts.Remedy",
+    },
 }
 
 # --- Product settings -----------------------------------------------------------------------

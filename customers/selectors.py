@@ -37,10 +37,15 @@ def units_with_warranty(customer: Customer, today) -> QuerySet[ProductUnit]:
     )
 
 
-def policy_in_force(category_id: int, on_date: dt.date | None) -> WarrantyPolicy | None:
-    """The category's policy version that governs a product whose warranty starts ``on_date``:
-    the latest one effective by then (the first version when the date is unknown or earlier)."""
-    versions = WarrantyPolicy.objects.filter(category_id=category_id)
+def policy_in_force(versions: int | QuerySet[WarrantyPolicy], on_date: dt.date | None) -> WarrantyPolicy | None:
+    """The policy version that governs a product whose warranty starts ``on_date``: the latest
+    one effective by then (the first version when the date is unknown or earlier).
+
+    ``versions`` is a category id, or a queryset of one category's versions (with the joins
+    the caller needs).
+    """
+    if isinstance(versions, int):
+        versions = WarrantyPolicy.objects.filter(category_id=versions)
     if on_date is not None:
         current = versions.filter(effective_from__lte=on_date).order_by("-effective_from", "-version").first()
         if current is not None:

@@ -100,3 +100,4 @@ def business_tz():
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(settings.TIME_ZONE)
+

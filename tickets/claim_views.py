@@ -43,7 +43,7 @@ def claim_new(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("desk:ticket", reference=reference)
     today = timezone.localdate()
     prefilled = warranty.prefill_for_unit(
-        ticket.unit, claim_date=today, fault_category=ticket.fault_category, exclude_ticket=ticket
+        ticket.unit, claim_date=today, policy=policy, fault_category=ticket.fault_category, exclude_ticket=ticket
     )
     if request.method != "POST":
         form = ClaimForm(initial=ClaimForm.initial_from(prefilled, today), policy=policy)

@@ -23,7 +23,7 @@ from tickets import three_guarantees as tg
 from tickets import warranty
 from tickets.choices import EventKind
 from tickets.models import ClaimStatus, Ticket, WarrantyClaim
-from tickets.services import append_event, ensure_may_act, lock_ticket, save_ticket
+from tickets.services import append_event, ensure_may_act, lock_ticket, parse_amount, save_ticket
 
 Remedy = tg.Remedy
 REPAIRS = frozenset(
@@ -93,7 +93,7 @@ def claim_evaluate(
         raise ValidationError({"unit": _("No warranty policy is set up for this product's category.")})
     claim_date = claim_date or timezone.localdate()
     prefilled = warranty.prefill_for_unit(
-        unit, claim_date=claim_date, fault_category=ticket.fault_category, exclude_ticket=ticket
+        unit, claim_date=claim_date, policy=policy, fault_category=ticket.fault_category, exclude_ticket=ticket
     )
     corrections = {
         key: [prefilled.get(key), entered[key]]
@@ -102,7 +102,7 @@ def claim_evaluate(
     }
     if corrections and not correction_reason.strip():
         raise ValidationError({"correction_reason": _("Say why the facts from the records were corrected.")})
-    facts = {**prefilled, **entered, "claim_date": claim_date}
+    facts = {**warranty.merge_facts(prefilled, entered), "claim_date": claim_date}
     if facts.get("start_date") is None:
         raise ValidationError({"start_date": _("No date shows when this product's guarantee started: enter it.")})
     component = facts.get("component") or "whole"
@@ -207,16 +207,6 @@ def _choose(claim: WarrantyClaim, remedy: str, by: AbstractBaseUser, *, goodwill
     return claim
 
 
-def _amount(value, field: str) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except ArithmeticError as exc:
-        raise ValidationError({field: _("Enter an amount such as 120.00.")}) from exc
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError({field: _("Enter an amount such as 120.00.")})
-    return amount.quantize(Decimal("0.01"))
-
-
 @transaction.atomic
 def claim_execute(
     *,
@@ -237,15 +227,19 @@ def claim_execute(
     claim = _lock_claim(claim)
     ticket = lock_ticket(claim.ticket, None)
     ensure_may_act(ticket, by)
+    if claim.status == ClaimStatus.EXECUTED:
+        raise ValidationError({"remedy": _("This claim was already carried out.")})
     if claim.status != ClaimStatus.CHOSEN:
         raise ValidationError({"remedy": _("Record the customer's choice first.")})
+    if claim.unit.status != UnitStatus.IN_USE:
+        raise ValidationError({"remedy": _("This product was already replaced or returned.")})
     today = today or timezone.localdate()
     remedy = claim.chosen_remedy
     unit = claim.unit
     data = {"claim": claim.pk, "step": "executed", "remedy": remedy}
     if remedy in REPAIRS:
         paid = remedy == Remedy.REPAIR_PAID or not (claim.free or claim.is_goodwill)
-        amount = _amount(charge if charge not in (None, "") else "0", "charge") if paid else Decimal("0.00")
+        amount = parse_amount(charge, field="charge") if paid else Decimal("0.00")
         claim.charge = amount
         ticket.charge = amount
         save_ticket(ticket, ["charge"])
@@ -286,10 +280,11 @@ def claim_execute(
         }
         data.update({"new_unit": replacement.pk, "new_serial": replacement.serial})
     elif remedy in RETURNS:
-        default = claim.refund_amount if claim.refund_amount is not None else unit.price
+        # A full return refunds the price; a depreciated one what the decision worked out.
+        default = claim.refund_amount if remedy == Remedy.RETURN_DEPRECIATED else unit.price
         if refund in (None, "") and default is None:
             raise ValidationError({"refund": _("Enter the amount refunded.")})
-        amount = _amount(refund if refund not in (None, "") else default, "refund")
+        amount = parse_amount(refund if refund not in (None, "") else default, field="refund")
         claim.refund_paid = amount
         unit.status = UnitStatus.RETURNED
         unit.save(update_fields=["status"])

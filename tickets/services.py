@@ -340,22 +340,23 @@ def ticket_add_note(*, ticket: Ticket, note: str, is_public: bool, by: AbstractB
     return append_event(ticket, EventKind.NOTE, by, note=note.strip(), is_public=is_public)
 
 
-# Ticket.charge holds 10 digits, 2 of them decimals.
-CHARGE_LIMIT = Decimal("100000000")
+# Money columns hold 10 digits, 2 of them decimals.
+AMOUNT_LIMIT = Decimal("100000000")
 
 
-def _parse_charge(raw: object) -> Decimal:
+def parse_amount(raw: object, *, field: str) -> Decimal:
+    """A non-negative amount of money that fits the money columns, or a field error."""
     try:
         value = Decimal(str(raw if raw not in (None, "") else "0"))
     except InvalidOperation as exc:
-        raise ValidationError({"charge": _("Enter an amount such as 120.00.")}) from exc
+        raise ValidationError({field: _("Enter an amount such as 120.00.")}) from exc
     if not value.is_finite():  # "NaN" and "Infinity" parse, but are no amount
-        raise ValidationError({"charge": _("Enter an amount such as 120.00.")})
+        raise ValidationError({field: _("Enter an amount such as 120.00.")})
     if value < 0:
-        raise ValidationError({"charge": _("The charge cannot be negative.")})
+        raise ValidationError({field: _("The amount cannot be negative.")})
     # Compared before rounding too: quantize() itself fails on amounts of 27 digits and more.
-    if value >= CHARGE_LIMIT or value.quantize(Decimal("0.01")) >= CHARGE_LIMIT:
-        raise ValidationError({"charge": _("The charge is too large.")})
+    if value >= AMOUNT_LIMIT or value.quantize(Decimal("0.01")) >= AMOUNT_LIMIT:
+        raise ValidationError({field: _("The amount is too large.")})
     return value.quantize(Decimal("0.01"))
 
 
@@ -393,7 +394,7 @@ def ticket_record_resolution(
         if len((value or "").strip()) > limit:
             errors[field] = _("At most %(limit)d characters.") % {"limit": limit}
     try:
-        amount = _parse_charge(charge)
+        amount = parse_amount(charge, field="charge")
     except ValidationError as exc:
         errors.update({key: value[0] for key, value in exc.message_dict.items()})
         amount = Decimal("0")

@@ -10,13 +10,14 @@ import datetime as dt
 import math
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 
-from customers.models import ProductUnit, StatutoryHoliday, WarrantyPolicy
+from customers.models import PolicyFamily, ProductUnit, StatutoryHoliday, WarrantyPolicy
 from customers.selectors import policy_in_force
 from tickets import three_guarantees as tg
 from tickets.choices import Kind, Status
 from tickets.models import FaultCategory, Ticket
+from tickets.three_guarantees.periods import money
 
 # Statuses in which a repair counts as done for the unit's history.
 DONE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
@@ -51,10 +52,8 @@ def holidays_from(start: dt.date) -> frozenset[dt.date]:
     return frozenset(StatutoryHoliday.objects.filter(date__gte=start).values_list("date", flat=True))
 
 
-def _repairs_of(unit: ProductUnit, fault_category: FaultCategory | None, before: dt.date | None) -> QuerySet[Ticket]:
+def _repairs_of(unit: ProductUnit, before: dt.date | None) -> QuerySet[Ticket]:
     repairs = Ticket.objects.filter(unit=unit, kind=Kind.REPAIR, status__in=DONE, resolved_at__isnull=False)
-    if fault_category is not None:
-        repairs = repairs.filter(fault_category=fault_category)
     if before is not None:
         repairs = repairs.filter(resolved_at__date__lte=before)
     return repairs
@@ -68,13 +67,15 @@ def unit_history(
     A repair's days run from the ticket's creation to its resolution, rounded up to whole days
     (the days that extend the period and that depreciation leaves out).
     """
-    same_fault = _repairs_of(unit, fault_category, before)
-    all_repairs = _repairs_of(unit, None, before)
+    all_repairs = _repairs_of(unit, before)
+    # Without a fault category nothing says two repairs were of the same fault.
+    same_fault = all_repairs.filter(fault_category=fault_category) if fault_category else Ticket.objects.none()
     if exclude_ticket is not None:
         same_fault = same_fault.exclude(pk=exclude_ticket.pk)
         all_repairs = all_repairs.exclude(pk=exclude_ticket.pk)
     durations = all_repairs.annotate(took=F("resolved_at") - F("created_at")).values_list("took", flat=True)
-    repair_days = sum(math.ceil(took.total_seconds() / 86400) for took in durations if took is not None)
+    # A repair resolved "before" it was logged (imported records) counts no days, not negative ones.
+    repair_days = sum(max(0, math.ceil(took.total_seconds() / 86400)) for took in durations if took is not None)
     return {"prior_repairs": same_fault.count(), "repair_days": repair_days}
 
 
@@ -82,10 +83,14 @@ def prefill_for_unit(
     unit: ProductUnit,
     *,
     claim_date: dt.date,
+    policy: WarrantyPolicy,
     fault_category: FaultCategory | None = None,
     exclude_ticket: Ticket | None = None,
 ) -> dict:
-    """The facts the records already hold about ``unit``, in the API's request shape."""
+    """The facts the records already hold about ``unit``, in the API's request shape.
+
+    The manufacture date stands in as the IMEI date for phones only: no other statute dates a
+    product from its manufacture."""
     history = unit_history(unit, fault_category=fault_category, exclude_ticket=exclude_ticket, before=claim_date)
     same_issue = history["prior_repairs"]
     return {
@@ -99,11 +104,21 @@ def prefill_for_unit(
             "card": unit.has_warranty_card,
             "other_proof": False,
             "documents_match": True,
-            "imei_date": unit.manufacture_date,
+            "imei_date": unit.manufacture_date if policy.family == PolicyFamily.PHONE else None,
         },
         "price": unit.price,
         "same_issue_repairs": same_issue,
     }
+
+
+def merge_facts(recorded: dict, given: dict) -> dict:
+    """The recorded facts with the given ones over them; ``proof`` is merged field by field."""
+    proof = {**(recorded.get("proof") or {}), **(given.get("proof") or {})}
+    return {**recorded, **given, "proof": proof}
+
+
+def _or(value, default):
+    return default if value is None else value
 
 
 def facts_from(data: dict, holidays: frozenset[dt.date]) -> tg.Facts:
@@ -117,7 +132,7 @@ def facts_from(data: dict, holidays: frozenset[dt.date]) -> tg.Facts:
             invoice=bool(proof.get("invoice")),
             card=bool(proof.get("card")),
             other_proof=bool(proof.get("other_proof")),
-            documents_match=proof.get("documents_match", True),
+            documents_match=_or(proof.get("documents_match"), True),
             imei_date=proof.get("imei_date"),
         ),
         fault_kind=data.get("fault_kind") or tg.FaultKind.PERFORMANCE,
@@ -125,7 +140,7 @@ def facts_from(data: dict, holidays: frozenset[dt.date]) -> tg.Facts:
         prior_repairs=data.get("prior_repairs") or 0,
         repair_days=data.get("repair_days") or 0,
         waiting_days=data.get("waiting_days") or 0,
-        stock_available=data.get("stock_available", True),
+        stock_available=_or(data.get("stock_available"), True),
         open_repair=tg.OpenRepair(open_repair["days_open"], open_repair["cause"]) if open_repair else None,
         price=data.get("price"),
         holidays=holidays,
@@ -147,18 +162,13 @@ def evaluate(data: dict, policy: WarrantyPolicy) -> tg.Decision:
 
 
 def policy_for_category(code: str, start_date: dt.date | None) -> WarrantyPolicy | None:
-    category_id = (
-        WarrantyPolicy.objects.filter(category__code=code).values_list("category_id", flat=True).first()
-    )
-    if category_id is None:
-        return None
-    policy = policy_in_force(category_id, start_date)
-    return WarrantyPolicy.objects.select_related("category").get(pk=policy.pk) if policy else None
+    versions = WarrantyPolicy.objects.select_related("category").filter(category__code=code)
+    return policy_in_force(versions, start_date)
 
 
 def policy_for_unit(unit: ProductUnit) -> WarrantyPolicy | None:
-    policy = policy_in_force(unit.model.category_id, unit.warranty_start)
-    return WarrantyPolicy.objects.select_related("category").get(pk=policy.pk) if policy else None
+    versions = WarrantyPolicy.objects.select_related("category").filter(category_id=unit.model.category_id)
+    return policy_in_force(versions, unit.warranty_start)
 
 
 def decision_data(decision: tg.Decision) -> dict:
@@ -169,7 +179,10 @@ def decision_data(decision: tg.Decision) -> dict:
         "free": decision.free,
         "rule": decision.rule,
         "reasons": tg.reason_texts(decision),
-        "reason_codes": [{"code": r.code, "params": _jsonable(r.params)} for r in decision.reasons],
+        "reason_codes": [
+            {"code": r.code, "params": {key: _jsonable(key, value) for key, value in r.params.items()}}
+            for r in decision.reasons
+        ],
         "period_end": decision.period_end,
         "loaner": decision.loaner,
     }
@@ -180,15 +193,15 @@ def decision_data(decision: tg.Decision) -> dict:
     return data
 
 
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
+def _jsonable(key: str, value):
+    """A reason's value as stored: dates and amounts already in the form the texts show them
+    (they read the same in every language), codes kept as codes (their labels are translated)."""
     if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
+        return [_jsonable(key, item) for item in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return str(value) if key == "rate" else format(money(value), "f")
     return value
 
 
@@ -202,18 +215,6 @@ def reasons_from_codes(codes: list[dict]) -> list[str]:
 
 
 def _revive(value):
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        try:
-            return Decimal(value) if value.replace(".", "", 1).isdigit() else value
-        except ArithmeticError:
-            return value
-    if isinstance(value, list):
-        return tuple(_revive(item) for item in value)
-    return value
+    return tuple(value) if isinstance(value, list) else value
 
 
-__all__ = ["Q", "decision_data", "evaluate", "prefill_for_unit", "reasons_from_codes"]

@@ -1,4 +1,9 @@
-"""Playwright driving Debian's Chromium against the live test server."""
+"""Playwright driving Debian's Chromium against the live test server.
+
+Browser tests are transactional (the live server reads what they commit) and use
+``serialized_rollback=True``: the tables are emptied afterwards, and the rows the migrations
+loaded (the statutory catalogue, holidays, schedules) are put back for the tests that follow.
+"""
 
 import os
 from pathlib import Path

@@ -8,7 +8,7 @@ from tests.browser.conftest import screenshot, sign_in
 from tickets.choices import EventKind, FaultGroup, Kind, Status
 from tickets.models import Ticket
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_agent_logs_phone_complaint_and_resolves_it(page, live_server):

@@ -13,7 +13,7 @@ from tests.browser.conftest import screenshot, sign_in
 from tickets.choices import Kind
 from tickets.models import ClaimStatus, WarrantyClaim
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_replacement_within_7_days_shows_on_the_customer_record(page, live_server):

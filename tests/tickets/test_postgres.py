@@ -10,7 +10,7 @@ from tickets.choices import EventKind, Kind, Status
 from tickets.models import Ticket
 from tickets.services import TicketConflict, ticket_create, ticket_transition
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _run_at_once(*targets):

@@ -950,11 +950,11 @@ def test_charge_parsing(customer, agent, charge, stored):
         ("NaN", "Enter an amount such as 120.00."),
         ("Infinity", "Enter an amount such as 120.00."),
         ("-Infinity", "Enter an amount such as 120.00."),
-        ("-5", "The charge cannot be negative."),
-        ("-0.01", "The charge cannot be negative."),
-        ("100000000", "The charge is too large."),
-        ("99999999.999", "The charge is too large."),
-        ("1e40", "The charge is too large."),
+        ("-5", "The amount cannot be negative."),
+        ("-0.01", "The amount cannot be negative."),
+        ("100000000", "The amount is too large."),
+        ("99999999.999", "The amount is too large."),
+        ("1e40", "The amount is too large."),
     ],
 )
 def test_charge_errors_are_field_errors(customer, agent, charge, message):
