@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, StatutoryHoliday
+from customers.models import (
+    Customer,
+    FaqEntry,
+    PriceListItem,
+    ProductCategory,
+    ProductModel,
+    ProductUnit,
+    StatutoryHoliday,
+)
 
 
 @admin.register(Customer)
@@ -8,7 +16,7 @@ class CustomerAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "email", "region", "preferred_language", "representative", "created_at"]
     list_filter = ["region", "preferred_language"]
     search_fields = ["name", "phone", "email", "address"]
-    raw_id_fields = ["representative", "referred_by"]
+    raw_id_fields = ["representative", "referred_by", "user"]
     list_select_related = ["representative"]
     show_full_result_count = False
 
@@ -65,3 +73,19 @@ class ProductUnitAdmin(admin.ModelAdmin):
     readonly_fields = ["warranty_start", "warranty_end", "registered_at"]
     date_hierarchy = "invoice_date"
     show_full_result_count = False
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(admin.ModelAdmin):
+    list_display = ["question", "question_zh", "category", "position", "is_published"]
+    list_editable = ["position", "is_published"]
+    list_filter = ["is_published", "category"]
+    search_fields = ["question", "question_zh", "answer", "answer_zh"]
+
+
+@admin.register(PriceListItem)
+class PriceListItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_zh", "kind", "category", "code", "price", "unit_label", "is_published"]
+    list_editable = ["price", "is_published"]
+    list_filter = ["kind", "category", "is_published"]
+    search_fields = ["name", "name_zh", "code"]

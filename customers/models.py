@@ -65,6 +65,15 @@ class Customer(models.Model):
         on_delete=models.PROTECT,
         related_name="referrals",
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customer",
+        help_text=_("The login the customer uses on the portal, if they signed up."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -267,3 +276,64 @@ class ProductUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model.code} #{self.serial}"
+
+
+class FaqEntry(models.Model):
+    """A self-service answer on the portal's help page, edited by administrators."""
+
+    question = models.CharField(_("question"), max_length=255)
+    question_zh = models.CharField(_("question in Chinese"), max_length=255, blank=True)
+    answer = models.TextField(_("answer"))
+    answer_zh = models.TextField(_("answer in Chinese"), blank=True)
+    category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("product category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text=_("Leave empty for answers about every product."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("help answer")
+        verbose_name_plural = _("help answers")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def display_question(self) -> str:
+        zh = self.question_zh and (translation.get_language() or "").startswith("zh")
+        return self.question_zh if zh else self.question
+
+    @property
+    def display_answer(self) -> str:
+        zh = self.answer_zh and (translation.get_language() or "").startswith("zh")
+        return self.answer_zh if zh else self.answer
+
+
+class PriceKind(models.TextChoices):
+    SERVICE = "service", _("Service charge")
+    PART = "part", _("Genuine spare part")
+
+
+class PriceListItem(LocalizedNameMixin):
+    """A public price: what a paid repair or a genuine part costs, before anyone asks."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=PriceKind.choices, default=PriceKind.SERVICE)
+    category = models.ForeignKey(
+        ProductCategory, verbose_name=_("product category"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    code = models.CharField(_("part or service code"), max_length=40, blank=True)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    unit_label = models.CharField(_("per"), max_length=40, blank=True, help_text=_("e.g. per visit, per hour, each"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("price list item")
+        verbose_name_plural = _("price list")
+        ordering = ["kind", "category__code", "position", "name"]

@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import WarrantyPolicy
 from customers.services import policy_publish
-from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence, WarrantyClaim
+from tickets.models import (
+    Attachment,
+    FaultCategory,
+    OutboundEmail,
+    SatisfactionRating,
+    ServiceStation,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+    WarrantyClaim,
+)
 from tickets.warranty import engine_policy
 
 
@@ -192,3 +202,38 @@ class WarrantyClaimAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "kind", "original_name", "content_type", "size", "uploaded_by_customer", "created_at"]
+    list_filter = ["kind", "content_type", "uploaded_by_customer"]
+    search_fields = ["ticket__reference", "original_name"]
+    raw_id_fields = ["ticket", "uploaded_by"]
+    list_select_related = ["ticket"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SatisfactionRating)
+class SatisfactionRatingAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "source", "score", "raised_complaint", "created_at"]
+    list_filter = ["source", "score", "raised_complaint"]
+    search_fields = ["ticket__reference", "comment"]
+    list_select_related = ["ticket"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["template", "to_email", "language", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "template", "language"]
+    search_fields = ["to_email", "ticket__reference"]
+    raw_id_fields = ["ticket"]
+    readonly_fields = ["template", "to_email", "language", "context", "ticket", "dedupe_key", "attempts", "last_error", "created_at", "sent_at"]

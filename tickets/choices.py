@@ -70,9 +70,23 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", _("Deadline missed")
     DUPLICATE = "duplicate", _("Possible duplicate")
     CLAIM = "claim", _("Warranty claim")
+    ATTACHMENT = "attachment", _("File added")
+    RATING = "rating", _("Rated")
 
 
 class FaultGroup(models.TextChoices):
     PRODUCT = "product", _("Product fault")
     SERVICE = "service", _("Service complaint")
     REQUEST = "request", _("Request or question")
+
+
+class VisitSlot(models.TextChoices):
+    MORNING = "morning", _("Morning (9:00–12:00)")
+    AFTERNOON = "afternoon", _("Afternoon (13:00–17:00)")
+    EVENING = "evening", _("Evening (18:00–21:00)")
+
+
+class RatingSource(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    CALLBACK = "callback", _("Callback call")
+    SURVEY = "survey", _("Emailed survey")

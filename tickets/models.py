@@ -1,5 +1,6 @@
 """Service stations, tickets and the append-only ticket timeline (DESIGN.md sections 3-4)."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, LocalizedNameMixin, ProductCategory, ProductUnit
-from tickets.choices import Channel, EventKind, FaultGroup, Kind, Priority, Status
+from tickets.choices import Channel, EventKind, FaultGroup, Kind, Priority, RatingSource, Status, VisitSlot
 from tickets.sla import Deadlines
 
 
@@ -163,6 +164,14 @@ class Ticket(models.Model):
         db_persist=True,
     )
 
+    # When the customer would like the visit, and the appointment the desk agreed.
+    preferred_visit_date = models.DateField(_("preferred visit date"), null=True, blank=True)
+    preferred_visit_slot = models.CharField(
+        _("preferred time of day"), max_length=20, choices=VisitSlot.choices, blank=True
+    )
+    appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
+    appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
+
     # Bumped on every write through the services; a stale form is refused, not applied.
     version = models.PositiveIntegerField(default=1)
 
@@ -295,3 +304,102 @@ class WarrantyClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.rule}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """Stored under an unguessable name; the original name is kept in the row."""
+    suffix = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(instance.content_type, "")
+    return f"tickets/{instance.ticket_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttachmentKind(models.TextChoices):
+    PROOF_OF_PURCHASE = "proof", _("Proof of purchase")
+    PHOTO = "photo", _("Photo")
+
+
+class Attachment(models.Model):
+    """A file a customer or staff member added to a ticket. Files live outside the web root
+    and are only served through a view that checks who is asking."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    original_name = models.CharField(_("original name"), max_length=200)
+    uploaded_by_customer = models.BooleanField(_("uploaded by the customer"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SatisfactionRating(models.Model):
+    """How satisfied the customer is with a ticket's service, 1 (very dissatisfied) to 5.
+
+    The dissatisfaction rate reads these rows, whatever the channel: the portal, a callback
+    call or an emailed survey (DESIGN.md section 6)."""
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="ratings")
+    source = models.CharField(_("source"), max_length=20, choices=RatingSource.choices)
+    score = models.PositiveSmallIntegerField(_("overall rating"))
+    comment = models.TextField(_("comment"), blank=True)
+    raised_complaint = models.BooleanField(_("complaint raised"), default=False)
+    created_at = models.DateTimeField(_("rated"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"),
+            models.UniqueConstraint(
+                fields=["ticket"], condition=models.Q(source="portal"), name="one_portal_rating_per_ticket"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.score}"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboundEmail(models.Model):
+    """The outbox: an email is written here in the same transaction as the change it tells
+    about, then sent by a Celery task after the commit. When the broker or the mail server is
+    down the row waits, and a periodic sweep sends it later (DESIGN.md section 7)."""
+
+    template = models.CharField(_("template"), max_length=80)
+    to_email = models.EmailField(_("to"))
+    language = models.CharField(_("language"), max_length=10)
+    context = models.JSONField(_("context"), encoder=DjangoJSONEncoder, default=dict)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="emails"
+    )
+    dedupe_key = models.CharField(_("de-duplication key"), max_length=120, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="email_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to_email}"
