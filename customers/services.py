@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -177,3 +178,65 @@ def policy_publish(*, policy: WarrantyPolicy, by: AbstractBaseUser | None) -> Wa
     policy.created_by = by if by is not None and by.is_authenticated else None
     policy.save()
     return policy
+
+
+def _portal_user_create(*, phone: str, name: str, email: str, password: str) -> AbstractBaseUser:
+    """The login of a portal account: its username is the customer's phone in E.164, and an
+    email, when given, belongs to one account only, so either signs in. It has no staff role,
+    so the desk refuses it (DESIGN.md section 8)."""
+    User = get_user_model()
+    user = User(username=phone, email=email, first_name=name[:150])
+    errors: dict[str, list] = {}
+    if User.objects.filter(username=phone).exists():
+        errors["phone"] = [_("This phone number already has an account: sign in.")]
+    if email and User.objects.filter(email__iexact=email, customer__isnull=False).exists():
+        errors["email"] = [_("This email address is already used by another account.")]
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.error_list
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent sign-up with the same number won the race
+        raise ValidationError({"phone": _("This phone number already has an account: sign in.")}) from exc
+    return user
+
+
+@transaction.atomic
+def customer_account_create(
+    *, name: str, phone: str, email: str = "", password: str, preferred_language: str = "zh-hans"
+) -> Customer:
+    """A new customer signs up on the portal: the customer and their login are created and
+    linked in one transaction. The phone is the identity: an existing customer is never
+    created twice (issue 4, point 5)."""
+    customer = customer_create(name=name, phone=phone, email=email, preferred_language=preferred_language)
+    customer.user = _portal_user_create(
+        phone=customer.phone, name=customer.name, email=customer.email, password=password
+    )
+    customer.save(update_fields=["user", "updated_at"])
+    return customer
+
+
+@transaction.atomic
+def customer_account_link(*, customer: Customer, email: str = "", password: str) -> Customer:
+    """Give a customer the desk already knows (an earlier request, a phone call) a portal login.
+
+    The caller has checked a proof beyond the phone number, which anyone could type: the
+    reference of one of the customer's requests or the serial of one of their products. The
+    customer's recorded name is kept; an email fills the record only when it has none.
+    """
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if locked.user_id is not None:
+        raise ValidationError({"phone": _("This phone number already has an account: sign in.")})
+    email = (email or "").strip()
+    locked.user = _portal_user_create(phone=locked.phone, name=locked.name, email=email, password=password)
+    fields = ["user", "updated_at"]
+    if email and not locked.email:
+        locked.email = email
+        fields.append("email")
+    locked.save(update_fields=fields)
+    return locked

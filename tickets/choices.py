@@ -86,6 +86,14 @@ class VisitSlot(models.TextChoices):
     EVENING = "evening", _("Evening (18:00–21:00)")
 
 
+# Local hours each slot covers (start, end).
+SLOT_HOURS: dict[str, tuple[int, int]] = {
+    VisitSlot.MORNING: (9, 12),
+    VisitSlot.AFTERNOON: (13, 17),
+    VisitSlot.EVENING: (18, 21),
+}
+
+
 class RatingSource(models.TextChoices):
     PORTAL = "portal", _("Portal")
     CALLBACK = "callback", _("Callback call")

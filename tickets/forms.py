@@ -8,7 +8,7 @@ from customers.models import Language, ProductModel
 from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import active_models
 from tickets import selectors
-from tickets.choices import Channel, Kind, Priority
+from tickets.choices import Channel, Kind, Priority, VisitSlot
 from tickets.transitions import MOVES_BY_NAME
 
 NEW_UNIT = "new"
@@ -125,7 +125,21 @@ class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Technician"), queryset=selectors.technicians(), required=False, empty_label=_("No technician")
     )
+    appointment_date = forms.DateField(
+        label=_("Visit day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    appointment_slot = forms.ChoiceField(label=_("Visit time"), choices=[("", "—"), *VisitSlot.choices], required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("appointment_date")) != bool(data.get("appointment_slot")):
+            self.add_error("appointment_slot", _("Give both the day and the time of the visit."))
+        return data
+
+    def appointment(self):
+        data = self.cleaned_data
+        return (data["appointment_date"], data["appointment_slot"]) if data.get("appointment_date") else None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

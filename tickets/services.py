@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
 from tickets import sla
-from tickets.choices import OPEN_STATUSES, Channel, EventKind, Kind, Priority, Status
+from tickets.choices import OPEN_STATUSES, SLOT_HOURS, Channel, EventKind, Kind, Priority, Status
 from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
-from tickets.transitions import TicketState, UnknownMove, blockers, get_move, target_of
+from tickets.transitions import CUSTOMER, TicketState, UnknownMove, blockers, get_move, target_of
 
 User = get_user_model()
 
@@ -175,8 +175,13 @@ def lock_ticket(ticket: Ticket, expected_version: int | None) -> Ticket:
     return locked
 
 
-def ensure_may_act(ticket: Ticket, by: AbstractBaseUser) -> frozenset[str]:
-    """Desk roles act on every ticket; a technician only on their own jobs."""
+def ensure_may_act(ticket: Ticket, by: AbstractBaseUser | None, customer: Customer | None = None) -> frozenset[str]:
+    """Desk roles act on every ticket; a technician only on their own jobs; a customer only
+    on their own requests (through the portal)."""
+    if customer is not None:
+        if customer.pk != ticket.customer_id:
+            raise PermissionDenied(_("You cannot change this request."))
+        return frozenset({CUSTOMER})
     roles = roles_of(by)
     if sees_all_tickets(by):
         return roles
@@ -210,7 +215,8 @@ def ticket_transition(
     *,
     ticket: Ticket,
     move: str,
-    by: AbstractBaseUser,
+    by: AbstractBaseUser | None,
+    customer: Customer | None = None,
     note: str = "",
     merge_into: Ticket | None = None,
     expected_version: int | None = None,
@@ -224,7 +230,7 @@ def ticket_transition(
     """
     now = now or timezone.now()
     ticket = lock_ticket(ticket, expected_version)
-    roles = ensure_may_act(ticket, by)
+    roles = ensure_may_act(ticket, by, customer)
     try:
         step = get_move(move)
     except UnknownMove as exc:
@@ -279,11 +285,17 @@ def ticket_transition(
     ticket.next_due = sla.stage_deadline(target, ticket.deadlines)
     save_ticket(ticket, changed)
     data = {"move": step.name}
+    if customer is not None:
+        data["by"] = "customer"
     if merge_into is not None:
         data["merged_into"] = merge_into.reference
-    append_event(
+    event = append_event(
         ticket, EventKind.STATUS, by, note=note.strip(), from_status=source, to_status=target, is_public=True, data=data
     )
+    # The customer hears of the milestones by email, queued in the outbox in this transaction.
+    from tickets.notifications import notify_status_changed
+
+    notify_status_changed(ticket, event)
     if merge_into is not None:
         append_event(
             merge_into,
@@ -303,8 +315,10 @@ def ticket_assign(
     assignee: AbstractBaseUser | None,
     by: AbstractBaseUser,
     expected_version: int | None = None,
+    appointment: tuple[dt.date, str] | None = None,
 ) -> Ticket:
-    """Give the ticket to a service station and/or a technician. Only desk roles assign."""
+    """Give the ticket to a service station and/or a technician, and optionally agree the
+    visit: a day and a time slot (the customer sees it on the portal). Only desk roles assign."""
     ticket = lock_ticket(ticket, expected_version)
     if not sees_all_tickets(by):
         raise PermissionDenied(_("You cannot assign tickets."))
@@ -314,10 +328,24 @@ def ticket_assign(
         raise ValidationError({"assignee": _("Only a technician can be assigned a job.")})
     if station is not None and not station.is_active:
         raise ValidationError({"station": _("This service station is not active.")})
-    if station == ticket.station and assignee == ticket.assignee:
+    start = end = None
+    if appointment is not None:
+        day, slot = appointment
+        if day < timezone.localdate():
+            raise ValidationError({"appointment_date": _("The appointment cannot be in the past.")})
+        first, last = SLOT_HOURS[slot]
+        tz = _business_tz()
+        start = dt.datetime.combine(day, dt.time(first), tz)
+        end = dt.datetime.combine(day, dt.time(last), tz)
+    unchanged = station == ticket.station and assignee == ticket.assignee
+    if unchanged and (appointment is None or (start, end) == (ticket.appointment_start, ticket.appointment_end)):
         return ticket
     ticket.station, ticket.assignee = station, assignee
-    save_ticket(ticket, ["station", "assignee"])
+    fields = ["station", "assignee"]
+    if appointment is not None:
+        ticket.appointment_start, ticket.appointment_end = start, end
+        fields += ["appointment_start", "appointment_end"]
+    save_ticket(ticket, fields)
     append_event(
         ticket,
         EventKind.ASSIGNED,
@@ -326,8 +354,19 @@ def ticket_assign(
         data={
             "station": station.name if station else "",
             "assignee": assignee.get_full_name() or assignee.get_username() if assignee else "",
+            **({"appointment": start.isoformat()} if start else {}),
         },
     )
+    if start is not None:
+        append_event(
+            ticket,
+            EventKind.NOTE,
+            by,
+            note=_("Visit agreed: %(day)s, %(from)s–%(to)s.")
+            % {"day": start.date().isoformat(), "from": f"{start:%H:%M}", "to": f"{end:%H:%M}"},
+            is_public=True,
+            data={"appointment": start.isoformat()},
+        )
     return ticket
 
 

@@ -84,6 +84,8 @@ def needs_held_from(state: TicketState, note: str) -> str | None:
 
 DESK = frozenset({Role.AGENT, Role.MANAGER, Role.ADMIN})
 FIELD = DESK | {Role.TECHNICIAN}
+# The customer acting on their own request through the portal (not a staff role).
+CUSTOMER = "customer"
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,14 @@ MOVES: tuple[Move, ...] = (
         DESK,
         (needs_note,),
         needs_note=True,
+    ),
+    # A customer may withdraw a request until a technician has been dispatched.
+    Move(
+        "customer_cancel",
+        _("Cancel my request"),
+        frozenset({Status.NEW, Status.ACKNOWLEDGED}),
+        Status.CANCELLED,
+        frozenset({CUSTOMER}),
     ),
     Move(
         "merge",

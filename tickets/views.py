@@ -199,6 +199,8 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
             }
         ),
         "claims": list(selectors.claims_of(ticket)) if ticket.unit_id else [],
+        "ratings": list(ticket.ratings.all()),
+        "attachments": list(ticket.attachments.all()),
         "now": timezone.now(),
         "today": timezone.localdate(),
         "sees_all": is_desk,
@@ -261,6 +263,7 @@ def ticket_assign(request: HttpRequest, reference: str) -> HttpResponse:
                 assignee=form.cleaned_data["assignee"],
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
+                appointment=form.appointment(),
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)

@@ -6,6 +6,7 @@ import pytest
 
 from aftersales.roles import Role
 from tickets.choices import Kind, Status
+from tickets.transitions import CUSTOMER as CUSTOMER_ROLE
 from tickets.transitions import MOVES, TicketState, UnknownMove, blockers, get_move, moves_for, target_of
 
 NOT_FROM_HERE = "This move is not possible from the current status."
@@ -39,6 +40,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "close": (S.VERIFIED,),
     "reopen": (S.RESOLVED, S.VERIFIED, S.CLOSED),
     "cancel": (S.NEW, S.ACKNOWLEDGED, S.DISPATCHED, S.ON_HOLD, S.REOPENED),
+    "customer_cancel": (S.NEW, S.ACKNOWLEDGED),
     "merge": (S.NEW, S.ACKNOWLEDGED, S.ON_HOLD, S.REOPENED),
 }
 TARGETS: dict[str, str] = {
@@ -51,10 +53,14 @@ TARGETS: dict[str, str] = {
     "close": S.CLOSED,
     "reopen": S.REOPENED,
     "cancel": S.CANCELLED,
+    "customer_cancel": S.CANCELLED,
     "merge": S.MERGED,
 }
 MOVES_FROM_THEIR_SOURCES = [(name, status) for name, sources in SOURCES.items() for status in sources]
 TECHNICIAN_MOVES = {"start", "hold", "resume", "resolve"}
+CUSTOMER_MOVES = {"customer_cancel"}
+STAFF_MOVES = set(SOURCES) - CUSTOMER_MOVES
+CUSTOMER = frozenset({CUSTOMER_ROLE})
 
 
 def ready(status: str, kind: str = Kind.CONSULTATION) -> TicketState:
@@ -79,7 +85,8 @@ def test_the_table_covers_every_move_once():
 @pytest.mark.parametrize("move_name", list(SOURCES))
 def test_every_move_from_every_status(move_name, status):
     expected = [] if status in SOURCES[move_name] else [NOT_FROM_HERE]
-    assert blockers(get_move(move_name), ready(status), AGENT, note="Customer asked.") == expected
+    roles = CUSTOMER if move_name in CUSTOMER_MOVES else AGENT
+    assert blockers(get_move(move_name), ready(status), roles, note="Customer asked.") == expected
 
 
 @pytest.mark.parametrize("status", [S.CLOSED, S.CANCELLED, S.MERGED])
@@ -110,10 +117,11 @@ def test_resume_without_held_from_is_blocked():
 @pytest.mark.parametrize(
     ("roles", "allowed_moves"),
     [
-        (AGENT, set(SOURCES)),
-        (MANAGER, set(SOURCES)),
-        (ADMIN, set(SOURCES)),
+        (AGENT, STAFF_MOVES),
+        (MANAGER, STAFF_MOVES),
+        (ADMIN, STAFF_MOVES),
         (TECHNICIAN, TECHNICIAN_MOVES),
+        (CUSTOMER, CUSTOMER_MOVES),
         (DEPARTMENT, set()),
         (NO_ROLE, set()),
         (frozenset({Role.TECHNICIAN, Role.DEPARTMENT}), TECHNICIAN_MOVES),
@@ -148,6 +156,8 @@ def test_status_is_checked_before_the_role():
         (S.REOPENED, AGENT, ["acknowledge", "dispatch", "hold", "resolve", "cancel", "merge"]),
         (S.CANCELLED, ADMIN, []),
         (S.MERGED, ADMIN, []),
+        (S.NEW, CUSTOMER, ["customer_cancel"]),
+        (S.DISPATCHED, CUSTOMER, []),
         (S.NEW, DEPARTMENT, []),
         (S.IN_PROGRESS, DEPARTMENT, []),
     ],
@@ -228,7 +238,8 @@ def test_notes_required(move_name, status, note, expected):
 def test_other_moves_need_no_note(move_name):
     move = get_move(move_name)
     assert move.needs_note is False
-    assert blockers(move, ready(SOURCES[move_name][0]), ADMIN, note="") == []
+    roles = CUSTOMER if move_name in CUSTOMER_MOVES else ADMIN
+    assert blockers(move, ready(SOURCES[move_name][0]), roles, note="") == []
 
 
 @pytest.mark.parametrize(("has_merge_target", "expected"), [(False, [NEEDS_TARGET]), (True, [])])

@@ -1,0 +1,355 @@
+"""The customer portal: submit, track, add information, cancel, rate, files; abuse and privacy."""
+
+import datetime as dt
+import io
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from customers.models import Customer, ProductCategory, ProductUnit
+from customers.warranty import add_months
+from tests import factories
+from tickets.choices import EventKind, Status
+from tickets.models import Attachment, SatisfactionRating, Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def jpeg(name="invoice.jpg", size=(40, 30)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def png(name="photo.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), (0, 0, 200)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def washer_model():
+    return factories.ProductModelFactory(code="XQG80-P1", category=ProductCategory.objects.get(code="washing_machine"))
+
+
+def _submit_data(product_model, **overrides):
+    data = {
+        "kind": "repair",
+        "description": "The drum does not turn.",
+        "model": product_model.code,
+        "serial": "P1-000777",
+        "purchase_date": (timezone.localdate() - dt.timedelta(days=20)).isoformat(),
+        "name": "Zhou Min",
+        "phone": "139 8888 7777",
+        "email": "zhou@example.com",
+        "address": "1 Haier Road",
+        "region": "Qingdao",
+        "preferred_visit_date": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+        "preferred_visit_slot": "morning",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_home_page_says_what_a_customer_can_do(client):
+    html = client.get(reverse("portal:home")).content.decode()
+    for link in ("portal:submit", "portal:track", "portal:register", "portal:help", "portal:prices"):
+        assert f'href="{reverse(link)}"' in html
+
+
+def test_submit_creates_customer_unit_ticket_and_proof(client, washer_model, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("portal:submit"), {**_submit_data(washer_model), "proof": jpeg()})
+    assert response.status_code == 302
+    ticket = Ticket.objects.select_related("customer", "unit").get()
+    assert (ticket.channel, ticket.kind, ticket.status, ticket.created_by) == ("web", "repair", Status.NEW, None)
+    assert (ticket.customer.phone, ticket.customer.name, ticket.unit.serial) == (
+        "+8613988887777",
+        "Zhou Min",
+        "P1-000777",
+    )
+    assert (ticket.preferred_visit_slot, ticket.unit.has_invoice) == ("morning", True)
+    proof = Attachment.objects.get(ticket=ticket)
+    assert (proof.kind, proof.content_type, proof.uploaded_by_customer) == ("proof", "image/jpeg", True)
+    page = client.get(response["Location"])
+    assert ticket.reference in page.content.decode()
+    # The confirmation went to the outbox and out by email after the commit.
+    assert ticket.emails.get().status == "sent"
+
+
+def test_existing_customer_is_matched_by_phone_not_duplicated(client, washer_model):
+    existing = factories.CustomerFactory(phone="+8613988887777", name="周敏", email="")
+    client.post(reverse("portal:submit"), _submit_data(washer_model, name="Zhou M."))
+    assert Customer.objects.count() == 1
+    existing.refresh_from_db()
+    assert (existing.name, existing.email) == ("周敏", "zhou@example.com")
+    assert Ticket.objects.get().customer == existing
+
+
+def test_serial_of_another_customer_is_kept_for_the_desk(client, washer_model):
+    factories.ProductUnitFactory(model=washer_model, serial="P1-000777")
+    response = client.post(reverse("portal:submit"), _submit_data(washer_model))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get(channel="web")
+    assert ticket.unit is None
+    note = ticket.events.get(kind=EventKind.NOTE)
+    assert (note.is_public, "registered to another customer" in note.note) == (False, True)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"phone": ""}, "phone", "Enter your mobile phone number."),
+        ({"phone": "12345"}, "phone", "This phone number is not valid: check the digits and the country code."),
+        ({"name": ""}, "name", "Enter your name."),
+        ({"description": ""}, "description", "Describe the problem or what you need."),
+        ({"model": "NOPE-1"}, "model", "Choose your model from the list (the code is on the product's label)."),
+        ({"purchase_date": "2999-01-01"}, "purchase_date", "This date is in the future."),
+        ({"purchase_date": "2024-02-30"}, "purchase_date", "Enter a valid date."),
+        ({"preferred_visit_date": "2000-01-01"}, "preferred_visit_date", "Choose today or a later day."),
+        ({"address": ""}, "address", "Enter the address where the technician should come."),
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        ({"kind": "teleport"}, "kind", "Select a valid choice. teleport is not one of the available choices."),
+        ({"website": "http://spam"}, "website", "Leave this field empty."),
+    ],
+)
+def test_bad_input_gets_a_field_error_keeps_the_input_and_saves_nothing(
+    client, washer_model, overrides, field, message
+):
+    response = client.post(reverse("portal:submit"), _submit_data(washer_model, **overrides))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [message]
+    assert (Customer.objects.count(), ProductUnit.objects.count(), Ticket.objects.count()) == (0, 0, 0)
+    if field != "description":
+        assert "The drum does not turn." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (
+            SimpleUploadedFile("invoice.jpg", b"this is not an image at all", content_type="image/jpeg"),
+            "Upload a photo (JPEG or PNG) or a PDF.",
+        ),
+        (
+            SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00 windows program", content_type="application/pdf"),
+            "Upload a photo (JPEG or PNG) or a PDF.",
+        ),
+        (
+            SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * (5 * 1024 * 1024), content_type="application/pdf"),
+            "The file is larger than 5 MB.",
+        ),
+        (
+            SimpleUploadedFile("cut.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00broken", content_type="image/jpeg"),
+            "This image file is damaged.",
+        ),
+    ],
+)
+def test_uploads_are_checked_by_content(client, washer_model, upload, message):
+    response = client.post(reverse("portal:submit"), {**_submit_data(washer_model), "proof": upload})
+    assert response.status_code == 400
+    assert response.context["form"].errors["proof"] == [message]
+    assert (Ticket.objects.count(), Attachment.objects.count(), Customer.objects.count()) == (0, 0, 0)
+
+
+def test_a_pdf_proof_is_accepted(client, washer_model):
+    pdf = SimpleUploadedFile(
+        "invoice.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf"
+    )
+    assert client.post(reverse("portal:submit"), {**_submit_data(washer_model), "proof": pdf}).status_code == 302
+    assert Attachment.objects.get().content_type == "application/pdf"
+
+
+def test_submission_is_saved_when_the_broker_is_down(client, washer_model, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    with mock.patch("tickets.tasks.send_email_task.delay", side_effect=OperationalError("broker down")):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("portal:submit"), _submit_data(washer_model))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.emails.get().status == "pending"
+
+
+def test_warranty_preview_explains_the_entitlement(client, washer_model):
+    bought = timezone.localdate() - dt.timedelta(days=5)
+    response = client.get(
+        reverse("portal:warranty_preview"), {"model": washer_model.code, "purchase_date": bought.isoformat()}
+    )
+    html = response.content.decode()
+    assert response.context["decision"].rule == "general.return_7d"
+    assert "You bought this product 5 days ago." in html
+    empty = client.get(reverse("portal:warranty_preview"), {"model": "??", "purchase_date": "x"})
+    assert empty.status_code == 200 and empty.context["decision"] is None
+
+
+# --- tracking ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def web_ticket(washer_model):
+    customer = factories.CustomerFactory(phone="+8613977776666")
+    unit = factories.ProductUnitFactory(owner=customer, model=washer_model)
+    ticket = factories.TicketFactory(customer=customer, unit=unit, channel="web")
+    TicketEvent.objects.create(
+        ticket=ticket, kind=EventKind.NOTE, note="Internal: customer is difficult", is_public=False
+    )
+    TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, note="We will call you tomorrow", is_public=True)
+    return ticket
+
+
+def test_track_with_reference_and_phone_shows_only_public_events(client, web_ticket):
+    response = client.post(
+        reverse("portal:track"), {"reference": web_ticket.reference.lower(), "phone": "139-7777-6666"}
+    )
+    assert response["Location"] == reverse("portal:track_detail", args=[web_ticket.reference])
+    html = client.get(response["Location"]).content.decode()
+    assert "We will call you tomorrow" in html
+    assert "customer is difficult" not in html
+    assert "We have received your request and will contact you soon." in html
+
+
+@pytest.mark.parametrize("pair", ["wrong-reference", "wrong-phone", "both-wrong"])
+def test_wrong_reference_or_phone_get_the_same_answer(client, web_ticket, pair):
+    reference = "AS-2026-999999" if pair != "wrong-phone" else web_ticket.reference
+    phone = "13911112222" if pair != "wrong-reference" else "13977776666"
+    response = client.post(reverse("portal:track"), {"reference": reference, "phone": phone})
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "We could not find a request with this reference and phone number."
+    ]
+
+
+def test_a_tracking_page_is_not_open_without_the_phone(client, web_ticket):
+    response = client.get(reverse("portal:track_detail", args=[web_ticket.reference]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:track"))
+
+
+def _open(client, ticket, phone="13977776666"):
+    client.post(reverse("portal:track"), {"reference": ticket.reference, "phone": phone})
+
+
+def test_customer_adds_information_and_a_photo(client, web_ticket):
+    _open(client, web_ticket)
+    response = client.post(
+        reverse("portal:track_add", args=[web_ticket.reference]), {"note": "It also smells burnt.", "photo": png()}
+    )
+    assert response.status_code == 302
+    events = list(
+        web_ticket.events.filter(kind__in=[EventKind.NOTE, EventKind.ATTACHMENT]).values_list(
+            "kind", "note", "is_public"
+        )
+    )
+    assert events[-2:] == [(EventKind.NOTE, "It also smells burnt.", True), (EventKind.ATTACHMENT, "Photo", True)]
+    photo = Attachment.objects.get(ticket=web_ticket)
+    assert client.get(reverse("portal:attachment", args=[photo.pk])).status_code == 200
+
+
+def test_files_are_served_only_to_those_allowed(client, web_ticket, agent, other_technician):
+    _open(client, web_ticket)
+    client.post(reverse("portal:track_add", args=[web_ticket.reference]), {"note": "", "photo": png()})
+    photo = Attachment.objects.get()
+    assert not photo.file.path.startswith(str(__import__("django.conf").conf.settings.STATIC_ROOT))
+    stranger = type(client)()
+    assert stranger.get(reverse("portal:attachment", args=[photo.pk])).status_code == 404
+    stranger.force_login(other_technician)
+    assert stranger.get(reverse("portal:attachment", args=[photo.pk])).status_code == 404
+    stranger.force_login(agent)
+    response = stranger.get(reverse("portal:attachment", args=[photo.pk]))
+    assert (response.status_code, response["Content-Type"], response["X-Content-Type-Options"]) == (
+        200,
+        "image/png",
+        "nosniff",
+    )
+
+
+def test_customer_cancels_before_dispatch_but_not_after(client, web_ticket):
+    _open(client, web_ticket)
+    response = client.post(reverse("portal:track_cancel", args=[web_ticket.reference]), {"reason": "Fixed it myself"})
+    assert response.status_code == 302
+    web_ticket.refresh_from_db()
+    assert web_ticket.status == Status.CANCELLED
+    event = web_ticket.events.get(kind=EventKind.STATUS)
+    assert (event.actor, event.note, event.data["by"]) == (None, "Fixed it myself", "customer")
+
+    dispatched = factories.TicketFactory(customer=web_ticket.customer, status=Status.DISPATCHED)
+    _open(client, dispatched)
+    refused = client.post(reverse("portal:track_cancel", args=[dispatched.reference]), {"reason": ""})
+    assert refused.status_code == 400
+    dispatched.refresh_from_db()
+    assert dispatched.status == Status.DISPATCHED
+
+
+def test_rating_after_resolution_once(client, web_ticket):
+    _open(client, web_ticket)
+    early = client.post(reverse("portal:track_rate", args=[web_ticket.reference]), {"score": "4"})
+    assert early.status_code == 400
+    assert early.context["rate_form"].errors["score"] == ["You can rate the service once your request is resolved."]
+    Ticket.objects.filter(pk=web_ticket.pk).update(status=Status.RESOLVED)
+    ok = client.post(reverse("portal:track_rate", args=[web_ticket.reference]), {"score": "2", "comment": "Came late"})
+    assert ok.status_code == 302
+    rating = SatisfactionRating.objects.get()
+    assert (rating.ticket, rating.source, rating.score, rating.comment) == (web_ticket, "portal", 2, "Came late")
+    again = client.post(reverse("portal:track_rate", args=[web_ticket.reference]), {"score": "5"})
+    assert again.status_code == 400
+    assert SatisfactionRating.objects.count() == 1
+    bad = client.post(reverse("portal:track_rate", args=[web_ticket.reference]), {"score": "9"})
+    assert bad.status_code == 400
+
+
+def test_tracking_is_rate_limited_per_phone(client, web_ticket):
+    for _ in range(10):
+        client.post(reverse("portal:track"), {"reference": "AS-2026-999999", "phone": "13977776666"})
+    response = client.post(reverse("portal:track"), {"reference": web_ticket.reference, "phone": "13977776666"})
+    assert response.status_code == 429
+    assert response.context["form"].non_field_errors() == ["Too many attempts. Please wait a while and try again."]
+
+
+def test_submission_is_rate_limited_per_phone(client, washer_model):
+    for index in range(5):
+        client.post(reverse("portal:submit"), _submit_data(washer_model, serial=f"S-{index}"))
+    response = client.post(reverse("portal:submit"), _submit_data(washer_model, serial="S-9"))
+    assert response.status_code == 429
+    assert Ticket.objects.count() == 5
+
+
+def test_portal_pages_render_in_chinese_from_the_browser_language(client):
+    html = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+
+
+def test_register_a_product(client, washer_model):
+    data = {
+        "model": washer_model.code,
+        "serial": "REG-1",
+        "purchase_date": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+        "name": "Wu Lei",
+        "phone": "13600001111",
+        "has_invoice": "on",
+        "website": "",
+    }
+    response = client.post(reverse("portal:register"), data)
+    assert response.status_code == 200
+    unit = ProductUnit.objects.get(serial="REG-1")
+    assert (unit.owner.phone, unit.has_invoice, unit.warranty_end) == (
+        "+8613600001111",
+        True,
+        add_months(unit.invoice_date, 12),
+    )
+    again = client.post(reverse("portal:register"), data)
+    assert again.status_code == 400
+    assert again.context["form"].errors["serial"] == ["You have already registered this product."]

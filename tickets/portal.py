@@ -1,0 +1,241 @@
+"""Writes for the customer portal: submit a request, register a product, add information,
+cancel, rate. Customers act without a staff account; every write still goes through the
+ticket services and leaves a timeline event (DESIGN.md sections 2, 4 and 8)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, ProductModel, ProductUnit
+from customers.selectors import customer_by_phone
+from customers.services import customer_create, unit_register
+from tickets.choices import EventKind, RatingSource, Status
+from tickets.models import Attachment, AttachmentKind, SatisfactionRating, Ticket
+from tickets.services import append_event, ticket_create, ticket_transition
+from tickets.uploads import checked_upload
+
+RATEABLE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str = ""
+    address: str = ""
+    region: str = ""
+    language: str = "zh-hans"
+
+
+def _find_or_create_customer(contact: Contact) -> Customer:
+    """The customer who owns the phone number; a new one only when nobody does.
+
+    An existing customer's details are not overwritten from a public form; missing ones
+    (email, address) are filled in."""
+    customer = customer_by_phone(contact.phone)
+    if customer is None:
+        return customer_create(
+            name=contact.name,
+            phone=contact.phone,
+            email=contact.email,
+            address=contact.address,
+            region=contact.region,
+            preferred_language=contact.language,
+            by=None,
+        )
+    changed = []
+    for field, value in (("email", contact.email), ("address", contact.address), ("region", contact.region)):
+        if value and not getattr(customer, field):
+            setattr(customer, field, value)
+            changed.append(field)
+    if changed:
+        customer.save(update_fields=[*changed, "updated_at"])
+    return customer
+
+
+def attach(
+    *, ticket: Ticket, upload: UploadedFile, kind: str, field: str, by_customer: bool, by=None
+) -> Attachment:
+    content_type = checked_upload(upload, field=field)
+    attachment = Attachment(
+        ticket=ticket,
+        kind=kind,
+        content_type=content_type,
+        size=upload.size,
+        original_name=(upload.name or "")[-200:],
+        uploaded_by_customer=by_customer,
+        uploaded_by=by if by is not None and by.is_authenticated else None,
+    )
+    attachment.file.save(attachment_name(content_type), upload, save=False)
+    attachment.save()
+    append_event(
+        ticket,
+        EventKind.ATTACHMENT,
+        by,
+        note=attachment.get_kind_display(),
+        is_public=True,
+        data={"attachment": attachment.pk, "by": "customer" if by_customer else "staff"},
+    )
+    return attachment
+
+
+def attachment_name(content_type: str) -> str:
+    return {"image/jpeg": "upload.jpg", "image/png": "upload.png"}.get(content_type, "upload.pdf")
+
+
+@transaction.atomic
+def portal_submit(
+    *,
+    contact: Contact,
+    model: ProductModel | None,
+    serial: str,
+    purchase_date: dt.date | None,
+    kind: str,
+    description: str,
+    preferred_visit_date: dt.date | None = None,
+    preferred_visit_slot: str = "",
+    proof: UploadedFile | None = None,
+) -> Ticket:
+    """A request submitted on the portal: the ticket enters the desk queue (channel web).
+
+    The caller is matched by phone, never duplicated. The product is the customer's unit of
+    that model and serial, registered now if new; a serial already registered to someone
+    else is kept in the ticket for the desk to sort out rather than refused. The
+    confirmation email is written to the outbox in the same transaction and sent after the
+    commit, so the request is saved even when the broker or the mail server is down.
+    """
+    from tickets import notifications
+
+    if preferred_visit_date is not None and preferred_visit_date < timezone.localdate():
+        raise ValidationError({"preferred_visit_date": _("Choose today or a later day.")})
+    customer = _find_or_create_customer(contact)
+    unit, serial_note = None, ""
+    serial = (serial or "").strip()
+    if model is not None and serial:
+        existing = ProductUnit.objects.filter(model=model, serial__iexact=serial).first()
+        if existing is None:
+            unit = unit_register(
+                owner=customer,
+                model=model,
+                serial=serial,
+                invoice_date=purchase_date,
+                has_invoice=proof is not None,
+                by=None,
+            )
+        elif existing.owner_id == customer.pk:
+            unit = existing
+        else:
+            serial_note = _("The customer gave model %(model)s, serial %(serial)s, registered to another customer.") % {
+                "model": model.code,
+                "serial": serial,
+            }
+    ticket = ticket_create(
+        customer=customer, unit=unit, kind=kind, channel="web", description=description, by=None
+    )
+    if preferred_visit_date or preferred_visit_slot:
+        ticket.preferred_visit_date = preferred_visit_date
+        ticket.preferred_visit_slot = preferred_visit_slot
+        ticket.save(update_fields=["preferred_visit_date", "preferred_visit_slot"])
+    if serial_note:
+        append_event(ticket, EventKind.NOTE, None, note=serial_note, is_public=False)
+    elif unit is None and (model is not None or serial):
+        details = _("The customer gave model %(model)s, serial %(serial)s, purchased %(date)s.") % {
+            "model": model.code if model else "—",
+            "serial": serial or "—",
+            "date": purchase_date.isoformat() if purchase_date else "—",
+        }
+        append_event(ticket, EventKind.NOTE, None, note=details, is_public=False)
+    if proof is not None:
+        attach(ticket=ticket, upload=proof, kind=AttachmentKind.PROOF_OF_PURCHASE, field="proof", by_customer=True)
+    notifications.notify_request_received(ticket)
+    return ticket
+
+
+@transaction.atomic
+def portal_register_unit(
+    *,
+    contact: Contact,
+    model: ProductModel | None,
+    serial: str,
+    purchase_date: dt.date | None,
+    installation_date: dt.date | None = None,
+    dealer: str = "",
+    price: Decimal | None = None,
+    has_invoice: bool = False,
+    has_warranty_card: bool = False,
+) -> ProductUnit:
+    """Warranty registration of a purchased product by its owner."""
+    customer = _find_or_create_customer(contact)
+    if model is not None:
+        existing = ProductUnit.objects.filter(model=model, serial__iexact=(serial or "").strip()).first()
+        if existing is not None:
+            if existing.owner_id == customer.pk:
+                raise ValidationError({"serial": _("You have already registered this product.")})
+            raise ValidationError(
+                {"serial": _("This serial number is already registered. If the product changed hands, call us.")}
+            )
+    return unit_register(
+        owner=customer,
+        model=model,
+        serial=serial,
+        invoice_date=purchase_date,
+        installation_date=installation_date,
+        dealer=dealer,
+        price=price,
+        has_invoice=has_invoice,
+        has_warranty_card=has_warranty_card,
+        by=None,
+    )
+
+
+@transaction.atomic
+def portal_add_info(*, ticket: Ticket, customer: Customer, note: str, photo: UploadedFile | None) -> None:
+    """The customer adds information or a photo to their own open request."""
+    if ticket.customer_id != customer.pk:
+        raise ValidationError({"note": _("We could not find this request.")})
+    if ticket.status in (Status.CLOSED, Status.CANCELLED, Status.MERGED):
+        raise ValidationError({"note": _("This request is closed. Submit a new request instead.")})
+    if not (note or "").strip() and photo is None:
+        raise ValidationError({"note": _("Write something or add a photo.")})
+    if (note or "").strip():
+        append_event(ticket, EventKind.NOTE, None, note=note.strip(), is_public=True, data={"by": "customer"})
+    if photo is not None:
+        attach(ticket=ticket, upload=photo, kind=AttachmentKind.PHOTO, field="photo", by_customer=True)
+
+
+def portal_cancel(*, ticket: Ticket, customer: Customer, reason: str) -> Ticket:
+    """The customer withdraws their request; only until a technician is dispatched."""
+    return ticket_transition(ticket=ticket, move="customer_cancel", by=None, customer=customer, note=reason)
+
+
+@transaction.atomic
+def portal_rate(*, ticket: Ticket, customer: Customer, score: int, comment: str) -> SatisfactionRating:
+    """The customer rates a resolved request, 1 to 5, once. The dissatisfaction rate reads it."""
+    if ticket.customer_id != customer.pk:
+        raise ValidationError({"score": _("We could not find this request.")})
+    if ticket.status not in RATEABLE:
+        raise ValidationError({"score": _("You can rate the service once your request is resolved.")})
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
+    try:
+        with transaction.atomic():
+            rating = SatisfactionRating.objects.create(
+                ticket=ticket, source=RatingSource.PORTAL, score=score, comment=(comment or "").strip()
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"score": _("You have already rated this request. Thank you!")}) from exc
+    append_event(
+        ticket,
+        EventKind.RATING,
+        None,
+        note=rating.comment,
+        is_public=True,
+        data={"score": score, "source": RatingSource.PORTAL, "by": "customer"},
+    )
+    return rating

@@ -1,0 +1,28 @@
+"""The public customer portal at ``/`` (DESIGN.md section 2)."""
+
+from django.urls import path
+
+from customers import views as content_views
+from tickets import account_views, portal_views
+
+app_name = "portal"
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("request/", portal_views.submit, name="submit"),
+    path("request/warranty/", portal_views.warranty_preview, name="warranty_preview"),
+    path("request/done/", portal_views.submitted, name="submitted"),
+    path("register/", portal_views.register_product, name="register"),
+    path("track/", portal_views.track, name="track"),
+    path("track/<str:reference>/", portal_views.track_detail, name="track_detail"),
+    path("track/<str:reference>/add/", portal_views.track_add, name="track_add"),
+    path("track/<str:reference>/cancel/", portal_views.track_cancel, name="track_cancel"),
+    path("track/<str:reference>/rate/", portal_views.track_rate, name="track_rate"),
+    path("files/<int:pk>/", portal_views.attachment, name="attachment"),
+    path("help/", content_views.help_page, name="help"),
+    path("prices/", content_views.price_list, name="prices"),
+    path("account/", account_views.account, name="account"),
+    path("account/signup/", account_views.signup, name="signup"),
+    path("account/login/", account_views.login, name="login"),
+    path("account/logout/", account_views.logout, name="logout"),
+    path("account/claim/", account_views.claim_request, name="claim_request"),
+]

@@ -1,0 +1,40 @@
+"""Checking uploaded files by their content, not their name (DESIGN.md section 8)."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+ALLOWED_TYPES = ("image/jpeg", "image/png", "application/pdf")
+
+
+def checked_upload(upload: UploadedFile, *, field: str) -> str:
+    """The upload's real content type (JPEG, PNG or PDF, at most 5 MB), or a field error.
+
+    The type is read from the bytes; images must also decode, so a renamed or truncated
+    file is refused whatever its extension says.
+    """
+    import filetype
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({field: _("The file is larger than 5 MB.")})
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    content_type = kind.mime if kind else ""
+    if content_type not in ALLOWED_TYPES:
+        raise ValidationError({field: _("Upload a photo (JPEG or PNG) or a PDF.")})
+    if content_type == "application/pdf":
+        if not head.startswith(b"%PDF-"):
+            raise ValidationError({field: _("This PDF file is damaged.")})
+    else:
+        try:
+            with Image.open(upload) as image:
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise ValidationError({field: _("This image file is damaged.")}) from exc
+        finally:
+            upload.seek(0)
+    return content_type
