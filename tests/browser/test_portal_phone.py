@@ -106,3 +106,13 @@ def test_phone_customer_submits_tracks_and_rates(browser, live_server):
     screenshot(desk, "desk-ticket-rated")
     # Nothing overflows sideways on the phone.
     assert track.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_portal_pages_on_a_desktop_and_in_chinese(browser, live_server):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    for name, path in (("home", "/"), ("submit", "/request/"), ("track", "/track/"), ("help", "/help/"), ("prices", "/prices/")):
+        page.goto(f"{live_server.url}{path}")
+        assert page.get_attribute("html", "lang") == "zh-hans"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+        screenshot(page, f"portal-{name}-desktop-zh")
