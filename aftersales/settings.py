@@ -175,6 +175,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Aftersales <service@localhost>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Where the product is reached from outside: links in emails point here.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -182,7 +182,7 @@ def outbox_sweep(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) ->
 
 
 def _absolute(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def _ticket_context(ticket: Ticket) -> dict[str, Any]:
