@@ -9,7 +9,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, LocalizedNameMixin, ProductCategory, ProductUnit
-from tickets.choices import Channel, EventKind, FaultGroup, Kind, Priority, RatingSource, Status, VisitSlot
+from tickets.choices import (
+    CallbackKind,
+    CallbackResult,
+    CallbackStatus,
+    Channel,
+    EventKind,
+    FaultGroup,
+    Kind,
+    Priority,
+    RatingSource,
+    Status,
+    VisitSlot,
+)
 from tickets.sla import Deadlines
 
 
@@ -403,3 +415,74 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to_email}"
+
+
+class CallbackVisit(models.Model):
+    """A call back to the customer: after service (no-leak 3), after an installation, before
+    maintenance or the end of the warranty, for a recall (DESIGN.md section 7).
+
+    It lives beside the ticket because the ticket's lifecycle depends on it: resolving
+    creates the after-service callback in the same transaction, and a resolved ticket is not
+    verified or closed until it is settled. ``dedupe_key`` makes every scheduler idempotent:
+    running it twice, or on two workers at once, cannot create a visit twice.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=CallbackKind.choices)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="callbacks")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+    )
+    unit = models.ForeignKey(
+        ProductUnit, verbose_name=_("product unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+    )
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=CallbackStatus.choices, default=CallbackStatus.DUE)
+    dedupe_key = models.CharField(_("de-duplication key"), max_length=120, unique=True)
+    extended_warranty_offer = models.BooleanField(_("offer an extended warranty"), default=False)
+    score_attitude = models.PositiveSmallIntegerField(_("attitude"), null=True, blank=True)
+    score_punctuality = models.PositiveSmallIntegerField(_("punctuality"), null=True, blank=True)
+    score_quality = models.PositiveSmallIntegerField(_("quality of work"), null=True, blank=True)
+    score_overall = models.PositiveSmallIntegerField(_("overall"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    raised_complaint = models.BooleanField(_("complaint raised"), default=False)
+    complaint_ticket = models.ForeignKey(
+        Ticket, verbose_name=_("complaint ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("callback visit")
+        verbose_name_plural = _("callback visits")
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="callback_status_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score_overall__isnull=True) | models.Q(score_overall__gte=1, score_overall__lte=5),
+                name="callback_overall_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.customer_id} · {self.due_at:%Y-%m-%d}"
+
+
+class CallbackAttempt(models.Model):
+    visit = models.ForeignKey(CallbackVisit, verbose_name=_("callback"), on_delete=models.PROTECT, related_name="attempts")
+    result = models.CharField(_("result"), max_length=20, choices=CallbackResult.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("callback attempt")
+        verbose_name_plural = _("callback attempts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.result}"

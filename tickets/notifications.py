@@ -248,3 +248,35 @@ def notify_status_changed(ticket: Ticket, event: TicketEvent) -> OutboundEmail |
         ticket=ticket,
         dedupe_key=f"event:{event.pk}",
     )
+
+
+def notify_managers_of_dissatisfaction(
+    *, ticket: Ticket, complaint: Ticket, score: int | None, comment: str
+) -> list[OutboundEmail]:
+    """Tell every manager that a customer was dissatisfied on a callback: the case is reopened
+    and a complaint opened (DESIGN.md section 4, no-leak 3). One email per manager and complaint."""
+    from tickets.callbacks import managers
+
+    sent = []
+    for manager in managers():
+        language = settings.LANGUAGE_CODE
+        context = {
+            "reference": ticket.reference,
+            "complaint": complaint.reference,
+            "customer_name": ticket.customer.name,
+            "score": score,
+            "comment": comment,
+            "ticket_url": _absolute(reverse("desk:ticket", args=[ticket.reference])),
+            "complaint_url": _absolute(reverse("desk:ticket", args=[complaint.reference])),
+        }
+        email = queue_email(
+            template="tickets/manager_dissatisfied",
+            to_email=manager.email,
+            language=language,
+            context=context,
+            ticket=ticket,
+            dedupe_key=f"dissatisfied:{complaint.pk}:{manager.pk}",
+        )
+        if email is not None:
+            sent.append(email)
+    return sent

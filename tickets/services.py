@@ -21,8 +21,18 @@ from django.utils.translation import gettext as _
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
 from tickets import sla
-from tickets.choices import OPEN_STATUSES, SLOT_HOURS, Channel, EventKind, Kind, Priority, Status
-from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
+from tickets.choices import (
+    OPEN_STATUSES,
+    SLOT_HOURS,
+    CallbackKind,
+    CallbackStatus,
+    Channel,
+    EventKind,
+    Kind,
+    Priority,
+    Status,
+)
+from tickets.models import CallbackVisit, FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
 from tickets.transitions import CUSTOMER, TicketState, UnknownMove, blockers, get_move, target_of
 
 User = get_user_model()
@@ -202,6 +212,11 @@ def state_of(ticket: Ticket, *, merge_target: Ticket | None = None) -> TicketSta
         ),
         held_from=ticket.held_from,
         has_merge_target=merge_target is not None,
+        callback_settled=not CallbackVisit.objects.filter(
+            ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE
+        ).exists()
+        if ticket.status == Status.RESOLVED
+        else True,
     )
 
 
@@ -278,6 +293,11 @@ def ticket_transition(
         ticket.dispatch_due, ticket.arrival_due = restarted.dispatch, restarted.arrival
         ticket.completion_due = restarted.completion
         changed += ["reopened_count", "dispatch_due", "arrival_due", "completion_due"]
+    if target == Status.RESOLVED:
+        # No-leak 3: the re-check is scheduled in the same transaction as the resolution.
+        from tickets.callbacks import schedule_after_resolution
+
+        schedule_after_resolution(ticket, now=now)
     if target == Status.MERGED:
         ticket.merged_into = merge_into
         changed.append("merged_into")

@@ -27,6 +27,7 @@ class TicketState:
     has_fault_analysis: bool = False
     held_from: str = ""
     has_merge_target: bool = False
+    callback_settled: bool = True
 
 
 Guard = Callable[[TicketState, str], "str | None"]
@@ -73,6 +74,13 @@ def needs_note(state: TicketState, note: str) -> str | None:
 def needs_merge_target(state: TicketState, note: str) -> str | None:
     if not state.has_merge_target:
         return _("Choose the ticket this one duplicates.")
+    return None
+
+
+def needs_callback_settled(state: TicketState, note: str) -> str | None:
+    # No-leak 3: every handling result is re-checked with the customer before the case ends.
+    if not state.callback_settled:
+        return _("Call the customer back first: the after-service callback is not done yet.")
     return None
 
 
@@ -129,7 +137,7 @@ MOVES: tuple[Move, ...] = (
         FIELD,
         (needs_site_work_for_service_kinds, needs_resolution, needs_fault_analysis_for_repairs),
     ),
-    Move("verify", _("Verify"), frozenset({Status.RESOLVED}), Status.VERIFIED, DESK),
+    Move("verify", _("Verify"), frozenset({Status.RESOLVED}), Status.VERIFIED, DESK, (needs_callback_settled,)),
     Move("close", _("Close"), frozenset({Status.VERIFIED}), Status.CLOSED, DESK),
     Move(
         "reopen",
@@ -156,6 +164,16 @@ MOVES: tuple[Move, ...] = (
         frozenset({Status.NEW, Status.ACKNOWLEDGED}),
         Status.CANCELLED,
         frozenset({CUSTOMER}),
+    ),
+    # A customer's bad rating or complaint on the after-service survey reopens the case.
+    Move(
+        "customer_reopen",
+        _("Reopen after the customer's feedback"),
+        frozenset({Status.RESOLVED, Status.VERIFIED, Status.CLOSED}),
+        Status.REOPENED,
+        frozenset({CUSTOMER}),
+        (needs_note,),
+        needs_note=True,
     ),
     Move(
         "merge",

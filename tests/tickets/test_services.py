@@ -17,7 +17,8 @@ from tests.factories import (
     UserFactory,
 )
 from tickets.choices import Channel, EventKind, Kind, Priority, Status
-from tickets.models import Ticket, TicketEvent, TicketSequence
+from tickets.callbacks import record_attempt
+from tickets.models import CallbackVisit, Ticket, TicketEvent, TicketSequence
 from tickets.services import (
     TicketConflict,
     sla_sweep,
@@ -302,6 +303,17 @@ def test_happy_path_of_a_repair(customer, unit, fault, station, agent, technicia
     ticket = move(ticket, "resolve", technician, T0 + 22 * H, note=" Customer ran a test wash. ", expected_version=6)
     assert (ticket.status, ticket.version, ticket.next_due) == (Status.RESOLVED, 7, None)
 
+    # Resolving scheduled the after-service callback, due within 72 hours (no-leak 3) ...
+    visit = CallbackVisit.objects.get(ticket=ticket)
+    assert (visit.kind, visit.status, visit.due_at) == ("after_service", "due", T0 + 94 * H)
+    # ... and the case is not verified until the customer has been called back.
+    assert_refused(
+        ticket,
+        lambda: move(ticket, "verify", agent, T0 + 29 * H, expected_version=7),
+        ValidationError,
+        errors={"move": ["Call the customer back first: the after-service callback is not done yet."]},
+    )
+    record_attempt(visit=visit, result="reached", by=agent, scores={"score_overall": 5}, at=T0 + 29 * H)
     ticket = move(ticket, "verify", agent, T0 + 30 * H, expected_version=7)
     ticket = move(ticket, "close", agent, T0 + 31 * H, expected_version=8)
 
@@ -357,6 +369,22 @@ def test_happy_path_of_a_repair(customer, unit, fault, station, agent, technicia
             "Customer ran a test wash.",
             True,
             {"move": "resolve"},
+        ),
+        (
+            EventKind.CALLBACK,
+            "",
+            "",
+            agent.pk,
+            "Reached.",
+            False,
+            {
+                "visit": visit.pk,
+                "kind": "after_service",
+                "result": "reached",
+                "status": "done",
+                "score": 5,
+                "source": "callback",
+            },
         ),
         (EventKind.STATUS, Status.RESOLVED, Status.VERIFIED, agent.pk, "", True, {"move": "verify"}),
         (EventKind.STATUS, Status.VERIFIED, Status.CLOSED, agent.pk, "", True, {"move": "close"}),
@@ -593,6 +621,10 @@ def test_reopen_counts_and_keeps_the_first_acknowledgement(customer, agent):
 
     ticket = move(ticket, "acknowledge", agent, T0 + 2 * H)
     ticket = move(ticket, "resolve", agent, T0 + 3 * H)
+    # Each resolution of the case gets its own callback.
+    assert CallbackVisit.objects.filter(ticket=ticket).count() == 2
+    for visit in CallbackVisit.objects.filter(ticket=ticket, status="due"):
+        record_attempt(visit=visit, result="reached", by=agent, scores={"score_overall": 4}, at=T0 + 3 * H)
     ticket = move(ticket, "verify", agent, T0 + 4 * H)
     ticket = move(ticket, "close", agent, T0 + 5 * H)
     ticket = move(ticket, "reopen", agent, T0 + 50 * H, note="Locked again.")

@@ -19,6 +19,7 @@ NEEDS_SITE_WORK = "A repair, installation or maintenance is resolved after the t
 NEEDS_NOTE = "Give the reason in the note."
 NEEDS_TARGET = "Choose the ticket this one duplicates."
 NEEDS_HELD_FROM = "The status before the pause is not known."
+NEEDS_CALLBACK = "Call the customer back first: the after-service callback is not done yet."
 
 AGENT = frozenset({Role.AGENT})
 MANAGER = frozenset({Role.MANAGER})
@@ -41,6 +42,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "reopen": (S.RESOLVED, S.VERIFIED, S.CLOSED),
     "cancel": (S.NEW, S.ACKNOWLEDGED, S.DISPATCHED, S.ON_HOLD, S.REOPENED),
     "customer_cancel": (S.NEW, S.ACKNOWLEDGED),
+    "customer_reopen": (S.RESOLVED, S.VERIFIED, S.CLOSED),
     "merge": (S.NEW, S.ACKNOWLEDGED, S.ON_HOLD, S.REOPENED),
 }
 TARGETS: dict[str, str] = {
@@ -54,11 +56,12 @@ TARGETS: dict[str, str] = {
     "reopen": S.REOPENED,
     "cancel": S.CANCELLED,
     "customer_cancel": S.CANCELLED,
+    "customer_reopen": S.REOPENED,
     "merge": S.MERGED,
 }
 MOVES_FROM_THEIR_SOURCES = [(name, status) for name, sources in SOURCES.items() for status in sources]
 TECHNICIAN_MOVES = {"start", "hold", "resume", "resolve"}
-CUSTOMER_MOVES = {"customer_cancel"}
+CUSTOMER_MOVES = {"customer_cancel", "customer_reopen"}
 STAFF_MOVES = set(SOURCES) - CUSTOMER_MOVES
 CUSTOMER = frozenset({CUSTOMER_ROLE})
 
@@ -158,6 +161,7 @@ def test_status_is_checked_before_the_role():
         (S.MERGED, ADMIN, []),
         (S.NEW, CUSTOMER, ["customer_cancel"]),
         (S.DISPATCHED, CUSTOMER, []),
+        (S.RESOLVED, CUSTOMER, ["customer_reopen"]),
         (S.NEW, DEPARTMENT, []),
         (S.IN_PROGRESS, DEPARTMENT, []),
     ],
@@ -234,7 +238,7 @@ def test_notes_required(move_name, status, note, expected):
     assert blockers(move, ready(status), ADMIN, note=note) == expected
 
 
-@pytest.mark.parametrize("move_name", sorted(set(SOURCES) - {"hold", "reopen", "cancel"}))
+@pytest.mark.parametrize("move_name", sorted(set(SOURCES) - {"hold", "reopen", "cancel", "customer_reopen"}))
 def test_other_moves_need_no_note(move_name):
     move = get_move(move_name)
     assert move.needs_note is False
@@ -256,3 +260,9 @@ def test_blockers_are_plain_strings():
 def test_unknown_move():
     with pytest.raises(UnknownMove):
         get_move("teleport")
+
+
+@pytest.mark.parametrize(("settled", "expected"), [(False, [NEEDS_CALLBACK]), (True, [])])
+def test_verifying_needs_the_after_service_callback_settled(settled, expected):
+    state = replace(ready(S.RESOLVED), callback_settled=settled)
+    assert blockers(get_move("verify"), state, AGENT) == expected

@@ -28,7 +28,19 @@ from customers.selectors import policy_in_force
 from customers.services import customer_create, unit_register
 from customers.warranty import add_months
 from tickets import sla
-from tickets.choices import OPEN_STATUSES, SERVICE_KINDS, Channel, FaultGroup, Kind, Priority, Status
+from tickets.callbacks import record_attempt
+from tickets.choices import (
+    OPEN_STATUSES,
+    SERVICE_KINDS,
+    CallbackKind,
+    CallbackResult,
+    CallbackStatus,
+    Channel,
+    FaultGroup,
+    Kind,
+    Priority,
+    Status,
+)
 from tickets.management.commands._demo_data import (
     ADDRESSES,
     CATEGORIES,
@@ -602,6 +614,16 @@ class Command(BaseCommand):
                 ticket=ticket, move="merge", by=plan.agent, merge_into=original, note=note, now=when
             )
         elif name == "verify":
+            # The after-service callback comes first (no-leak 3): a satisfied customer.
+            for visit in ticket.callbacks.filter(kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE):
+                score = self.rng.choice((4, 5, 5))
+                record_attempt(
+                    visit=visit,
+                    result=CallbackResult.REACHED,
+                    by=plan.agent,
+                    scores={"score_overall": score, "score_attitude": score, "score_quality": score},
+                    at=when,
+                )
             note = self._say(plan, self.rng.choice(NOTES["verify"]))
             plan.ticket = ticket_transition(ticket=ticket, move="verify", by=plan.agent, note=note, now=when)
         else:
