@@ -16,8 +16,8 @@ from tests.factories import (
     TicketFactory,
     UserFactory,
 )
-from tickets.choices import Channel, EventKind, Kind, Priority, Status
 from tickets.callbacks import record_attempt
+from tickets.choices import Channel, EventKind, Kind, Priority, Status
 from tickets.models import CallbackVisit, Ticket, TicketEvent, TicketSequence
 from tickets.services import (
     TicketConflict,
