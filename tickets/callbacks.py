@@ -137,7 +137,9 @@ def record_attempt(
     from tickets.services import append_event, ticket_create, ticket_transition
 
     at = at or timezone.now()
-    visit = CallbackVisit.objects.select_for_update().select_related("ticket", "customer").get(pk=visit.pk)
+    note = (note or "").strip()
+    # Only the visit row is locked: its ticket is optional (an outer join PostgreSQL cannot lock).
+    visit = CallbackVisit.objects.select_for_update(of=("self",)).select_related("ticket", "customer").get(pk=visit.pk)
     if visit.status != CallbackStatus.DUE:
         raise ValidationError({"result": _("This callback is already finished.")})
     if result not in CallbackResult.values:
@@ -152,7 +154,7 @@ def record_attempt(
             scores.get("score_overall"),
             required=visit.kind == CallbackKind.AFTER_SERVICE and not raised_complaint,
         )
-    CallbackAttempt.objects.create(visit=visit, result=result, note=(note or "").strip(), by=by, at=at)
+    CallbackAttempt.objects.create(visit=visit, result=result, note=note, by=by, at=at)
     ticket = visit.ticket
     if reached:
         for name in ("score_attitude", "score_punctuality", "score_quality", "score_overall"):
@@ -167,34 +169,45 @@ def record_attempt(
                 ticket=ticket, source=source, score=overall, comment=visit.comment, raised_complaint=raised_complaint
             )
         dissatisfied = raised_complaint or (overall is not None and overall <= DISSATISFIED_AT_MOST)
-        if ticket is not None and dissatisfied:
+        if dissatisfied:
+            # No-leak 1: a complaint on any call, with or without a ticket behind it, is logged.
             reason = _("Customer dissatisfied on the callback (%(score)s/5): %(comment)s") % {
                 "score": overall if overall is not None else "—",
                 "comment": visit.comment or "—",
             }
-            if ticket.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED):
+            if ticket is not None and ticket.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED):
                 if customer is not None:
                     ticket_transition(ticket=ticket, move="customer_reopen", by=None, customer=customer, note=reason)
                 else:
                     ticket_transition(ticket=ticket, move="reopen", by=by, note=reason)
+            if visit.comment:
+                said = visit.comment
+            elif overall is not None:
+                said = _("rated %(score)s/5") % {"score": overall}
+            else:
+                said = _("no comment")
+            about = ticket.reference if ticket is not None else CallbackKind(visit.kind).label
             complaint = ticket_create(
                 customer=visit.customer,
-                unit=ticket.unit,
+                unit=ticket.unit if ticket is not None else visit.unit,
                 kind=Kind.COMPLAINT,
                 channel="phone" if source == RatingSource.CALLBACK else "web",
                 description=_("Raised on the callback about %(reference)s: %(comment)s")
-                % {"reference": ticket.reference, "comment": visit.comment or _("rated %(score)s/5") % {"score": overall}},
+                % {"reference": about, "comment": said},
                 by=by,
             )
             visit.complaint_ticket = complaint
-            append_event(
-                ticket,
-                EventKind.NOTE,
-                by,
-                note=_("Complaint %(reference)s opened from the callback.") % {"reference": complaint.reference},
-                data={"complaint": complaint.reference},
+            if ticket is not None:
+                append_event(
+                    ticket,
+                    EventKind.NOTE,
+                    by,
+                    note=_("Complaint %(reference)s opened from the callback.") % {"reference": complaint.reference},
+                    data={"complaint": complaint.reference},
+                )
+            notify_managers_of_dissatisfaction(
+                ticket=ticket or complaint, complaint=complaint, score=overall, comment=visit.comment
             )
-            notify_managers_of_dissatisfaction(ticket=ticket, complaint=complaint, score=overall, comment=visit.comment)
     elif _failed_attempts_make_unreachable(visit):
         visit.status = CallbackStatus.UNREACHABLE
         visit.completed_at = at

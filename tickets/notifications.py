@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
-from tickets.choices import Kind, Status
-from tickets.models import EmailStatus, OutboundEmail, Ticket, TicketEvent
+from tickets.choices import CallbackKind, CallbackStatus, Kind, Status
+from tickets.models import CallbackVisit, EmailStatus, OutboundEmail, Ticket, TicketEvent
+from tickets.survey_links import survey_token
 
 logger = logging.getLogger(__name__)
 
@@ -218,8 +219,9 @@ def notify_request_received(ticket: Ticket) -> OutboundEmail | None:
 
 def notify_status_changed(ticket: Ticket, event: TicketEvent) -> OutboundEmail | None:
     """Tell the customer about a milestone they care about: dispatched (with the
-    appointment window), resolved (with a request to rate), cancelled. Other moves send
-    nothing. Call inside the transaction that recorded ``event``; one email per event."""
+    appointment window), resolved (with the link to the after-service survey), cancelled.
+    Other moves send nothing. Call inside the transaction that recorded ``event``; one email
+    per event."""
     template = STATUS_TEMPLATES.get(event.to_status)
     customer = ticket.customer
     if template is None or not customer.email:
@@ -237,6 +239,7 @@ def notify_status_changed(ticket: Ticket, event: TicketEvent) -> OutboundEmail |
             context |= {
                 "work_done": ticket.work_done,
                 "rate_url": _absolute(reverse("portal:track_detail", args=[ticket.reference])) + "#rate",
+                "survey_url": _survey_url_for_resolution(ticket),
             }
         elif event.to_status == Status.CANCELLED:
             context |= {"reason": event.note if event.is_public else ""}
@@ -248,6 +251,25 @@ def notify_status_changed(ticket: Ticket, event: TicketEvent) -> OutboundEmail |
         ticket=ticket,
         dedupe_key=f"event:{event.pk}",
     )
+
+
+def survey_url_for(visit: CallbackVisit) -> str:
+    """The emailed survey link of a callback visit: signed, expiring, single use (issue 5
+    point 6). The token lives with the survey itself, in the follow-ups app."""
+
+    return _absolute(reverse("survey:answer", args=[survey_token(visit)]))
+
+
+def _survey_url_for_resolution(ticket: Ticket) -> str:
+    """The survey link of the after-service callback the resolution just scheduled, in the
+    same transaction (``ticket_transition`` schedules it before telling the customer); empty
+    when there is none to answer, and the email then points to the rating on the portal."""
+    visit = (
+        CallbackVisit.objects.filter(ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE)
+        .order_by("-pk")
+        .first()
+    )
+    return survey_url_for(visit) if visit is not None else ""
 
 
 def notify_managers_of_dissatisfaction(

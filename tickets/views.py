@@ -200,6 +200,7 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         ),
         "claims": list(selectors.claims_of(ticket)) if ticket.unit_id else [],
         "ratings": list(ticket.ratings.all()),
+        "callbacks": list(ticket.callbacks.select_related("complaint_ticket").prefetch_related("attempts")),
         "attachments": list(ticket.attachments.all()),
         "now": timezone.now(),
         "today": timezone.localdate(),
