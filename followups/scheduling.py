@@ -22,6 +22,7 @@ from customers.models import ProductUnit, UnitStatus
 from tickets.callbacks import schedule
 from tickets.choices import CallbackKind
 from tickets.models import CallbackVisit
+from tickets.notifications import notify_callback_reminder
 
 # A maintenance visit is arranged with the customer up to two weeks ahead.
 MAINTENANCE_LOOKAHEAD_DAYS = 14
@@ -122,7 +123,7 @@ def schedule_maintenance_callbacks(*, today: dt.date) -> int:
     is due at once (two weeks ahead of the visit, or today if that is later) so the agent can
     book the technician. Returns how many visits were created; a repeat creates none."""
     units = (
-        maintenance_candidates(today=today).select_related("owner").only("id", "owner__representative").order_by("pk")
+        maintenance_candidates(today=today).select_related("owner", "model").order_by("pk")
     )
     created = 0
     for unit in units.iterator(chunk_size=CHUNK_SIZE):
@@ -135,6 +136,8 @@ def schedule_maintenance_callbacks(*, today: dt.date) -> int:
             due_at=_start_of_day(call_on),
             dedupe_key=f"maintenance:{unit.pk}:{maintenance_date}",
         )
+        if visit is not None:
+            notify_callback_reminder(visit)
         created += visit is not None
     return created
 
@@ -159,8 +162,7 @@ def schedule_warranty_expiry_callbacks(*, today: dt.date) -> int:
     many were created."""
     units = (
         warranty_expiry_candidates(today=today)
-        .select_related("owner")
-        .only("id", "warranty_end", "owner__representative")
+        .select_related("owner", "model")
         .order_by("warranty_end", "pk")
     )
     created = 0
@@ -174,5 +176,7 @@ def schedule_warranty_expiry_callbacks(*, today: dt.date) -> int:
             dedupe_key=f"warranty_expiry:{unit.pk}:{unit.warranty_end}",
             extended_warranty_offer=True,
         )
+        if visit is not None:
+            notify_callback_reminder(visit)
         created += visit is not None
     return created

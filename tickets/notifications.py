@@ -302,3 +302,35 @@ def notify_managers_of_dissatisfaction(
         if email is not None:
             sent.append(email)
     return sent
+
+
+REMINDER_TEMPLATES = {
+    CallbackKind.MAINTENANCE: "tickets/reminder_maintenance",
+    CallbackKind.WARRANTY_EXPIRY: "tickets/reminder_warranty",
+}
+
+
+def notify_callback_reminder(visit: CallbackVisit) -> OutboundEmail | None:
+    """Remind the customer by email of what the coming call is about: maintenance due, or a
+    warranty about to end (with the extended-warranty offer). One email per visit."""
+    template = REMINDER_TEMPLATES.get(visit.kind)
+    customer = visit.customer
+    if template is None or not customer.email or visit.unit is None:
+        return None
+    unit = visit.unit
+    with translation.override(customer.preferred_language):
+        context = {
+            "customer_name": customer.name,
+            "product": unit.model.display_name,
+            "serial": unit.serial,
+            "warranty_end": unit.warranty_end.isoformat() if unit.warranty_end else "",
+            "extended_warranty_offer": visit.extended_warranty_offer,
+            "request_url": _absolute(reverse("portal:submit")),
+        }
+    return queue_email(
+        template=template,
+        to_email=customer.email,
+        language=customer.preferred_language,
+        context=context,
+        dedupe_key=f"reminder:{visit.pk}",
+    )
