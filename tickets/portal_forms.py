@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Language, ProductModel
 from tickets.choices import Kind, VisitSlot
 from tickets.forms import NotFutureDateField, PhoneField
+from tickets.portal import Contact
 
 PORTAL_KINDS = [(k.value, k.label) for k in (Kind.REPAIR, Kind.INSTALLATION, Kind.MAINTENANCE, Kind.COMPLAINT)]
 
@@ -36,12 +37,25 @@ class HoneypotMixin(forms.Form):
 
 
 class ContactFields(forms.Form):
+    """Who is asking: the same fields on every public form, read into one ``Contact``."""
+
     name = forms.CharField(label=_("Your name"), max_length=120, error_messages={"required": _("Enter your name.")})
     phone = PhoneField(label=_("Mobile phone"), error_messages={"required": _("Enter your mobile phone number.")})
     email = forms.EmailField(label=_("Email (for updates)"), required=False)
     address = forms.CharField(label=_("Address for the visit"), max_length=255, required=False)
     region = forms.CharField(label=_("City or region"), max_length=80, required=False)
     language = forms.ChoiceField(label=_("Language for our messages"), choices=Language.choices, required=False)
+
+    def contact(self, default_language: str) -> Contact:
+        data = self.cleaned_data
+        return Contact(
+            name=data["name"],
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+            region=data["region"],
+            language=data["language"] or default_language,
+        )
 
 
 class SubmitForm(HoneypotMixin, ContactFields):

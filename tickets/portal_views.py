@@ -80,14 +80,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             ticket = portal.portal_submit(
-                contact=portal.Contact(
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    address=data["address"],
-                    region=data["region"],
-                    language=data["language"] or _language_of(request),
-                ),
+                contact=form.contact(_language_of(request)),
                 model=data["model"],
                 serial=data["serial"],
                 purchase_date=data["purchase_date"],
@@ -162,14 +155,7 @@ def register_product(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             unit = portal.portal_register_unit(
-                contact=portal.Contact(
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    address=data["address"],
-                    region=data["region"],
-                    language=data["language"] or _language_of(request),
-                ),
+                contact=form.contact(_language_of(request)),
                 model=data["model"],
                 serial=data["serial"],
                 purchase_date=data["purchase_date"],

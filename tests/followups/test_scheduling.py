@@ -2,11 +2,10 @@
 
 import contextlib
 import datetime as dt
-import threading
 from unittest import mock
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
@@ -19,6 +18,7 @@ from followups.scheduling import (
 )
 from followups.tasks import maintenance_callbacks_task, warranty_expiry_callbacks_task
 from tests import factories
+from tests.concurrency import run_at_once
 from tickets.choices import CallbackKind, CallbackStatus
 from tickets.models import CallbackVisit
 
@@ -266,26 +266,6 @@ def test_migrate_schedules_both_tasks_daily_at_night_in_business_time(settings):
 # --- PostgreSQL: two workers at once -------------------------------------------------------------
 
 
-def _run_at_once(*targets):
-    """Start every target together; collect what each returned or raised."""
-    barrier = threading.Barrier(len(targets))
-    results: list = [None] * len(targets)
-
-    def runner(index, target):
-        try:
-            barrier.wait()
-            results[index] = target()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what was raised
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 @pytest.mark.postgres
@@ -303,7 +283,7 @@ def test_two_workers_at_once_create_each_visit_once(blind_read):
         mock.patch.object(scheduling, "_not_yet_scheduled", lambda qs: qs) if blind_read else contextlib.nullcontext()
     )
     with patch:
-        results = _run_at_once(both, both, both)
+        results = run_at_once(both, both, both)
 
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == 2 * units

@@ -6,19 +6,19 @@ scheduled on commit shows up in ``mail.outbox`` once the captured callbacks run.
 
 import datetime as dt
 import smtplib
-import threading
 import time
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError
 
+from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, ServiceStationFactory, TicketFactory, UserFactory
 from tickets.choices import EventKind, Status
 from tickets.models import EmailStatus, OutboundEmail, TicketEvent
@@ -541,29 +541,14 @@ def test_migrate_schedules_the_outbox_sweep_every_minute():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_delivering_the_same_email_send_it_once():
     email = _pending()
-    barrier = threading.Barrier(2)
-    results: list = [None, None]
     original_send = EmailMultiAlternatives.send
 
     def slow_send(message, *args, **kwargs):
         time.sleep(0.3)  # hold the row lock long enough for the other worker to wait on it
         return original_send(message, *args, **kwargs)
 
-    def worker(index):
-        try:
-            barrier.wait()
-            results[index] = deliver(email.pk)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what was raised
-            results[index] = exc
-        finally:
-            connections.close_all()
-
     with mock.patch.object(EmailMultiAlternatives, "send", autospec=True, side_effect=slow_send) as send:
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        results = run_at_once(lambda: deliver(email.pk), lambda: deliver(email.pk), timeout=30)
 
     assert sorted(results) == [False, True]
     assert send.call_count == 1

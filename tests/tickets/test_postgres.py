@@ -1,11 +1,11 @@
 """Behaviour that only PostgreSQL shows: row locks under real concurrency, the trigram index."""
 
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from tests import factories
+from tests.concurrency import run_at_once
 from tickets.choices import EventKind, Kind, Status
 from tickets.models import Ticket
 from tickets.services import TicketConflict, ticket_create, ticket_transition
@@ -13,26 +13,6 @@ from tickets.services import TicketConflict, ticket_create, ticket_transition
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def _run_at_once(*targets):
-    """Start every target together; collect what each returned or raised."""
-    barrier = threading.Barrier(len(targets))
-    results: list = [None] * len(targets)
-
-    def runner(index, target):
-        try:
-            barrier.wait()
-            results[index] = target()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what was raised
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def test_two_agents_moving_the_same_ticket_one_wins_the_other_gets_a_conflict(agent, manager):
@@ -43,7 +23,7 @@ def test_two_agents_moving_the_same_ticket_one_wins_the_other_gets_a_conflict(ag
             ticket=Ticket(pk=ticket.pk), move="acknowledge", by=user, expected_version=1
         )
 
-    results = _run_at_once(move(agent), move(manager))
+    results = run_at_once(move(agent), move(manager))
     winners = [r for r in results if isinstance(r, Ticket)]
     conflicts = [r for r in results if isinstance(r, TicketConflict)]
     assert (len(winners), len(conflicts)) == (1, 1)
@@ -58,7 +38,7 @@ def test_references_stay_unique_when_tickets_are_created_at_once(agent):
     def create():
         return ticket_create(customer=customer, kind=Kind.CONSULTATION, channel="phone", description="?", by=agent)
 
-    results = _run_at_once(*[create for _ in range(6)])
+    results = run_at_once(*[create for _ in range(6)])
     assert all(isinstance(r, Ticket) for r in results), results
     references = sorted(r.reference for r in results)
     assert len(set(references)) == 6
