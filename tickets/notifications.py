@@ -334,3 +334,25 @@ def notify_callback_reminder(visit: CallbackVisit) -> OutboundEmail | None:
         context=context,
         dedupe_key=f"reminder:{visit.pk}",
     )
+
+
+def notify_appointment(ticket: Ticket, event: TicketEvent) -> OutboundEmail | None:
+    """Tell the customer the visit the desk agreed (day and time window). One email per
+    agreement: a changed appointment is a new event and so a new email."""
+    customer = ticket.customer
+    if not customer.email or ticket.appointment_start is None:
+        return None
+    with translation.override(customer.preferred_language):
+        context = _ticket_context(ticket) | {
+            "appointment_start": ticket.appointment_start,
+            "appointment_end": ticket.appointment_end,
+            "station": ticket.station.display_name if ticket.station else "",
+        }
+    return queue_email(
+        template="tickets/appointment",
+        to_email=customer.email,
+        language=customer.preferred_language,
+        context=context,
+        ticket=ticket,
+        dedupe_key=f"event:{event.pk}",
+    )

@@ -378,7 +378,7 @@ def ticket_assign(
         },
     )
     if start is not None:
-        append_event(
+        agreed = append_event(
             ticket,
             EventKind.NOTE,
             by,
@@ -387,6 +387,9 @@ def ticket_assign(
             is_public=True,
             data={"appointment": start.isoformat()},
         )
+        from tickets.notifications import notify_appointment
+
+        notify_appointment(ticket, agreed)
     return ticket
 
 

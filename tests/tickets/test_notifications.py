@@ -30,6 +30,7 @@ from tickets.notifications import (
     queue_email,
     render_email,
 )
+from tickets.services import ticket_assign
 from tickets.tasks import outbox_sweep_task, send_email_task
 
 pytestmark = pytest.mark.django_db
@@ -555,3 +556,17 @@ def test_two_workers_delivering_the_same_email_send_it_once():
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
+
+
+def test_an_agreed_visit_is_emailed_to_the_customer(agent, django_capture_on_commit_callbacks):
+    customer = CustomerFactory(email="visit@example.com", preferred_language="en")
+    ticket = TicketFactory(customer=customer)
+    station = ServiceStationFactory(name="Laoshan")
+    day = timezone.localdate() + dt.timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_assign(ticket=ticket, station=station, assignee=None, by=agent, appointment=(day, "afternoon"))
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == f"Your visit for request {ticket.reference} is booked"
+    assert "Laoshan" in message.body
+    assert ticket.emails.get().template == "tickets/appointment"
