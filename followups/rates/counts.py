@@ -1,0 +1,167 @@
+"""The counts each KPI takes, and the set logic that turns raw records into them.
+
+The selectors count in SQL; these dataclasses are what they hand over. The record helpers
+state the counting rules of DESIGN.md section 6 ("counted once per original ticket and
+class", "cases with at least one omission") in plain Python, for tests and small batches.
+"""
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, fields
+from enum import StrEnum
+
+from .core import check_at_most, check_count
+
+
+class _Counts:
+    """Every field is a count: an int, never negative."""
+
+    def __post_init__(self) -> None:
+        for count_field in fields(self):  # type: ignore[arg-type]
+            check_count(count_field.name, getattr(self, count_field.name))
+
+
+@dataclass(frozen=True)
+class ComplaintCounts(_Counts):
+    """Complaint rate: valid service complaints, once per original ticket and class (see
+    :func:`valid_service_complaints`) ÷ service tickets (repair, installation, maintenance)
+    completed in the period."""
+
+    valid_service_complaints: int
+    service_tickets_completed: int
+
+
+@dataclass(frozen=True)
+class OmissionCounts(_Counts):
+    """Omission rate: distinct cases with at least one omission ÷ cases with an obligation due.
+
+    The four per-kind counts are distinct cases too; a case with two kinds of omission counts
+    once in ``cases_with_omission``, so it lies between the largest kind count and their sum.
+    """
+
+    cases_due: int
+    cases_with_omission: int
+    unrecorded: int
+    late: int
+    no_callback_attempt: int
+    no_feedback: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        kinds = (self.unrecorded, self.late, self.no_callback_attempt, self.no_feedback)
+        check_at_most("cases_with_omission", self.cases_with_omission, "cases_due", self.cases_due)
+        if not max(kinds) <= self.cases_with_omission <= sum(kinds):
+            raise ValueError(
+                f"cases_with_omission ({self.cases_with_omission}) must lie between the largest per-kind count "
+                f"({max(kinds)}) and their sum ({sum(kinds)}): each case counts once"
+            )
+
+
+@dataclass(frozen=True)
+class SatisfactionCounts(_Counts):
+    """Callback ratings on a 5-point scale. ``valid_ratings`` excludes unreachable customers and
+    customers reached who gave no rating. ``callback_complaints`` are complaints made during a
+    callback; the selector counts a callback in at most one of it and ``low_ratings``."""
+
+    valid_ratings: int
+    low_ratings: int
+    top2_ratings: int
+    callback_complaints: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        rated = self.low_ratings + self.top2_ratings
+        check_at_most("low_ratings + top2_ratings", rated, "valid_ratings", self.valid_ratings)
+
+
+@dataclass(frozen=True)
+class CallbackCounts(_Counts):
+    """Callbacks within 72 h of completion, per completed service ticket."""
+
+    tickets_completed: int
+    attempted_within_72h: int
+    reached_within_72h: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_at_most("attempted_within_72h", self.attempted_within_72h, "tickets_completed", self.tickets_completed)
+        check_at_most("reached_within_72h", self.reached_within_72h, "attempted_within_72h", self.attempted_within_72h)
+
+
+@dataclass(frozen=True)
+class FirstTimeFixCounts(_Counts):
+    """Repairs with a repair outcome, and those fixed at the first effective visit with no
+    reopen or repeat within 30 days (final 30 days after the period ends)."""
+
+    repairs: int
+    fixed_first_time: int
+
+
+@dataclass(frozen=True)
+class TimelinessCounts(_Counts):
+    """One SLA clock (contact, arrival or completion): deadlines due, and those met."""
+
+    due: int
+    on_time: int
+
+
+@dataclass(frozen=True)
+class ComplaintClosureCounts(_Counts):
+    """Complaints opened in the period, and those closed within 7 days of opening."""
+
+    complaints_opened: int
+    closed_within_7_days: int
+
+
+class ServiceComplaintClass(StrEnum):
+    """The complaint classes about service; product-quality complaints are reported apart."""
+
+    ATTITUDE = "attitude"
+    DELAY = "delay"
+    NO_SHOW = "no_show"
+    OVERCHARGING = "overcharging"
+    WORKMANSHIP = "workmanship"
+
+
+@dataclass(frozen=True)
+class ComplaintRecord:
+    original_ticket_id: Hashable
+    complaint_class: str
+    is_valid: bool
+
+
+def valid_service_complaints(records: Iterable[ComplaintRecord]) -> frozenset[tuple[Hashable, str]]:
+    """The distinct (original ticket, class) pairs of valid service complaints.
+
+    A customer calling twice about the same thing is one complaint; invalid complaints and
+    product-quality complaints are not in the complaint rate.
+    """
+    service_classes = set(ServiceComplaintClass)
+    return frozenset(
+        (record.original_ticket_id, record.complaint_class)
+        for record in records
+        if record.is_valid and record.complaint_class in service_classes
+    )
+
+
+class OmissionKind(StrEnum):
+    """One omission per no-leak (DESIGN.md sections 4 and 6)."""
+
+    UNRECORDED = "unrecorded"
+    LATE = "late"
+    NO_CALLBACK_ATTEMPT = "no_callback_attempt"
+    NO_FEEDBACK = "no_feedback"
+
+
+def omission_counts(cases_due: int, omissions: Iterable[tuple[Hashable, OmissionKind | str]]) -> OmissionCounts:
+    """Count distinct cases per kind of omission and in total from ``(case id, kind)`` pairs."""
+    by_kind: dict[OmissionKind, set[Hashable]] = {kind: set() for kind in OmissionKind}
+    for case_id, kind in omissions:
+        by_kind[OmissionKind(kind)].add(case_id)
+    return OmissionCounts(
+        cases_due=cases_due,
+        cases_with_omission=len(set().union(*by_kind.values())),
+        unrecorded=len(by_kind[OmissionKind.UNRECORDED]),
+        late=len(by_kind[OmissionKind.LATE]),
+        no_callback_attempt=len(by_kind[OmissionKind.NO_CALLBACK_ATTEMPT]),
+        no_feedback=len(by_kind[OmissionKind.NO_FEEDBACK]),
+    )
