@@ -125,4 +125,4 @@ class CallbackResult(models.TextChoices):
     REACHED = "reached", _("Reached")
     NO_ANSWER = "no_answer", _("No answer")
     WRONG_NUMBER = "wrong_number", _("Wrong number")
-    REFUSED = "refused", _("Refused to talk")
+    REFUSED = "refused", _("Refused")

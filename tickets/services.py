@@ -281,6 +281,10 @@ def ticket_transition(
         setattr(ticket, stamp, now)
         changed.append(stamp)
     if target == Status.REOPENED:
+        # The re-check of the resolution now reopened is moot: the next resolution schedules its own.
+        CallbackVisit.objects.filter(
+            ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE
+        ).update(status=CallbackStatus.CANCELLED)
         ticket.reopened_count += 1
         restarted = sla.restart_after_reopen(
             ticket.deadlines,

@@ -371,17 +371,19 @@ def test_a_complaint_without_a_rating_still_opens_the_complaint(client, agent):
     assert Ticket.objects.get(pk=ticket.pk).status == Status.REOPENED
 
 
-def test_a_complaint_about_a_ticket_already_reopened_says_only_the_complaint_was_opened(client, agent):
+def test_reopening_by_hand_cancels_the_callback_of_the_reopened_resolution(client, agent):
     ticket = _resolved(agent)
     visit = _after_service(ticket)
     ticket_transition(ticket=ticket, move="reopen", by=agent, note="Customer called: still scaling.")
-    _login(client, agent)
-    response = _post(client, visit, result=CallbackResult.REACHED, score_overall="1")
     visit.refresh_from_db()
-    assert _messages(response) == [
-        f"Complaint {visit.complaint_ticket.reference} opened about ticket {ticket.reference}."
-    ]
-    assert Ticket.objects.get(pk=ticket.pk).reopened_count == 1
+    assert visit.status == "cancelled"
+    _login(client, agent)
+    queue = client.get(reverse("followups:queue"))
+    assert visit not in list(queue.context["page"].object_list)
+    response = _post(client, visit, result=CallbackResult.REACHED, score_overall="1")
+    assert response.status_code == 400
+    assert response.context["form"].errors["result"] == ["This callback is already finished."]
+    assert visit.attempts.count() == 0
 
 
 @pytest.mark.parametrize(
