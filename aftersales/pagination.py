@@ -41,3 +41,15 @@ class CappedPaginator(Paginator):
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+# The page sizes a list offers; anything else in the query string falls back to the default.
+PAGE_SIZES = (25, 50, 100)
+
+
+def page_size_from(request, default: int) -> int:
+    try:
+        size = int(request.GET.get("page_size", default))
+    except ValueError:
+        return default
+    return size if size in PAGE_SIZES else default

@@ -27,7 +27,7 @@ class LocalizedNameMixin(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_zh and (translation.get_language() or "").startswith("zh"):
+        if self.name_zh and Language.active() == Language.CHINESE:
             return self.name_zh
         return self.name
 
@@ -35,6 +35,11 @@ class LocalizedNameMixin(models.Model):
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
     CHINESE = "zh-hans", _("Simplified Chinese")
+
+    @classmethod
+    def active(cls) -> "Language":
+        """The product language the visitor is using now (from the browser or the switch)."""
+        return cls.CHINESE if (translation.get_language() or "").startswith("zh") else cls.ENGLISH
 
 
 class Customer(models.Model):
@@ -306,12 +311,12 @@ class FaqEntry(models.Model):
 
     @property
     def display_question(self) -> str:
-        zh = self.question_zh and (translation.get_language() or "").startswith("zh")
+        zh = self.question_zh and Language.active() == Language.CHINESE
         return self.question_zh if zh else self.question
 
     @property
     def display_answer(self) -> str:
-        zh = self.answer_zh and (translation.get_language() or "").startswith("zh")
+        zh = self.answer_zh and Language.active() == Language.CHINESE
         return self.answer_zh if zh else self.answer
 
 

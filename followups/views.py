@@ -16,22 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.access import all_tickets_required
 from aftersales.errors import add_errors_to_form
-from aftersales.pagination import CappedPaginator
+from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from followups import selectors
 from followups.forms import ASSIGNED_TO_ME, NOT_REACHED_BUTTONS, CallbackAttemptForm, CallbackQueueFilterForm
 from tickets.callbacks import record_attempt
 from tickets.choices import CallbackResult, CallbackStatus, Status
 from tickets.models import CallbackVisit, Ticket
-
-PAGE_SIZES = (25, 50, 100)
-
-
-def _page_size(request: HttpRequest, default: int) -> int:
-    try:
-        size = int(request.GET.get("page_size", default))
-    except ValueError:
-        return default
-    return size if size in PAGE_SIZES else default
 
 
 @all_tickets_required
@@ -46,7 +36,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
         assigned_to=request.user if filters.get("assigned") == ASSIGNED_TO_ME else None,
         overdue_only=filters.get("overdue", False),
     )
-    paginator = CappedPaginator(rows, _page_size(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
+    paginator = CappedPaginator(rows, page_size_from(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -18,13 +18,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from aftersales.errors import add_errors_to_form
+from aftersales.ratelimits import is_limited, posted_phone_key
 from customers.models import Customer, Language
 from customers.phones import try_normalize_phone
 from customers.selectors import units_with_warranty
@@ -47,14 +48,6 @@ def login_key(group: str, request: HttpRequest) -> str:
     if "@" in text:
         return text.lower()
     return try_normalize_phone(text) or text.lower()
-
-
-def signup_phone_key(group: str, request: HttpRequest) -> str:
-    return try_normalize_phone(request.POST.get("phone", "")) or "no-phone"
-
-
-def _limited(request: HttpRequest) -> bool:
-    return bool(getattr(request, "limited", False))
 
 
 def _customer(request: HttpRequest) -> Customer | None:
@@ -88,21 +81,17 @@ def _sign_in_new(request: HttpRequest, customer: Customer) -> None:
     auth_login(request, customer.user, backend=settings.AUTHENTICATION_BACKENDS[0])
 
 
-def _visitor_language() -> str:
-    return Language.CHINESE if (translation.get_language() or "").startswith("zh") else Language.ENGLISH
-
-
 # --- sign up, sign in, sign out -------------------------------------------------------------
 
 
 @ratelimit(group="portal-signup-ip", key="ip", rate=LOGIN_RATE, method="POST", block=False)
-@ratelimit(group="portal-signup-phone", key=signup_phone_key, rate=SIGNUP_PHONE_RATE, method="POST", block=False)
+@ratelimit(group="portal-signup-phone", key=posted_phone_key, rate=SIGNUP_PHONE_RATE, method="POST", block=False)
 def signup(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         if _customer(request) is not None:
             return redirect("portal:account")
         return render(request, "portal/account/signup.html", {"form": SignupForm(), "nav": "account"})
-    form = SignupForm(request.POST, limited=_limited(request))
+    form = SignupForm(request.POST, limited=is_limited(request))
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -112,7 +101,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     phone=data["phone"],
                     email=data["email"],
                     password=data["password1"],
-                    preferred_language=_visitor_language(),
+                    preferred_language=Language.active(),
                 )
             else:
                 customer = customer_account_link(
@@ -124,7 +113,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             _sign_in_new(request, customer)
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("portal:account")
-    status = 429 if _limited(request) else 400
+    status = 429 if is_limited(request) else 400
     return render(request, "portal/account/signup.html", {"form": form, "nav": "account"}, status=status)
 
 
@@ -137,11 +126,11 @@ def login(request: HttpRequest) -> HttpResponse:
             return redirect(next_url)
         context = {"form": LoginForm(request), "next": next_url, "nav": "account"}
         return render(request, "portal/account/login.html", context)
-    form = LoginForm(request, request.POST, limited=_limited(request))
+    form = LoginForm(request, request.POST, limited=is_limited(request))
     if form.is_valid():
         auth_login(request, form.user)
         return redirect(next_url)
-    status = 429 if _limited(request) else 400
+    status = 429 if is_limited(request) else 400
     return render(
         request, "portal/account/login.html", {"form": form, "next": next_url, "nav": "account"}, status=status
     )
@@ -194,8 +183,8 @@ def claim_request(request: HttpRequest) -> HttpResponse:
     customer = request.user.customer
     if request.method != "POST":
         return redirect("portal:account")
-    form = ClaimForm(request.POST, customer=customer, limited=_limited(request))
+    form = ClaimForm(request.POST, customer=customer, limited=is_limited(request))
     if form.is_valid():
         messages.success(request, _("Request %(reference)s is on your account.") % {"reference": form.ticket.reference})
         return redirect("portal:account")
-    return _account_page(request, customer, form, status=429 if _limited(request) else 400)
+    return _account_page(request, customer, form, status=429 if is_limited(request) else 400)

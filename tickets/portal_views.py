@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from aftersales.errors import add_errors_to_form
+from aftersales.ratelimits import is_limited, posted_phone_key
 from aftersales.roles import Role, roles_of, sees_all_tickets
-from customers.phones import try_normalize_phone
+from customers.models import Language
 from customers.selectors import active_models
 from tickets import portal, warranty
 from tickets import three_guarantees as tg
@@ -49,15 +50,6 @@ STATUS_MEANINGS = {
 STEPS = (Status.NEW, Status.ACKNOWLEDGED, Status.DISPATCHED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED)
 
 
-def phone_key(group: str, request: HttpRequest) -> str:
-    """Rate-limit key: the phone number posted, in its normal form."""
-    return try_normalize_phone(request.POST.get("phone", "")) or "no-phone"
-
-
-def _limited(request: HttpRequest) -> bool:
-    return bool(getattr(request, "limited", False))
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"nav": "home"})
@@ -68,19 +60,19 @@ def _models_context() -> dict:
 
 
 @ratelimit(key="ip", rate="20/h", method="POST", block=False)
-@ratelimit(key=phone_key, rate="5/h", method="POST", block=False)
+@ratelimit(key=posted_phone_key, rate="5/h", method="POST", block=False)
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "portal/submit.html", {"form": SubmitForm(), "nav": "submit", **_models_context()})
     form = SubmitForm(request.POST, request.FILES)
-    if _limited(request):
+    if is_limited(request):
         form.add_error(None, TOO_MANY)
         return render(request, "portal/submit.html", {"form": form, "nav": "submit", **_models_context()}, status=429)
     if form.is_valid():
         data = form.cleaned_data
         try:
             ticket = portal.portal_submit(
-                contact=form.contact(_language_of(request)),
+                contact=form.contact(Language.active()),
                 model=data["model"],
                 serial=data["serial"],
                 purchase_date=data["purchase_date"],
@@ -97,10 +89,6 @@ def submit(request: HttpRequest) -> HttpResponse:
             request.session["portal_submitted"] = ticket.reference
             return redirect("portal:submitted")
     return render(request, "portal/submit.html", {"form": form, "nav": "submit", **_models_context()}, status=400)
-
-
-def _language_of(request: HttpRequest) -> str:
-    return "zh-hans" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("zh") else "en"
 
 
 @require_GET
@@ -148,14 +136,14 @@ def register_product(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "portal/register.html", {"form": RegisterForm(), **context})
     form = RegisterForm(request.POST)
-    if _limited(request):
+    if is_limited(request):
         form.add_error(None, TOO_MANY)
         return render(request, "portal/register.html", {"form": form, **context}, status=429)
     if form.is_valid():
         data = form.cleaned_data
         try:
             unit = portal.portal_register_unit(
-                contact=form.contact(_language_of(request)),
+                contact=form.contact(Language.active()),
                 model=data["model"],
                 serial=data["serial"],
                 purchase_date=data["purchase_date"],
@@ -199,12 +187,12 @@ def _granted(request: HttpRequest, reference: str | None) -> Ticket | None:
 
 
 @ratelimit(key="ip", rate="30/h", method="POST", block=False)
-@ratelimit(key=phone_key, rate="10/h", method="POST", block=False)
+@ratelimit(key=posted_phone_key, rate="10/h", method="POST", block=False)
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "portal/track.html", {"form": TrackForm(initial=request.GET), "nav": "track"})
     form = TrackForm(request.POST)
-    if _limited(request):
+    if is_limited(request):
         form.add_error(None, TOO_MANY)
         return render(request, "portal/track.html", {"form": form, "nav": "track"}, status=429)
     if form.is_valid():
@@ -274,7 +262,7 @@ def track_add(request: HttpRequest, reference: str) -> HttpResponse:
     if isinstance(ticket, HttpResponse):
         return ticket
     form = AddInfoForm(request.POST, request.FILES)
-    if _limited(request):
+    if is_limited(request):
         form.add_error(None, TOO_MANY)
         return _track_page(request, ticket, 429, add_form=form)
     if form.is_valid():

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.access import all_tickets_required, desk_required
 from aftersales.errors import add_errors_to_form
-from aftersales.pagination import CappedPaginator
+from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from aftersales.roles import roles_of, sees_all_tickets
 from customers.models import Customer, Language
 from customers.phones import try_normalize_phone
@@ -30,16 +30,6 @@ from tickets.intake import NewCustomer, NewUnit, intake_request
 from tickets.models import Ticket
 from tickets.transitions import blockers, get_move, moves_for
 
-PAGE_SIZES = (25, 50, 100)
-
-
-def _page_size(request: HttpRequest, default: int) -> int:
-    try:
-        size = int(request.GET.get("page_size", default))
-    except ValueError:
-        return default
-    return size if size in PAGE_SIZES else default
-
 
 @desk_required
 @require_GET
@@ -47,7 +37,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     base = selectors.visible_tickets(request.user)
     filterset = TicketQueueFilter(request.GET or None, queryset=base)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else TicketQueueFilter(queryset=base).qs
-    paginator = CappedPaginator(rows, _page_size(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
+    paginator = CappedPaginator(rows, page_size_from(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
