@@ -195,6 +195,7 @@ def record_attempt(
                 description=_("Raised on the callback about %(reference)s: %(comment)s")
                 % {"reference": about, "comment": said},
                 by=by,
+                complaint_about=ticket,
             )
             visit.complaint_ticket = complaint
             if ticket is not None:

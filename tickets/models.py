@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer, LocalizedNameMixin, ProductCategory, ProductUnit
@@ -155,6 +156,20 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # When the customer first got in touch; a ticket logged more than 2 hours later is an
+    # omission (no-leak 1). Empty means the ticket was logged as the customer called.
+    contacted_at = models.DateTimeField(_("customer first contacted"), null=True, blank=True)
+    # Technician visits started (moves into in progress); more than one takes first-time fix away.
+    visits = models.PositiveSmallIntegerField(_("visits"), default=0)
+    # A complaint names the ticket it is about: complaints count once per original ticket and class.
+    complaint_about = models.ForeignKey(
+        "self",
+        verbose_name=_("complaint about"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
 
     # The resolution (no-leak 4 reads the fault analysis).
     fault_code = models.CharField(_("fault code"), max_length=40, blank=True)
@@ -486,3 +501,116 @@ class CallbackAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.result}"
+
+
+class Department(models.TextChoices):
+    """The departments quality faults are fed back to (no-leak 4)."""
+
+    DESIGN = "design", _("Design")
+    PRODUCTION = "production", _("Production")
+    OPERATIONS = "operations", _("Operations")
+
+
+class FaultCode(LocalizedNameMixin):
+    """A technician's fault code. A code routed to a department is a quality fault: resolving a
+    repair with it opens a feedback item for that department (DESIGN.md section 4, no-leak 4)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    component = models.CharField(_("component"), max_length=80, blank=True)
+    department = models.CharField(
+        _("feedback to"),
+        max_length=20,
+        choices=Department.choices,
+        blank=True,
+        help_text=_("Leave empty for faults that say nothing about the product's design or production."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("fault code")
+        verbose_name_plural = _("fault codes")
+        ordering = ["code"]
+
+    @property
+    def is_quality_fault(self) -> bool:
+        return bool(self.department)
+
+
+class DepartmentMembership(models.Model):
+    """Which department's feedback inbox a department user answers. A department user with no
+    membership works for every department (a central quality office)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="departments"
+    )
+    department = models.CharField(_("department"), max_length=20, choices=Department.choices)
+
+    class Meta:
+        verbose_name = _("department membership")
+        verbose_name_plural = _("department memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "department"], name="department_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_department_display()}"
+
+
+class FeedbackStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ANSWERED = "answered", _("Answered")
+
+
+class FeedbackItem(models.Model):
+    """A quality fault fed back to the department that owns it (no-leak 4).
+
+    Opened when a repair is resolved with a quality fault code, with the model, batch,
+    component and root cause copied from the ticket so the inbox groups without joins. The
+    department acknowledges it within 7 days (an item not acknowledged by ``acknowledge_due``
+    is an omission) and answers with the cause and the corrective action.
+    """
+
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="feedback_items")
+    department = models.CharField(_("department"), max_length=20, choices=Department.choices)
+    fault_code = models.CharField(_("fault code"), max_length=40)
+    component = models.CharField(_("component"), max_length=80, blank=True)
+    root_cause = models.TextField(_("root cause found by the technician"), blank=True)
+    model = models.ForeignKey(
+        "customers.ProductModel",
+        verbose_name=_("model"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback_items",
+    )
+    batch = models.CharField(_("production batch"), max_length=40, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    acknowledge_due = models.DateTimeField(_("acknowledge by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cause = models.TextField(_("cause"), blank=True)
+    corrective_action = models.TextField(_("corrective action"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "status", "-created_at"], name="feedback_department_status"),
+            models.Index(fields=["model", "batch"], name="feedback_model_batch"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["ticket", "fault_code"], name="feedback_once_per_ticket_code")]
+
+    def __str__(self) -> str:
+        return f"{self.fault_code} · {self.ticket_id}"

@@ -120,10 +120,14 @@ def ticket_create(
     is_test: bool = False,
     by: AbstractBaseUser | None,
     now: dt.datetime | None = None,
+    contacted_at: dt.datetime | None = None,
+    complaint_about: Ticket | None = None,
 ) -> Ticket:
     """Log a contact as a ticket (no-leak 1), with its SLA deadlines set from the kind and priority.
 
-    A ticket for the same customer, unit and fault category while another is open is flagged
+    ``contacted_at`` is when the customer got in touch, if that was before the ticket is
+    logged (a letter, a voicemail); more than 2 hours before is an omission. A complaint names
+    the ticket it is about in ``complaint_about``. A ticket for the same customer, unit and fault category while another is open is flagged
     as a likely duplicate, and a timeline event says so; it is still created.
     """
     now = now or timezone.now()
@@ -138,6 +142,13 @@ def ticket_create(
         errors["description"] = _("Describe the problem or request.")
     if unit is not None and unit.owner_id != customer.pk:
         errors["unit"] = _("This product is registered to another customer.")
+    if contacted_at is not None and contacted_at > now:
+        errors["contacted_at"] = _("The first contact cannot be in the future.")
+    if complaint_about is not None:
+        if kind != Kind.COMPLAINT:
+            errors["complaint_about"] = _("Only a complaint is about another ticket.")
+        elif complaint_about.customer_id != customer.pk:
+            errors["complaint_about"] = _("A complaint can only be about one of this customer's tickets.")
     if errors:
         raise ValidationError(errors)
 
@@ -156,6 +167,8 @@ def ticket_create(
         created_by=by if by is not None and by.is_authenticated else None,
         suspected_duplicate_of=duplicate,
         is_test=is_test,
+        contacted_at=contacted_at,
+        complaint_about=complaint_about,
         response_due=deadlines.response,
         dispatch_due=deadlines.dispatch,
         arrival_due=deadlines.arrival,
@@ -280,6 +293,10 @@ def ticket_transition(
     if stamp and not (target == Status.ACKNOWLEDGED and ticket.acknowledged_at):
         setattr(ticket, stamp, now)
         changed.append(stamp)
+    if target == Status.IN_PROGRESS and step.target is not None:
+        # A technician's visit; resuming after a customer-caused pause is the same visit.
+        ticket.visits += 1
+        changed.append("visits")
     if target == Status.REOPENED:
         # The re-check of the resolution now reopened is moot: the next resolution schedules its own.
         CallbackVisit.objects.filter(
