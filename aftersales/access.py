@@ -1,4 +1,4 @@
-"""Who may open the staff desk: signed-in users with a desk role (DESIGN.md section 8)."""
+"""Who may open the staff pages: signed-in users with the right role (DESIGN.md section 8)."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from aftersales.roles import is_desk_user, sees_all_tickets
+from aftersales.roles import answers_feedback, is_desk_user, manages_quality, sees_all_tickets
 
 
 def _require(check: Callable) -> Callable:
@@ -28,3 +28,7 @@ def _require(check: Callable) -> Callable:
 desk_required = _require(is_desk_user)
 # Pages about any ticket or customer: agents, managers and admins, not technicians.
 all_tickets_required = _require(sees_all_tickets)
+# The quality dashboard, thresholds, alerts and recalls: managers and admins.
+manager_required = _require(manages_quality)
+# The feedback inbox: department users, and managers and admins who follow it up.
+feedback_required = _require(answers_feedback)

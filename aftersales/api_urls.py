@@ -3,6 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from followups.api import MetricsView
 from tickets.api import WarrantyEvaluateView
 
 app_name = "api"
@@ -10,4 +11,5 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("warranty/evaluate/", WarrantyEvaluateView.as_view(), name="warranty-evaluate"),
+    path("metrics/", MetricsView.as_view(), name="metrics"),
 ]

@@ -20,6 +20,10 @@ class Role(models.TextChoices):
 DESK_ROLES = frozenset({Role.AGENT, Role.TECHNICIAN, Role.MANAGER, Role.ADMIN})
 # Roles that see every ticket, not only their own jobs.
 ALL_TICKETS_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.ADMIN})
+# Roles that watch and steer service quality: the dashboard, thresholds, alerts, recalls.
+QUALITY_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+# Roles that answer quality feedback: the departments, and managers who follow it up.
+FEEDBACK_ROLES = frozenset({Role.DEPARTMENT, Role.MANAGER, Role.ADMIN})
 
 
 def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
@@ -46,3 +50,11 @@ def is_desk_user(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def sees_all_tickets(user: AbstractBaseUser | AnonymousUser) -> bool:
     return has_any_role(user, ALL_TICKETS_ROLES)
+
+
+def manages_quality(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_any_role(user, QUALITY_ROLES)
+
+
+def answers_feedback(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_any_role(user, FEEDBACK_ROLES)

@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.env import env_bool, env_int, env_list, env_str
+from aftersales.env import env_bool, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AFTERSALES_VAR_DIR", str(BASE_DIR / "var")))
@@ -239,6 +239,22 @@ SERVICE_DAY_END_HOUR = env_int("SERVICE_DAY_END_HOUR", 18)
 DESK_PAGE_SIZE = env_int("DESK_PAGE_SIZE", 25)
 # Lists count at most this many rows; beyond it they say "10,000+" and filters narrow them down.
 DESK_COUNT_CAP = env_int("DESK_COUNT_CAP", 10_000)
+# Quality snapshots and alerts (followups/snapshots.py): the nightly run recomputes the last
+# RECOMPUTE_DAYS days (a day's figures settle once its callbacks, feedback and first-time-fix
+# windows are over); alerts compare the last ALERT_WINDOW_DAYS days with the thresholds, and a
+# breakdown row (a station, a model…) needs ALERT_MIN_DENOMINATOR records before it can alert.
+QUALITY_RECOMPUTE_DAYS = env_int("QUALITY_RECOMPUTE_DAYS", 45)
+QUALITY_ALERT_WINDOW_DAYS = env_int("QUALITY_ALERT_WINDOW_DAYS", 30)
+QUALITY_ALERT_MIN_DENOMINATOR = env_int("QUALITY_ALERT_MIN_DENOMINATOR", 20)
+# Batch early warning (followups/batches.py): a production batch is flagged when its failure
+# rate (repairs per registered unit, over the last WINDOW_DAYS) is at least FACTOR times the
+# rest of its model's rate and MIN_MARGIN (a fraction: 0.02 is 2 points) above it, with at
+# least MIN_REPAIRS repairs and MIN_UNITS registered units, so a handful of units proves nothing.
+BATCH_WARNING_FACTOR = env_decimal("BATCH_WARNING_FACTOR", "2.0")
+BATCH_WARNING_MIN_MARGIN = env_decimal("BATCH_WARNING_MIN_MARGIN", "0.02")
+BATCH_WARNING_MIN_REPAIRS = env_int("BATCH_WARNING_MIN_REPAIRS", 5)
+BATCH_WARNING_MIN_UNITS = env_int("BATCH_WARNING_MIN_UNITS", 20)
+BATCH_WARNING_WINDOW_DAYS = env_int("BATCH_WARNING_WINDOW_DAYS", 365)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,9 @@ urlpatterns = [
     path("api/", include("aftersales.api_urls")),
     path("desk/callbacks/", include("followups.urls")),
     path("desk/", include("tickets.urls")),
+    path("dashboard/recalls/", include("followups.recall_urls")),
+    path("dashboard/", include("followups.dashboard_urls")),
+    path("feedback/", include("tickets.feedback_urls")),
     path("survey/", include("followups.survey_urls")),
     path("", include("tickets.portal_urls")),
 ]

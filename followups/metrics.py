@@ -1,41 +1,55 @@
 """The read side of the 1234 rates: one aggregate query per rate family (DESIGN.md section 6).
 
-Each selector counts SQL-side in a single ``aggregate()`` and returns the counts dataclass of
-:mod:`followups.rates`; :func:`rates_for` feeds those counts to the pure rate functions
-(STYLE.md rule 6). Every selector:
+Each family function counts SQL-side in a single query and returns the counts dataclasses of
+:mod:`followups.rates`, for the whole slice or grouped by day and/or one dimension;
+:func:`rates_of` feeds counts to the pure rate functions (STYLE.md rule 6). Every family:
 
-- puts a row in a :class:`Period` by its anchor event, with the period's days taken in the
-  business time zone (``settings.TIME_ZONE``, Asia/Shanghai by default);
+- puts a record on one day by its anchor event, in the business time zone
+  (``settings.TIME_ZONE``, Asia/Shanghai by default), so summing days never counts it twice;
+- counts an obligation only once it is due (its deadline is before ``now``), so today's
+  figures do not call a deadline missed before it has passed;
 - leaves out test tickets, merged duplicates and tickets cancelled before dispatch;
-- narrows to the optional :class:`Dimensions` (station, product category, customer region).
+- narrows to the optional :class:`Dimensions` (category, model, batch, station, region, agent).
+
+The anchors: service tickets completed → ``resolved_at``; complaints → ``created_at``; cases
+(omissions) → when the customer first got in touch; ratings → when given; timeliness → the
+deadline itself; first-time fix → ``resolved_at``, final 30 days after the day.
 """
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from followups import rates
 from followups.rates import (
     CallbackCounts,
     ComplaintClosureCounts,
     ComplaintCounts,
+    FirstTimeFixCounts,
+    OmissionCounts,
     Rate,
     SatisfactionCounts,
     TimelinessCounts,
 )
 from tickets.choices import SERVICE_KINDS, CallbackKind, CallbackResult, FaultGroup, Kind, Status
-from tickets.models import CallbackAttempt, SatisfactionRating, Ticket
+from tickets.models import CallbackAttempt, FaultCode, FeedbackItem, SatisfactionRating, Ticket
 
 CALLBACK_WINDOW = dt.timedelta(hours=72)
+RECORDING_WINDOW = dt.timedelta(hours=2)
+FEEDBACK_WINDOW = dt.timedelta(days=7)
 COMPLAINT_CLOSURE_WINDOW = dt.timedelta(days=7)
+REPEAT_WINDOW = dt.timedelta(days=30)
 LOW_RATING_AT_MOST = 2
 TOP2_RATING_AT_LEAST = 4
+COMPLETED_STATUSES = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
 
 
 @dataclass(frozen=True)
@@ -68,10 +82,19 @@ class Period:
         next_first = dt.date(year + month // 12, month % 12 + 1, 1)
         return cls(first, next_first - dt.timedelta(days=1))
 
+    @classmethod
+    def last_days(cls, days: int, end: dt.date) -> "Period":
+        """The ``days`` days ending on ``end`` (30 days to 23 Nov: 25 Oct – 23 Nov)."""
+        return cls(end - dt.timedelta(days=days - 1), end)
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
     @property
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """Aware datetimes: the first instant of ``start`` and the first instant after ``end``."""
-        zone = ZoneInfo(settings.TIME_ZONE)
+        zone = business_zone()
         since = dt.datetime.combine(self.start, dt.time.min, tzinfo=zone)
         until = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
         return since, until
@@ -82,14 +105,52 @@ class Period:
         return Q(**{f"{field}__gte": since, f"{field}__lt": until})
 
 
+def business_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def business_today(now: dt.datetime | None = None) -> dt.date:
+    return timezone.localtime(now or timezone.now(), business_zone()).date()
+
+
+# The breakdowns (DESIGN.md section 6 and the dashboard): each is a path from a ticket.
+DIMENSION_PATHS: dict[str, str] = {
+    "category": "unit__model__category_id",
+    "model": "unit__model_id",
+    "batch": "batch_key",
+    "station": "station_id",
+    "region": "customer__region",
+    "agent": "created_by_id",
+}
+DIMENSION_LABELS = {
+    "category": _("Product category"),
+    "model": _("Model"),
+    "batch": _("Production batch"),
+    "station": _("Service station"),
+    "region": _("Region"),
+    "agent": _("Agent"),
+}
+
+
+def batch_key(prefix: str = "") -> Concat:
+    """``"<model id>:<batch>"``: a batch is named within its model."""
+    return Concat(
+        Cast(f"{prefix}unit__model_id", CharField()), Value(":"), f"{prefix}unit__batch", output_field=CharField()
+    )
+
+
 @dataclass(frozen=True)
 class Dimensions:
-    """Optional breakdown filters; None means every value. ``station`` and ``product_category``
-    take a model instance or a primary key; ``region`` is the customer's region."""
+    """Optional filters; None means every value. Model instances or primary keys are accepted
+    for ``station``, ``product_category``, ``model`` and ``agent``; ``batch`` is the batch name
+    (narrow it to one model with ``model``); ``region`` is the customer's region."""
 
     station: object | None = None
     product_category: object | None = None
     region: str | None = None
+    model: object | None = None
+    batch: str | None = None
+    agent: object | None = None
 
     def q(self, prefix: str = "") -> Q:
         condition = Q()
@@ -97,9 +158,30 @@ class Dimensions:
             condition &= Q(**{f"{prefix}station": self.station})
         if self.product_category is not None:
             condition &= Q(**{f"{prefix}unit__model__category": self.product_category})
+        if self.model is not None:
+            condition &= Q(**{f"{prefix}unit__model": self.model})
+        if self.batch is not None:
+            condition &= Q(**{f"{prefix}unit__batch": self.batch})
         if self.region is not None:
             condition &= Q(**{f"{prefix}customer__region": self.region})
+        if self.agent is not None:
+            condition &= Q(**{f"{prefix}created_by": self.agent})
         return condition
+
+    @classmethod
+    def for_value(cls, dimension: str, value: str) -> "Dimensions":
+        """The filter for one breakdown row: ``("batch", "12:2403A")`` is model 12, batch 2403A."""
+        if dimension in ("", "all"):
+            return cls()
+        if dimension == "batch":
+            model, _sep, batch = value.partition(":")
+            return cls(model=int(model), batch=batch)
+        if dimension == "region":
+            return cls(region=value)
+        field = {"category": "product_category"}.get(dimension, dimension)
+        if field not in {"station", "product_category", "model", "agent"}:
+            raise ValueError(f"unknown dimension {dimension!r}")
+        return cls(**{field: int(value)})
 
 
 EVERYWHERE = Dimensions()
@@ -114,16 +196,75 @@ def counted_tickets_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}is_test": False}) & ~merged & ~cancelled_before_dispatch
 
 
-def _tickets(dimensions: Dimensions):
-    return Ticket.objects.filter(counted_tickets_q(), dimensions.q()).order_by()
-
-
-def _service_completed_q(period: Period) -> Q:
-    return Q(kind__in=SERVICE_KINDS) & period.q("resolved_at")
-
-
 def _count(condition: Q) -> Count:
     return Count("pk", filter=condition)
+
+
+def _grouped(queryset: QuerySet, day_field, group_by: Iterable[str], prefix: str = "") -> tuple[QuerySet, list[str]]:
+    """Annotate the grouping columns (``day`` and at most one dimension) and group by them."""
+    names: list[str] = []
+    for name in group_by:
+        if name == "day":
+            queryset = queryset.annotate(day=TruncDate(day_field, tzinfo=business_zone()))
+            names.append("day")
+        elif name in DIMENSION_PATHS:
+            path = DIMENSION_PATHS[name]
+            column = batch_key(prefix) if name == "batch" else F(f"{prefix}{path}")
+            queryset = queryset.annotate(**{f"group_{name}": column})
+            if name == "batch":
+                queryset = queryset.exclude(Q(**{f"{prefix}unit__isnull": True}) | Q(**{f"{prefix}unit__batch": ""}))
+            names.append(f"group_{name}")
+        else:
+            raise ValueError(f"cannot group by {name!r}")
+    if names:
+        queryset = queryset.values(*names)
+    return queryset, names
+
+
+def _rows(queryset: QuerySet, day_field, group_by: Iterable[str], aggregates: dict, prefix: str = "") -> dict:
+    """``{(group values…): {aggregate: count}}``; the key is ``()`` when nothing is grouped.
+    Rows whose dimension is empty (a ticket with no unit, no station) are only in the totals."""
+    queryset, names = _grouped(queryset.order_by(), day_field, group_by, prefix)
+    if not names:
+        return {(): queryset.aggregate(**aggregates)}
+    result = {}
+    for row in queryset.annotate(**aggregates):
+        key = tuple(row[name] for name in names)
+        if any(part is None or part == "" for part in key):
+            continue
+        result[tuple(str(part) if name != "day" else part for part, name in zip(key, names, strict=True))] = {
+            name: row[name] for name in aggregates
+        }
+    return result
+
+
+def _tickets(dimensions: Dimensions) -> QuerySet:
+    return Ticket.objects.filter(counted_tickets_q(), dimensions.q())
+
+
+def _before(field: str, now: dt.datetime) -> Q:
+    return Q(**{f"{field}__isnull": False, f"{field}__lte": now})
+
+
+# --- Complaints --------------------------------------------------------------------------
+
+
+def _service_completed_q() -> Q:
+    return Q(kind__in=SERVICE_KINDS, resolved_at__isnull=False)
+
+
+def first_valid_complaint_q() -> Q:
+    """A complaint that is the first counted one about its original ticket in its class: a
+    customer calling twice about the same thing counts once, on the day of the first call. A
+    complaint naming no original ticket stands alone. Invalid complaints are dismissed by
+    cancelling them, which leaves them out with every ticket cancelled before dispatch."""
+    earlier = Ticket.objects.filter(
+        counted_tickets_q(),
+        kind=Kind.COMPLAINT,
+        complaint_about=OuterRef("complaint_about"),
+        fault_category=OuterRef("fault_category"),
+    ).filter(Q(created_at__lt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk")))
+    return Q(kind=Kind.COMPLAINT) & (Q(complaint_about__isnull=True) | ~Exists(earlier))
 
 
 @dataclass(frozen=True)
@@ -134,74 +275,189 @@ class ComplaintTally:
     product_quality_complaints: int
 
 
-def complaint_counts(period: Period, dimensions: Dimensions = EVERYWHERE) -> ComplaintTally:
-    """Complaint rate: valid service complaints ÷ service tickets completed (DESIGN.md 6).
+def complaint_counts(
+    period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
+) -> ComplaintTally | dict:
+    """Complaint rate (DESIGN.md 6): service complaints ÷ service tickets completed.
 
     Denominator: repair, installation and maintenance tickets resolved in the period.
-    Numerator: complaint tickets created in the period whose fault category is in the
-    ``service`` group, counted once per original ticket and class. Tickets do not link a
-    complaint to its original ticket yet, so (customer, product unit, fault category) stands in
-    for (original ticket, class): a customer calling twice about the same thing on the same
-    unit counts once. Complaints in the ``product`` group are counted apart, the same way.
+    Numerator: the first complaint per original ticket and class (:func:`first_valid_complaint_q`)
+    created in the period whose class (fault category) is in the ``service`` group. Complaints
+    in the ``product`` group are counted beside it, the same way.
     """
-    complaint_key = Concat(
-        Cast("customer_id", CharField()),
-        Value(":"),
-        Coalesce(Cast("unit_id", CharField()), Value("")),
-        Value(":"),
-        Cast("fault_category_id", CharField()),
-        output_field=CharField(),
+    first = first_valid_complaint_q()
+    completed, complaint = _service_completed_q(), Q(kind=Kind.COMPLAINT)
+    queryset = _tickets(dimensions).filter(
+        (completed & period.q("resolved_at")) | (complaint & period.q("created_at"))
     )
-    complaints = Q(kind=Kind.COMPLAINT) & period.q("created_at")
-    totals = (
-        _tickets(dimensions)
-        .filter(_service_completed_q(period) | complaints)
-        .aggregate(
-            completed=_count(_service_completed_q(period)),
-            service=Count(
-                complaint_key, filter=complaints & Q(fault_category__group=FaultGroup.SERVICE), distinct=True
-            ),
-            product=Count(
-                complaint_key, filter=complaints & Q(fault_category__group=FaultGroup.PRODUCT), distinct=True
-            ),
+    day = Case(When(kind=Kind.COMPLAINT, then=F("created_at")), default=F("resolved_at"))
+    rows = _rows(
+        queryset,
+        day,
+        group_by,
+        {
+            "completed": _count(completed),
+            "service": _count(first & Q(fault_category__group=FaultGroup.SERVICE)),
+            "product": _count(first & Q(fault_category__group=FaultGroup.PRODUCT)),
+        },
+    )
+
+    def tally(row: dict) -> ComplaintTally:
+        return ComplaintTally(
+            counts=ComplaintCounts(valid_service_complaints=row["service"], service_tickets_completed=row["completed"]),
+            product_quality_complaints=row["product"],
         )
+
+    return _shape(rows, group_by, tally)
+
+
+def _shape(rows: dict, group_by: Iterable[str], build):
+    if not tuple(group_by):
+        return build(rows[()])
+    return {key: build(row) for key, row in rows.items()}
+
+
+# --- Omissions (the four no-leaks) -------------------------------------------------------
+
+
+def case_anchor() -> Coalesce:
+    """When the case began: the customer's first contact, or the ticket if logged at once."""
+    return Coalesce("contacted_at", "created_at")
+
+
+def omission_conditions(now: dt.datetime) -> dict[str, Q]:
+    """One condition per no-leak, each true only once its obligation is due and missed:
+
+    1. unrecorded — logged more than 2 h after the customer first got in touch;
+    2. late — the dispatch or completion deadline passed before the step was taken (a ticket
+       cancelled before the deadline owed nothing);
+    3. no callback attempt — a completed service ticket, 72 h past its resolution, with no
+       after-service callback attempt in those 72 h;
+    4. no feedback — a repair resolved with a quality fault code, 7 days past its resolution,
+       without a feedback item made in those 7 days and acknowledged by its due date.
+    """
+    dispatch_late = _before("dispatch_due", now) & (
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__gt=F("dispatch_due"))
     )
-    return ComplaintTally(
-        counts=ComplaintCounts(
-            valid_service_complaints=totals["service"], service_tickets_completed=totals["completed"]
+    completion_late = _before("completion_due", now) & (
+        Q(resolved_at__isnull=True) | Q(resolved_at__gt=F("completion_due"))
+    )
+    cancelled_in_time = Q(cancelled_at__isnull=False) & (
+        Q(dispatch_due__isnull=True) | Q(cancelled_at__lte=F("dispatch_due"))
+    )
+    cancelled_before_completion = Q(cancelled_at__isnull=False, cancelled_at__lte=F("completion_due"))
+    late = (dispatch_late & ~cancelled_in_time) | (completion_late & ~cancelled_before_completion)
+
+    attempted = CallbackAttempt.objects.filter(
+        visit__ticket=OuterRef("pk"),
+        visit__kind=CallbackKind.AFTER_SERVICE,
+        at__gte=OuterRef("resolved_at"),
+        at__lte=OuterRef("resolved_at") + CALLBACK_WINDOW,
+    )
+    no_callback = (
+        Q(kind__in=SERVICE_KINDS, status__in=COMPLETED_STATUSES, resolved_at__lte=now - CALLBACK_WINDOW)
+        & ~Exists(attempted)
+    )
+
+    quality_code = FaultCode.objects.filter(code=OuterRef("fault_code"), is_active=True).exclude(department="")
+    fed_back = FeedbackItem.objects.filter(
+        ticket=OuterRef("pk"), created_at__lte=OuterRef("resolved_at") + FEEDBACK_WINDOW
+    ).filter(Q(acknowledged_at__lte=F("acknowledge_due")) | Q(acknowledged_at__isnull=True, acknowledge_due__gt=now))
+    no_feedback = (
+        Q(kind=Kind.REPAIR, status__in=COMPLETED_STATUSES, resolved_at__lte=now - FEEDBACK_WINDOW)
+        & Exists(quality_code)
+        & ~Exists(fed_back)
+    )
+    unrecorded = Q(contacted_at__isnull=False, created_at__gt=F("contacted_at") + RECORDING_WINDOW)
+    return {"unrecorded": unrecorded, "late": late, "no_callback_attempt": no_callback, "no_feedback": no_feedback}
+
+
+def omission_counts(
+    period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = (), *, now: dt.datetime | None = None
+) -> OmissionCounts | dict:
+    """Omission rate and its four sub-rates (DESIGN.md 6): cases with at least one omission ÷
+    cases with an obligation due. A case is a ticket, put in the period by when the customer
+    first got in touch; it is due once its first obligation (recording it, 2 h after the
+    contact) has passed or it already has an omission. Each case counts once however many
+    omissions it has, and in each sub-rate it has."""
+    now = now or timezone.now()
+    conditions = omission_conditions(now)
+    any_omission = conditions["unrecorded"] | conditions["late"]
+    any_omission |= conditions["no_callback_attempt"] | conditions["no_feedback"]
+    queryset = _tickets(dimensions).alias(anchor=case_anchor()).filter(period.q("anchor"))
+    due = Q(anchor__lte=now - RECORDING_WINDOW) | any_omission
+    rows = _rows(
+        queryset,
+        case_anchor(),
+        group_by,
+        {
+            "due": _count(due),
+            "with_omission": _count(any_omission),
+            **{kind: _count(condition) for kind, condition in conditions.items()},
+        },
+    )
+    return _shape(
+        rows,
+        group_by,
+        lambda row: OmissionCounts(
+            cases_due=row["due"],
+            cases_with_omission=row["with_omission"],
+            unrecorded=row["unrecorded"],
+            late=row["late"],
+            no_callback_attempt=row["no_callback_attempt"],
+            no_feedback=row["no_feedback"],
         ),
-        product_quality_complaints=totals["product"],
     )
 
 
-def satisfaction_counts(period: Period, dimensions: Dimensions = EVERYWHERE) -> SatisfactionCounts:
+# --- Satisfaction ------------------------------------------------------------------------
+
+
+def dissatisfied_q() -> Q:
+    """A rating that counts against the dissatisfaction rate: 1–2, or a complaint on a call."""
+    return Q(score__lte=LOW_RATING_AT_MOST) | Q(raised_complaint=True)
+
+
+def satisfaction_counts(
+    period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
+) -> SatisfactionCounts | dict:
     """Dissatisfaction rate and top-2 box: ratings given in the period (DESIGN.md 6).
 
     Every rating row (portal, callback call, emailed survey) is a valid rating: unreachable
     customers and customers reached without a rating leave no row, so they are not in the
     denominator. A complaint is counted only on a rated row, and only when the rating is not
     already low, so each rating adds at most one to the numerator and the numerator never
-    exceeds the ratings. A complaint made on a call without a rating is not counted here.
+    exceeds the ratings.
     """
     low = Q(score__lte=LOW_RATING_AT_MOST)
-    totals = (
-        SatisfactionRating.objects.filter(
-            period.q("created_at"), counted_tickets_q("ticket__"), dimensions.q("ticket__")
-        )
-        .order_by()
-        .aggregate(
-            valid=Count("pk"),
-            low=_count(low),
-            top2=_count(Q(score__gte=TOP2_RATING_AT_LEAST)),
-            complaints=_count(Q(raised_complaint=True) & ~low),
-        )
+    queryset = SatisfactionRating.objects.filter(
+        period.q("created_at"), counted_tickets_q("ticket__"), dimensions.q("ticket__")
     )
-    return SatisfactionCounts(
-        valid_ratings=totals["valid"],
-        low_ratings=totals["low"],
-        top2_ratings=totals["top2"],
-        callback_complaints=totals["complaints"],
+    rows = _rows(
+        queryset,
+        F("created_at"),
+        group_by,
+        {
+            "valid": Count("pk"),
+            "low": _count(low),
+            "top2": _count(Q(score__gte=TOP2_RATING_AT_LEAST)),
+            "complaints": _count(Q(raised_complaint=True) & ~low),
+        },
+        prefix="ticket__",
     )
+    return _shape(
+        rows,
+        group_by,
+        lambda row: SatisfactionCounts(
+            valid_ratings=row["valid"],
+            low_ratings=row["low"],
+            top2_ratings=row["top2"],
+            callback_complaints=row["complaints"],
+        ),
+    )
+
+
+# --- Callbacks -----------------------------------------------------------------------------
 
 
 def _after_service_attempt(*, reached: bool) -> Exists:
@@ -216,105 +472,394 @@ def _after_service_attempt(*, reached: bool) -> Exists:
     return Exists(attempts)
 
 
-def callback_counts(period: Period, dimensions: Dimensions = EVERYWHERE) -> CallbackCounts:
+def callback_counts(
+    period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
+) -> CallbackCounts | dict:
     """Callback coverage and reach (DESIGN.md 6): service tickets resolved in the period, those
     with an after-service callback attempt within 72 h of ``resolved_at``, and those whose
     customer was reached within 72 h. A reached call is an attempt, so reach ≤ coverage."""
-    totals = (
-        _tickets(dimensions)
-        .filter(_service_completed_q(period))
-        .aggregate(
-            completed=Count("pk"),
-            attempted=_count(Q(_after_service_attempt(reached=False))),
-            reached=_count(Q(_after_service_attempt(reached=True))),
-        )
+    queryset = _tickets(dimensions).filter(_service_completed_q(), period.q("resolved_at"))
+    rows = _rows(
+        queryset,
+        F("resolved_at"),
+        group_by,
+        {
+            "completed": Count("pk"),
+            "attempted": _count(Q(_after_service_attempt(reached=False))),
+            "reached": _count(Q(_after_service_attempt(reached=True))),
+        },
     )
-    return CallbackCounts(
-        tickets_completed=totals["completed"],
-        attempted_within_72h=totals["attempted"],
-        reached_within_72h=totals["reached"],
+    return _shape(
+        rows,
+        group_by,
+        lambda row: CallbackCounts(
+            tickets_completed=row["completed"], attempted_within_72h=row["attempted"], reached_within_72h=row["reached"]
+        ),
     )
+
+
+# --- First-time fix ----------------------------------------------------------------------
+
+
+def repair_outcome_q() -> Q:
+    """A repair with a repair outcome: resolved, with the work recorded."""
+    return Q(kind=Kind.REPAIR, resolved_at__isnull=False) & ~Q(work_done="")
+
+
+def fixed_first_time_q() -> Q:
+    """Fixed at the first effective visit (at most one visit started; a customer-caused pause
+    is the same visit), never reopened, and no repeat repair of the same unit — or, with no
+    unit, the same customer and fault — opened within 30 days of the resolution."""
+    repeat = Ticket.objects.filter(
+        counted_tickets_q(),
+        kind=Kind.REPAIR,
+        created_at__gt=OuterRef("resolved_at"),
+        created_at__lte=OuterRef("resolved_at") + REPEAT_WINDOW,
+    ).exclude(pk=OuterRef("pk"))
+    same_unit = repeat.filter(unit=OuterRef("unit"))
+    same_fault = repeat.filter(
+        unit__isnull=True, customer=OuterRef("customer"), fault_category=OuterRef("fault_category")
+    )
+    no_repeat = (Q(unit__isnull=False) & ~Exists(same_unit)) | (Q(unit__isnull=True) & ~Exists(same_fault))
+    return Q(visits__lte=1, reopened_count=0) & no_repeat
+
+
+def first_time_fix_counts(
+    period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
+) -> FirstTimeFixCounts | dict:
+    """First-time-fix rate (DESIGN.md 6): repairs resolved in the period with a repair outcome,
+    and those fixed first time (:func:`fixed_first_time_q`). A day's figure is final 30 days
+    after it, when no repeat can still arrive."""
+    queryset = _tickets(dimensions).filter(repair_outcome_q(), period.q("resolved_at"))
+    rows = _rows(
+        queryset, F("resolved_at"), group_by, {"repairs": Count("pk"), "fixed": _count(fixed_first_time_q())}
+    )
+    return _shape(rows, group_by, lambda row: FirstTimeFixCounts(repairs=row["repairs"], fixed_first_time=row["fixed"]))
+
+
+# --- Timeliness ----------------------------------------------------------------------------
+
+# Each SLA clock: the deadline, the step that meets it, and whether cancelling before the
+# deadline releases it (a cancelled request owes no arrival or completion).
+CLOCKS = {
+    "contact": ("response_due", "acknowledged_at"),
+    "arrival": ("arrival_due", "started_at"),
+    "completion": ("completion_due", "resolved_at"),
+}
+
+
+def on_time_q(clock: str) -> Q:
+    deadline, step = CLOCKS[clock]
+    return Q(**{f"{step}__isnull": False, f"{step}__lte": F(deadline)})
+
+
+def timeliness_due_q(clock: str, now: dt.datetime) -> Q:
+    """The clock's deadline has passed (or was met early), and the ticket was not cancelled
+    before it."""
+    deadline, _step = CLOCKS[clock]
+    due = _before(deadline, now) | on_time_q(clock)
+    released = Q(cancelled_at__isnull=False, **{"cancelled_at__lte": F(deadline)})
+    return Q(**{f"{deadline}__isnull": False}) & due & ~released
+
+
+def timeliness_counts(
+    clock: str,
+    period: Period,
+    dimensions: Dimensions = EVERYWHERE,
+    group_by: Iterable[str] = (),
+    *,
+    now: dt.datetime | None = None,
+) -> TimelinessCounts | dict:
+    """Contact, arrival or completion timeliness (DESIGN.md 6): deadlines falling in the period
+    that are due, and those met (acknowledged, technician arrived, resolved by the deadline). A
+    deadline passed without the step is due and late."""
+    now = now or timezone.now()
+    deadline, _step = CLOCKS[clock]
+    queryset = _tickets(dimensions).filter(period.q(deadline), timeliness_due_q(clock, now))
+    rows = _rows(queryset, F(deadline), group_by, {"due": Count("pk"), "on_time": _count(on_time_q(clock))})
+    return _shape(rows, group_by, lambda row: TimelinessCounts(due=row["due"], on_time=row["on_time"]))
+
+
+# --- Complaint closure ---------------------------------------------------------------------
+
+
+def closed_within_7_days_q() -> Q:
+    deadline = F("created_at") + COMPLAINT_CLOSURE_WINDOW
+    return Q(resolved_at__lte=deadline) | Q(closed_at__lte=deadline)
+
+
+def complaint_closure_counts(
+    period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = (), *, now: dt.datetime | None = None
+) -> ComplaintClosureCounts | dict:
+    """Complaints closed within 7 days (DESIGN.md 6): complaint tickets created in the period
+    whose 7 days are over or that are already closed, and those resolved or closed within 7
+    days of ``created_at``."""
+    now = now or timezone.now()
+    closed = closed_within_7_days_q()
+    queryset = _tickets(dimensions).filter(
+        Q(kind=Kind.COMPLAINT) & period.q("created_at") & (Q(created_at__lte=now - COMPLAINT_CLOSURE_WINDOW) | closed)
+    )
+    rows = _rows(queryset, F("created_at"), group_by, {"opened": Count("pk"), "closed": _count(closed)})
+    return _shape(
+        rows,
+        group_by,
+        lambda row: ComplaintClosureCounts(complaints_opened=row["opened"], closed_within_7_days=row["closed"]),
+    )
+
+
+# --- Every family at once ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class TimelinessTally:
-    contact: TimelinessCounts
-    completion: TimelinessCounts
+class Totals:
+    """Every count behind every KPI, as one snapshot row stores them. Sums of totals are totals."""
+
+    service_completed: int = 0
+    service_complaints: int = 0
+    product_complaints: int = 0
+    cases_due: int = 0
+    cases_with_omission: int = 0
+    omission_unrecorded: int = 0
+    omission_late: int = 0
+    omission_no_callback: int = 0
+    omission_no_feedback: int = 0
+    ratings: int = 0
+    low_ratings: int = 0
+    top2_ratings: int = 0
+    callback_complaints: int = 0
+    callback_attempted: int = 0
+    callback_reached: int = 0
+    repairs: int = 0
+    fixed_first_time: int = 0
+    contact_due: int = 0
+    contact_on_time: int = 0
+    arrival_due: int = 0
+    arrival_on_time: int = 0
+    completion_due: int = 0
+    completion_on_time: int = 0
+    complaints_opened: int = 0
+    complaints_closed_7_days: int = 0
+
+    def __add__(self, other: "Totals") -> "Totals":
+        if not isinstance(other, Totals):
+            return NotImplemented
+        return Totals(**{name: getattr(self, name) + getattr(other, name) for name in TOTAL_FIELDS})
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in TOTAL_FIELDS}
 
 
-def timeliness_counts(period: Period, dimensions: Dimensions = EVERYWHERE) -> TimelinessTally:
-    """Contact and completion timeliness (DESIGN.md 6).
+TOTAL_FIELDS = tuple(field.name for field in fields(Totals))
 
-    Contact: tickets created in the period with a response deadline; on time when acknowledged
-    by it. Completion: tickets resolved in the period with a completion deadline; on time when
-    resolved by it. A ticket never acknowledged is due and late.
-    """
-    contact_due = Q(response_due__isnull=False) & period.q("created_at")
-    completion_due = Q(completion_due__isnull=False) & period.q("resolved_at")
-    totals = (
-        _tickets(dimensions)
-        .filter(contact_due | completion_due)
-        .aggregate(
-            contact_due_count=_count(contact_due),
-            contact_on_time_count=_count(contact_due & Q(acknowledged_at__lte=F("response_due"))),
-            completion_due_count=_count(completion_due),
-            completion_on_time_count=_count(completion_due & Q(resolved_at__lte=F("completion_due"))),
+
+def _family_totals(
+    period: Period, dimensions: Dimensions, group_by: tuple[str, ...], now: dt.datetime
+) -> list[tuple[object, dict[str, int]]]:
+    """Every family's counts as ``(key, {total field: count})`` pairs, nine queries in all."""
+    pieces: list[tuple[object, dict[str, int]]] = []
+
+    def add(result, convert) -> None:
+        items = result.items() if group_by else [((), result)]
+        pieces.extend((key, convert(counts)) for key, counts in items)
+
+    add(
+        complaint_counts(period, dimensions, group_by),
+        lambda t: {
+            "service_completed": t.counts.service_tickets_completed,
+            "service_complaints": t.counts.valid_service_complaints,
+            "product_complaints": t.product_quality_complaints,
+        },
+    )
+    add(
+        omission_counts(period, dimensions, group_by, now=now),
+        lambda c: {
+            "cases_due": c.cases_due,
+            "cases_with_omission": c.cases_with_omission,
+            "omission_unrecorded": c.unrecorded,
+            "omission_late": c.late,
+            "omission_no_callback": c.no_callback_attempt,
+            "omission_no_feedback": c.no_feedback,
+        },
+    )
+    add(
+        satisfaction_counts(period, dimensions, group_by),
+        lambda c: {
+            "ratings": c.valid_ratings,
+            "low_ratings": c.low_ratings,
+            "top2_ratings": c.top2_ratings,
+            "callback_complaints": c.callback_complaints,
+        },
+    )
+    add(
+        callback_counts(period, dimensions, group_by),
+        lambda c: {"callback_attempted": c.attempted_within_72h, "callback_reached": c.reached_within_72h},
+    )
+    add(
+        first_time_fix_counts(period, dimensions, group_by),
+        lambda c: {"repairs": c.repairs, "fixed_first_time": c.fixed_first_time},
+    )
+    for clock in CLOCKS:
+        add(
+            timeliness_counts(clock, period, dimensions, group_by, now=now),
+            lambda c, clock=clock: {f"{clock}_due": c.due, f"{clock}_on_time": c.on_time},
         )
+    add(
+        complaint_closure_counts(period, dimensions, group_by, now=now),
+        lambda c: {"complaints_opened": c.complaints_opened, "complaints_closed_7_days": c.closed_within_7_days},
     )
-    return TimelinessTally(
-        contact=TimelinessCounts(due=totals["contact_due_count"], on_time=totals["contact_on_time_count"]),
-        completion=TimelinessCounts(due=totals["completion_due_count"], on_time=totals["completion_on_time_count"]),
-    )
+    return pieces
 
 
-def complaint_closure_counts(period: Period, dimensions: Dimensions = EVERYWHERE) -> ComplaintClosureCounts:
-    """Complaints closed within 7 days (DESIGN.md 6): complaint tickets created in the period,
-    and those resolved or closed within 7 days of ``created_at``."""
-    deadline = F("created_at") + COMPLAINT_CLOSURE_WINDOW
-    totals = (
-        _tickets(dimensions)
-        .filter(Q(kind=Kind.COMPLAINT) & period.q("created_at"))
-        .aggregate(
-            opened=Count("pk"),
-            closed=_count(Q(resolved_at__lte=deadline) | Q(closed_at__lte=deadline)),
-        )
+def totals(
+    period: Period, dimensions: Dimensions = EVERYWHERE, *, now: dt.datetime | None = None
+) -> Totals:
+    """Every count for one slice, straight from the tickets (nine queries)."""
+    merged: dict[str, int] = {}
+    for _key, counts in _family_totals(period, dimensions, (), now or timezone.now()):
+        merged.update(counts)
+    return Totals(**merged)
+
+
+def totals_by(
+    period: Period,
+    group_by: tuple[str, ...],
+    dimensions: Dimensions = EVERYWHERE,
+    *,
+    now: dt.datetime | None = None,
+) -> dict[tuple, Totals]:
+    """Every count grouped by ``group_by`` (``("day",)``, ``("day", "station")``, ``("model",)``…),
+    nine queries whatever the number of groups. Keys are tuples of the group values (dates for
+    ``day``, strings for a dimension)."""
+    merged: dict[tuple, dict[str, int]] = {}
+    for key, counts in _family_totals(period, dimensions, tuple(group_by), now or timezone.now()):
+        merged.setdefault(key, {}).update(counts)
+    return {key: Totals(**counts) for key, counts in merged.items()}
+
+
+def rates_of(totals: Totals, thresholds: Mapping[str, Decimal] | None = None) -> dict[str, Rate]:
+    """Every KPI of DESIGN.md section 6 from a :class:`Totals`, keyed as :data:`rates.KPIS`;
+    ``thresholds`` overrides a KPI's default threshold by key."""
+    thresholds = thresholds or {}
+
+    def threshold(key: str) -> Decimal:
+        return thresholds.get(key, rates.KPIS[key].default_threshold)
+
+    omissions = OmissionCounts(
+        cases_due=totals.cases_due,
+        cases_with_omission=totals.cases_with_omission,
+        unrecorded=totals.omission_unrecorded,
+        late=totals.omission_late,
+        no_callback_attempt=totals.omission_no_callback,
+        no_feedback=totals.omission_no_feedback,
     )
-    return ComplaintClosureCounts(complaints_opened=totals["opened"], closed_within_7_days=totals["closed"])
+    satisfaction = SatisfactionCounts(
+        valid_ratings=totals.ratings,
+        low_ratings=totals.low_ratings,
+        top2_ratings=totals.top2_ratings,
+        callback_complaints=totals.callback_complaints,
+    )
+    callbacks = CallbackCounts(
+        tickets_completed=totals.service_completed,
+        attempted_within_72h=totals.callback_attempted,
+        reached_within_72h=totals.callback_reached,
+    )
+    subrates = rates.omission_subrates(
+        omissions,
+        unrecorded_threshold=threshold("omission_unrecorded"),
+        late_threshold=threshold("omission_late"),
+        no_callback_threshold=threshold("omission_no_callback"),
+        no_feedback_threshold=threshold("omission_no_feedback"),
+    )
+    return {
+        "complaint_rate": rates.complaint_rate(
+            ComplaintCounts(
+                valid_service_complaints=totals.service_complaints, service_tickets_completed=totals.service_completed
+            ),
+            threshold("complaint_rate"),
+        ),
+        "omission_rate": rates.omission_rate(omissions, threshold("omission_rate")),
+        "omission_unrecorded": subrates.unrecorded,
+        "omission_late": subrates.late,
+        "omission_no_callback": subrates.no_callback_attempt,
+        "omission_no_feedback": subrates.no_feedback,
+        "dissatisfaction_rate": rates.dissatisfaction_rate(satisfaction, threshold("dissatisfaction_rate")),
+        "callback_coverage": rates.callback_coverage(callbacks, threshold("callback_coverage")),
+        "callback_reach": rates.callback_reach(callbacks, threshold("callback_reach")),
+        "first_time_fix_rate": rates.first_time_fix_rate(
+            FirstTimeFixCounts(repairs=totals.repairs, fixed_first_time=totals.fixed_first_time),
+            threshold("first_time_fix_rate"),
+        ),
+        "contact_timeliness": rates.contact_timeliness(
+            TimelinessCounts(due=totals.contact_due, on_time=totals.contact_on_time), threshold("contact_timeliness")
+        ),
+        "arrival_timeliness": rates.arrival_timeliness(
+            TimelinessCounts(due=totals.arrival_due, on_time=totals.arrival_on_time), threshold("arrival_timeliness")
+        ),
+        "completion_timeliness": rates.completion_timeliness(
+            TimelinessCounts(due=totals.completion_due, on_time=totals.completion_on_time),
+            threshold("completion_timeliness"),
+        ),
+        "complaints_closed_within_7_days": rates.complaints_closed_within_7_days(
+            ComplaintClosureCounts(
+                complaints_opened=totals.complaints_opened, closed_within_7_days=totals.complaints_closed_7_days
+            ),
+            threshold("complaints_closed_within_7_days"),
+        ),
+        "satisfaction_top2": rates.satisfaction_top2(satisfaction, threshold("satisfaction_top2")),
+    }
 
 
 def rates_for(
     period: Period,
     *,
     thresholds: Mapping[str, Decimal] | None = None,
-    station: object | None = None,
-    product_category: object | None = None,
-    region: str | None = None,
+    now: dt.datetime | None = None,
+    **filters,
 ) -> dict[str, Rate]:
-    """Every rate whose counts the selectors above produce, keyed by KPI key; ``thresholds``
-    overrides a KPI's default threshold by key. Five queries, one per family."""
-    dimensions = Dimensions(station=station, product_category=product_category, region=region)
-    thresholds = thresholds or {}
+    """Every rate for one slice straight from the tickets; ``filters`` are :class:`Dimensions`
+    fields. Nine queries, one per family."""
+    return rates_of(totals(period, Dimensions(**filters), now=now), thresholds)
 
-    def threshold(kpi: rates.Kpi) -> Decimal:
-        return thresholds.get(kpi.key, kpi.default_threshold)
 
-    complaints = complaint_counts(period, dimensions).counts
-    satisfaction = satisfaction_counts(period, dimensions)
-    callbacks = callback_counts(period, dimensions)
-    timeliness = timeliness_counts(period, dimensions)
-    closure = complaint_closure_counts(period, dimensions)
-    kpis = rates.KPIS
-    return {
-        "complaint_rate": rates.complaint_rate(complaints, threshold(kpis["complaint_rate"])),
-        "dissatisfaction_rate": rates.dissatisfaction_rate(satisfaction, threshold(kpis["dissatisfaction_rate"])),
-        "satisfaction_top2": rates.satisfaction_top2(satisfaction, threshold(kpis["satisfaction_top2"])),
-        "callback_coverage": rates.callback_coverage(callbacks, threshold(kpis["callback_coverage"])),
-        "callback_reach": rates.callback_reach(callbacks, threshold(kpis["callback_reach"])),
-        "contact_timeliness": rates.contact_timeliness(timeliness.contact, threshold(kpis["contact_timeliness"])),
-        "completion_timeliness": rates.completion_timeliness(
-            timeliness.completion, threshold(kpis["completion_timeliness"])
-        ),
-        "complaints_closed_within_7_days": rates.complaints_closed_within_7_days(
-            closure, threshold(kpis["complaints_closed_within_7_days"])
-        ),
-    }
+# --- Drill-downs: the tickets behind a figure ----------------------------------------------
+
+DRILLDOWNS = {
+    "omission": _("Cases with an omission"),
+    "unrecorded": _("Not recorded within 2 hours"),
+    "late": _("Dispatched or completed late"),
+    "no_callback_attempt": _("No callback attempt within 72 hours"),
+    "no_feedback": _("Quality fault not fed back within 7 days"),
+    "dissatisfied": _("Dissatisfied customers"),
+    "service_complaints": _("Service complaints"),
+    "not_first_time": _("Repairs not fixed first time"),
+}
+
+
+def drilldown(
+    kind: str, period: Period, dimensions: Dimensions = EVERYWHERE, *, now: dt.datetime | None = None
+) -> QuerySet:
+    """The tickets behind one figure, with the same anchors and conditions as its count, newest
+    first. ``kind`` is a key of :data:`DRILLDOWNS`."""
+    now = now or timezone.now()
+    tickets = _tickets(dimensions)
+    if kind in ("omission", "unrecorded", "late", "no_callback_attempt", "no_feedback"):
+        conditions = omission_conditions(now)
+        if kind == "omission":
+            condition = Q()
+            for part in conditions.values():
+                condition |= part
+        else:
+            condition = conditions[kind]
+        tickets = tickets.alias(anchor=case_anchor()).filter(period.q("anchor")).filter(condition)
+    elif kind == "dissatisfied":
+        ratings = SatisfactionRating.objects.filter(period.q("created_at"), dissatisfied_q(), ticket=OuterRef("pk"))
+        tickets = tickets.filter(Exists(ratings))
+    elif kind == "service_complaints":
+        tickets = tickets.filter(
+            first_valid_complaint_q(), period.q("created_at"), fault_category__group=FaultGroup.SERVICE
+        )
+    elif kind == "not_first_time":
+        tickets = tickets.filter(repair_outcome_q(), period.q("resolved_at")).exclude(fixed_first_time_q())
+    else:
+        raise ValueError(f"unknown drill-down {kind!r}")
+    return tickets.order_by("-created_at", "-id")

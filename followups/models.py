@@ -168,7 +168,13 @@ class QualityAlert(models.Model):
 
 class RecallCampaign(models.Model):
     """A recall of one model's units, narrowed to a production batch or a serial range: every
-    registered owner gets a recall ticket and a recall callback."""
+    registered owner gets a recall ticket and a recall callback.
+
+    The tickets are opened after the campaign is saved, in chunks, by a Celery task
+    (followups/recalls.py); ``opened_at`` is set once every unit it covers has its ticket.
+    ``request_key`` is the confirmation form's one-time key: the same confirmation submitted
+    twice starts one campaign.
+    """
 
     title = models.CharField(_("title"), max_length=200)
     model = models.ForeignKey(ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="recalls")
@@ -183,11 +189,18 @@ class RecallCampaign(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
     )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
+    opened_at = models.DateTimeField(_("every ticket opened"), null=True, blank=True)
+    request_key = models.CharField(_("submission key"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("recall campaign")
         verbose_name_plural = _("recall campaigns")
         ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request_key"], condition=~models.Q(request_key=""), name="recall_request_key_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

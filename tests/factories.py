@@ -159,3 +159,52 @@ class WarrantyClaimFactory(factory.django.DjangoModelFactory):
     remedies = factory.LazyFunction(lambda: ["repair_free"])
     free = True
     decided_by = factory.SubFactory(UserFactory)
+
+
+class FaultCodeFactory(factory.django.DjangoModelFactory):
+    """A quality fault code routed to production; set ``department=""`` for a fault that is not
+    about the product."""
+
+    class Meta:
+        model = "tickets.FaultCode"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"QF-{n:03d}")
+    name = factory.Sequence(lambda n: f"Quality fault {n}")
+    name_zh = "质量故障"
+    component = "control board"
+    department = "production"
+
+
+class DepartmentMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.DepartmentMembership"
+        django_get_or_create = ("user", "department")
+
+    user = factory.SubFactory(UserFactory)
+    department = "production"
+
+
+class FeedbackItemFactory(factory.django.DjangoModelFactory):
+    """An open feedback item as tickets.feedback opens it for a resolved repair; set ``status``
+    and the acknowledgement or answer fields for a later step."""
+
+    class Meta:
+        model = "tickets.FeedbackItem"
+
+    ticket = factory.SubFactory(
+        TicketFactory,
+        status=Status.RESOLVED,
+        fault_code=factory.SelfAttribute("..fault_code"),
+        fault_component=factory.SelfAttribute("..component"),
+        root_cause=factory.SelfAttribute("..root_cause"),
+        work_done="Replaced the control board.",
+    )
+    department = "production"
+    fault_code = factory.Sequence(lambda n: f"QF-{n:03d}")
+    component = "control board"
+    root_cause = "Solder joint cracked."
+    model = factory.LazyAttribute(lambda o: o.ticket.unit.model if o.ticket.unit_id else None)
+    batch = factory.LazyAttribute(lambda o: o.ticket.unit.batch if o.ticket.unit_id else "")
+    created_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+    acknowledge_due = factory.LazyAttribute(lambda o: o.created_at + dt.timedelta(days=7))

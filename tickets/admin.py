@@ -8,7 +8,10 @@ from customers.models import WarrantyPolicy
 from customers.services import policy_publish
 from tickets.models import (
     Attachment,
+    DepartmentMembership,
     FaultCategory,
+    FaultCode,
+    FeedbackItem,
     OutboundEmail,
     SatisfactionRating,
     ServiceStation,
@@ -237,3 +240,53 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "ticket__reference"]
     raw_id_fields = ["ticket"]
     readonly_fields = ["template", "to_email", "language", "context", "ticket", "dedupe_key", "attempts", "last_error", "created_at", "sent_at"]
+
+
+@admin.register(FaultCode)
+class FaultCodeAdmin(admin.ModelAdmin):
+    """The technicians' fault codes; a code with a department is a quality fault fed back to it."""
+
+    list_display = ["code", "name", "name_zh", "component", "department", "is_active"]
+    list_filter = ["department", "is_active"]
+    search_fields = ["code", "name", "name_zh", "component"]
+
+
+@admin.register(DepartmentMembership)
+class DepartmentMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department"]
+    list_filter = ["department"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(admin.ModelAdmin):
+    """Read-mostly: departments acknowledge and answer in the feedback inbox, where each act is
+    on the ticket's timeline. Only a misrouted item's department can be changed here."""
+
+    list_display = [
+        "fault_code",
+        "ticket",
+        "department",
+        "status",
+        "model",
+        "component",
+        "batch",
+        "created_at",
+        "acknowledge_due",
+        "acknowledged_at",
+        "answered_at",
+    ]
+    list_filter = ["status", "department"]
+    search_fields = ["ticket__reference", "fault_code", "component", "batch", "model__code"]
+    list_select_related = ["ticket", "model"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [field.name for field in FeedbackItem._meta.fields if field.name != "department"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

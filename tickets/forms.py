@@ -156,7 +156,13 @@ class NoteForm(forms.Form):
 
 
 class ResolutionForm(forms.Form):
-    fault_code = forms.CharField(label=_("Fault code"), max_length=40, required=False)
+    # Typed, with the active catalogue offered as suggestions (the page's "fault-codes" datalist).
+    fault_code = forms.CharField(
+        label=_("Fault code"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "fault-codes", "autocomplete": "off"}),
+    )
     fault_component = forms.CharField(label=_("Component"), max_length=80, required=False)
     root_cause = forms.CharField(label=_("Root cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     work_done = forms.CharField(

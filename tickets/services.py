@@ -337,6 +337,12 @@ def ticket_transition(
     from tickets.notifications import notify_status_changed
 
     notify_status_changed(ticket, event)
+    if target == Status.RESOLVED and ticket.kind == Kind.REPAIR:
+        # No-leak 4: a quality fault is fed back in the resolving transaction (after the status
+        # event, so the timeline reads in order).
+        from tickets.feedback import open_feedback_for_resolution
+
+        open_feedback_for_resolution(ticket, now=now)
     if merge_into is not None:
         append_event(
             merge_into,

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.access import all_tickets_required, desk_required
 from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
-from aftersales.roles import roles_of, sees_all_tickets
+from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, Language
 from customers.phones import try_normalize_phone
 from customers.selectors import customer_by_phone, units_with_warranty
-from tickets import selectors, services
+from tickets import feedback, selectors, services
+from tickets.choices import FINAL_STATUSES
 from tickets.filters import TicketQueueFilter
 from tickets.forms import NEW_UNIT, AssignForm, IntakeForm, MoveForm, NoteForm, ResolutionForm
 from tickets.intake import NewCustomer, NewUnit, intake_request
@@ -31,9 +32,17 @@ from tickets.models import Ticket
 from tickets.transitions import blockers, get_move, moves_for
 
 
-@desk_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
+    # Everyone lands here after signing in (LOGIN_REDIRECT_URL); a department user's page is
+    # the feedback inbox.
+    if roles_of(request.user) == {Role.DEPARTMENT}:
+        return redirect("feedback:inbox")
+    return _queue(request)
+
+
+@desk_required
+def _queue(request: HttpRequest) -> HttpResponse:
     base = selectors.visible_tickets(request.user)
     filterset = TicketQueueFilter(request.GET or None, queryset=base)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else TicketQueueFilter(queryset=base).qs
@@ -188,6 +197,8 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
                 "version": ticket.version,
             }
         ),
+        # The catalogue a technician picks the fault code from (quality codes are fed back).
+        "fault_codes": list(feedback.active_fault_codes()) if ticket.status not in FINAL_STATUSES else [],
         "claims": list(selectors.claims_of(ticket)) if ticket.unit_id else [],
         "ratings": list(ticket.ratings.all()),
         "callbacks": list(ticket.callbacks.select_related("complaint_ticket").prefetch_related("attempts")),

@@ -20,13 +20,22 @@ from .counts import (
 )
 
 
-def _rate(kpi: kpis.Kpi, numerator: int, denominator: int, threshold: Decimal) -> Rate:
-    return Rate(numerator=numerator, denominator=denominator, threshold=threshold, direction=kpi.direction)
+def _rate(kpi: kpis.Kpi, numerator: int, denominator: int, threshold: Decimal, *, bounded: bool = True) -> Rate:
+    return Rate(
+        numerator=numerator, denominator=denominator, threshold=threshold, direction=kpi.direction, bounded=bounded
+    )
 
 
 def complaint_rate(counts: ComplaintCounts, threshold: Decimal = kpis.COMPLAINT_RATE.default_threshold) -> Rate:
-    """Valid service complaints ÷ service tickets completed."""
-    return _rate(kpis.COMPLAINT_RATE, counts.valid_service_complaints, counts.service_tickets_completed, threshold)
+    """Valid service complaints ÷ service tickets completed. Unbounded: complaints in the period
+    may be about tickets completed before it."""
+    return _rate(
+        kpis.COMPLAINT_RATE,
+        counts.valid_service_complaints,
+        counts.service_tickets_completed,
+        threshold,
+        bounded=False,
+    )
 
 
 def omission_rate(counts: OmissionCounts, threshold: Decimal = kpis.OMISSION_RATE.default_threshold) -> Rate:

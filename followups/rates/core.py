@@ -52,11 +52,16 @@ class Rate:
     threshold: Decimal
     direction: Direction
     status: Status = field(init=False)
+    # A numerator drawn from the denominator's records cannot exceed it. The complaint rate's
+    # is not: a complaint in March about a repair completed in February is in March's
+    # numerator but not its denominator, so a thin slice can pass 100 %.
+    bounded: bool = field(default=True, compare=False)
 
     def __post_init__(self) -> None:
         check_count("numerator", self.numerator)
         check_count("denominator", self.denominator)
-        check_at_most("numerator", self.numerator, "denominator", self.denominator)
+        if self.bounded:
+            check_at_most("numerator", self.numerator, "denominator", self.denominator)
         if not isinstance(self.threshold, Decimal) or not Decimal(0) <= self.threshold <= Decimal(1):
             raise ValueError(f"threshold must be a Decimal fraction between 0 and 1, got {self.threshold!r}")
         object.__setattr__(self, "direction", Direction(self.direction))
@@ -106,4 +111,5 @@ def combine(rates: Iterable[Rate]) -> Rate:
         denominator=sum(rate.denominator for rate in rates),
         threshold=first.threshold,
         direction=first.direction,
+        bounded=all(rate.bounded for rate in rates),
     )

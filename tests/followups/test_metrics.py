@@ -11,6 +11,7 @@ import pytest
 from followups import metrics
 from followups.metrics import Dimensions, Period
 from followups.rates import (
+    KPIS,
     CallbackCounts,
     ComplaintClosureCounts,
     ComplaintCounts,
@@ -117,14 +118,15 @@ def test_complaint_counts(delay, attitude, leaking):
 
     customer = factories.CustomerFactory()
     unit = factories.ProductUnitFactory(owner=customer)
-    same = {"kind": Kind.COMPLAINT, "customer": customer, "unit": unit}
+    original = resolved(at(2, 20), customer=customer, unit=unit)
+    same = {"kind": Kind.COMPLAINT, "customer": customer, "unit": unit, "complaint_about": original}
     first = ticket(created_at=at(3, 5), fault_category=delay, **same)
     ticket(created_at=at(3, 6), fault_category=delay, **same)  # called twice about the same thing
     ticket(created_at=at(3, 6), fault_category=attitude, **same)  # another class: counts
-    ticket(created_at=at(3, 7), fault_category=delay, kind=Kind.COMPLAINT)  # another customer: counts
+    ticket(created_at=at(3, 7), fault_category=delay, kind=Kind.COMPLAINT)  # about nothing named: counts
     ticket(created_at=at(3, 7), fault_category=delay, kind=Kind.COMPLAINT, is_test=True)
     ticket(created_at=at(3, 7), fault_category=attitude, kind=Kind.COMPLAINT, merged_into=first)
-    ticket(
+    ticket(  # dismissed as invalid
         created_at=at(3, 7),
         fault_category=attitude,
         kind=Kind.COMPLAINT,
@@ -140,6 +142,16 @@ def test_complaint_counts(delay, attitude, leaking):
 
     assert tally.counts == ComplaintCounts(valid_service_complaints=3, service_tickets_completed=3)
     assert tally.product_quality_complaints == 1
+
+
+def test_a_repeat_complaint_counts_on_the_day_of_the_first(delay):
+    original = resolved(at(2, 20))
+    same = {"kind": Kind.COMPLAINT, "customer": original.customer, "fault_category": delay, "complaint_about": original}
+    ticket(created_at=at(2, 27), **same)
+    ticket(created_at=at(3, 2), **same)  # the second call, in March: counted in February already
+
+    assert metrics.complaint_counts(MARCH).counts.valid_service_complaints == 0
+    assert metrics.complaint_counts(Period.month(2026, 2)).counts.valid_service_complaints == 1
 
 
 def test_a_ticket_cancelled_after_dispatch_still_counts(delay):
@@ -210,19 +222,34 @@ def test_timeliness_counts():
     ticket(created_at=at(3, 10), response_due=due, acknowledged_at=due + H)
     ticket(created_at=at(3, 10), response_due=due)  # never acknowledged: late
     ticket(created_at=at(3, 10))  # no deadline: not due
-    ticket(created_at=at(4, 1, 0, 30), response_due=due, acknowledged_at=due)
+    ticket(created_at=at(3, 31), response_due=at(4, 1, 9), acknowledged_at=at(3, 31, 13))  # deadline in April
     ticket(created_at=at(3, 10), response_due=due, acknowledged_at=due, is_test=True)
+    ticket(created_at=at(3, 30), response_due=at(3, 31, 18))  # not due yet at NOW, not acknowledged
+    ticket(created_at=at(3, 30), response_due=at(3, 31, 18), acknowledged_at=at(3, 30, 13))  # met early: due
 
     deadline = at(3, 20)
     resolved(deadline - DAY, completion_due=deadline)
     resolved(deadline + DAY, completion_due=deadline)
     resolved(deadline)  # no deadline: not due
+    ticket(created_at=at(3, 15), completion_due=deadline)  # never resolved: late
+    ticket(  # cancelled before the deadline: owes nothing
+        created_at=at(3, 15),
+        completion_due=deadline,
+        dispatched_at=at(3, 16),
+        cancelled_at=at(3, 17),
+        status=TicketStatus.CANCELLED,
+    )
     resolved(at(4, 2), completion_due=at(4, 3))
 
-    tally = metrics.timeliness_counts(MARCH)
+    arrival = at(3, 12, 10)
+    ticket(created_at=at(3, 11), arrival_due=arrival, started_at=arrival - H)
+    ticket(created_at=at(3, 11), arrival_due=arrival, started_at=arrival + H)
+    ticket(created_at=at(3, 11), arrival_due=arrival)  # never arrived
 
-    assert tally.contact == TimelinessCounts(due=4, on_time=2)
-    assert tally.completion == TimelinessCounts(due=2, on_time=1)
+    now = at(3, 31, 12)
+    assert metrics.timeliness_counts("contact", MARCH, now=now) == TimelinessCounts(due=5, on_time=3)
+    assert metrics.timeliness_counts("completion", MARCH, now=now) == TimelinessCounts(due=3, on_time=1)
+    assert metrics.timeliness_counts("arrival", MARCH, now=now) == TimelinessCounts(due=3, on_time=1)
 
 
 # Complaints closed within 7 days -------------------------------------------------------------
@@ -234,12 +261,14 @@ def test_complaint_closure_counts():
     ticket(closed_at=opened + 6 * DAY, status=TicketStatus.CLOSED, **complaint)
     ticket(resolved_at=opened + 7 * DAY, status=TicketStatus.RESOLVED, **complaint)
     ticket(closed_at=opened + 8 * DAY, status=TicketStatus.CLOSED, **complaint)
-    ticket(**complaint)  # still open
+    ticket(**complaint)  # still open after 7 days
     ticket(closed_at=opened + DAY, is_test=True, **complaint)
     ticket(kind=Kind.REPAIR, created_at=opened, closed_at=opened + DAY)  # not a complaint
+    ticket(kind=Kind.COMPLAINT, created_at=at(3, 29))  # its 7 days are not over: not counted yet
+    ticket(kind=Kind.COMPLAINT, created_at=at(3, 29), closed_at=at(3, 30))  # closed already: counted
 
-    assert metrics.complaint_closure_counts(MARCH) == ComplaintClosureCounts(
-        complaints_opened=4, closed_within_7_days=2
+    assert metrics.complaint_closure_counts(MARCH, now=at(4, 1, 12)) == ComplaintClosureCounts(
+        complaints_opened=5, closed_within_7_days=3
     )
 
 
@@ -273,8 +302,12 @@ def test_dimension_filters():
         metrics.complaint_counts,
         metrics.satisfaction_counts,
         metrics.callback_counts,
-        metrics.timeliness_counts,
+        metrics.omission_counts,
+        metrics.first_time_fix_counts,
         metrics.complaint_closure_counts,
+        lambda *args: metrics.timeliness_counts("contact", *args),
+        lambda *args: metrics.timeliness_counts("arrival", *args),
+        lambda *args: metrics.timeliness_counts("completion", *args),
     ],
 )
 def test_each_family_is_one_query(selector, django_assert_num_queries, delay):
@@ -288,6 +321,8 @@ def test_each_family_is_one_query(selector, django_assert_num_queries, delay):
         selector(MARCH)
     with django_assert_num_queries(1):
         selector(MARCH, filters)
+    with django_assert_num_queries(1):
+        selector(MARCH, metrics.EVERYWHERE, ("day", "station"))
 
 
 def test_rates_for_feeds_the_counts_to_the_rates(delay, django_assert_num_queries):
@@ -297,19 +332,10 @@ def test_rates_for_feeds_the_counts_to_the_rates(delay, django_assert_num_querie
         rating(done, 5 if day < 4 else 1, at(3, day + 1))
     ticket(kind=Kind.COMPLAINT, fault_category=delay, created_at=at(3, 2), closed_at=at(3, 3))
 
-    with django_assert_num_queries(5):
-        rates = metrics.rates_for(MARCH, thresholds={"complaint_rate": Decimal("0.30")})
+    with django_assert_num_queries(9):
+        rates = metrics.rates_for(MARCH, thresholds={"complaint_rate": Decimal("0.30")}, now=at(4, 20))
 
-    assert set(rates) == {
-        "complaint_rate",
-        "dissatisfaction_rate",
-        "satisfaction_top2",
-        "callback_coverage",
-        "callback_reach",
-        "contact_timeliness",
-        "completion_timeliness",
-        "complaints_closed_within_7_days",
-    }
+    assert set(rates) == set(KPIS)
     complaint = rates["complaint_rate"]
     assert (complaint.numerator, complaint.denominator, complaint.percent) == (1, 4, Decimal("25.00"))
     assert (complaint.threshold, complaint.status) == (Decimal("0.30"), Status.OK)

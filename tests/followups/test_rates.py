@@ -314,7 +314,7 @@ def test_rate_fields_and_direction_from_string():
         (lambda: Rate(1, 10, Decimal("-0.1"), LOWER), ValueError, "threshold must be a Decimal fraction"),
         (lambda: Rate(1, 10, TEN, "sideways"), ValueError, "sideways"),
         (lambda: complaint_rate(ComplaintCounts(-1, 200)), ValueError, "valid_service_complaints cannot be negative"),
-        (lambda: complaint_rate(ComplaintCounts(201, 200)), ValueError, r"numerator \(201\) cannot exceed"),
+        (lambda: first_time_fix_rate(FirstTimeFixCounts(200, 201)), ValueError, r"numerator \(201\) cannot exceed"),
         (lambda: TimelinessCounts(due=-3, on_time=0), ValueError, "due cannot be negative"),
         (lambda: first_time_fix_rate(FirstTimeFixCounts(150, 151)), ValueError, "cannot exceed denominator"),
         (lambda: dissatisfaction_rate(SatisfactionCounts(5, 5, 0, 1)), ValueError, r"numerator \(6\) cannot exceed"),
@@ -394,3 +394,11 @@ def test_every_rate_function_is_in_the_registry():
     assert {kpi.key for kpi in ALL_KPIS} | {"omission_unrecorded", "omission_no_callback", "omission_no_feedback"} == (
         set(KPIS)
     )
+
+
+def test_a_complaint_rate_may_pass_100_percent_on_a_thin_slice():
+    # Two complaints in a month about repairs completed the month before, one completion in it.
+    rate = complaint_rate(ComplaintCounts(valid_service_complaints=2, service_tickets_completed=1))
+    assert (rate.numerator, rate.denominator, rate.percent, rate.status) == (2, 1, Decimal("200.00"), Status.ALERT)
+    rolled_up = combine([rate, complaint_rate(ComplaintCounts(0, 3))])
+    assert (rolled_up.numerator, rolled_up.denominator, rolled_up.percent) == (2, 4, Decimal("50.00"))

@@ -14,10 +14,31 @@ from customers.models import Customer, ProductCategory, ProductModel, ProductUni
 from customers.phones import normalize_phone
 from customers.services import compute_unit_warranty
 from tests import factories
-from tickets.choices import OPEN_STATUSES, Channel, EventKind, Kind, Priority, Status
+from tickets.choices import (
+    OPEN_STATUSES,
+    SERVICE_KINDS,
+    CallbackKind,
+    CallbackResult,
+    CallbackStatus,
+    Channel,
+    EventKind,
+    Kind,
+    Priority,
+    Status,
+)
 from tickets.management.commands._demo_data import luhn_digit, vin
+from tickets.management.commands.demo import RECALL_STORY_BATCHES
 from tickets.management.commands.seed import seed_phone
-from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
+from tickets.models import (
+    CallbackAttempt,
+    CallbackVisit,
+    FaultCategory,
+    SatisfactionRating,
+    ServiceStation,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+)
 from tickets.services import ticket_create
 
 STATUTORY_CODES = {
@@ -33,6 +54,9 @@ STATUTORY_CODES = {
     "car",
 }
 REFERENCE = re.compile(r"^AS-(\d{4})-(\d{6})$")
+# The batch-warning story adds its units' owners, their repairs and the recall's tickets.
+STORY_CUSTOMERS = sum(size for size, _ in RECALL_STORY_BATCHES)
+STORY_TICKETS = sum(failed for _, failed in RECALL_STORY_BATCHES) + RECALL_STORY_BATCHES[0][0]
 
 
 def run(command: str, **options) -> str:
@@ -69,7 +93,7 @@ def test_demo_covers_every_status_kind_channel_and_priority(db):
     assert set(tickets.values_list("kind", flat=True)) == set(Kind.values)
     assert set(tickets.values_list("channel", flat=True)) == set(Channel.values)
     assert set(tickets.values_list("priority", flat=True)) == set(Priority.values)
-    assert 100 <= tickets.count() <= 140
+    assert 100 <= tickets.count() - STORY_TICKETS <= 140
     assert "http://127.0.0.1:8000/desk/" in out and "/admin/" in out
 
 
@@ -130,7 +154,7 @@ def test_demo_customers_units_and_timelines_are_consistent(db):
     now = timezone.now()
 
     customers = Customer.objects.all()
-    assert customers.count() == 50
+    assert customers.count() == 50 + STORY_CUSTOMERS
     assert all(normalize_phone(c.phone) == c.phone for c in customers)
     assert customers.filter(preferred_language="en").exists()
     assert customers.filter(representative__isnull=False).exists()
@@ -169,9 +193,9 @@ def test_demo_twice_adds_nothing(db):
     assert before["users"] == 7
     assert before["categories"] == 10
     assert before["stations"] == 6
-    assert before["customers"] == 50
-    assert before["tickets"] == 120
-    assert before["sequence"] == 120
+    assert before["customers"] == 50 + STORY_CUSTOMERS
+    assert before["tickets"] == 120 + STORY_TICKETS
+    assert before["sequence"] == 120 + STORY_TICKETS
 
     out = run("demo")
 
@@ -305,3 +329,35 @@ def test_generated_phones_are_valid_and_distinct():
     phones = [seed_phone(index) for index in range(5000)]
     assert len(set(phones)) == len(phones)
     assert all(normalize_phone(phone) == phone for phone in phones[:500])
+
+
+def test_seed_callbacks_follow_completed_service_tickets(db):
+    run("seed", customers=40, units=60, tickets=400, batch=50)
+    out = run("seed", callbacks=150, batch=40)
+    now = timezone.now()
+
+    visits = CallbackVisit.objects.all()
+    assert visits.count() == 150
+    assert "callbacks: 150" in out
+    assert not visits.exclude(
+        ticket__kind__in=SERVICE_KINDS,
+        ticket__resolved_at__isnull=False,
+        ticket__status__in=(Status.RESOLVED, Status.VERIFIED, Status.CLOSED),
+        kind=CallbackKind.AFTER_SERVICE,
+    ).exists()
+    assert not visits.exclude(customer=F("ticket__customer")).exists()
+    # One callback per resolution; the newest resolutions first.
+    assert visits.values("ticket").distinct().count() == 150
+    assert not CallbackAttempt.objects.filter(Q(at__gt=now) | Q(at__lt=F("visit__ticket__resolved_at"))).exists()
+    assert not visits.filter(status=CallbackStatus.DONE).exclude(attempts__result=CallbackResult.REACHED).exists()
+    ratings = SatisfactionRating.objects.all()
+    assert ratings.count() == visits.filter(score_overall__isnull=False).count()
+    assert not ratings.exclude(score__range=(1, 5)).exists()
+    assert not ratings.filter(created_at__gt=now).exists()
+    # Started tickets have had a visit; the seed does not touch the ones never started.
+    assert not Ticket.objects.filter(started_at__isnull=False, visits=0).exists()
+    assert not Ticket.objects.filter(started_at__isnull=True).exclude(visits=0).exists()
+    assert SatisfactionRating._meta.get_field("created_at").auto_now_add
+    # Running again adds callbacks only for resolutions that have none.
+    run("seed", callbacks=10_000, batch=40)
+    assert CallbackVisit.objects.values("ticket").distinct().count() == CallbackVisit.objects.count()

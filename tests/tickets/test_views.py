@@ -35,8 +35,11 @@ def test_anonymous_is_sent_to_login(client):
 
 def test_user_without_desk_role_is_refused(client, department_user):
     _login(client, department_user)
-    assert client.get(reverse("desk:queue")).status_code == 403
+    # Where they land after signing in: sent on to their feedback inbox.
+    response = client.get(reverse("desk:queue"))
+    assert (response.status_code, response["Location"]) == (302, reverse("feedback:inbox"))
     assert client.get(reverse("desk:ticket_new")).status_code == 403
+    assert client.get(reverse("desk:caller_lookup")).status_code == 403
 
 
 def test_technician_sees_only_own_jobs(client, technician, other_technician):
@@ -271,13 +274,14 @@ def test_ticket_page_query_count_does_not_grow_with_the_timeline(client, agent, 
     _login(client, agent)
     for _ in range(3):
         TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, actor=agent, note="n")
-    # session, user, roles, ticket, events, claims, ratings, callbacks (no attempts to prefetch
-    # without one), files, station choices, technician choices
-    with django_assert_num_queries(11):
+    # session, user, roles, ticket, events, fault codes (the resolution form's suggestions),
+    # claims, ratings, callbacks (no attempts to prefetch without one), files, station choices,
+    # technician choices
+    with django_assert_num_queries(12):
         client.get(reverse("desk:ticket", args=[ticket.reference]))
     for _ in range(30):
         TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, actor=agent, note="n")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("desk:ticket", args=[ticket.reference]))
     assert len(response.context["events"]) == 33
 

@@ -390,6 +390,55 @@ RESOLUTIONS = {
 
 # fmt: on
 
+# The fault-code catalogue: every code in RESOLUTIONS, with the department a quality fault is
+# fed back to ("" for faults that say nothing about the product: wear, rodents, dust, a loose
+# cable). code, component, department, name, Chinese name.
+# fmt: off
+FAULT_CODES = (
+    ("PWR-01", "power board", "production", "Power board capacitor failure", "电源板电容击穿"),
+    ("PWR-02", "power cord", "", "Power cord damaged by a rodent", "电源线鼠咬损坏"),
+    ("CMP-01", "compressor", "production", "Compressor start relay burnt out", "压缩机启动继电器烧毁"),
+    ("REF-02", "condenser", "production", "Refrigerant leak at a condenser weld", "冷凝器焊点泄漏"),
+    ("CMP-03", "compressor", "design", "Compressor seized", "压缩机卡缸"),
+    ("DRN-01", "drain hose", "operations", "Drain hose cracked at the clamp", "排水管卡箍处开裂"),
+    ("SEA-02", "door seal", "", "Door seal torn", "门封条破损"),
+    ("BRG-01", "motor", "production", "Motor bearing worn early", "电机轴承早期磨损"),
+    ("FAN-02", "fan", "production", "Fan blade touching its housing", "风扇叶片与外壳摩擦"),
+    ("DSP-01", "panel", "production", "Panel column driver failure", "屏幕列驱动损坏"),
+    ("DSP-02", "main board", "", "Loose display cable", "屏线松动"),
+    ("BAT-01", "battery", "design", "Battery capacity degraded early", "电池容量过早衰减"),
+    ("CHG-02", "charging port", "", "Charging port corroded", "充电接口氧化"),
+    ("BOT-01", "mainboard", "design", "Firmware corrupted during an update", "系统升级导致固件损坏"),
+    ("STR-02", "starter", "production", "Starter solenoid worn out", "起动机电磁开关老化"),
+    ("THM-01", "cooling fan", "", "Cooling fan clogged with dust", "散热风扇积灰"),
+    ("THM-02", "thermostat", "production", "Thermostat stuck closed", "节温器卡滞"),
+    ("MOT-01", "motor", "production", "Motor winding open circuit", "电机绕组断路"),
+    ("BLT-02", "drive belt", "design", "Drive belt slipped off", "传动皮带脱落"),
+    ("MAG-01", "magnetron", "production", "Magnetron failure", "磁控管损坏"),
+    ("FUS-02", "high-voltage fuse", "design", "High-voltage fuse blown", "高压保险丝熔断"),
+)
+
+# How a department answers a quality fault: cause and corrective action, per department.
+FEEDBACK_ANSWERS = {
+    "production": (
+        (("Incoming inspection let a supplier lot with weak parts through", "来料检验未拦截供应商一批性能偏弱的零件"),
+         ("Lot quarantined, supplier audited, sampling at incoming inspection doubled", "该批次已隔离，供应商已审核，来料抽检比例加倍")),
+        (("Assembly step not done to specification on one line", "一条产线的装配工序未按规范执行"),
+         ("Operators retrained, a check added at the end of the line", "已对操作工再培训，并在线末增加检验点")),
+    ),
+    "design": (
+        (("Design margin too small for the field conditions", "设计余量不足以应对实际使用工况"),
+         ("Design change approved; running production takes it from the next batch", "设计变更已批准，下一批次起量产导入")),
+        (("Part rated too close to its limit in this model", "该型号所选零件额定值余量过小"),
+         ("Higher-rated part specified; the change applies from the next batch", "已改选更高额定值零件，下一批次起生效")),
+    ),
+    "operations": (
+        (("Installers tighten the clamp too hard", "安装人员卡箍拧得过紧"),
+         ("Installation guide updated and installers briefed", "已更新安装指导书并对安装人员宣贯")),
+    ),
+}
+# fmt: on
+
 # The work recorded for tickets that need no fault analysis, per kind or complaint class.
 WORK = {
     "installation": (

@@ -34,6 +34,7 @@ from customers.selectors import policy_in_force
 from customers.warranty import add_months, warranty_start
 from tickets import sla
 from tickets.choices import SERVICE_KINDS, Channel, EventKind, FaultGroup, Kind, Priority, Status
+from tickets.feedback import ACKNOWLEDGE_WITHIN
 from tickets.management.commands._demo_data import (
     ADDRESSES,
     CATEGORIES,
@@ -41,7 +42,9 @@ from tickets.management.commands._demo_data import (
     CATEGORY_WEIGHTS,
     DEALERS,
     DESCRIPTIONS,
+    FAULT_CODES,
     FAULTS,
+    FEEDBACK_ANSWERS,
     GIVEN_NAMES,
     MODELS,
     RESOLUTIONS,
@@ -52,7 +55,19 @@ from tickets.management.commands._demo_data import (
     luhn_digit,
     vin,
 )
-from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
+from tickets.management.commands._seed_followups import seed_callbacks, seed_visits
+from tickets.models import (
+    CallbackVisit,
+    FaultCategory,
+    FaultCode,
+    FeedbackItem,
+    FeedbackStatus,
+    SatisfactionRating,
+    ServiceStation,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+)
 
 # Mobile prefixes the generator owns (the demo uses 13x/15x/18x); see seed_phone.
 PHONE_PREFIXES = ("170", "171", "172", "173", "175", "176", "177", "178", "190", "191", "192", "193", "195", "196")
@@ -152,6 +167,9 @@ STEP_MINUTES = {
 }
 ON_SITE_STAMPS = ("dispatched_at", "started_at")
 PHONE_FAULTS = ("battery_fault", "display_fault", "wont_start", "overheating")
+# Feedback items' (answered, acknowledged) cumulative shares, by whether the 7 days to
+# acknowledge are over; the rest are still open (overdue when the 7 days are over).
+FEEDBACK_SHARES = {True: (0.85, 0.93), False: (0.3, 0.6)}
 
 
 @dataclass
@@ -164,6 +182,8 @@ class UnitRow:
     model_name: str
     invoice: dt.date | None
     warranty_end: dt.date | None
+    model_id: int | None = None
+    batch: str = ""
 
 
 @contextmanager
@@ -241,12 +261,18 @@ class Command(BaseCommand):
             default=True,
             help="write each ticket's 'created' timeline event (default: yes)",
         )
+        parser.add_argument(
+            "--callbacks",
+            type=int,
+            default=0,
+            help="after-service callbacks (with attempts and ratings) to create for completed service tickets",
+        )
         parser.add_argument("--batch", type=int, default=5000, help="rows per INSERT")
         parser.add_argument("--days", type=int, default=730, help="spread tickets over this many past days")
         parser.add_argument("--seed", type=int, default=2026, help="random seed")
 
     def handle(self, *args, **options) -> None:
-        if min(options["customers"], options["units"], options["tickets"]) < 0 or options["batch"] < 1:
+        if min(options["customers"], options["units"], options["tickets"], options["callbacks"]) < 0 or options["batch"] < 1:
             raise CommandError("Counts cannot be negative and --batch must be positive.")
         if options["days"] < 1:
             raise CommandError("--days must be at least 1.")
@@ -260,6 +286,7 @@ class Command(BaseCommand):
         self.new_units: list[UnitRow] = []
         self.customer_info: dict[int, tuple[str, str]] = {}  # pk: (region, preferred language)
         self.events_written = 0
+        self.feedback_written = 0
         started = time.perf_counter()
         self._reference_data()
         totals: Counter[str] = Counter()
@@ -268,12 +295,29 @@ class Command(BaseCommand):
         totals["tickets"] = self._timed(
             "tickets", lambda n: self._tickets(n, options["days"], options["events"]), options["tickets"]
         )
+        self.followups_written = (0, 0, 0)
+        if options["tickets"] > 0:
+            seed_visits()
+        if options["callbacks"] > 0:
+            started_callbacks = time.perf_counter()
+            callback_fields = (_field(CallbackVisit, "created_at"), _field(SatisfactionRating, "created_at"))
+            with explicit_timestamps(*callback_fields):
+                self.followups_written = seed_callbacks(
+                    options["callbacks"], rng=self.rng, batch=self.batch, now=self.now, log=self.stdout.write
+                )
+            took = max(time.perf_counter() - started_callbacks, 1e-9)
+            visits, attempts, ratings = self.followups_written
+            self.stdout.write(
+                f"  callbacks: {visits} + {attempts} attempts + {ratings} ratings in {took:.1f} s"
+                f" ({sum(self.followups_written) / took:,.0f} rows/s)"
+            )
         elapsed = time.perf_counter() - started
-        rows = sum(totals.values()) + self.events_written
+        rows = sum(totals.values()) + self.events_written + self.feedback_written + sum(self.followups_written)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {totals['customers']} customers, {totals['units']} units, {totals['tickets']} tickets"
-                f" and {self.events_written} events: {rows} rows in {elapsed:.1f} s ({rows / max(elapsed, 1e-9):,.0f} rows/s)."
+                f"Seeded {totals['customers']} customers, {totals['units']} units, {totals['tickets']} tickets,"
+                f" {self.events_written} events and {self.feedback_written} feedback items:"
+                f" {rows} rows in {elapsed:.1f} s ({rows / max(elapsed, 1e-9):,.0f} rows/s)."
             )
         )
 
@@ -341,6 +385,23 @@ class Command(BaseCommand):
                 user.groups.add(group)
                 self.technician_ids.append(user.pk)
         self.agent_ids = list(User.objects.filter(is_active=True, groups__name=Role.AGENT).values_list("pk", flat=True))
+        if not FaultCode.objects.exists():
+            FaultCode.objects.bulk_create(
+                FaultCode(code=code, component=component, department=department, name=name, name_zh=name_zh)
+                for code, component, department, name, name_zh in FAULT_CODES
+            )
+        # Quality fault codes: code -> department (no-leak 4).
+        self.quality_codes = dict(
+            FaultCode.objects.filter(is_active=True).exclude(department="").values_list("code", "department")
+        )
+        self.department_user_ids = list(
+            User.objects.filter(is_active=True, groups__name=Role.DEPARTMENT).values_list("pk", flat=True)
+        )
+        if not self.department_user_ids:
+            # A department user with no membership answers for every department.
+            user = User.objects.create_user(username="quality-office", first_name="Quality office")
+            user.groups.add(Group.objects.get_or_create(name=Role.DEPARTMENT)[0])
+            self.department_user_ids.append(user.pk)
         self.models = list(ProductModel.objects.select_related("category"))
         self.list_prices = {row[1]: row[6] for row in MODELS}
         self.model_weights = [CATEGORY_WEIGHTS.get(m.category.code, 5) for m in self.models]
@@ -468,6 +529,8 @@ class Command(BaseCommand):
                     u.model.name_zh or u.model.name,
                     u.invoice_date,
                     u.warranty_end,
+                    u.model_id,
+                    u.batch,
                 )
                 for u in rows
             ]
@@ -486,7 +549,14 @@ class Command(BaseCommand):
         if self.new_units:
             return self.new_units
         rows = ProductUnit.objects.values_list(
-            "pk", "owner_id", "model__category__code", "model__name_zh", "invoice_date", "warranty_end"
+            "pk",
+            "owner_id",
+            "model__category__code",
+            "model__name_zh",
+            "invoice_date",
+            "warranty_end",
+            "model_id",
+            "batch",
         )
         return [UnitRow(*row) for row in rows]
 
@@ -509,6 +579,7 @@ class Command(BaseCommand):
         priorities, priority_w = list(PRIORITY_WEIGHTS), list(PRIORITY_WEIGHTS.values())
         status_tables = [(limit, list(table), list(table.values())) for limit, table in STATUS_BY_AGE]
         fields = (_field(Ticket, "created_at"), _field(Ticket, "updated_at"), _field(TicketEvent, "created_at"))
+        units_by_pk = {unit.pk: unit for unit in units}
         written = 0
         for start in range(0, count, self.batch):
             plain: list[Ticket] = []
@@ -548,6 +619,9 @@ class Command(BaseCommand):
                 for ticket, original in merged:
                     ticket.merged_into_id = ticket.suspected_duplicate_of_id = original.pk
                 Ticket.objects.bulk_create([ticket for ticket, _ in merged])
+                feedback = self._feedback_items(plain, units_by_pk)
+                FeedbackItem.objects.bulk_create(feedback, batch_size=self.batch)
+                self.feedback_written += len(feedback)
                 if with_events:
                     events = [
                         TicketEvent(
@@ -565,6 +639,45 @@ class Command(BaseCommand):
                     self.events_written += len(events)
             written += len(plain) + len(merged)
         return written
+
+    def _feedback_items(self, tickets: list[Ticket], units: dict[int, UnitRow]) -> list[FeedbackItem]:
+        """The feedback items the resolved repairs with a quality fault code opened (no-leak 4),
+        as tickets.feedback would have, most of the older ones acknowledged and answered."""
+        rng = self.rng
+        rows = []
+        for ticket in tickets:
+            department = self.quality_codes.get(ticket.fault_code)
+            if ticket.kind != Kind.REPAIR or ticket.resolved_at is None or department is None:
+                continue
+            unit = units.get(ticket.unit_id)
+            created = ticket.resolved_at
+            item = FeedbackItem(
+                ticket_id=ticket.pk,
+                department=department,
+                fault_code=ticket.fault_code,
+                component=ticket.fault_component,
+                root_cause=ticket.root_cause,
+                model_id=unit.model_id if unit else None,
+                batch=unit.batch if unit else "",
+                created_at=created,
+                acknowledge_due=created + ACKNOWLEDGE_WITHIN,
+            )
+            answered_share, acknowledged_share = FEEDBACK_SHARES[item.acknowledge_due < self.now]
+            roll = rng.random()
+            acknowledged = min(created + dt.timedelta(hours=rng.uniform(2, 144)), self.now)
+            if roll < acknowledged_share:
+                item.status = FeedbackStatus.ACKNOWLEDGED
+                item.acknowledged_at = acknowledged
+                item.acknowledged_by_id = rng.choice(self.department_user_ids)
+            if roll < answered_share:
+                pick = 0 if self.customer_info.get(ticket.customer_id, ("", ""))[1] == Language.ENGLISH else 1
+                cause, action = rng.choice(FEEDBACK_ANSWERS[department])
+                item.status = FeedbackStatus.ANSWERED
+                item.cause, item.corrective_action = cause[pick], action[pick]
+                item.answered_at = min(acknowledged + dt.timedelta(hours=rng.uniform(4, 240)), self.now)
+                item.answered_by_id = item.acknowledged_by_id
+            rows.append(item)
+        return rows
 
     def _reserve_references(self, per_year: Counter) -> dict[int, int]:
         """Advance each year's sequence past the numbers this run will use; return the first of each."""

@@ -1,0 +1,115 @@
+"""The metrics API: ``GET /api/metrics/`` (issue 6, item 7; DESIGN.md section 6).
+
+Every rate of a period with its numerator, denominator, value, threshold and status, for the
+whole organisation, one slice of it, or each value of a dimension. It reads the daily
+snapshots, like the dashboard, so it costs the same few queries for a day or a year. Managers
+and administrators only, by token or session.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from aftersales.roles import manages_quality
+from followups import dashboard, snapshots
+from followups.metrics import business_today, rates_of
+from followups.models import Dimension
+from followups.serializers import MetricsQuerySerializer, MetricsSerializer, rate_data
+
+MESSAGES = serializers.ListField(child=serializers.CharField(), required=False)
+MetricsQueryErrors = inline_serializer(
+    name="MetricsQueryErrors",
+    fields={name: MESSAGES for name in MetricsQuerySerializer().fields},
+)
+Detail = inline_serializer(name="MetricsDetail", fields={"detail": serializers.CharField()})
+
+EXAMPLE = {
+    "period": {"start": "2026-03-01", "end": "2026-03-31"},
+    "group_by": "all",
+    "filter": None,
+    "as_of": "2026-04-01T02:00:05+08:00",
+    "results": [
+        {
+            "value": "",
+            "label": "Whole organisation",
+            "rates": {
+                "dissatisfaction_rate": {
+                    "numerator": 6,
+                    "denominator": 170,
+                    "value": "0.035294",
+                    "percent": "3.53",
+                    "threshold": "0.1000",
+                    "direction": "lower_is_better",
+                    "status": "ok",
+                },
+                "...": "every other rate, the same way",
+            },
+        }
+    ],
+}
+
+
+class ManagesQuality(BasePermission):
+    message = _("Only managers and administrators may read the quality figures.")
+
+    def has_permission(self, request: Request, view) -> bool:
+        return manages_quality(request.user)
+
+
+class MetricsView(APIView):
+    permission_classes = [IsAuthenticated, ManagesQuality]
+
+    @extend_schema(
+        operation_id="metrics",
+        tags=["metrics"],
+        summary="The 1234 rates and service KPIs for a period",
+        description=(
+            "Every rate with its numerator, denominator, value, threshold and status, from the daily snapshots "
+            "(refreshed hourly; `as_of` says when). Give `start` and `end` (default: the last 30 days), or "
+            "`period` (day, week, month) with `date`. `group_by` answers one result per value of a dimension; "
+            "`dimension` with `value` narrows to one value. Days are in the business time zone. Managers and "
+            "administrators only."
+        ),
+        parameters=[MetricsQuerySerializer],
+        responses={
+            200: MetricsSerializer,
+            400: OpenApiResponse(MetricsQueryErrors, description="Field errors, one list of messages per parameter."),
+            401: OpenApiResponse(Detail, description="No credentials, or the token is not valid."),
+            403: OpenApiResponse(Detail, description="The user is not a manager or administrator."),
+            429: OpenApiResponse(Detail, description="Too many requests: wait as told."),
+        },
+        examples=[OpenApiExample("March, whole organisation", value=EXAMPLE, response_only=True)],
+    )
+    def get(self, request: Request) -> Response:
+        query = MetricsQuerySerializer(data=request.query_params, context={"today": business_today()})
+        query.is_valid(raise_exception=True)
+        scope: dashboard.Slice = query.validated_data["slice"]
+        group_by = query.validated_data["group_by"]
+        chosen = snapshots.thresholds()
+        if group_by == Dimension.ALL or scope.is_narrowed:
+            totals = {scope.snapshot_value: snapshots.totals(scope.period, scope.dimension, scope.snapshot_value)}
+            names = {scope.snapshot_value: dashboard.label_of(scope.dimension, scope.value)}
+        else:
+            totals = snapshots.totals_by_value(scope.period, group_by)
+            names = snapshots.labels(group_by, totals)
+        results = [
+            {
+                "value": value,
+                "label": str(names.get(value) or value),
+                "rates": {key: rate_data(rate) for key, rate in rates_of(counts, chosen).items()},
+            }
+            for value, counts in totals.items()
+        ]
+        results.sort(key=lambda row: (row["label"].casefold(), row["value"]))
+        answer = {
+            "period": {"start": scope.period.start, "end": scope.period.end},
+            "group_by": group_by,
+            "filter": {"dimension": scope.dimension, "value": scope.value} if scope.is_narrowed else None,
+            "as_of": snapshots.last_computed(),
+            "results": results,
+        }
+        return Response(MetricsSerializer(answer).data)

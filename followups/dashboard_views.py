@@ -1,0 +1,416 @@
+"""The manager dashboard (``/dashboard/``): the 1234 rates against their thresholds, the four
+no-leak counters, the service KPIs, breakdowns, the tickets behind each figure, exports,
+thresholds and alerts (DESIGN.md sections 2 and 6).
+
+Views parse the filters, call followups.dashboard (which reads snapshots) and render
+(STYLE.md rule 4). Only the drill-down lists read tickets, a page at a time.
+"""
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aftersales.access import manager_required
+from aftersales.errors import add_errors_to_form
+from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
+from followups import dashboard, exports, metrics, snapshots
+from followups.charts import LineChart
+from followups.dashboard_forms import DashboardFilterForm, ThresholdsForm, period_text
+from followups.metrics import DIMENSION_LABELS, DRILLDOWNS, business_today
+from followups.models import AlertKind, Dimension, QualityAlert
+
+logger = logging.getLogger(__name__)
+
+BREAKDOWN_PAGE_SIZE = 50
+# The figure each drill-down list is behind.
+FIGURE_OF = {kind: key for key, kind in dashboard.DRILLDOWN_OF.items()}
+
+
+def _filters(request: HttpRequest, now) -> DashboardFilterForm:
+    form = DashboardFilterForm(request.GET, today=business_today(now))
+    form.is_valid()
+    return form
+
+
+def _query(params: dict) -> str:
+    return urlencode({key: value for key, value in params.items() if value not in ("", None)})
+
+
+@dataclass(frozen=True)
+class SortLink:
+    key: str
+    label: str
+    url: str
+    # "ascending", "descending" or "none", as aria-sort says it.
+    state: str
+
+
+def _sort_links(params: dict, by: str, current: str) -> list[SortLink]:
+    labels = {
+        "label": DIMENSION_LABELS[by],
+        "completed": _("Completed"),
+        **{key: dashboard.KPIS[key].label for key in dashboard.BREAKDOWN_KPIS},
+    }
+    links = []
+    for key in dashboard.SORT_KEYS:
+        if current == key:
+            state, target = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            state, target = "descending", key
+        else:
+            state, target = "none", key
+        url = "?" + _query({**params, "by": by, "sort": target}) + "#breakdown"
+        links.append(SortLink(key=key, label=str(labels[key]), url=url, state=state))
+    return links
+
+
+def _alert_link(alert: QualityAlert) -> str:
+    """Where an alert leads: a batch to the recalls; a rate to the dashboard over the alert's
+    window, narrowed to its subject."""
+    if alert.kind == AlertKind.BATCH:
+        return reverse("recalls:list")
+    params = {"range": "custom", "start": alert.window_start.isoformat(), "end": alert.window_end.isoformat()}
+    if alert.dimension != Dimension.ALL:
+        params |= {"dimension": alert.dimension, "value": alert.value}
+    return reverse("dashboard:home") + "?" + _query(params)
+
+
+def _alerts_context(alerts: list[QualityAlert]) -> list[dict]:
+    return [
+        {
+            "alert": alert,
+            "url": _alert_link(alert),
+            "is_batch": dashboard.is_batch_alert(alert),
+            "percent": (alert.rate * 100).quantize(Decimal("0.01")),
+            "threshold_percent": dashboard.percent_of(alert.threshold),
+        }
+        for alert in alerts
+    ]
+
+
+def _figure_context(figure: dashboard.Figure, params: dict) -> dict:
+    url = ""
+    if figure.drilldown:
+        url = reverse("dashboard:tickets", args=[figure.drilldown]) + "?" + _query(params)
+    return {"figure": figure, "rate": figure.rate, "kpi": figure.kpi, "drilldown_url": url}
+
+
+def _filter_context(form: DashboardFilterForm, scope: dashboard.Slice, clear_url: str) -> dict:
+    """What the filters partial shows: the choices in force, or what was typed when it was wrong."""
+    data = form.cleaned_data
+    dimension = data.get("dimension") or Dimension.ALL
+    valid_value = "" if form.has_error("value") else data.get("value", "")
+    selected = form.data.get("value", "") if form.has_error("value") else valid_value
+    if form.errors:
+        shown_start, shown_end = form.data.get("start", ""), form.data.get("end", "")
+    else:
+        shown_start, shown_end = scope.period.start.isoformat(), scope.period.end.isoformat()
+    return {
+        "range_value": data.get("range") or dashboard.DEFAULT_PRESET,
+        "shown_start": shown_start,
+        "shown_end": shown_end,
+        "dimension_value": dimension,
+        "selected_value": selected,
+        "value_options": dashboard.filter_values(scope.period, dimension, valid_value),
+        "clear_url": clear_url,
+    }
+
+
+def _chart_dots(chart: LineChart, day_names: dict) -> str:
+    """Each day's dot with its figures as a tooltip. Built here rather than in a template loop:
+    six charts hold up to 360 dots, and a template spends ten times as long on them."""
+    radius = "1.4" if chart.days > 45 else "2"
+    for point in chart.points:
+        if point.day not in day_names:
+            day_names[point.day] = date_format(point.day, "DATE_FORMAT")
+    return format_html_join(
+        "",
+        '<circle class="{}" cx="{}" cy="{}" r="{}"><title>{}: {} % ({}/{})</title></circle>',
+        (
+            (
+                "dot crossed" if point.crossed else "dot",
+                point.x,
+                point.y,
+                radius,
+                day_names[point.day],
+                point.percent,
+                point.numerator,
+                point.denominator,
+            )
+            for point in chart.points
+        ),
+    )
+
+
+def _export_urls(name: str, params: dict, **kwargs) -> dict[str, str]:
+    query = _query(params)
+    return {
+        fmt: reverse(name, kwargs={**kwargs, "fmt": fmt}) + ("?" + query if query else "") for fmt in exports.FORMATS
+    }
+
+
+@manager_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    today = business_today(now)
+    form = _filters(request, now)
+    scope = form.slice
+    params = form.params()
+    chosen = snapshots.thresholds()
+    overview = dashboard.overview(scope, chosen)
+    trends = {trend.key: trend for trend in dashboard.trends(scope, chosen)}
+    by, sort = form.breakdown_dimension, form.sort_key
+    rows = dashboard.breakdown(scope.period, by, chosen, sort)
+    breakdown_page = Paginator(rows, BREAKDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+    open_alerts, open_count = dashboard.banner_alerts()
+    page_params = {**params, "by": by, "sort": sort}
+    headline = []
+    day_names: dict = {}  # each day's name, worked out once for the six charts
+    for figure in overview.of(dashboard.HEADLINE_KPIS):
+        context = _figure_context(figure, params)
+        charts = trends[figure.key].charts
+        context["charts"] = [
+            {"chart": charts[days], "id": f"chart-{figure.key}-{days}", "dots": _chart_dots(charts[days], day_names)}
+            for days in dashboard.TREND_DAYS
+        ]
+        headline.append(context)
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "nav": "dashboard",
+            "form": form,
+            "scope": scope,
+            "scope_label": dashboard.label_of(scope.dimension, scope.value),
+            "period_text": period_text(scope.period),
+            **_filter_context(form, scope, reverse("dashboard:home")),
+            # The tab and order the manager picked stay when the filters change.
+            "keep_breakdown": bool(form.data.get("by") or form.data.get("sort")),
+            "sort": sort,
+            "headline": headline,
+            "product_complaints": overview.totals.product_complaints,
+            "no_leaks": [_figure_context(figure, params) for figure in overview.of(dashboard.NO_LEAK_KPIS)],
+            "service": [_figure_context(figure, params) for figure in overview.of(dashboard.SERVICE_KPIS)],
+            "by": by,
+            "by_label": DIMENSION_LABELS[by],
+            "tabs": [
+                {
+                    "dimension": dimension,
+                    "label": DIMENSION_LABELS[dimension],
+                    "url": "?" + _query({**params, "by": dimension}) + "#breakdown",
+                    "active": dimension == by,
+                }
+                for dimension in dashboard.BREAKDOWN_DIMENSIONS
+            ],
+            "sort_links": _sort_links(params, by, sort),
+            "breakdown_page": breakdown_page,
+            "breakdown_kpis": dashboard.BREAKDOWN_KPIS,
+            "breakdown_query": _query(page_params),
+            "highlight_value": scope.value if scope.dimension == by else None,
+            "breakdown_narrowed": scope.is_narrowed and scope.dimension != by,
+            "alerts": _alerts_context(open_alerts),
+            "more_alerts": open_count > len(open_alerts),
+            "as_of": snapshots.last_computed(),
+            "provisional": scope.period.end >= today,
+            "exports": {
+                "rates": _export_urls("dashboard:export", params, table="rates"),
+                "breakdown": _export_urls("dashboard:export", page_params, table="breakdown"),
+            },
+            "recompute_next": request.get_full_path(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _drilldown_kind(kind: str) -> str:
+    if kind not in DRILLDOWNS:
+        raise Http404(_("No such list."))
+    return kind
+
+
+@manager_required
+@require_GET
+def tickets(request: HttpRequest, kind: str) -> HttpResponse:
+    """The tickets behind one figure, with the dashboard's filters: a live list, a page at a
+    time (three queries whatever the page size: the capped count, the page's ids, its rows)."""
+    kind = _drilldown_kind(kind)
+    now = timezone.now()
+    form = _filters(request, now)
+    scope = form.slice
+    params = form.params()
+    rows = metrics.drilldown(kind, scope.period, scope.dimensions(), now=now).select_related("customer", "station")
+    paginator = CappedPaginator(rows, page_size_from(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    figure = None
+    if kind in FIGURE_OF:
+        overview = dashboard.overview(scope, snapshots.thresholds())
+        figure = overview.figures[FIGURE_OF[kind]]
+    return render(
+        request,
+        "dashboard/tickets.html",
+        {
+            "nav": "dashboard",
+            "kind": kind,
+            "title": DRILLDOWNS[kind],
+            "figure": figure,
+            "form": form,
+            "scope": scope,
+            "scope_label": dashboard.label_of(scope.dimension, scope.value),
+            "period_text": period_text(scope.period),
+            **_filter_context(form, scope, reverse("dashboard:tickets", args=[kind])),
+            "page": page,
+            "query_string": query.urlencode(),
+            "page_sizes": PAGE_SIZES,
+            "back_url": reverse("dashboard:home") + ("?" + _query(params) if params else ""),
+            "exports": _export_urls("dashboard:tickets_export", params, kind=kind),
+            "as_of": snapshots.last_computed(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _bad_filters(form: DashboardFilterForm) -> HttpResponse:
+    lines = [f"{field}: {error}" for field, errors in form.errors.items() for error in errors]
+    return HttpResponseBadRequest("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def _format(fmt: str) -> str:
+    if fmt not in exports.FORMATS:
+        raise Http404(_("No such format."))
+    return fmt
+
+
+@manager_required
+@require_GET
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """The rates summary or the breakdown the page shows (all its rows), as CSV or XLSX."""
+    fmt = _format(fmt)
+    form = _filters(request, timezone.now())
+    if form.errors:
+        return _bad_filters(form)
+    scope = form.slice
+    chosen = snapshots.thresholds()
+    if table == "rates":
+        overview = dashboard.overview(scope, chosen)
+        built = exports.rates_table(overview, scope, dashboard.label_of(scope.dimension, scope.value))
+    elif table == "breakdown":
+        by = form.breakdown_dimension
+        built = exports.breakdown_table(dashboard.breakdown(scope.period, by, chosen, form.sort_key), by, scope.period)
+    else:
+        raise Http404(_("No such table."))
+    return exports.response(built, fmt)
+
+
+@manager_required
+@require_GET
+def tickets_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """A drill-down list as CSV or XLSX: its first ``DESK_COUNT_CAP`` tickets, newest first."""
+    kind = _drilldown_kind(kind)
+    fmt = _format(fmt)
+    now = timezone.now()
+    form = _filters(request, now)
+    if form.errors:
+        return _bad_filters(form)
+    scope = form.slice
+    rows = metrics.drilldown(kind, scope.period, scope.dimensions(), now=now).select_related("customer", "station")
+    capped = rows[: settings.DESK_COUNT_CAP].iterator(chunk_size=2000)
+    return exports.response(exports.tickets_table(capped, kind, scope.period), fmt)
+
+
+@manager_required
+@require_http_methods(["GET", "POST"])
+def thresholds(request: HttpRequest) -> HttpResponse:
+    """Every KPI's threshold in per cent, with its default. Saving enqueues a check of the
+    alerts against the new thresholds."""
+    current = snapshots.thresholds()
+    form = ThresholdsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        changed = form.changed_thresholds()
+        with transaction.atomic():
+            for key, threshold in changed.items():
+                try:
+                    snapshots.set_threshold(key, threshold, by=request.user)
+                except ValidationError as exc:
+                    add_errors_to_form(form, exc, field_map={"threshold": key, "kpi": key})
+            if form.errors:
+                transaction.set_rollback(True)
+            elif changed:
+                transaction.on_commit(_queue_recompute)
+        if not form.errors:
+            if changed:
+                messages.success(
+                    request,
+                    _("Thresholds saved: %(count)s changed. The alerts are being checked against them.")
+                    % {"count": len(changed)},
+                )
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("dashboard:thresholds")
+    return render(
+        request,
+        "dashboard/thresholds.html",
+        {"nav": "dashboard", "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _queue_recompute() -> bool:
+    """Queue the snapshot job for today and yesterday, which then raises and clears the alerts.
+    A broker that cannot be reached is logged, never raised: the hourly run catches up."""
+    from followups.tasks import quality_snapshot_task
+
+    try:
+        quality_snapshot_task.delay(2)
+    except Exception:  # noqa: BLE001 - any publishing failure leaves it to the hourly run
+        logger.warning("Could not queue the quality snapshot job", exc_info=True)
+        return False
+    return True
+
+
+@manager_required
+@require_POST
+def recompute(request: HttpRequest) -> HttpResponse:
+    """Recompute today's and yesterday's figures now: queued for a worker, not run in the request."""
+    if _queue_recompute():
+        messages.success(request, _("Recomputing today's and yesterday's figures. Reload in a minute to see them."))
+    else:
+        messages.error(request, _("The figures could not be recomputed now; the hourly run will do it."))
+    target = request.POST.get("next", "")
+    home = reverse("dashboard:home")
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return redirect(target if allowed and target.startswith(home) else home)
+
+
+@manager_required
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    open_alerts, cleared = dashboard.alert_log(timezone.now())
+    return render(
+        request,
+        "dashboard/alerts.html",
+        {
+            "nav": "dashboard",
+            "open_alerts": _alerts_context(open_alerts),
+            "cleared_alerts": _alerts_context(cleared),
+            "cleared_days": dashboard.RECENTLY_CLEARED_DAYS,
+        },
+    )
