@@ -187,6 +187,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._load()
                 self._batch_warning_and_recall()
+                self._quality_snapshots()
         self._print_logins()
 
     # --- loading -----------------------------------------------------------------------------
@@ -712,6 +713,17 @@ class Command(BaseCommand):
             )
         open_items = FeedbackItem.objects.filter(status=FeedbackStatus.OPEN)
         return FeedbackItem.objects.count(), open_items.filter(acknowledge_due__lt=self.now).count()
+
+    # --- the quality dashboard's snapshots (followups/snapshots.py) ------------------------------
+
+    def _quality_snapshots(self) -> None:
+        """The snapshots of the last 90 days, as the nightly job would have left them, so the
+        dashboard shows its trends at once; then the rate alerts they raise."""
+        from followups.snapshots import check_rate_alerts, refresh_recent
+
+        rows = refresh_recent(90, now=self.now)
+        raised, _cleared = check_rate_alerts(now=self.now)
+        self.stdout.write(f"Computed {rows} quality snapshot rows for the last 90 days; {raised} rate alerts raised.")
 
     # --- batch early warning and a recall (followups/batches.py, followups/recalls.py) --------
 
