@@ -216,6 +216,9 @@ REST_FRAMEWORK = {
     # number of proxies in front of the app; with 0, a client cannot dodge its limit by sending one.
     "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error shape for every error: {"detail", "code", "errors"} (aftersales/api/errors.py).
+    "EXCEPTION_HANDLER": "aftersales.api.errors.exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Aftersales API",

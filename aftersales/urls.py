@@ -4,7 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", include("aftersales.api_urls")),
+    path("api/", include("aftersales.api.urls")),
     path("desk/callbacks/", include("followups.urls")),
     path("desk/", include("tickets.urls")),
     path("dashboard/recalls/", include("followups.recall_urls")),

@@ -239,7 +239,7 @@ def test_bad_parameters_are_field_errors(api, params, errors):
     response = api.get(URL, params)
 
     assert response.status_code == 400
-    assert response.json() == errors
+    assert response.json()["errors"] == errors
 
 
 def test_anonymous_callers_get_401():
@@ -265,7 +265,10 @@ def test_only_managers_and_admins_may_read_the_figures(request, role):
     for client in (by_token, by_session):
         response = client.get(URL)
         assert response.status_code == 403
-        assert response.json() == {"detail": "Only managers and administrators may read the quality figures."}
+        assert response.json() == {
+            "detail": "Only managers and administrators may read the quality figures.",
+            "code": "permission_denied",
+        }
 
 
 def test_a_manager_by_session_and_an_admin_by_token(manager):

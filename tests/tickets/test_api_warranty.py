@@ -404,7 +404,7 @@ def test_a_token_authenticates_an_integration(client, agent, washer):
     bad_token = post(client, {**WASHER, "claim_date": "2025-03-08"}, Authorization="Token not-a-token")
 
     assert response.status_code == 200
-    assert (bad_token.status_code, bad_token.json()) == (401, {"detail": "Invalid token."})
+    assert (bad_token.status_code, bad_token.json()) == (401, {"detail": "Invalid token.", "code": "authentication_failed"})
 
 
 @pytest.mark.django_db
@@ -419,7 +419,7 @@ def test_only_desk_users_who_see_every_ticket_may_name_a_unit(request, client, a
     client.force_authenticate(agent)
     missing = post(client, {"unit": washer.pk + 1000, "claim_date": "2025-03-08"})
 
-    assert (denied.status_code, denied.json()) == (400, {"unit": ["Unknown product unit."]})
+    assert (denied.status_code, denied.json()["errors"]) == (400, {"unit": ["Unknown product unit."]})
     assert (missing.status_code, missing.json()) == (denied.status_code, denied.json())
 
 
@@ -501,15 +501,13 @@ def test_anonymous_calls_are_throttled(client, monkeypatch):
         (
             {**WASHER, "open_repair": {"days_open": -1, "cause": "weather"}},
             {
-                "open_repair": {
-                    "days_open": ["Ensure this value is greater than or equal to 0."],
-                    "cause": ['"weather" is not a valid choice.'],
-                }
+                "open_repair.days_open": ["Ensure this value is greater than or equal to 0."],
+                "open_repair.cause": ['"weather" is not a valid choice.'],
             },
         ),
         (
             {**WASHER, "open_repair": {"days_open": 3}},
-            {"open_repair": {"cause": ["This field is required."]}},
+            {"open_repair.cause": ["This field is required."]},
         ),
         (
             {**WASHER, "start_date": "2024-02-30"},
@@ -533,15 +531,15 @@ def test_anonymous_calls_are_throttled(client, monkeypatch):
         ),
         (
             {**WASHER, "proof": "yes"},
-            {"proof": {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}},
+            {"proof": ["Invalid data. Expected a dictionary, but got str."]},
         ),
         (
             {**WASHER, "proof": {"invoice": True, "imei_date": "2025-13-01"}},
-            {"proof": {"imei_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]}},
+            {"proof.imei_date": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."]},
         ),
         (
             {**WASHER, "claim_date": "2025-03-08", "proof": {"imei_date": "2025-04-01"}},
-            {"proof": {"imei_date": ["The manufacture date cannot be after the claim date."]}},
+            {"proof.imei_date": ["The manufacture date cannot be after the claim date."]},
         ),
         (
             {**WASHER, "fault_kind": "broken"},
@@ -574,10 +572,8 @@ def test_anonymous_calls_are_throttled(client, monkeypatch):
         (
             {**WASHER, "repair_hours": [10, -3, "x"]},
             {
-                "repair_hours": {
-                    "1": ["Ensure this value is greater than or equal to 0."],
-                    "2": ["A valid integer is required."],
-                }
+                "repair_hours.1": ["Ensure this value is greater than or equal to 0."],
+                "repair_hours.2": ["A valid integer is required."],
             },
         ),
         (
@@ -608,7 +604,8 @@ def test_anonymous_calls_are_throttled(client, monkeypatch):
 def test_bad_facts_get_field_errors(client, body, errors):
     response = post(client, body)
 
-    assert (response.status_code, response.json()) == (400, errors)
+    assert (response.status_code, response.json()["errors"]) == (400, errors)
+    assert response.json()["code"] == "invalid"
 
 
 @pytest.mark.django_db
@@ -617,7 +614,7 @@ def test_an_unknown_unit_is_a_field_error(client, agent):
 
     response = post(client, {"unit": 10**18, "claim_date": "2025-03-08"})
 
-    assert (response.status_code, response.json()) == (400, {"unit": ["Unknown product unit."]})
+    assert (response.status_code, response.json()["errors"]) == (400, {"unit": ["Unknown product unit."]})
 
 
 @pytest.mark.django_db
@@ -628,7 +625,7 @@ def test_a_unit_with_no_start_date_asks_for_one(client, agent):
     missing = post(client, {"unit": unit.pk, "claim_date": "2025-03-08"})
     given = post(client, {"unit": unit.pk, "claim_date": "2025-03-08", "start_date": "2025-03-03"})
 
-    assert (missing.status_code, missing.json()) == (
+    assert (missing.status_code, missing.json()["errors"]) == (
         400,
         {"start_date": ["No date shows when this product's guarantee started: enter it."]},
     )
@@ -655,8 +652,13 @@ def test_odd_json_bodies_get_400(client, raw, errors):
     response = client.post(URL, raw, content_type="application/json")
 
     assert response.status_code == 400
+    body = response.json()
     if errors is not None:
-        assert response.json() == errors
+        assert body == {"detail": "The request has errors; see the fields.", "code": "invalid", "errors": errors}
+    elif raw:
+        assert body["code"] == "parse_error" and body["detail"].startswith("JSON parse error")
+    else:  # no body at all: every required field is missing
+        assert body["code"] == "invalid" and body["errors"]["start_date"] == ["This field is required."]
 
 
 @pytest.mark.django_db

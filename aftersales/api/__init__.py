@@ -1,0 +1,1 @@
+"""The REST API's shared parts: one error shape, cursor pagination, role permissions."""

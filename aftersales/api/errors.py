@@ -1,0 +1,95 @@
+"""One error shape for every API error (issue: a complete REST API).
+
+Every error response is a JSON object::
+
+    {"detail": "<what went wrong, in a sentence>",
+     "code": "<stable machine code: invalid, not_authenticated, permission_denied, not_found,
+               conflict, method_not_allowed, throttled, …>",
+     "errors": {"<field>": ["<message>", …], …}}   # validation errors only
+
+``errors`` holds field errors keyed by the request's field names (nested fields as
+``"proof.invoice"``; errors that concern no single field under ``"non_field_errors"``).
+Errors the services raise (Django's ValidationError, PermissionDenied, a stale version) come
+out the same way as DRF's own, so an integration handles one shape.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{"field.sub": [messages]}``."""
+    if isinstance(detail, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == NON_FIELD and prefix:
+                name = prefix
+            for field, messages in _flatten(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(detail, list | tuple):
+        if all(not isinstance(item, Mapping | list | tuple) for item in detail):
+            return {prefix or NON_FIELD: [str(item) for item in detail]}
+        flat = {}
+        for index, item in enumerate(detail):
+            name = f"{prefix}.{index}" if prefix else str(index)
+            for field, messages in _flatten(item, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    return {prefix or NON_FIELD: [str(detail)]}
+
+
+def from_django(exc: Exception) -> Exception:
+    """The DRF exception a service's Django exception stands for."""
+    if isinstance(exc, DjangoValidationError):
+        code = getattr(exc, "code", None)
+        if code == "conflict":
+            return Conflict(" ".join(exc.messages))
+        if hasattr(exc, "error_dict"):
+            return exceptions.ValidationError({field: list(errors) for field, errors in exc.message_dict.items()})
+        return exceptions.ValidationError({NON_FIELD: exc.messages})
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    return exc
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The resource changed since you read it."
+    default_code = "conflict"
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, then the one shape. Unknown exceptions stay 500s (and are logged)."""
+    exc = from_django(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = {
+            "detail": _("The request has errors; see the fields."),
+            "code": "invalid",
+            "errors": _flatten(exc.detail),
+        }
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data.get("detail", "")
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        if isinstance(code, list | dict):
+            code = "error"
+        body = {"detail": str(detail), "code": str(code)}
+    response.data = body
+    return response
