@@ -167,9 +167,9 @@ def scenarios() -> list[Scenario]:
         Scenario(
             "drill-down, no callback", reverse("dashboard:tickets", kwargs={"kind": "no_callback_attempt"}), is_queue=False
         ),
-        Scenario("API metrics, whole organisation", reverse("metrics"), is_queue=False),
-        Scenario("API metrics, group_by=station", reverse("metrics"), [("group_by", "station")], is_queue=False),
-        Scenario("API metrics, group_by=batch", reverse("metrics"), [("group_by", "batch")], is_queue=False),
+        Scenario("API metrics, whole organisation", reverse("api:metrics"), is_queue=False),
+        Scenario("API metrics, group_by=station", reverse("api:metrics"), [("group_by", "station")], is_queue=False),
+        Scenario("API metrics, group_by=batch", reverse("api:metrics"), [("group_by", "batch")], is_queue=False),
     ]
 
 

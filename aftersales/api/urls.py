@@ -1,6 +1,6 @@
-"""The ``/api/`` URL tree: the REST API and its OpenAPI 3 schema."""
+"""The ``/api/`` URL tree: the REST API, its OpenAPI 3 schema and the schema's pages."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from followups.api import MetricsView
@@ -12,4 +12,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("warranty/evaluate/", WarrantyEvaluateView.as_view(), name="warranty-evaluate"),
     path("metrics/", MetricsView.as_view(), name="metrics"),
+    path("", include("aftersales.api.auth_urls")),
+    path("", include("customers.api_urls")),
+    path("", include("tickets.api_urls")),
+    path("", include("followups.api_urls")),
 ]

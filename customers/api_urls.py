@@ -1,0 +1,3 @@
+"""API routes; see aftersales/api/urls.py."""
+
+urlpatterns: list = []
