@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "django_celery_beat",
@@ -228,6 +229,9 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/",
     # Request and response bodies differ (read-only fields, defaults): one component each.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI is served from our own static files: the docs work without internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "FaultKind": "tickets.three_guarantees.facts.FaultKind",
         "RepairCause": "tickets.three_guarantees.facts.RepairCause",
