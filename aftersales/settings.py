@@ -5,9 +5,11 @@ broker on the filesystem (no server needed). ``DATABASE_URL`` switches to Postgr
 ``REDIS_URL`` to Redis for the broker and the cache (DESIGN.md section 3).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY, or DEBUG=1 for local development.")
     SECRET_KEY = "django-insecure-local-development-only"
+# Rotating SECRET_KEY: put the old key here (comma-separated) for a while, so sessions and the
+# emailed survey links signed with it keep working until they expire; then remove it.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -42,6 +47,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    "axes",
+    "csp",
     "customers",
     "tickets",
     "followups",
@@ -49,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -58,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a sign-in it refused into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aftersales.urls"
@@ -84,6 +94,11 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # PostgreSQL's JIT compiles a plan when its cost estimate is high; for the quality
+        # rates' grouped counts that takes ~350 ms to save ~5. Short queries gain nothing from it.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = (options.get("options", "") + " -c jit=off").strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -99,7 +114,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Only counters live in the cache: while Redis is down it answers "nothing cached" instead of
+    # failing every request that counts (aftersales/cache.py).
+    CACHES = {"default": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
 else:
@@ -139,6 +156,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lock-out (aftersales/lockout.py): after AXES_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused for AXES_COOLOFF_MINUTES, even with the right
+# password; tries while locked do not extend it, and a successful sign-in forgets the failures.
+# Administrators lift a lock-out in the admin (Axes → Access attempts: delete the row).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "aftersales.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "aftersales.client_ip.client_ip"
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:queue"
 LOGOUT_REDIRECT_URL = "desk:login"
@@ -182,17 +216,47 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security ---------------------------------------------------------------------------------
+# X-Forwarded-For is trusted from this many reverse proxies in front of the app (0: none, the
+# socket's address is the client's). The API throttles, the public forms' rate limits and the
+# sign-in lock-out all read the client's address this one way (aftersales/client_ip.py).
+NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: htmx sends the token from the page's hidden input (static/js/desk.js).
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): scripts, styles, fonts and images from our own origin
+# only. No inline script, event-handler attribute or style attribute in templates/ (the page
+# behaviours live in static/js/; tests/test_security.py checks). Only the Swagger UI page
+# widens it, for itself (aftersales/api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The header a TLS-terminating proxy (nginx) sets to "https", replacing any the client sent.
+    # Set it empty when clients reach the app directly: then no header may claim https.
+    _ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto").strip()
+    if _ssl_header:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -215,7 +279,7 @@ REST_FRAMEWORK = {
     },
     # Anonymous callers are told apart by address. Trust X-Forwarded-For only from the given
     # number of proxies in front of the app; with 0, a client cannot dodge its limit by sending one.
-    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # One error shape for every error: {"detail", "code", "errors"} (aftersales/api/errors.py).
     "EXCEPTION_HANDLER": "aftersales.api.errors.exception_handler",
@@ -236,6 +300,21 @@ SPECTACULAR_SETTINGS = {
         "FaultKind": "tickets.three_guarantees.facts.FaultKind",
         "RepairCause": "tickets.three_guarantees.facts.RepairCause",
         "Remedy": "tickets.three_guarantees.facts.Remedy",
+        # Several models call their choices "status", "kind" or "…_slot": one stable name each.
+        "TicketStatus": "tickets.choices.Status",
+        "TicketKind": "tickets.choices.Kind",
+        "EventKind": "tickets.choices.EventKind",
+        "VisitSlot": "tickets.choices.VisitSlot",
+        "UnitStatus": "customers.models.UnitStatus",
+        "ClaimStatus": "tickets.models.ClaimStatus",
+        "CallbackKind": "tickets.choices.CallbackKind",
+        "CallbackStatus": "tickets.choices.CallbackStatus",
+        "CallbackResult": "tickets.choices.CallbackResult",
+        "FeedbackStatus": "tickets.models.FeedbackStatus",
+        "Department": "tickets.models.Department",
+        "WebhookEvent": "tickets.models.WebhookEvent",
+        "WebhookDeliveryStatus": "tickets.models.WebhookDeliveryStatus",
+        "AlertKind": "followups.models.AlertKind",
     },
 }
 
@@ -262,6 +341,20 @@ BATCH_WARNING_MIN_MARGIN = env_decimal("BATCH_WARNING_MIN_MARGIN", "0.02")
 BATCH_WARNING_MIN_REPAIRS = env_int("BATCH_WARNING_MIN_REPAIRS", 5)
 BATCH_WARNING_MIN_UNITS = env_int("BATCH_WARNING_MIN_UNITS", 20)
 BATCH_WARNING_WINDOW_DAYS = env_int("BATCH_WARNING_WINDOW_DAYS", 365)
+# Webhooks (tickets/webhooks/): seconds to wait for a receiver to connect and for each read
+# (a slow receiver only delays its own delivery task); plain http is refused except while
+# developing (DEBUG) and for the hosts listed here, e.g. "localhost,127.0.0.1".
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
+WEBHOOK_ALLOW_HTTP = env_list("WEBHOOK_ALLOW_HTTP", [])
+# The portal's per-address limits (django-ratelimit) read the client's address like the API and
+# the sign-in lock-out (aftersales/client_ip.py: X-Forwarded-For from API_NUM_PROXIES proxies).
+# Or name the META key of a header the proxy sets (e.g. HTTP_X_REAL_IP), only one it always
+# overwrites, or a client picks its own address.
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or "aftersales.client_ip.client_ip"
+# While the cache is unreachable the portal's limits let requests through rather than refuse
+# them: a customer's request must be recorded (no-leak 1), and the sign-in lock-out (django-axes)
+# counts in the database, so it still holds.
+RATELIMIT_FAIL_OPEN = True
 
 LOGGING = {
     "version": 1,

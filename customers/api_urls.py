@@ -1,3 +1,13 @@
 """API routes; see aftersales/api/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from customers import api_views
+
+urlpatterns = [
+    path("customers/", api_views.CustomerListView.as_view(), name="customer-list"),
+    path("customers/me/", api_views.CustomerMeView.as_view(), name="customer-me"),
+    path("customers/<int:pk>/", api_views.CustomerDetailView.as_view(), name="customer-detail"),
+    path("units/", api_views.UnitListView.as_view(), name="unit-list"),
+    path("units/<int:pk>/", api_views.UnitDetailView.as_view(), name="unit-detail"),
+]

@@ -68,6 +68,54 @@ def customer_create(
     return customer
 
 
+# What staff may correct on a customer record; the portal account and the dates are not among them.
+CUSTOMER_EDITABLE = frozenset({"name", "phone", "email", "address", "region", "preferred_language"})
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, changes: dict[str, str], by: AbstractBaseUser | None) -> Customer:
+    """Correct a customer's details; only the fields named in ``changes`` change.
+
+    The phone stays the identity: normalised, and never the number of another customer. A
+    customer with a portal account signs in with their phone, so the account's login name
+    follows the new number (and may not be another account's).
+    """
+    unknown = set(changes) - CUSTOMER_EDITABLE
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    errors: dict[str, str] = {}
+    if "name" in changes and not (changes["name"] or "").strip():
+        errors["name"] = _("Enter the customer's name.")
+    phone = locked.phone
+    if "phone" in changes:
+        try:
+            phone = normalize_phone(changes["phone"])
+        except InvalidPhone as exc:
+            errors["phone"] = str(exc)
+        else:
+            taken = Customer.objects.filter(phone=phone).exclude(pk=locked.pk).exists()
+            login_taken = (
+                locked.user_id is not None
+                and get_user_model().objects.filter(username=phone).exclude(pk=locked.user_id).exists()
+            )
+            if taken or login_taken:
+                errors["phone"] = _("A customer with this phone number already exists.")
+    if errors:
+        raise ValidationError(errors)
+    for field, value in changes.items():
+        setattr(locked, field, (value or "").strip() if field != "phone" else phone)
+    locked.full_clean(exclude=["phone", "representative", "referred_by", "user"])
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=[*changes, "updated_at"])
+            if "phone" in changes and locked.user_id is not None:
+                get_user_model().objects.filter(pk=locked.user_id).update(username=phone)
+    except IntegrityError as exc:  # a concurrent change took the number
+        raise ValidationError({"phone": _("A customer with this phone number already exists.")}) from exc
+    return locked
+
+
 def compute_unit_warranty(unit: ProductUnit) -> None:
     """Set the derived warranty start and end of ``unit`` from the policy in force when its
     warranty started (the whole-unit period; DESIGN.md section 5)."""

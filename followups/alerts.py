@@ -19,7 +19,9 @@ from django.utils import timezone, translation
 from customers.models import ProductModel
 from followups.models import AlertKind, Dimension, QualityAlert
 from followups.rates import KPIS
+from tickets import webhooks
 from tickets.callbacks import managers
+from tickets.models import WebhookEvent
 from tickets.notifications import queue_email
 
 SubjectKey = tuple[str, str, str, str]
@@ -90,6 +92,7 @@ def raise_or_refresh(reading: Reading, *, now: dt.datetime | None = None) -> tup
         # Another job raised it a moment ago: refresh that one.
         return raise_or_refresh(reading, now=now)
     notify_managers_of_alert(alert)
+    webhooks.emit(WebhookEvent.ALERT_RAISED, webhooks.alert_data(alert), now=now)
     return alert, True
 
 
@@ -99,13 +102,17 @@ def clear_all_but(kind: str, still_crossed: Iterable[SubjectKey], *, now: dt.dat
     now = now or timezone.now()
     keep = set(still_crossed)
     cleared = [
-        alert.pk
-        for alert in open_alerts(kind).filter(**scope).only("kind", "kpi", "dimension", "value")
+        alert
+        for alert in open_alerts(kind).filter(**scope)
         if (alert.kind, alert.kpi, alert.dimension, alert.value) not in keep
     ]
     if not cleared:
         return 0
-    return QualityAlert.objects.filter(pk__in=cleared).update(cleared_at=now, checked_at=now)
+    count = QualityAlert.objects.filter(pk__in=[alert.pk for alert in cleared]).update(cleared_at=now, checked_at=now)
+    for alert in cleared:
+        alert.cleared_at = alert.checked_at = now
+        webhooks.emit(WebhookEvent.ALERT_CLEARED, webhooks.alert_data(alert), now=now)
+    return count
 
 
 def notify_managers_of_alert(alert: QualityAlert) -> int:

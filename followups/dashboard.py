@@ -192,10 +192,12 @@ def trends(scope: Slice, chosen: Mapping[str, Decimal], keys: Iterable[str] = HE
     query: the 30 days are the end of the 90)."""
     longest = max(TREND_DAYS)
     days = snapshots.daily(Period.last_days(longest, scope.period.end), scope.dimension, scope.snapshot_value)
-    nothing = rates_of(Totals(), chosen)
+    keys = tuple(keys)
+    nothing = rates_of(Totals(), chosen, keys)
     # A day with no records has no rates: skip working them out again for each empty day.
     daily_rates = [
-        (day, rates_of(counts, chosen) if counts != Totals() else nothing) for day, counts in sorted(days.items())
+        (day, rates_of(counts, chosen, keys) if counts != Totals() else nothing)
+        for day, counts in sorted(days.items())
     ]
     result = []
     for key in keys:
@@ -218,7 +220,7 @@ class BreakdownRow:
 
     @cached_property
     def rates(self) -> dict[str, Rate]:
-        return rates_of(self.totals, self.chosen)
+        return rates_of(self.totals, self.chosen, BREAKDOWN_KPIS)
 
     def of(self, keys: Iterable[str]) -> list[Rate]:
         return [self.rates[key] for key in keys]

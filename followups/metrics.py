@@ -736,76 +736,83 @@ def totals_by(
     return {key: Totals(**counts) for key, counts in merged.items()}
 
 
-def rates_of(totals: Totals, thresholds: Mapping[str, Decimal] | None = None) -> dict[str, Rate]:
-    """Every KPI of DESIGN.md section 6 from a :class:`Totals`, keyed as :data:`rates.KPIS`;
-    ``thresholds`` overrides a KPI's default threshold by key."""
+def _omissions(t: Totals) -> OmissionCounts:
+    return OmissionCounts(
+        cases_due=t.cases_due,
+        cases_with_omission=t.cases_with_omission,
+        unrecorded=t.omission_unrecorded,
+        late=t.omission_late,
+        no_callback_attempt=t.omission_no_callback,
+        no_feedback=t.omission_no_feedback,
+    )
+
+
+def _satisfaction(t: Totals) -> SatisfactionCounts:
+    return SatisfactionCounts(
+        valid_ratings=t.ratings,
+        low_ratings=t.low_ratings,
+        top2_ratings=t.top2_ratings,
+        callback_complaints=t.callback_complaints,
+    )
+
+
+def _callbacks(t: Totals) -> CallbackCounts:
+    return CallbackCounts(
+        tickets_completed=t.service_completed,
+        attempted_within_72h=t.callback_attempted,
+        reached_within_72h=t.callback_reached,
+    )
+
+
+# Each KPI of DESIGN.md section 6 from a Totals, through the pure rate functions.
+RATE_BUILDERS = {
+    "complaint_rate": lambda t, threshold: rates.complaint_rate(
+        ComplaintCounts(valid_service_complaints=t.service_complaints, service_tickets_completed=t.service_completed),
+        threshold,
+    ),
+    "omission_rate": lambda t, threshold: rates.omission_rate(_omissions(t), threshold),
+    "omission_unrecorded": lambda t, threshold: rates.omission_subrates(
+        _omissions(t), unrecorded_threshold=threshold
+    ).unrecorded,
+    "omission_late": lambda t, threshold: rates.omission_subrates(_omissions(t), late_threshold=threshold).late,
+    "omission_no_callback": lambda t, threshold: rates.omission_subrates(
+        _omissions(t), no_callback_threshold=threshold
+    ).no_callback_attempt,
+    "omission_no_feedback": lambda t, threshold: rates.omission_subrates(
+        _omissions(t), no_feedback_threshold=threshold
+    ).no_feedback,
+    "dissatisfaction_rate": lambda t, threshold: rates.dissatisfaction_rate(_satisfaction(t), threshold),
+    "callback_coverage": lambda t, threshold: rates.callback_coverage(_callbacks(t), threshold),
+    "callback_reach": lambda t, threshold: rates.callback_reach(_callbacks(t), threshold),
+    "first_time_fix_rate": lambda t, threshold: rates.first_time_fix_rate(
+        FirstTimeFixCounts(repairs=t.repairs, fixed_first_time=t.fixed_first_time), threshold
+    ),
+    "contact_timeliness": lambda t, threshold: rates.contact_timeliness(
+        TimelinessCounts(due=t.contact_due, on_time=t.contact_on_time), threshold
+    ),
+    "arrival_timeliness": lambda t, threshold: rates.arrival_timeliness(
+        TimelinessCounts(due=t.arrival_due, on_time=t.arrival_on_time), threshold
+    ),
+    "completion_timeliness": lambda t, threshold: rates.completion_timeliness(
+        TimelinessCounts(due=t.completion_due, on_time=t.completion_on_time), threshold
+    ),
+    "complaints_closed_within_7_days": lambda t, threshold: rates.complaints_closed_within_7_days(
+        ComplaintClosureCounts(complaints_opened=t.complaints_opened, closed_within_7_days=t.complaints_closed_7_days),
+        threshold,
+    ),
+    "satisfaction_top2": lambda t, threshold: rates.satisfaction_top2(_satisfaction(t), threshold),
+}
+
+
+def rates_of(
+    totals: Totals, thresholds: Mapping[str, Decimal] | None = None, keys: Iterable[str] | None = None
+) -> dict[str, Rate]:
+    """The KPIs of DESIGN.md section 6 from a :class:`Totals`, keyed as :data:`rates.KPIS`
+    (all of them, or only ``keys``); ``thresholds`` overrides a KPI's default threshold by key."""
     thresholds = thresholds or {}
-
-    def threshold(key: str) -> Decimal:
-        return thresholds.get(key, rates.KPIS[key].default_threshold)
-
-    omissions = OmissionCounts(
-        cases_due=totals.cases_due,
-        cases_with_omission=totals.cases_with_omission,
-        unrecorded=totals.omission_unrecorded,
-        late=totals.omission_late,
-        no_callback_attempt=totals.omission_no_callback,
-        no_feedback=totals.omission_no_feedback,
-    )
-    satisfaction = SatisfactionCounts(
-        valid_ratings=totals.ratings,
-        low_ratings=totals.low_ratings,
-        top2_ratings=totals.top2_ratings,
-        callback_complaints=totals.callback_complaints,
-    )
-    callbacks = CallbackCounts(
-        tickets_completed=totals.service_completed,
-        attempted_within_72h=totals.callback_attempted,
-        reached_within_72h=totals.callback_reached,
-    )
-    subrates = rates.omission_subrates(
-        omissions,
-        unrecorded_threshold=threshold("omission_unrecorded"),
-        late_threshold=threshold("omission_late"),
-        no_callback_threshold=threshold("omission_no_callback"),
-        no_feedback_threshold=threshold("omission_no_feedback"),
-    )
     return {
-        "complaint_rate": rates.complaint_rate(
-            ComplaintCounts(
-                valid_service_complaints=totals.service_complaints, service_tickets_completed=totals.service_completed
-            ),
-            threshold("complaint_rate"),
-        ),
-        "omission_rate": rates.omission_rate(omissions, threshold("omission_rate")),
-        "omission_unrecorded": subrates.unrecorded,
-        "omission_late": subrates.late,
-        "omission_no_callback": subrates.no_callback_attempt,
-        "omission_no_feedback": subrates.no_feedback,
-        "dissatisfaction_rate": rates.dissatisfaction_rate(satisfaction, threshold("dissatisfaction_rate")),
-        "callback_coverage": rates.callback_coverage(callbacks, threshold("callback_coverage")),
-        "callback_reach": rates.callback_reach(callbacks, threshold("callback_reach")),
-        "first_time_fix_rate": rates.first_time_fix_rate(
-            FirstTimeFixCounts(repairs=totals.repairs, fixed_first_time=totals.fixed_first_time),
-            threshold("first_time_fix_rate"),
-        ),
-        "contact_timeliness": rates.contact_timeliness(
-            TimelinessCounts(due=totals.contact_due, on_time=totals.contact_on_time), threshold("contact_timeliness")
-        ),
-        "arrival_timeliness": rates.arrival_timeliness(
-            TimelinessCounts(due=totals.arrival_due, on_time=totals.arrival_on_time), threshold("arrival_timeliness")
-        ),
-        "completion_timeliness": rates.completion_timeliness(
-            TimelinessCounts(due=totals.completion_due, on_time=totals.completion_on_time),
-            threshold("completion_timeliness"),
-        ),
-        "complaints_closed_within_7_days": rates.complaints_closed_within_7_days(
-            ComplaintClosureCounts(
-                complaints_opened=totals.complaints_opened, closed_within_7_days=totals.complaints_closed_7_days
-            ),
-            threshold("complaints_closed_within_7_days"),
-        ),
-        "satisfaction_top2": rates.satisfaction_top2(satisfaction, threshold("satisfaction_top2")),
+        key: RATE_BUILDERS[key](totals, thresholds.get(key, rates.KPIS[key].default_threshold))
+        for key in (rates.KPIS if keys is None else keys)
     }
 
 

@@ -69,6 +69,16 @@ def callback_queue(
     )
 
 
+def callback_rows() -> QuerySet[CallbackVisit]:
+    """Every callback visit, whatever its status, soonest due first, with the joins a list shows
+    and ``attempt_count`` (the API's list; filters narrow it)."""
+    return (
+        CallbackVisit.objects.select_related(*QUEUE_RELATED, "complaint_ticket")
+        .annotate(attempt_count=_attempt_count())
+        .order_by("due_at", "id")
+    )
+
+
 def callback_for_call(pk: int) -> CallbackVisit:
     """One visit with what the agent needs on the phone: customer, product, the ticket and its
     resolution, and the calls made so far with who made them. Http404 when there is none."""

@@ -208,3 +208,50 @@ class FeedbackItemFactory(factory.django.DjangoModelFactory):
     batch = factory.LazyAttribute(lambda o: o.ticket.unit.batch if o.ticket.unit_id else "")
     created_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
     acknowledge_due = factory.LazyAttribute(lambda o: o.created_at + dt.timedelta(days=7))
+
+
+class CallbackVisitFactory(factory.django.DjangoModelFactory):
+    """A callback still to make, as tickets.callbacks.schedule creates it, about a resolved ticket."""
+
+    class Meta:
+        model = "tickets.CallbackVisit"
+
+    kind = "after_service"
+    ticket = factory.SubFactory(TicketFactory, status=Status.RESOLVED)
+    customer = factory.SelfAttribute("ticket.customer")
+    unit = factory.SelfAttribute("ticket.unit")
+    due_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) + dt.timedelta(hours=72))
+    dedupe_key = factory.Sequence(lambda n: f"test-callback:{n}")
+
+
+class QualityAlertFactory(factory.django.DjangoModelFactory):
+    """An open rate alert for the whole organisation; set ``kind="batch"`` with a model and batch."""
+
+    class Meta:
+        model = "followups.QualityAlert"
+
+    kind = "rate"
+    kpi = "complaint_rate"
+    dimension = "all"
+    value = factory.Sequence(lambda n: f"value-{n}")
+    label = "Whole organisation"
+    numerator = 12
+    denominator = 100
+    rate = Decimal("0.120000")
+    threshold = Decimal("0.100000")
+    window_start = dt.date(2026, 3, 1)
+    window_end = dt.date(2026, 3, 30)
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    """A live subscription of a manager to every event, with a known secret."""
+
+    class Meta:
+        model = "tickets.WebhookSubscription"
+
+    owner = factory.SubFactory(UserFactory, roles=["manager"])
+    url = "https://receiver.example.com/hooks"
+    events = factory.LazyFunction(lambda: ["ticket.created", "ticket.status_changed", "ticket.assigned",
+                                           "claim.decided", "claim.executed", "callback.completed",
+                                           "alert.raised", "alert.cleared"])
+    secret = factory.Sequence(lambda n: f"test-secret-{n}")

@@ -12,7 +12,7 @@ from aftersales.celery import app
 @pytest.mark.redis
 def test_redis_url_switches_broker_and_cache_to_redis():
     assert settings.CELERY_BROKER_URL == settings.REDIS_URL
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "aftersales.cache.ResilientRedisCache"
     key = f"probe-{uuid.uuid4()}"
     cache.set(key, {"ok": 1}, 10)
     assert cache.get(key) == {"ok": 1}

@@ -9,7 +9,6 @@ staff sign in at the desk, never here (DESIGN.md section 8).
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -77,8 +76,9 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _sign_in_new(request: HttpRequest, customer: Customer) -> None:
-    """Sign in an account just created (no password check ran, so name the backend)."""
-    auth_login(request, customer.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    """Sign in an account just created (no password check ran, so name the backend: the model
+    backend, not django-axes's, which only watches sign-ins and cannot load a user)."""
+    auth_login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
 
 
 # --- sign up, sign in, sign out -------------------------------------------------------------

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.roles import Role
 from customers.models import Customer, ProductUnit
+from tickets import webhooks
 from tickets.choices import (
     CallbackKind,
     CallbackResult,
@@ -28,7 +29,7 @@ from tickets.choices import (
     RatingSource,
     Status,
 )
-from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket
+from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket, WebhookEvent
 
 AFTER_SERVICE_WITHIN = dt.timedelta(hours=72)
 INSTALLATION_CALLS = ((CallbackKind.INSTALLATION_7D, 7), (CallbackKind.INSTALLATION_30D, 30))
@@ -228,6 +229,8 @@ def record_attempt(
                 "source": source,
             },
         )
+    if visit.status != CallbackStatus.DUE:
+        webhooks.emit(WebhookEvent.CALLBACK_COMPLETED, webhooks.callback_data(visit), now=at)
     return visit
 
 

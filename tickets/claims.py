@@ -13,16 +13,17 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.roles import Role, roles_of
-from customers.models import ProductModel, UnitStatus
+from aftersales.roles import Role, roles_of, sees_all_tickets
+from customers.models import Customer, ProductModel, UnitStatus
 from customers.services import unit_register
 from tickets import three_guarantees as tg
-from tickets import warranty
+from tickets import warranty, webhooks
 from tickets.choices import EventKind
-from tickets.models import ClaimStatus, Ticket, WarrantyClaim
+from tickets.models import ClaimStatus, Ticket, WarrantyClaim, WebhookEvent
 from tickets.services import append_event, ensure_may_act, lock_ticket, parse_amount, save_ticket
 
 Remedy = tg.Remedy
@@ -145,6 +146,7 @@ def claim_evaluate(
             "policy": f"{policy.category.code} v{policy.version}",
         },
     )
+    webhooks.emit(WebhookEvent.CLAIM_DECIDED, webhooks.claim_data(claim, ticket))
     return claim
 
 
@@ -297,4 +299,35 @@ def claim_execute(
     claim.executed_at = timezone.now()
     claim.save(update_fields=["status", "executed_by", "executed_at", "charge", "refund_paid", "replacement_unit"])
     append_event(ticket, EventKind.CLAIM, by, note=note, is_public=True, data=data)
+    webhooks.emit(WebhookEvent.CLAIM_EXECUTED, webhooks.claim_data(claim, ticket))
     return claim
+
+
+# --- selectors ----------------------------------------------------------------------------------
+
+CLAIM_RELATED = (
+    "ticket",
+    "unit__model",
+    "policy__category",
+    "decided_by",
+    "chosen_by",
+    "executed_by",
+    "replacement_unit__model",
+)
+
+
+def claims_visible_to(user: AbstractBaseUser, *, customer: Customer | None = None) -> QuerySet[WarrantyClaim]:
+    """The claims ``user`` may read, with everything a claim's answer shows joined in.
+
+    Agents, managers and administrators read every claim; a technician the claims of their own
+    jobs; a customer (``customer``, their portal account's record) those of their own tickets;
+    anyone else none. Another's claim is then simply not there, so asking for it is a 404.
+    """
+    claims = WarrantyClaim.objects.select_related(*CLAIM_RELATED)
+    if sees_all_tickets(user):
+        return claims
+    if Role.TECHNICIAN in roles_of(user):
+        return claims.filter(ticket__assignee=user)
+    if customer is not None:
+        return claims.filter(ticket__customer=customer)
+    return claims.none()

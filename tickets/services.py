@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
-from tickets import sla
+from tickets import sla, webhooks
 from tickets.choices import (
     OPEN_STATUSES,
     SLOT_HOURS,
@@ -32,7 +32,15 @@ from tickets.choices import (
     Priority,
     Status,
 )
-from tickets.models import CallbackVisit, FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
+from tickets.models import (
+    CallbackVisit,
+    FaultCategory,
+    ServiceStation,
+    Ticket,
+    TicketEvent,
+    TicketSequence,
+    WebhookEvent,
+)
 from tickets.transitions import CUSTOMER, TicketState, UnknownMove, blockers, get_move, target_of
 
 User = get_user_model()
@@ -188,6 +196,7 @@ def ticket_create(
             % {"reference": duplicate.reference},
             data={"ticket": duplicate.pk, "reference": duplicate.reference},
         )
+    webhooks.emit(WebhookEvent.TICKET_CREATED, webhooks.ticket_data(ticket), now=now)
     return ticket
 
 
@@ -333,6 +342,11 @@ def ticket_transition(
     event = append_event(
         ticket, EventKind.STATUS, by, note=note.strip(), from_status=source, to_status=target, is_public=True, data=data
     )
+    webhooks.emit(
+        WebhookEvent.TICKET_STATUS_CHANGED,
+        {**webhooks.ticket_data(ticket), "from_status": source, "to_status": target, "move": step.name},
+        now=now,
+    )
     # The customer hears of the milestones by email, queued in the outbox in this transaction.
     from tickets.notifications import notify_status_changed
 
@@ -402,6 +416,14 @@ def ticket_assign(
             "station": station.name if station else "",
             "assignee": assignee.get_full_name() or assignee.get_username() if assignee else "",
             **({"appointment": start.isoformat()} if start else {}),
+        },
+    )
+    webhooks.emit(
+        WebhookEvent.TICKET_ASSIGNED,
+        {
+            **webhooks.ticket_data(ticket),
+            "appointment_start": ticket.appointment_start,
+            "appointment_end": ticket.appointment_end,
         },
     )
     if start is not None:

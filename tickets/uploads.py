@@ -12,7 +12,9 @@ def checked_upload(upload: UploadedFile, *, field: str) -> str:
     """The upload's real content type (JPEG, PNG or PDF, at most 5 MB), or a field error.
 
     The type is read from the bytes; images must also decode, so a renamed or truncated
-    file is refused whatever its extension says.
+    file is refused whatever its extension says. An image of more pixels than Pillow's
+    ``MAX_IMAGE_PIXELS`` (a "decompression bomb": a few kilobytes that unpack to gigabytes) is
+    refused from its header, before anything is decoded.
     """
     import filetype
     from PIL import Image, UnidentifiedImageError
@@ -32,7 +34,11 @@ def checked_upload(upload: UploadedFile, *, field: str) -> str:
     else:
         try:
             with Image.open(upload) as image:
+                if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+                    raise Image.DecompressionBombError("too many pixels")
                 image.verify()
+        except Image.DecompressionBombError as exc:
+            raise ValidationError({field: _("This image has too many pixels: send a smaller photo.")}) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError({field: _("This image file is damaged.")}) from exc
         finally:

@@ -1,3 +1,9 @@
 """API routes; see aftersales/api/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from aftersales.api.tokens import TokenView
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+]

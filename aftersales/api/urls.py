@@ -1,16 +1,23 @@
 """The ``/api/`` URL tree: the REST API, its OpenAPI 3 schema and the schema's pages."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from followups.api import MetricsView
 from tickets.api import WarrantyEvaluateView
 
 app_name = "api"
 
+# Swagger UI under the site's content security policy: the split view loads its start-up
+# script from a URL instead of inlining it, so scripts stay 'self'; its page template carries
+# a <style> block, so this page alone also allows inline styles (tests/browser/test_csp.py).
+docs_view = csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema"))
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", docs_view, name="docs"),
     path("warranty/evaluate/", WarrantyEvaluateView.as_view(), name="warranty-evaluate"),
     path("metrics/", MetricsView.as_view(), name="metrics"),
     path("", include("aftersales.api.auth_urls")),

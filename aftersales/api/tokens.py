@@ -1,0 +1,157 @@
+"""API tokens a user manages themselves: ``/api/auth/token/`` (issue 7; DESIGN.md section 8).
+
+Integrations send ``Authorization: Token <key>``. A user obtains their token with their
+username and password (created on first call, the same one after), sees whether they have one
+and since when, and revokes it; the next request for one creates a fresh key. The key is
+only ever shown in answer to the password. Administrators create and revoke any user's token
+in the admin (Auth Token → Tokens). Obtaining is throttled per address and per username, like
+the portal's sign-in: a password cannot be guessed here faster than there.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from aftersales.api.schema import error_responses
+from aftersales.lockout import forget_failures, raise_if_locked_out
+from customers.phones import try_normalize_phone
+from tickets.account_forms import login_name
+
+# Ten tries a minute per address and per username (API_TOKEN_RATE in DEFAULT_THROTTLE_RATES overrides).
+TOKEN_RATE = "10/minute"
+
+
+class TokenObtainThrottle(SimpleRateThrottle):
+    """Counts requests for a token per client address (scope ``token``)."""
+
+    scope = "token"
+
+    def get_rate(self) -> str:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or TOKEN_RATE
+
+    def get_cache_key(self, request: Request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class TokenUsernameThrottle(TokenObtainThrottle):
+    """Counts requests for one username's token from anywhere: spreading guesses over many
+    addresses does not help."""
+
+    scope_suffix = "username"
+
+    def get_cache_key(self, request: Request, view) -> str | None:
+        username = str(request.data.get("username", "") if hasattr(request.data, "get") else "").strip()[:150]
+        if not username:
+            return None
+        # A phone typed in another format is the same login (portal accounts sign in with their phone).
+        ident = (try_normalize_phone(username) or username).lower()
+        return self.cache_format % {"scope": f"{self.scope}-{self.scope_suffix}", "ident": ident}
+
+
+class TokenCredentialsSerializer(AuthTokenSerializer):
+    """A username (a customer's login is their phone, in any format) and its password."""
+
+    token = None  # the answer is TokenSerializer
+
+    def validate(self, attrs: dict) -> dict:
+        # As on the portal's sign-in: a phone in any format, or a portal account's email.
+        attrs["username"] = login_name(attrs.get("username", ""))
+        request = self.context["request"]
+        try:
+            attrs = super().validate(attrs)
+        except serializers.ValidationError:
+            # django-axes counts the failure; past AXES_FAILURE_LIMIT the username and address
+            # are locked out, and the caller is told so (429) rather than "wrong password".
+            raise_if_locked_out(request)
+            raise
+        forget_failures(request, attrs["user"].get_username())
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text='The key: send "Authorization: Token <key>". Shown only here.')
+    created = serializers.DateTimeField()
+
+
+class TokenStatusSerializer(serializers.Serializer):
+    exists = serializers.BooleanField(help_text="The user has a token.")
+    created = serializers.DateTimeField(allow_null=True, help_text="When it was created; null when there is none.")
+
+
+class TokenView(APIView):
+    parser_classes = [JSONParser, FormParser]
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [TokenObtainThrottle(), TokenUsernameThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        operation_id="auth_token_obtain",
+        tags=["auth"],
+        summary="Obtain your API token",
+        description="With your username and password (customers: their mobile phone). Creates the token on the "
+        "first call (201) and returns the same one after (200), until it is revoked. No other credentials "
+        "needed. At most 10 requests a minute per address and per username; after 5 wrong passwords "
+        "(AXES_FAILURE_LIMIT) for one username from one address, that pair is locked out for 15 minutes "
+        "(AXES_COOLOFF_MINUTES).",
+        request=TokenCredentialsSerializer,
+        responses={
+            200: OpenApiResponse(TokenSerializer, description="The existing token."),
+            201: OpenApiResponse(TokenSerializer, description="A new token."),
+            **error_responses(
+                400,
+                415,
+                429,
+                e415="The body is neither JSON nor a form.",
+                e429="Too many requests (code `throttled`), or too many wrong passwords for this username from "
+                "this address (code `locked_out`: refused, even with the right password, until `Retry-After` "
+                "seconds have passed).",
+                e400="Missing fields, or the username and password do not match an active user "
+                "(`errors.non_field_errors`).",
+            ),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        credentials = TokenCredentialsSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        user: AbstractBaseUser = credentials.validated_data["user"]
+        token, created = Token.objects.get_or_create(user=user)
+        body = TokenSerializer({"token": token.key, "created": token.created}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    @extend_schema(
+        operation_id="auth_token_status",
+        tags=["auth"],
+        summary="Whether you have an API token",
+        description="Never shows the key: obtain it again with your password, or revoke it and obtain a new one.",
+        responses={200: TokenStatusSerializer, **error_responses(401, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        token = Token.objects.filter(user=request.user).only("created").first()
+        body = {"exists": token is not None, "created": token.created if token else None}
+        return Response(TokenStatusSerializer(body).data)
+
+    @extend_schema(
+        operation_id="auth_token_revoke",
+        tags=["auth"],
+        summary="Revoke your API token",
+        description="Integrations using it get 401 from now on. Nothing happens when you have none.",
+        responses={204: OpenApiResponse(description="Revoked (or there was none)."), **error_responses(401, 403, 429)},
+    )
+    def delete(self, request: Request) -> Response:
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

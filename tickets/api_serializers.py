@@ -1,0 +1,339 @@
+"""What the ticket endpoints read and answer (small input and output serializers).
+
+Output serializers read only what the views' querysets joined in (STYLE.md rule 3): a list
+costs the same few queries for 5 rows or 100. Inputs are checked for shape here; the
+lifecycle rules are the services' and come back as field errors in the one error shape.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tickets.choices import Channel, Kind, Priority, Status, VisitSlot
+from tickets.models import ServiceStation, Ticket, TicketEvent
+from tickets.portal_forms import PORTAL_KINDS
+from tickets.transitions import MOVES
+
+STAFF_ONLY = _("Only service staff set this.")
+CUSTOMERS_ONLY = _("Customers give their preferred visit; staff agree the visit with the assign endpoint.")
+STAFF_REQUIRED = serializers.Field.default_error_messages["required"]
+PORTAL_KIND_ONLY = _("Choose repair, installation, maintenance or complaint.")
+BOTH_DAY_AND_SLOT = _("Give both the day and the time of the visit.")
+NOTE_FIRST = _("Write the note first.")
+
+
+def display_name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --- the objects a ticket names -----------------------------------------------------------------
+
+
+class CustomerRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    phone = serializers.CharField(help_text="E.164, e.g. +8613812345678.")
+
+
+class UnitRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    serial = serializers.CharField()
+    model = serializers.CharField(source="model.code", help_text="Product model code.")
+    model_name = serializers.CharField(source="model.display_name")
+
+
+class UnitWarrantySerializer(UnitRefSerializer):
+    warranty_start = serializers.DateField(allow_null=True)
+    warranty_end = serializers.DateField(allow_null=True)
+    in_warranty = serializers.SerializerMethodField(help_text="The whole-unit warranty runs today.")
+
+    def get_in_warranty(self, unit) -> bool:
+        today: dt.date = self.context["today"]
+        return unit.warranty_end is not None and unit.warranty_end >= today
+
+
+class StationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user: AbstractBaseUser) -> str:
+        return display_name(user)
+
+
+class FaultCategoryRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(source="display_name")
+
+
+class MoveSerializer(serializers.Serializer):
+    move = serializers.ChoiceField(
+        choices=[move.name for move in MOVES], help_text="Send it to the transition endpoint."
+    )
+    label = serializers.CharField()
+    needs_note = serializers.BooleanField(help_text="The move needs a note (the reason).")
+    blocked_by = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why the move cannot be made yet (empty: it can). A missing note or merge target is not listed.",
+    )
+
+
+# --- tickets ------------------------------------------------------------------------------
+
+
+class TicketListSerializer(serializers.ModelSerializer):
+    customer = CustomerRefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True, allow_null=True)
+    station = StationRefSerializer(read_only=True, allow_null=True)
+    assignee = UserRefSerializer(read_only=True, allow_null=True, help_text="The technician.")
+    overdue = serializers.SerializerMethodField(help_text="The current stage's deadline has passed.")
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "reference",
+            "kind",
+            "channel",
+            "status",
+            "priority",
+            "description",
+            "customer",
+            "unit",
+            "station",
+            "assignee",
+            "created_at",
+            "next_due",
+            "overdue",
+            "version",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "next_due": {"help_text": "Deadline of the current stage (null when no clock runs)."},
+            "version": {"help_text": "Send it back as expected_version: a change made since is refused (409)."},
+        }
+
+    def get_overdue(self, ticket: Ticket) -> bool:
+        return ticket.next_due is not None and ticket.next_due < self.context["now"]
+
+
+class TicketSerializer(TicketListSerializer):
+    unit = UnitWarrantySerializer(read_only=True, allow_null=True)
+    fault_category = FaultCategoryRefSerializer(read_only=True, allow_null=True)
+    suspected_duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    complaint_about = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    moves = serializers.SerializerMethodField(help_text="The moves the caller's role may make from the current status.")
+
+    class Meta(TicketListSerializer.Meta):
+        fields = [
+            *TicketListSerializer.Meta.fields,
+            "fault_category",
+            "contacted_at",
+            "updated_at",
+            "acknowledged_at",
+            "dispatched_at",
+            "started_at",
+            "resolved_at",
+            "verified_at",
+            "closed_at",
+            "cancelled_at",
+            "response_due",
+            "dispatch_due",
+            "arrival_due",
+            "completion_due",
+            "on_hold_since",
+            "preferred_visit_date",
+            "preferred_visit_slot",
+            "appointment_start",
+            "appointment_end",
+            "fault_code",
+            "fault_component",
+            "root_cause",
+            "work_done",
+            "parts_used",
+            "charge",
+            "visits",
+            "reopened_count",
+            "suspected_duplicate_of",
+            "merged_into",
+            "complaint_about",
+            "moves",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MoveSerializer(many=True))
+    def get_moves(self, ticket: Ticket) -> list[dict]:
+        return self.context["moves"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField(
+        help_text="Who made the change; null for automatic events, and always null for customers."
+    )
+    data = serializers.SerializerMethodField(
+        help_text="Details for staff (channel, move, assignee…); empty for customers."
+    )
+    # Blank when the event is not a status change (and "from" on creation).
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+    to_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "kind", "created_at", "from_status", "to_status", "note", "is_public", "actor", "data"]
+        read_only_fields = fields
+
+    def get_actor(self, event: TicketEvent) -> str | None:
+        if not self.context["staff"] or event.actor is None:
+            return None
+        return display_name(event.actor)
+
+    def get_data(self, event: TicketEvent) -> dict:
+        return event.data if self.context["staff"] else {}
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def _given(serializer: serializers.Serializer, names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if name in serializer.initial_data]
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    """A new ticket. Staff log any customer's request; a customer requests service for themselves,
+    as on the portal (channel web)."""
+
+    customer = serializers.IntegerField(min_value=1, required=False, help_text="Customer id. Staff: required.")
+    unit = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, help_text="Id of one of the customer's product units."
+    )
+    kind = serializers.ChoiceField(
+        choices=Kind.choices, help_text="Customers: repair, installation, maintenance or complaint."
+    )
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, required=False, help_text="How the request came in. Staff: required."
+    )
+    description = serializers.CharField(max_length=4000, help_text="The problem or request, in the customer's words.")
+    priority = serializers.ChoiceField(
+        choices=Priority.choices, required=False, default=Priority.NORMAL, help_text="Staff only."
+    )
+    fault_category = serializers.CharField(
+        max_length=40, required=False, allow_null=True, help_text="Fault category code. Staff only."
+    )
+    contacted_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="Staff only: when the customer first got in touch, if before now (a letter, a voicemail).",
+    )
+    complaint_about = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_null=True,
+        help_text="Staff only: for a complaint, the reference of the customer's ticket it is about.",
+    )
+    preferred_visit_date = serializers.DateField(required=False, allow_null=True, help_text="Customers only.")
+    preferred_visit_slot = serializers.ChoiceField(
+        choices=VisitSlot.choices, required=False, allow_blank=True, help_text="Customers only."
+    )
+
+    STAFF_FIELDS = ("customer", "channel", "priority", "fault_category", "contacted_at", "complaint_about")
+    CUSTOMER_FIELDS = ("preferred_visit_date", "preferred_visit_slot")
+
+    def validate(self, attrs: dict) -> dict:
+        errors: dict[str, list] = {}
+        if self.context["staff"]:
+            for name in ("customer", "channel"):
+                if name not in attrs:
+                    errors[name] = [STAFF_REQUIRED]
+            errors.update({name: [CUSTOMERS_ONLY] for name in _given(self, self.CUSTOMER_FIELDS)})
+        else:
+            errors.update({name: [STAFF_ONLY] for name in _given(self, self.STAFF_FIELDS)})
+            if attrs["kind"] not in dict(PORTAL_KINDS):
+                errors["kind"] = [PORTAL_KIND_ONLY]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class TransitionSerializer(serializers.Serializer):
+    move = serializers.ChoiceField(choices=[move.name for move in MOVES], help_text="One of the ticket's `moves`.")
+    note = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="", help_text="The reason; some moves need it."
+    )
+    expected_version = serializers.IntegerField(min_value=1, help_text="The ticket's `version` as last read.")
+    merge_into = serializers.CharField(
+        max_length=30,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For merge: the reference of the ticket this one duplicates.",
+    )
+
+
+class AssignSerializer(serializers.Serializer):
+    """Leave out ``station`` or ``assignee`` to keep it; send null to clear it."""
+
+    station = serializers.PrimaryKeyRelatedField(
+        queryset=ServiceStation.objects.all(),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown service station.")},
+        help_text="Service station id; null clears it, leaving it out keeps it.",
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": _("Unknown user.")},
+        help_text="The technician's user id; null clears it, leaving it out keeps it.",
+    )
+    expected_version = serializers.IntegerField(min_value=1, help_text="The ticket's `version` as last read.")
+    appointment_date = serializers.DateField(
+        required=False, allow_null=True, help_text="The agreed visit day (with appointment_slot); not in the past."
+    )
+    appointment_slot = serializers.ChoiceField(choices=VisitSlot.choices, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if bool(attrs.get("appointment_date")) != bool(attrs.get("appointment_slot")):
+            raise serializers.ValidationError({"appointment_slot": [BOTH_DAY_AND_SLOT]})
+        return attrs
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=4000, error_messages={"required": NOTE_FIRST, "blank": NOTE_FIRST}, help_text="The note."
+    )
+    is_public = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Staff: the customer sees the note on their timeline. A customer's own notes are always visible.",
+    )
+
+
+class ResolutionSerializer(serializers.Serializer):
+    """What was found and done. A repair needs its fault code, component and root cause (no-leak 4)."""
+
+    work_done = serializers.CharField(max_length=4000, help_text="The work done.")
+    fault_code = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text="Repairs: the fault code."
+    )
+    fault_component = serializers.CharField(
+        max_length=80, required=False, allow_blank=True, default="", help_text="Repairs: the faulty component."
+    )
+    root_cause = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="", help_text="Repairs: the root cause."
+    )
+    parts_used = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    charge = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0.00")
+    )
+    expected_version = serializers.IntegerField(min_value=1, help_text="The ticket's `version` as last read.")
