@@ -6,6 +6,7 @@ only holds what the caller may see makes another customer's or technician's obje
 so an id never tells whether it exists.
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from aftersales.roles import answers_feedback, is_desk_user, manages_quality, sees_all_tickets
@@ -24,7 +25,7 @@ def customer_of(user):
 class IsDeskUser(BasePermission):
     """Agents, technicians, managers, administrators."""
 
-    message = "Only service staff may use this endpoint."
+    message = _("Only service staff may use this endpoint.")
 
     def has_permission(self, request, view) -> bool:
         return is_desk_user(request.user)
@@ -33,7 +34,7 @@ class IsDeskUser(BasePermission):
 class SeesAllTickets(BasePermission):
     """Agents, managers, administrators: every ticket and customer."""
 
-    message = "Only agents, managers and administrators may use this endpoint."
+    message = _("Only agents, managers and administrators may use this endpoint.")
 
     def has_permission(self, request, view) -> bool:
         return sees_all_tickets(request.user)
@@ -42,21 +43,21 @@ class SeesAllTickets(BasePermission):
 class IsDeskUserOrCustomer(BasePermission):
     """Service staff, or a customer with a portal account (who sees only their own data)."""
 
-    message = "Sign in as service staff or as a customer with a portal account."
+    message = _("Sign in as service staff or as a customer with a portal account.")
 
     def has_permission(self, request, view) -> bool:
         return is_desk_user(request.user) or customer_of(request.user) is not None
 
 
 class ManagesQuality(BasePermission):
-    message = "Only managers and administrators may use this endpoint."
+    message = _("Only managers and administrators may use this endpoint.")
 
     def has_permission(self, request, view) -> bool:
         return manages_quality(request.user)
 
 
 class AnswersFeedback(BasePermission):
-    message = "Only department users, managers and administrators may use this endpoint."
+    message = _("Only department users, managers and administrators may use this endpoint.")
 
     def has_permission(self, request, view) -> bool:
         return answers_feedback(request.user)
