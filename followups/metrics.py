@@ -287,9 +287,7 @@ def complaint_counts(
     """
     first = first_valid_complaint_q()
     completed, complaint = _service_completed_q(), Q(kind=Kind.COMPLAINT)
-    queryset = _tickets(dimensions).filter(
-        (completed & period.q("resolved_at")) | (complaint & period.q("created_at"))
-    )
+    queryset = _tickets(dimensions).filter((completed & period.q("resolved_at")) | (complaint & period.q("created_at")))
     day = Case(When(kind=Kind.COMPLAINT, then=F("created_at")), default=F("resolved_at"))
     rows = _rows(
         queryset,
@@ -354,10 +352,9 @@ def omission_conditions(now: dt.datetime) -> dict[str, Q]:
         at__gte=OuterRef("resolved_at"),
         at__lte=OuterRef("resolved_at") + CALLBACK_WINDOW,
     )
-    no_callback = (
-        Q(kind__in=SERVICE_KINDS, status__in=COMPLETED_STATUSES, resolved_at__lte=now - CALLBACK_WINDOW)
-        & ~Exists(attempted)
-    )
+    no_callback = Q(
+        kind__in=SERVICE_KINDS, status__in=COMPLETED_STATUSES, resolved_at__lte=now - CALLBACK_WINDOW
+    ) & ~Exists(attempted)
 
     quality_code = FaultCode.objects.filter(code=OuterRef("fault_code"), is_active=True).exclude(department="")
     fed_back = FeedbackItem.objects.filter(
@@ -531,9 +528,7 @@ def first_time_fix_counts(
     and those fixed first time (:func:`fixed_first_time_q`). A day's figure is final 30 days
     after it, when no repeat can still arrive."""
     queryset = _tickets(dimensions).filter(repair_outcome_q(), period.q("resolved_at"))
-    rows = _rows(
-        queryset, F("resolved_at"), group_by, {"repairs": Count("pk"), "fixed": _count(fixed_first_time_q())}
-    )
+    rows = _rows(queryset, F("resolved_at"), group_by, {"repairs": Count("pk"), "fixed": _count(fixed_first_time_q())})
     return _shape(rows, group_by, lambda row: FirstTimeFixCounts(repairs=row["repairs"], fixed_first_time=row["fixed"]))
 
 
@@ -710,9 +705,7 @@ def _family_totals(
     return pieces
 
 
-def totals(
-    period: Period, dimensions: Dimensions = EVERYWHERE, *, now: dt.datetime | None = None
-) -> Totals:
+def totals(period: Period, dimensions: Dimensions = EVERYWHERE, *, now: dt.datetime | None = None) -> Totals:
     """Every count for one slice, straight from the tickets (nine queries)."""
     merged: dict[str, int] = {}
     for _key, counts in _family_totals(period, dimensions, (), now or timezone.now()):
@@ -764,56 +757,78 @@ def _callbacks(t: Totals) -> CallbackCounts:
     )
 
 
-# Each KPI of DESIGN.md section 6 from a Totals, through the pure rate functions.
-RATE_BUILDERS = {
-    "complaint_rate": lambda t, threshold: rates.complaint_rate(
-        ComplaintCounts(valid_service_complaints=t.service_complaints, service_tickets_completed=t.service_completed),
-        threshold,
-    ),
-    "omission_rate": lambda t, threshold: rates.omission_rate(_omissions(t), threshold),
-    "omission_unrecorded": lambda t, threshold: rates.omission_subrates(
-        _omissions(t), unrecorded_threshold=threshold
-    ).unrecorded,
-    "omission_late": lambda t, threshold: rates.omission_subrates(_omissions(t), late_threshold=threshold).late,
-    "omission_no_callback": lambda t, threshold: rates.omission_subrates(
-        _omissions(t), no_callback_threshold=threshold
-    ).no_callback_attempt,
-    "omission_no_feedback": lambda t, threshold: rates.omission_subrates(
-        _omissions(t), no_feedback_threshold=threshold
-    ).no_feedback,
-    "dissatisfaction_rate": lambda t, threshold: rates.dissatisfaction_rate(_satisfaction(t), threshold),
-    "callback_coverage": lambda t, threshold: rates.callback_coverage(_callbacks(t), threshold),
-    "callback_reach": lambda t, threshold: rates.callback_reach(_callbacks(t), threshold),
-    "first_time_fix_rate": lambda t, threshold: rates.first_time_fix_rate(
-        FirstTimeFixCounts(repairs=t.repairs, fixed_first_time=t.fixed_first_time), threshold
-    ),
-    "contact_timeliness": lambda t, threshold: rates.contact_timeliness(
-        TimelinessCounts(due=t.contact_due, on_time=t.contact_on_time), threshold
-    ),
-    "arrival_timeliness": lambda t, threshold: rates.arrival_timeliness(
-        TimelinessCounts(due=t.arrival_due, on_time=t.arrival_on_time), threshold
-    ),
-    "completion_timeliness": lambda t, threshold: rates.completion_timeliness(
-        TimelinessCounts(due=t.completion_due, on_time=t.completion_on_time), threshold
-    ),
-    "complaints_closed_within_7_days": lambda t, threshold: rates.complaints_closed_within_7_days(
-        ComplaintClosureCounts(complaints_opened=t.complaints_opened, closed_within_7_days=t.complaints_closed_7_days),
-        threshold,
-    ),
-    "satisfaction_top2": lambda t, threshold: rates.satisfaction_top2(_satisfaction(t), threshold),
+SUBRATES = {
+    "omission_unrecorded": ("unrecorded", "unrecorded_threshold"),
+    "omission_late": ("late", "late_threshold"),
+    "omission_no_callback": ("no_callback_attempt", "no_callback_threshold"),
+    "omission_no_feedback": ("no_feedback", "no_feedback_threshold"),
 }
 
 
 def rates_of(
     totals: Totals, thresholds: Mapping[str, Decimal] | None = None, keys: Iterable[str] | None = None
 ) -> dict[str, Rate]:
-    """The KPIs of DESIGN.md section 6 from a :class:`Totals`, keyed as :data:`rates.KPIS`
-    (all of them, or only ``keys``); ``thresholds`` overrides a KPI's default threshold by key."""
+    """The KPIs of DESIGN.md section 6 from a :class:`Totals`, through the pure rate functions,
+    keyed as :data:`rates.KPIS` (all of them, or only ``keys``); ``thresholds`` overrides a
+    KPI's default threshold by key. Each counts object is built once, however many KPIs use it."""
     thresholds = thresholds or {}
-    return {
-        key: RATE_BUILDERS[key](totals, thresholds.get(key, rates.KPIS[key].default_threshold))
-        for key in (rates.KPIS if keys is None else keys)
-    }
+    keys = tuple(rates.KPIS if keys is None else keys)
+    t = totals
+
+    def threshold(key: str) -> Decimal:
+        return thresholds.get(key, rates.KPIS[key].default_threshold)
+
+    result: dict[str, Rate] = {}
+    omissions = satisfaction = callbacks = None
+    if "omission_rate" in keys or any(key in SUBRATES for key in keys):
+        omissions = _omissions(t)
+    if "dissatisfaction_rate" in keys or "satisfaction_top2" in keys:
+        satisfaction = _satisfaction(t)
+    if "callback_coverage" in keys or "callback_reach" in keys:
+        callbacks = _callbacks(t)
+    wanted_subrates = [key for key in keys if key in SUBRATES]
+    if wanted_subrates:
+        subrates = rates.omission_subrates(omissions, **{SUBRATES[key][1]: threshold(key) for key in SUBRATES})
+        for key in wanted_subrates:
+            result[key] = getattr(subrates, SUBRATES[key][0])
+    for key in keys:
+        if key in result:
+            continue
+        if key == "complaint_rate":
+            counts = ComplaintCounts(
+                valid_service_complaints=t.service_complaints, service_tickets_completed=t.service_completed
+            )
+            result[key] = rates.complaint_rate(counts, threshold(key))
+        elif key == "omission_rate":
+            result[key] = rates.omission_rate(omissions, threshold(key))
+        elif key == "dissatisfaction_rate":
+            result[key] = rates.dissatisfaction_rate(satisfaction, threshold(key))
+        elif key == "satisfaction_top2":
+            result[key] = rates.satisfaction_top2(satisfaction, threshold(key))
+        elif key == "callback_coverage":
+            result[key] = rates.callback_coverage(callbacks, threshold(key))
+        elif key == "callback_reach":
+            result[key] = rates.callback_reach(callbacks, threshold(key))
+        elif key == "first_time_fix_rate":
+            counts = FirstTimeFixCounts(repairs=t.repairs, fixed_first_time=t.fixed_first_time)
+            result[key] = rates.first_time_fix_rate(counts, threshold(key))
+        elif key == "contact_timeliness":
+            counts = TimelinessCounts(due=t.contact_due, on_time=t.contact_on_time)
+            result[key] = rates.contact_timeliness(counts, threshold(key))
+        elif key == "arrival_timeliness":
+            counts = TimelinessCounts(due=t.arrival_due, on_time=t.arrival_on_time)
+            result[key] = rates.arrival_timeliness(counts, threshold(key))
+        elif key == "completion_timeliness":
+            counts = TimelinessCounts(due=t.completion_due, on_time=t.completion_on_time)
+            result[key] = rates.completion_timeliness(counts, threshold(key))
+        elif key == "complaints_closed_within_7_days":
+            counts = ComplaintClosureCounts(
+                complaints_opened=t.complaints_opened, closed_within_7_days=t.complaints_closed_7_days
+            )
+            result[key] = rates.complaints_closed_within_7_days(counts, threshold(key))
+        else:
+            raise KeyError(key)
+    return {key: result[key] for key in keys}
 
 
 def rates_for(
