@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 
+from customers.api_filters import DateTimeFilter, IdFilter
 from followups.models import AlertKind, QualityAlert
 from tickets.choices import CallbackKind, CallbackStatus
 from tickets.feedback import overdue_q
@@ -49,13 +50,11 @@ class StrictBooleanFilter(filters.BooleanFilter):
 class CallbackFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=CallbackKind.choices)
     status = filters.ChoiceFilter(choices=CallbackStatus.choices, help_text="Default: due (the calls still to make).")
-    due_before = filters.IsoDateTimeFilter(
+    due_before = DateTimeFilter(
         field_name="due_at", lookup_expr="lt", help_text="Due before this time (ISO 8601), e.g. now for the overdue."
     )
-    assigned_to = filters.NumberFilter(
-        field_name="assigned_to_id", help_text="Id of the agent the call is assigned to."
-    )
-    customer = filters.NumberFilter(field_name="customer_id", help_text="Id of the customer.")
+    assigned_to = IdFilter(field_name="assigned_to_id", help_text="Id of the agent the call is assigned to.")
+    customer = IdFilter(field_name="customer_id", help_text="Id of the customer.")
 
     class Meta:
         model = CallbackVisit
@@ -72,7 +71,7 @@ class CallbackFilter(filters.FilterSet):
 class FeedbackFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=FeedbackStatus.choices)
     department = filters.ChoiceFilter(choices=Department.choices)
-    model = filters.NumberFilter(field_name="model_id", help_text="Id of the product model.")
+    model = IdFilter(field_name="model_id", help_text="Id of the product model.")
     batch = filters.CharFilter(max_length=40, help_text="Production batch, exactly.")
     component = filters.CharFilter(lookup_expr="iexact", max_length=80, help_text="Component, ignoring case.")
     overdue = StrictBooleanFilter(method="filter_overdue", help_text="Not acknowledged within the 7 days.")

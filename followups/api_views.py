@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from aftersales.api.pagination import DueFirstCursorPagination, NewestFirstCursorPagination
 from aftersales.api.permissions import AnswersFeedback, ManagesQuality, SeesAllTickets
-from aftersales.api.schema import error_responses
+from aftersales.api.schema import CURSOR_400, error_responses
 from followups import recall_selectors, recalls, selectors
 from followups.api_filters import AlertFilter, CallbackFilter, FeedbackFilter
 from followups.api_serializers import (
@@ -280,7 +280,7 @@ class RecallListCreateView(generics.ListAPIView):
             "(`opened_at` null) counts the units opened so far; its own endpoint counts the rest. Managers and "
             "administrators."
         ),
-        responses={200: RecallSerializer(many=True), **error_responses(401, 403, 429)},
+        responses={200: RecallSerializer(many=True), **error_responses(400, 401, 403, 429, e400=CURSOR_400)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
@@ -357,7 +357,10 @@ class RecallUnitListView(generics.ListAPIView):
         tags=["recalls"],
         summary="List a recall's units",
         description="Each unit with its owner, recall ticket and callback, in the order opened; cursor-paginated.",
-        responses={200: RecallUnitSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={
+            200: RecallUnitSerializer(many=True),
+            **error_responses(400, 401, 403, 404, 429, e400=CURSOR_400),
+        },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from customers.api_filters import IdFilter
+from customers.api_filters import DateTimeFilter, IdFilter
 from tickets import selectors
 from tickets.choices import Kind, Priority, Status
 from tickets.models import Ticket
@@ -40,10 +40,10 @@ class TicketFilter(filters.FilterSet):
     overdue = filters.BooleanFilter(
         method="filter_overdue", label=_("Overdue only"), help_text="true: only tickets past their current deadline."
     )
-    created_after = filters.IsoDateTimeFilter(
+    created_after = DateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=_("Created from"), help_text="ISO 8601, inclusive."
     )
-    created_before = filters.IsoDateTimeFilter(
+    created_before = DateTimeFilter(
         field_name="created_at", lookup_expr="lt", label=_("Created before"), help_text="ISO 8601, exclusive."
     )
 

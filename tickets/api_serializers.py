@@ -132,6 +132,8 @@ class TicketSerializer(TicketListSerializer):
     suspected_duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     complaint_about = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    # Blank when the customer named no time of day (read-only model fields lose allow_blank).
+    preferred_visit_slot = serializers.ChoiceField(choices=VisitSlot.choices, allow_blank=True, read_only=True)
     moves = serializers.SerializerMethodField(help_text="The moves the caller's role may make from the current status.")
 
     class Meta(TicketListSerializer.Meta):

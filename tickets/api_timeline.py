@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aftersales.api.pagination import NewestFirstCursorPagination
-from aftersales.api.schema import error_responses
+from aftersales.api.schema import CURSOR_400, error_responses
 from tickets import portal, selectors, services
 from tickets.api_scope import REFERENCE, TicketScope, acting_customer, by_reference, tickets_for
 from tickets.api_serializers import EventSerializer, NoteSerializer
@@ -87,7 +87,7 @@ class TicketTimelineView(TimelineScope, generics.ListAPIView):
         description="Oldest first, by cursor. Staff see every event; a customer the public ones, without who "
         "made them.",
         parameters=[REFERENCE],
-        responses={200: EventSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={200: EventSerializer(many=True), **error_responses(400, 401, 403, 404, 429, e400=CURSOR_400)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.permissions import ManagesQuality
-from aftersales.api.schema import error_responses
+from aftersales.api.schema import CURSOR_400, error_responses
 from tickets import webhooks
 from tickets.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEvent, WebhookSubscription
 
@@ -101,7 +101,10 @@ class WebhookListCreateView(generics.ListAPIView):
         tags=TAGS,
         summary="List your webhook subscriptions",
         description="Managers and administrators; each sees their own. " + SIGNING,
-        responses={200: WebhookSubscriptionSerializer(many=True), **error_responses(401, 403, 429)},
+        responses={
+            200: WebhookSubscriptionSerializer(many=True),
+            **error_responses(400, 401, 403, 429, e400=CURSOR_400),
+        },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
@@ -172,7 +175,10 @@ class WebhookDeliveryListView(generics.ListAPIView):
         tags=TAGS,
         summary="List a subscription's deliveries",
         description="Newest first, cursor-paginated, each with every attempt and the receiver's answers.",
-        responses={200: WebhookDeliverySerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={
+            200: WebhookDeliverySerializer(many=True),
+            **error_responses(400, 401, 403, 404, 429, e400=CURSOR_400),
+        },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)

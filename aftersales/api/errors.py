@@ -21,8 +21,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
@@ -93,3 +95,14 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         body = {"detail": str(detail), "code": str(code)}
     response.data = body
     return response
+
+
+class NoSuchEndpointView(APIView):
+    """Every path under ``/api/`` that names no endpoint (an id that is not a number, a typo): a
+    404 in the one shape, not the site's HTML page. Nothing to authenticate, count or describe."""
+
+    schema = None  # not an endpoint: left out of the OpenAPI schema
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        """Whatever the method: before any handler runs, and answered by the exception handler."""
+        raise exceptions.NotFound()

@@ -35,6 +35,8 @@ WHEN = {
     415: "The body's media type is not accepted: send JSON.",
     429: "Too many requests: wait the seconds the Retry-After header gives.",
 }
+# The 400 of a list with no filters: only its cursor can be wrong.
+CURSOR_400 = "The `cursor` is not one this list gave out (`errors.cursor`)."
 
 
 def error_responses(*statuses: int, **overrides: str) -> dict[int, OpenApiResponse]:

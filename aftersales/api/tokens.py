@@ -8,6 +8,8 @@ in the admin (Auth Token → Tokens). Obtaining is throttled per address and per
 the portal's sign-in: a password cannot be guessed here faster than there.
 """
 
+import hashlib
+
 from django.contrib.auth.models import AbstractBaseUser
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -53,7 +55,9 @@ class TokenUsernameThrottle(TokenObtainThrottle):
         if not username:
             return None
         # A phone typed in another format is the same login (portal accounts sign in with their phone).
-        ident = (try_normalize_phone(username) or username).lower()
+        login = (try_normalize_phone(username) or username).lower()
+        # Hashed: the key stays short and plain whatever the username holds (spaces, control characters).
+        ident = hashlib.sha256(login.encode("utf-8", "surrogatepass")).hexdigest()
         return self.cache_format % {"scope": f"{self.scope}-{self.scope_suffix}", "ident": ident}
 
 

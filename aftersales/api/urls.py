@@ -2,9 +2,10 @@
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from aftersales.api.errors import NoSuchEndpointView
 from followups.api import MetricsView
 from tickets.api import WarrantyEvaluateView
 
@@ -24,4 +25,7 @@ urlpatterns = [
     path("", include("customers.api_urls")),
     path("", include("tickets.api_urls")),
     path("", include("followups.api_urls")),
+    # Last: any other path ending in a slash is a JSON 404 (one without a slash still gets Django's
+    # redirect to the slashed path, like every endpoint's).
+    re_path(r"^.*/$", NoSuchEndpointView.as_view(), name="no-such-endpoint"),
 ]

@@ -155,7 +155,7 @@ def test_the_filters(as_agent, agent):
     [
         ({"kind": "party"}, {"kind": ["Select a valid choice. party is not one of the available choices."]}),
         ({"due_before": "tomorrow"}, {"due_before": ["Enter a valid date/time."]}),
-        ({"assigned_to": "me"}, {"assigned_to": ["Enter a number."]}),
+        ({"assigned_to": "me"}, {"assigned_to": ["Enter a whole number."]}),
     ],
 )
 def test_a_filter_that_does_not_parse_is_a_400(as_agent, query, errors):

@@ -147,7 +147,7 @@ def test_an_overdue_item_says_so(as_production):
             {"department": "sales"},
             {"department": ["Select a valid choice. sales is not one of the available choices."]},
         ),
-        ({"model": "XQG"}, {"model": ["Enter a number."]}),
+        ({"model": "XQG"}, {"model": ["Enter a whole number."]}),
         ({"overdue": "perhaps"}, {"overdue": ["Give true or false."]}),
     ],
 )

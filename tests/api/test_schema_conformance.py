@@ -1,0 +1,144 @@
+"""The OpenAPI schema generates with no warning and is valid OpenAPI 3; and the inputs Schemathesis
+found (tests/api/test_schemathesis.py) are answered as the schema says, pinned here one by one:
+a 400 with the parameter's error in the one shape, or a JSON 404, never a 500 or an HTML page."""
+
+import warnings
+
+import pytest
+from django.core.cache.backends.base import CacheKeyWarning
+from django.core.management import call_command
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+
+from aftersales.roles import Role
+from tests import factories
+from tests.api.conftest import client_for, error, field_errors
+from tickets.choices import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_generates_with_no_warning_and_is_valid_openapi(tmp_path):
+    """What `manage.py spectacular --validate --fail-on-warn` checks: a warning (a field whose type
+    could not be worked out, a clashing component name) fails the command, so it fails this test."""
+    GENERATOR_STATS.reset()  # warnings another test's generation left behind are not this one's
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3.")
+
+
+@pytest.fixture
+def as_admin():
+    return client_for(factories.UserFactory(roles=[Role.ADMIN], username="admin1"))
+
+
+LISTS = [
+    "/api/customers/",
+    "/api/units/",
+    "/api/tickets/",
+    "/api/claims/",
+    "/api/callbacks/",
+    "/api/feedback/",
+    "/api/recalls/",
+    "/api/alerts/",
+    "/api/webhooks/",
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_cursor_the_list_did_not_give_out_is_a_400_on_the_cursor(as_admin, url):
+    assert field_errors(as_admin.get(url, {"cursor": "Ü"})) == {"cursor": ["Invalid cursor"]}
+
+
+def test_a_cursor_is_checked_on_the_lists_under_an_object_too(as_admin):
+    ticket = factories.TicketFactory()
+    subscription = factories.WebhookSubscriptionFactory()
+    as_owner = client_for(subscription.owner)
+
+    assert field_errors(as_admin.get(f"/api/tickets/{ticket.reference}/timeline/", {"cursor": "x"})) == {
+        "cursor": ["Invalid cursor"]
+    }
+    assert field_errors(as_owner.get(f"/api/webhooks/{subscription.pk}/deliveries/", {"cursor": "x"})) == {
+        "cursor": ["Invalid cursor"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/callbacks/null,null/"),
+        ("get", "/api/customers/-1537/"),
+        ("patch", "/api/customers/2.5/"),
+        ("post", "/api/claims/true/choose/"),
+        ("delete", "/api/webhooks/%02/"),
+        ("get", "/api/tickets/AS-2026-000001/no-such-thing/"),
+    ],
+)
+def test_a_path_that_names_no_endpoint_is_a_json_404(as_admin, method, url):
+    response = getattr(as_admin, method)(url)
+
+    assert response["Content-Type"] == "application/json"
+    assert error(response, 404, "not_found") == "Not found."
+
+
+def test_a_path_without_its_slash_is_still_redirected_to_the_endpoint(as_admin):
+    response = as_admin.get("/api/tickets")
+
+    assert (response.status_code, response["Location"]) == (301, "/api/tickets/")
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "errors"),
+    [
+        # Larger than a 64-bit id: the database would overflow.
+        (
+            "/api/tickets/",
+            {"station": "4070811756957961475589354291200"},
+            {"station": ["Ensure this value is less than or equal to 9223372036854775807."]},
+        ),
+        ("/api/units/", {"customer": "0"}, {"customer": ["Ensure this value is greater than or equal to 1."]}),
+        ("/api/callbacks/", {"customer": "2.673342543158913e+16"}, {"customer": ["Enter a whole number."]}),
+        ("/api/feedback/", {"model": "1.5"}, {"model": ["Enter a whole number."]}),
+        # Year 1 at +19:16 is in year 0 in UTC, where the database compares.
+        (
+            "/api/tickets/",
+            {"created_after": "0001-01-01T00:00:00+19:16"},
+            {"created_after": ["Enter a valid date/time."]},
+        ),
+        ("/api/tickets/", {"created_before": "0001-01-01T00:00:00"}, {"created_before": ["Enter a valid date/time."]}),
+        ("/api/callbacks/", {"due_before": "9999-12-31T23:00:00-05:00"}, {"due_before": ["Enter a valid date/time."]}),
+    ],
+)
+def test_an_id_or_time_the_database_cannot_take_is_a_400_on_the_parameter(as_admin, url, query, errors):
+    assert field_errors(as_admin.get(url, query)) == errors
+
+
+def test_the_time_filters_still_take_the_far_past_and_future_the_database_can(as_admin):
+    ticket = factories.TicketFactory()
+
+    response = as_admin.get("/api/tickets/", {"created_after": "0002-01-01T00:00:00Z", "created_before": "9999-01-01"})
+
+    assert response.status_code == 200, response.content
+    assert [row["reference"] for row in response.json()["results"]] == [ticket.reference]
+
+
+def test_a_ticket_with_no_preferred_time_of_day_answers_blank_as_its_schema_allows(as_admin):
+    ticket = factories.TicketFactory(status=Status.NEW)
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+
+    response = as_admin.get(f"/api/tickets/{ticket.reference}/")
+
+    assert response.status_code == 200
+    assert response.json()["preferred_visit_slot"] == ""
+    slot = schema["components"]["schemas"]["Ticket"]["properties"]["preferred_visit_slot"]
+    assert {"$ref": "#/components/schemas/BlankEnum"} in slot["oneOf"]
+
+
+def test_a_username_of_any_characters_is_counted_under_a_plain_cache_key(anonymous):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+
+        response = anonymous.post("/api/auth/token/", {"username": "\x04q\x82 ü", "password": "x"}, format="json")
+
+    assert list(field_errors(response)) == ["non_field_errors"]
