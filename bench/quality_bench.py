@@ -20,7 +20,6 @@ Figures go to bench/RESULTS.md in a section per volume.
 
 import argparse
 import datetime as dt
-import re
 import statistics
 import sys
 import time
@@ -33,11 +32,13 @@ from queue_bench import (  # noqa: E402  (the desk benchmark's helpers, beside t
     ROOT,
     Result,
     Scenario,
+    bench_user,
     database_url,
     ensure_database,
     machine,
-    measure,
+    measure_all,
     setup_django,
+    write_results,
 )
 from queue_bench import prepare as prepare_tickets  # noqa: E402
 
@@ -121,22 +122,6 @@ def time_jobs(args: argparse.Namespace) -> dict[str, object]:
         "alerts": alerts,
         "snapshot_rows": RateSnapshot.objects.count(),
     }
-
-
-def manager():
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from aftersales.roles import Role
-
-    user, created = get_user_model().objects.get_or_create(
-        username="bench-manager", defaults={"first_name": "Bench", "last_name": "Manager"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    user.groups.add(Group.objects.get_or_create(name=Role.MANAGER)[0])
-    return user
 
 
 def scenarios() -> list[Scenario]:
@@ -223,55 +208,23 @@ def report(jobs: dict, results: list[Result], counts: dict[str, int], info: dict
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str, tickets: int) -> None:
-    text = RESULTS.read_text()
-    pattern = re.compile(rf"<!-- quality:{tickets} -->.*?<!-- /quality:{tickets} -->\n", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
-
-
 def main() -> None:
     args = parse_args()
     url = database_url()
     ensure_database(url)
     setup_django(url)
 
-    from django.test import Client
-    from django.test.utils import override_settings
-    from queue_bench import explain
-
     counts = prepare(args)
     info = machine()
     print(f"{counts} · {info['cpu']} · {info['postgres']}")
     jobs = time_jobs(args)
-    plain_static = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    results = []
-    with override_settings(STORAGES=plain_static):
-        client = Client(raise_request_exception=False)
-        client.force_login(manager())
-        for scenario in scenarios():
-            result = measure(client, scenario, args)
-            results.append(result)
-            if not result.ok:
-                print(f"{scenario.name:<36} HTTP {result.status}")
-                continue
-            print(
-                f"{scenario.name:<36} p50 {result.p50:7.1f}  p95 {result.p95:7.1f}  max {result.max:7.1f} ms"
-                f"  {result.queries:2d} queries  slowest {result.slowest_sql_ms:6.1f} ms"
-            )
-            if args.explain or result.p95 >= PAGE_TARGET_MS:
-                print(explain(result.slowest_sql))
+    manager = bench_user("manager", "bench-manager", ("Bench", "Manager"))
+    results = measure_all(manager, scenarios(), args, slow=lambda result: result.p95 >= PAGE_TARGET_MS)
     section = report(jobs, results, counts, info, args)
     print()
     print(section)
     if not args.no_write:
-        write_results(section, args.tickets)
+        write_results(section, args.tickets, marker="quality")
         print(f"Written to {RESULTS.relative_to(ROOT)}")
 
 

@@ -169,19 +169,18 @@ def prepare(args: argparse.Namespace) -> dict[str, int]:
     }
 
 
-def bench_user():
+def bench_user(role: str = "agent", username: str = "bench-agent", name: tuple[str, str] = ("Bench", "Agent")):
+    """A staff user with the given role and no usable password (the benchmarks force_login)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from aftersales.roles import Role
-
     user, created = get_user_model().objects.get_or_create(
-        username="bench-agent", defaults={"first_name": "Bench", "last_name": "Agent"}
+        username=username, defaults={"first_name": name[0], "last_name": name[1]}
     )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    user.groups.add(Group.objects.get_or_create(name=Role.AGENT)[0])
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 
@@ -339,14 +338,16 @@ def report(results: list[Result], counts: dict[str, int], info: dict[str, str], 
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str, tickets: int) -> None:
+def write_results(section: str, tickets: int, marker: str = "bench") -> None:
+    """Put ``section`` into RESULTS.md between its ``<!-- marker:tickets -->`` comments,
+    replacing an earlier run's section at the same volume."""
     header = (
         "# Desk benchmark results\n\n"
         "Written by `bench/queue_bench.py` (see bench/README.md); one section per ticket volume,"
         " replaced when the benchmark runs again at that volume.\n\n"
     )
     text = RESULTS.read_text() if RESULTS.exists() else header
-    pattern = re.compile(rf"<!-- bench:{tickets} -->.*?<!-- /bench:{tickets} -->\n", re.S)
+    pattern = re.compile(rf"<!-- {marker}:{tickets} -->.*?<!-- /{marker}:{tickets} -->\n", re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text)
     else:
@@ -354,23 +355,12 @@ def write_results(section: str, tickets: int) -> None:
     RESULTS.write_text(text)
 
 
-def main() -> None:
-    args = parse_args()
-    url = database_url()
-    ensure_database(url)
-    setup_django(url)
-
+def measure_all(user, scenario_list: list[Scenario], args: argparse.Namespace, slow) -> list[Result]:
+    """Measure every scenario signed in as ``user``, printing each; ``slow(result)`` says when
+    to print the EXPLAIN of its slowest query."""
     from django.test import Client
     from django.test.utils import override_settings
-    from django.urls import NoReverseMatch, reverse
 
-    try:
-        reverse("desk:queue")
-    except NoReverseMatch:
-        sys.exit("The desk queue (URL name desk:queue) does not exist yet.")
-    counts = prepare(args)
-    info = machine()
-    print(f"{counts} · {info['cpu']} · {info['postgres']}")
     # The manifest storage needs collectstatic; static URLs are not what is measured here.
     plain_static = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -379,8 +369,8 @@ def main() -> None:
     results = []
     with override_settings(STORAGES=plain_static):
         client = Client(raise_request_exception=False)
-        client.force_login(bench_user())
-        for scenario in scenarios():
+        client.force_login(user)
+        for scenario in scenario_list:
             result = measure(client, scenario, args)
             results.append(result)
             if not result.ok:
@@ -390,8 +380,27 @@ def main() -> None:
                 f"{scenario.name:<36} p50 {result.p50:7.1f}  p95 {result.p95:7.1f}  max {result.max:7.1f} ms"
                 f"  {result.queries:2d} queries  slowest {result.slowest_sql_ms:6.1f} ms"
             )
-            if args.explain or result.p50 >= TARGET_MS:
+            if args.explain or slow(result):
                 print(explain(result.slowest_sql))
+    return results
+
+
+def main() -> None:
+    args = parse_args()
+    url = database_url()
+    ensure_database(url)
+    setup_django(url)
+
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("desk:queue")
+    except NoReverseMatch:
+        sys.exit("The desk queue (URL name desk:queue) does not exist yet.")
+    counts = prepare(args)
+    info = machine()
+    print(f"{counts} · {info['cpu']} · {info['postgres']}")
+    results = measure_all(bench_user(), scenarios(), args, slow=lambda result: result.p50 >= TARGET_MS)
     section = report(results, counts, info, args)
     print()
     print(section)
