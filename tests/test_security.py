@@ -395,7 +395,8 @@ def _production_env(tmp_path, **overrides) -> dict[str, str]:
     env = {
         name: value
         for name, value in os.environ.items()
-        if name not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"} and not name.startswith("SECURE_")
+        if name not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        and not name.startswith("SECURE_")
     }
     env.update(
         DJANGO_SETTINGS_MODULE="aftersales.settings",

@@ -27,5 +27,5 @@ urlpatterns = [
     path("", include("followups.api_urls")),
     # Last: any other path ending in a slash is a JSON 404 (one without a slash still gets Django's
     # redirect to the slashed path, like every endpoint's).
-    re_path(r"^.*/$", NoSuchEndpointView.as_view(), name="no-such-endpoint"),
+    re_path(r"^[\s\S]*/$", NoSuchEndpointView.as_view(), name="no-such-endpoint"),
 ]

@@ -72,6 +72,9 @@ def test_a_cursor_is_checked_on_the_lists_under_an_object_too(as_admin):
         ("patch", "/api/customers/2.5/"),
         ("post", "/api/claims/true/choose/"),
         ("delete", "/api/webhooks/%02/"),
+        # A newline in the path, which a plain "." in a URL pattern does not match.
+        ("get", "/api/callbacks/%C3%B1_%0A%13/"),
+        ("get", "/api/tickets/%0A/"),
         ("get", "/api/tickets/AS-2026-000001/no-such-thing/"),
     ],
 )

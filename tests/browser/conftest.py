@@ -5,7 +5,6 @@ Browser tests are transactional (the live server reads what they commit) and use
 loaded (the statutory catalogue, holidays, schedules) are put back for the tests that follow.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def browser():
+def browser(monkeypatch):
     # Playwright's sync API keeps an event loop in this thread; the ORM calls the test makes
-    # between page actions are still plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # between page actions are still plain synchronous calls. Only for the browser tests: the
+    # variable is gone again afterwards.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
