@@ -114,9 +114,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and Celery ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    # Only counters live in the cache: while Redis is down it answers "nothing cached" instead of
-    # failing every request that counts (aftersales/cache.py).
-    CACHES = {"default": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
+    # Only counters and pages that can be worked out again live in the cache: while Redis is down
+    # it answers "nothing cached" instead of failing every request that counts (aftersales/cache.py).
+    CACHES = {
+        "default": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
+        # The dashboard's figures, rendered once per state of the snapshots (followups/dashboard_views.py).
+        "dashboard": {
+            "BACKEND": "aftersales.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dashboard",
+            "TIMEOUT": 24 * 3600,
+        },
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
 else:
@@ -125,7 +134,13 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
-        }
+        },
+        "dashboard": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "dashboard"),
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):

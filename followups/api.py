@@ -32,6 +32,9 @@ EXAMPLE = {
     "group_by": "all",
     "filter": None,
     "as_of": "2026-04-01T02:00:05+08:00",
+    "count": 1,
+    "next": None,
+    "previous": None,
     "results": [
         {
             "value": "",
@@ -71,7 +74,8 @@ class MetricsView(APIView):
             "Every rate with its numerator, denominator, value, threshold and status, from the daily snapshots "
             "(refreshed hourly; `as_of` says when). Give `start` and `end` (default: the last 30 days), or "
             "`period` (day, week, month) with `date`. `group_by` answers one result per value of a dimension; "
-            "`dimension` with `value` narrows to one value. Days are in the business time zone. Managers and "
+            "`dimension` with `value` narrows to one value. Results come by label, `page_size` to a page "
+            "(`next` and `previous` link the pages). Days are in the business time zone. Managers and "
             "administrators only."
         ),
         parameters=[MetricsQuerySerializer],
@@ -96,24 +100,43 @@ class MetricsView(APIView):
         else:
             totals = snapshots.totals_by_value(scope.period, group_by)
             names = snapshots.labels(group_by, totals)
+        rows = sorted(
+            ((str(names.get(value) or value), value) for value in totals), key=lambda row: (row[0].casefold(), row[1])
+        )
+        number, size = query.validated_data["page"], query.validated_data["page_size"]
+        last = max(1, -(-len(rows) // size))
+        if number > last:
+            raise serializers.ValidationError(
+                {"page": [_("There is no page %(page)s: the last is %(last)s.") % {"page": number, "last": last}]}
+            )
+        # Rates only for the rows of the page: working out every rate of a thousand batches
+        # takes longer than everything else together.
         results = [
             {
                 "value": value,
-                "label": str(names.get(value) or value),
-                "rates": {key: rate_data(rate) for key, rate in rates_of(counts, chosen).items()},
+                "label": label,
+                "rates": {key: rate_data(rate) for key, rate in rates_of(totals[value], chosen).items()},
             }
-            for value, counts in totals.items()
+            for label, value in rows[(number - 1) * size : number * size]
         ]
-        results.sort(key=lambda row: (row["label"].casefold(), row["value"]))
         answer = {
             "period": {"start": scope.period.start, "end": scope.period.end},
             "group_by": group_by,
             "filter": {"dimension": scope.dimension, "value": scope.value} if scope.is_narrowed else None,
             "as_of": snapshots.last_computed(),
+            "count": len(rows),
+            "next": self._page_url(request, number + 1) if number < last else None,
+            "previous": self._page_url(request, number - 1) if number > 1 else None,
             "results": [],
         }
         data = MetricsSerializer(answer).data
         # The rows are plain data already (rate_data gives every field its final form): passing
-        # a thousand batches' rates through the serializer again would take seconds.
+        # them through the serializer again would only take longer.
         data["results"] = results
         return Response(data)
+
+    @staticmethod
+    def _page_url(request: Request, number: int) -> str:
+        query = request.query_params.copy()
+        query["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

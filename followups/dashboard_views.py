@@ -6,6 +6,7 @@ Views parse the filters, call followups.dashboard (which reads snapshots) and re
 (STYLE.md rule 4). Only the drill-down lists read tickets, a page at a time.
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,13 +14,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -157,21 +160,32 @@ def _export_urls(name: str, params: dict, **kwargs) -> dict[str, str]:
     }
 
 
-@manager_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    today = business_today(now)
-    form = _filters(request, now)
+def _figures_key(form: DashboardFilterForm, page: str, chosen: dict, state: snapshots.Generation, today) -> str:
+    """What the figures of a request depend on: the snapshots, the thresholds, the filters,
+    the breakdown's page, the day (today's figures are provisional) and the language."""
+    parts = (
+        state.key,
+        translation.get_language(),
+        today.isoformat(),
+        sorted(form.params().items()),
+        form.breakdown_dimension,
+        form.sort_key,
+        page[:20],
+        sorted((key, str(value)) for key, value in chosen.items()),
+    )
+    return "figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _figures(request: HttpRequest, form: DashboardFilterForm, chosen: dict, state: snapshots.Generation, today) -> str:
+    """The page below its title and tools: the filters, the three rates with their trends, the
+    no-leak counters, the service KPIs and the breakdown, rendered."""
     scope = form.slice
     params = form.params()
-    chosen = snapshots.thresholds()
     overview = dashboard.overview(scope, chosen)
     trends = {trend.key: trend for trend in dashboard.trends(scope, chosen)}
     by, sort = form.breakdown_dimension, form.sort_key
     rows = dashboard.breakdown(scope.period, by, chosen, sort)
     breakdown_page = Paginator(rows, BREAKDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
-    open_alerts, open_count = dashboard.banner_alerts()
     page_params = {**params, "by": by, "sort": sort}
     headline = []
     day_names: dict = {}  # each day's name, worked out once for the six charts
@@ -183,14 +197,11 @@ def home(request: HttpRequest) -> HttpResponse:
             for days in dashboard.TREND_DAYS
         ]
         headline.append(context)
-    return render(
-        request,
-        "dashboard/home.html",
+    return render_to_string(
+        "dashboard/_figures.html",
         {
-            "nav": "dashboard",
             "form": form,
             "scope": scope,
-            "scope_label": dashboard.label_of(scope.dimension, scope.value),
             "period_text": period_text(scope.period),
             **_filter_context(form, scope, reverse("dashboard:home")),
             # The tab and order the manager picked stay when the filters change.
@@ -217,14 +228,45 @@ def home(request: HttpRequest) -> HttpResponse:
             "breakdown_query": _query(page_params),
             "highlight_value": scope.value if scope.dimension == by else None,
             "breakdown_narrowed": scope.is_narrowed and scope.dimension != by,
-            "alerts": _alerts_context(open_alerts),
-            "more_alerts": open_count > len(open_alerts),
-            "as_of": snapshots.last_computed(),
+            "as_of": state.as_of,
             "provisional": scope.period.end >= today,
             "exports": {
                 "rates": _export_urls("dashboard:export", params, table="rates"),
                 "breakdown": _export_urls("dashboard:export", page_params, table="breakdown"),
             },
+        },
+    )
+
+
+@manager_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard. Its figures change only when the snapshots or the thresholds do, so they
+    are rendered once per state of both and filter, and served from the cache until then; the
+    alerts banner and the page's tools are always current."""
+    now = timezone.now()
+    today = business_today(now)
+    form = _filters(request, now)
+    chosen = snapshots.thresholds()
+    state = snapshots.generation()
+    key = None if form.errors else _figures_key(form, request.GET.get("page", ""), chosen, state, today)
+    figures = caches["dashboard"].get(key) if key else None
+    if figures is None:
+        figures = _figures(request, form, chosen, state, today)
+        if key:
+            caches["dashboard"].set(key, figures)
+    open_alerts, open_count = dashboard.banner_alerts()
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "nav": "dashboard",
+            "scope": form.slice,
+            "scope_label": dashboard.label_of(form.slice.dimension, form.slice.value),
+            "period_text": period_text(form.slice.period),
+            "figures": mark_safe(figures),  # noqa: S308 - rendered by Django's templates, escaped there
+            "alerts": _alerts_context(open_alerts),
+            "more_alerts": open_count > len(open_alerts),
             "recompute_next": request.get_full_path(),
         },
         status=400 if form.errors else 200,

@@ -19,6 +19,9 @@ from followups.models import Dimension
 from followups.rates import KPIS, Direction, Rate, Status
 
 DEFAULT_DAYS = 30
+# Results of a breakdown per page: a model has hundreds of batches.
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
 PERIOD_KINDS = ("day", "week", "month")
 VALUE_PLACES = Decimal("0.000001")
 THRESHOLD_PLACES = Decimal("0.0001")
@@ -61,6 +64,21 @@ class MetricsQuerySerializer(serializers.Serializer):
         max_length=120,
         help_text="The value to narrow to: an id (category, model, station, agent), a region name, or "
         "`<model id>:<batch>` for a batch.",
+    )
+
+    page = serializers.IntegerField(
+        required=False,
+        default=1,
+        min_value=1,
+        max_value=1_000_000,
+        help_text="With `group_by`: which page of results, counting from 1.",
+    )
+    page_size = serializers.IntegerField(
+        required=False,
+        default=DEFAULT_PAGE_SIZE,
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        help_text=f"With `group_by`: results per page (default {DEFAULT_PAGE_SIZE}, at most {MAX_PAGE_SIZE}).",
     )
 
     def _period(self, attrs: dict, errors: dict) -> Period | None:
@@ -151,7 +169,10 @@ class MetricsSerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(choices=Dimension.values)
     filter = FilterSerializer(allow_null=True, help_text="The slice narrowed to, or null.")
     as_of = serializers.DateTimeField(allow_null=True, help_text="When the figures were last computed.")
-    results = MetricsRowSerializer(many=True)
+    count = serializers.IntegerField(help_text="How many results there are on all pages together.")
+    next = serializers.URLField(allow_null=True, help_text="The next page of results, or null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page of results, or null on the first.")
+    results = MetricsRowSerializer(many=True, help_text="One per value of `group_by`, by label.")
 
 
 def rate_data(rate: Rate) -> dict:

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
 
@@ -63,6 +64,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_cached_figures():
+    """Each test starts without the dashboard figures an earlier one cached."""
+    caches["dashboard"].clear()
+
+
+@pytest.fixture(autouse=True)
 def english_by_default():
     """Each test starts in English; a test that switches language cannot leak it into the next."""
     translation.activate("en")
@@ -100,4 +107,3 @@ def business_tz():
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(settings.TIME_ZONE)
-

@@ -10,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -383,9 +384,10 @@ def test_the_dashboard_query_count_does_not_grow_with_the_breakdown(client, mana
     client.force_login(manager)
     params = {**MARCH, "dimension": "station", "value": stations[0].pk}
     client.get(HOME, params)  # the session is warm
+    caches["dashboard"].clear()
 
-    # session, user, roles, thresholds, totals, daily trend, breakdown sums, breakdown names,
-    # open alerts, last computed, filter values, their names, the label of the slice.
+    # session, user, roles, thresholds, the snapshots' generation, totals, daily trend,
+    # breakdown sums, breakdown names, filter values, their names, open alerts, the slice's label.
     with django_assert_num_queries(13):
         assert client.get(HOME, params).status_code == 200
     for station in stations[2:]:
@@ -393,6 +395,54 @@ def test_the_dashboard_query_count_does_not_grow_with_the_breakdown(client, mana
     with django_assert_num_queries(13):
         response = client.get(HOME, params)
     assert len(response.context["breakdown_page"].object_list) == 40
+
+
+def test_the_figures_are_served_from_the_cache_until_the_snapshots_change(client, manager, django_assert_num_queries):
+    worked_month()
+    client.force_login(manager)
+    first = client.get(HOME, MARCH).content.decode()
+
+    # session, user, roles, thresholds, the snapshots' generation, open alerts.
+    with django_assert_num_queries(6):
+        again = client.get(HOME, MARCH).content.decode()
+    assert text(article(again, "figure-dissatisfaction_rate")) == text(article(first, "figure-dissatisfaction_rate"))
+    assert "6 of 170" in text(article(again, "figure-dissatisfaction_rate"))
+
+    # The nightly run replaces the days with new figures: the page shows them at once.
+    snapshots.refresh(Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), now=COMPUTED)
+    snapshot(dt.date(2026, 3, 10), ratings=10, low_ratings=4)
+    after = client.get(HOME, MARCH).content.decode()
+    assert "4 of 10" in text(article(after, "figure-dissatisfaction_rate"))
+
+
+def test_a_run_that_only_removes_days_changes_the_figures():
+    worked_month()
+    before = snapshots.generation()
+    RateSnapshot.objects.filter(day=dt.date(2026, 3, 20)).delete()
+
+    assert snapshots.generation() != before
+
+
+def test_a_new_threshold_a_new_day_and_another_language_are_not_served_stale(signed_in, manager):
+    worked_month()
+    assert (
+        'class="card figure figure-ok" id="figure-dissatisfaction_rate"' in signed_in.get(HOME, MARCH).content.decode()
+    )
+
+    snapshots.set_threshold("dissatisfaction_rate", Decimal("0.02"), by=manager)
+    page = signed_in.get(HOME, MARCH).content.decode()
+    assert 'class="card figure figure-alert" id="figure-dissatisfaction_rate"' in page
+
+    chinese = signed_in.get(HOME, MARCH, headers={"accept-language": "zh-hans"}).content.decode()
+    assert "不满意率" in chinese and "Dissatisfaction rate" not in chinese
+
+
+def test_bad_filters_are_never_cached(signed_in):
+    worked_month()
+    signed_in.get(HOME, {**MARCH, "end": "2026-02-01"})
+
+    assert signed_in.get(HOME, {**MARCH, "end": "2026-02-01"}).status_code == 400
+    assert caches["dashboard"]._cache == {}
 
 
 # --- Drill-down -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ threshold and status, from the snapshots; who may call it; errors per parameter;
 import datetime as dt
 import json
 from decimal import Decimal
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -296,6 +297,49 @@ def test_the_query_count_does_not_grow_with_the_rows(api, django_assert_num_quer
         assert len(api.get(URL, params).json()["results"]) == 30
 
 
+def test_a_long_breakdown_comes_a_page_at_a_time_by_label(api):
+    model = factories.ProductModelFactory(code="XQG70")
+    for n in range(5):
+        snapshot(dt.date(2026, 3, 5), Dimension.BATCH, f"{model.pk}:B{n}", ratings=4, low_ratings=n % 2)
+    params = {**MARCH, "group_by": "batch", "page_size": 2}
+
+    first = api.get(URL, params).json()
+    assert (first["count"], first["previous"]) == (5, None)
+    assert [row["label"] for row in first["results"]] == ["XQG70 · B0", "XQG70 · B1"]
+    assert first["results"][1]["rates"]["dissatisfaction_rate"]["numerator"] == 1
+    second = api.get(first["next"]).json()
+    assert [row["label"] for row in second["results"]] == ["XQG70 · B2", "XQG70 · B3"]
+    assert second["previous"] == f"http://testserver{URL}?{urlencode({**params, 'page': 1})}"
+    last = api.get(second["next"]).json()
+    assert ([row["label"] for row in last["results"]], last["next"]) == (["XQG70 · B4"], None)
+
+
+@pytest.mark.parametrize(
+    ("params", "errors"),
+    [
+        ({"page": "4", "page_size": "2"}, {"page": ["There is no page 4: the last is 3."]}),
+        ({"page": "0"}, {"page": ["Ensure this value is greater than or equal to 1."]}),
+        ({"page_size": "501"}, {"page_size": ["Ensure this value is less than or equal to 500."]}),
+        ({"page_size": "many"}, {"page_size": ["A valid integer is required."]}),
+    ],
+)
+def test_bad_pages_are_field_errors(api, params, errors):
+    model = factories.ProductModelFactory(code="XQG70")
+    for n in range(5):
+        snapshot(dt.date(2026, 3, 5), Dimension.BATCH, f"{model.pk}:B{n}", ratings=4)
+
+    response = api.get(URL, {**MARCH, "group_by": "batch", **params})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == errors
+
+
+def test_no_results_is_one_empty_page(api):
+    body = api.get(URL, {**MARCH, "group_by": "batch"}).json()
+
+    assert (body["count"], body["next"], body["previous"], body["results"]) == (0, None, None, [])
+
+
 def test_the_schema_describes_the_endpoint(client):
     response = client.get("/api/schema/", {"format": "json"})
 
@@ -311,6 +355,8 @@ def test_the_schema_describes_the_endpoint(client):
         "group_by",
         "dimension",
         "value",
+        "page",
+        "page_size",
     }
     components = schema["components"]["schemas"]
     assert set(components["MetricRates"]["properties"]) == set(KPIS)
