@@ -41,6 +41,8 @@ class Scenario:
     path: str
     params: list[tuple[str, str]] = field(default_factory=list)
     is_queue: bool = True
+    # Settings the scenario runs under (override_settings), e.g. a cache that keeps nothing.
+    settings: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -371,7 +373,8 @@ def measure_all(user, scenario_list: list[Scenario], args: argparse.Namespace, s
         client = Client(raise_request_exception=False)
         client.force_login(user)
         for scenario in scenario_list:
-            result = measure(client, scenario, args)
+            with override_settings(**scenario.settings):
+                result = measure(client, scenario, args)
             results.append(result)
             if not result.ok:
                 print(f"{scenario.name:<36} HTTP {result.status}")

@@ -160,6 +160,11 @@ def _export_urls(name: str, params: dict, **kwargs) -> dict[str, str]:
     }
 
 
+def _keeps_breakdown(form: DashboardFilterForm) -> bool:
+    """Whether the manager picked the breakdown's tab or order: the filters then keep them."""
+    return bool(form.data.get("by") or form.data.get("sort"))
+
+
 def _figures_key(form: DashboardFilterForm, page: str, chosen: dict, state: snapshots.Generation, today) -> str:
     """What the figures of a request depend on: the snapshots, the thresholds, the filters,
     the breakdown's page, the day (today's figures are provisional) and the language."""
@@ -170,6 +175,7 @@ def _figures_key(form: DashboardFilterForm, page: str, chosen: dict, state: snap
         sorted(form.params().items()),
         form.breakdown_dimension,
         form.sort_key,
+        _keeps_breakdown(form),
         page[:20],
         sorted((key, str(value)) for key, value in chosen.items()),
     )
@@ -205,7 +211,7 @@ def _figures(request: HttpRequest, form: DashboardFilterForm, chosen: dict, stat
             "period_text": period_text(scope.period),
             **_filter_context(form, scope, reverse("dashboard:home")),
             # The tab and order the manager picked stay when the filters change.
-            "keep_breakdown": bool(form.data.get("by") or form.data.get("sort")),
+            "keep_breakdown": _keeps_breakdown(form),
             "sort": sort,
             "headline": headline,
             "product_complaints": overview.totals.product_complaints,

@@ -437,6 +437,15 @@ def test_a_new_threshold_a_new_day_and_another_language_are_not_served_stale(sig
     assert "不满意率" in chinese and "Dissatisfaction rate" not in chinese
 
 
+def test_a_breakdown_picked_on_purpose_is_kept_by_the_filters_also_from_the_cache(signed_in):
+    worked_month()
+    hidden = '<input type="hidden" name="by" value="station">'
+    assert hidden not in signed_in.get(HOME, MARCH).content.decode()
+
+    assert hidden in signed_in.get(HOME, {**MARCH, "by": "station"}).content.decode()
+    assert hidden not in signed_in.get(HOME, MARCH).content.decode()
+
+
 def test_bad_filters_are_never_cached(signed_in):
     worked_month()
     signed_in.get(HOME, {**MARCH, "end": "2026-02-01"})
