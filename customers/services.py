@@ -23,7 +23,6 @@ def _phone_or_error(raw: str) -> str:
         raise ValidationError({"phone": str(exc)}) from exc
 
 
-@transaction.atomic
 def customer_create(
     *,
     name: str,
@@ -35,8 +34,14 @@ def customer_create(
     representative: AbstractBaseUser | None = None,
     referred_by: Customer | None = None,
     by: AbstractBaseUser | None = None,
+    phone_is_new: bool = False,
 ) -> Customer:
-    """Create a customer. The mobile phone is the identity: one customer per number, never two."""
+    """Create a customer. The mobile phone is the identity: one customer per number, never two.
+
+    ``phone_is_new``: the caller has just looked the number up in this transaction and found
+    nobody, so it is not looked up again; the unique phone still refuses a customer created
+    with the same number meanwhile, with the same field error.
+    """
     errors: dict[str, str] = {}
     if not (name or "").strip():
         errors["name"] = _("Enter the customer's name.")
@@ -45,7 +50,7 @@ def customer_create(
     except InvalidPhone as exc:
         errors["phone"] = str(exc)
         normalized = ""
-    if normalized and Customer.objects.filter(phone=normalized).exists():
+    if normalized and not phone_is_new and Customer.objects.filter(phone=normalized).exists():
         errors["phone"] = _("A customer with this phone number already exists.")
     if errors:
         raise ValidationError(errors)
@@ -132,7 +137,6 @@ def compute_unit_warranty(unit: ProductUnit) -> None:
     unit.warranty_end = add_months(start, policy.whole_unit_months) if start and policy else None
 
 
-@transaction.atomic
 def unit_register(
     *,
     owner: Customer,
@@ -150,11 +154,13 @@ def unit_register(
     replacement_date: dt.date | None = None,
     today: dt.date | None = None,
     by: AbstractBaseUser | None = None,
+    serial_is_new: bool = False,
 ) -> ProductUnit:
     """Register a product unit for its owner and derive its warranty period.
 
     A serial is unique per model; dates cannot lie in the future; delivery and installation
-    cannot precede the invoice.
+    cannot precede the invoice. ``serial_is_new``: the caller has just looked this model and
+    serial up in this transaction and found none, so they are not looked up again.
     """
     today = today or timezone.localdate()
     serial = (serial or "").strip()
@@ -163,7 +169,11 @@ def unit_register(
         errors["model"] = _("Choose a known product model.")
     if not serial:
         errors["serial"] = _("Enter the serial number.")
-    elif model is not None and ProductUnit.objects.filter(model=model, serial__iexact=serial).exists():
+    elif (
+        model is not None
+        and not serial_is_new
+        and ProductUnit.objects.filter(model=model, serial__iexact=serial).exists()
+    ):
         errors["serial"] = _("A unit of this model with this serial number is already registered.")
     for field, value in (
         ("invoice_date", invoice_date),

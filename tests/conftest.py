@@ -18,6 +18,7 @@ from django.utils import translation
 
 from aftersales.roles import Role
 from tests import factories
+from tickets.webhooks import listened
 
 REQUIRED = {name.strip() for name in os.environ.get("AFTERSALES_REQUIRE", "").split(",") if name.strip()}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -64,9 +65,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_cached_figures():
-    """Each test starts without the dashboard figures an earlier one cached."""
+def nothing_cached_by_earlier_tests():
+    """Each test starts without the dashboard figures or the set of listened webhook events an
+    earlier test cached: rolled-back tests reuse ids and times, and flushed ones send no signals."""
     caches["dashboard"].clear()
+    caches["default"].delete_many([listened.SET_KEY, listened.TOKEN_KEY])
 
 
 @pytest.fixture(autouse=True)

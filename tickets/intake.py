@@ -82,6 +82,7 @@ def intake_request(
                 region=new_customer.region,
                 preferred_language=new_customer.preferred_language,
                 by=by,
+                phone_is_new=True,
             )
         except ValidationError as exc:
             exc = _prefixed(exc, "customer_")

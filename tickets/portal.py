@@ -48,6 +48,7 @@ def _find_or_create_customer(contact: Contact) -> Customer:
             region=contact.region,
             preferred_language=contact.language,
             by=None,
+            phone_is_new=True,
         )
     changed = []
     for field, value in (("email", contact.email), ("address", contact.address), ("region", contact.region)):
@@ -60,9 +61,19 @@ def _find_or_create_customer(contact: Contact) -> Customer:
 
 
 def attach(
-    *, ticket: Ticket, upload: UploadedFile, kind: str, field: str, by_customer: bool, by=None
+    *,
+    ticket: Ticket,
+    upload: UploadedFile,
+    kind: str,
+    field: str,
+    by_customer: bool,
+    by=None,
+    content_type: str | None = None,
 ) -> Attachment:
-    content_type = checked_upload(upload, field=field)
+    """Store ``upload`` on the ticket, with a timeline event. ``content_type`` is what
+    ``checked_upload`` already answered for this upload; without it the file is checked here."""
+    if content_type is None:
+        content_type = checked_upload(upload, field=field)
     attachment = Attachment(
         ticket=ticket,
         kind=kind,
@@ -114,6 +125,8 @@ def portal_submit(
 
     if preferred_visit_date is not None and preferred_visit_date < timezone.localdate():
         raise ValidationError({"preferred_visit_date": _("Choose today or a later day.")})
+    # The file is checked before anything is written: a bad one costs no database work.
+    proof_type = checked_upload(proof, field="proof") if proof is not None else None
     customer = _find_or_create_customer(contact)
     unit, serial_note = None, ""
     serial = (serial or "").strip()
@@ -127,6 +140,7 @@ def portal_submit(
                 invoice_date=purchase_date,
                 has_invoice=proof is not None,
                 by=None,
+                serial_is_new=True,
             )
         elif existing.owner_id == customer.pk:
             unit = existing
@@ -136,12 +150,15 @@ def portal_submit(
                 "serial": serial,
             }
     ticket = ticket_create(
-        customer=customer, unit=unit, kind=kind, channel="web", description=description, by=None
+        customer=customer,
+        unit=unit,
+        kind=kind,
+        channel="web",
+        description=description,
+        by=None,
+        preferred_visit_date=preferred_visit_date,
+        preferred_visit_slot=preferred_visit_slot,
     )
-    if preferred_visit_date or preferred_visit_slot:
-        ticket.preferred_visit_date = preferred_visit_date
-        ticket.preferred_visit_slot = preferred_visit_slot
-        ticket.save(update_fields=["preferred_visit_date", "preferred_visit_slot"])
     if serial_note:
         append_event(ticket, EventKind.NOTE, None, note=serial_note, is_public=False)
     elif unit is None and (model is not None or serial):
@@ -152,7 +169,14 @@ def portal_submit(
         }
         append_event(ticket, EventKind.NOTE, None, note=details, is_public=False)
     if proof is not None:
-        attach(ticket=ticket, upload=proof, kind=AttachmentKind.PROOF_OF_PURCHASE, field="proof", by_customer=True)
+        attach(
+            ticket=ticket,
+            upload=proof,
+            kind=AttachmentKind.PROOF_OF_PURCHASE,
+            field="proof",
+            by_customer=True,
+            content_type=proof_type,
+        )
     notifications.notify_request_received(ticket)
     return ticket
 
@@ -172,15 +196,18 @@ def portal_register_unit(
 ) -> ProductUnit:
     """Warranty registration of a purchased product by its owner."""
     customer = _find_or_create_customer(contact)
-    if model is not None:
-        existing = ProductUnit.objects.filter(model=model, serial__iexact=(serial or "").strip()).first()
+    looked_up = False
+    if model is not None and (serial or "").strip():
+        existing = ProductUnit.objects.filter(model=model, serial__iexact=serial.strip()).first()
         if existing is not None:
             if existing.owner_id == customer.pk:
                 raise ValidationError({"serial": _("You have already registered this product.")})
             raise ValidationError(
                 {"serial": _("This serial number is already registered. If the product changed hands, call us.")}
             )
+        looked_up = True
     return unit_register(
+        serial_is_new=looked_up,
         owner=customer,
         model=model,
         serial=serial,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,11 +72,34 @@ def _business_tz() -> ZoneInfo:
 
 
 def next_reference(now: dt.datetime) -> str:
-    """The next human-readable reference of the business year, e.g. ``AS-2026-000123``."""
+    """The next human-readable reference of the business year, e.g. ``AS-2026-000123``.
+
+    One statement: the year's counter is created at 1 or advanced by one, and its new value
+    read back. The row stays locked until the caller's transaction ends, so concurrent
+    requests take consecutive numbers, never the same one, and a rolled-back request gives
+    its number back (no gaps).
+    """
     year = now.astimezone(_business_tz()).year
-    TicketSequence.objects.get_or_create(year=year)
-    TicketSequence.objects.filter(year=year).update(last_value=F("last_value") + 1)
-    value = TicketSequence.objects.get(year=year).last_value
+    connection = connections[router.db_for_write(TicketSequence)]
+    if not connection.features.can_return_columns_from_insert:
+        # Databases without INSERT … RETURNING (SQLite before 3.35): the same, in three statements.
+        TicketSequence.objects.get_or_create(year=year)
+        TicketSequence.objects.filter(year=year).update(last_value=F("last_value") + 1)
+        return f"AS-{year}-{TicketSequence.objects.get(year=year).last_value:06d}"
+    quote = connection.ops.quote_name
+    table, year_column, value_column = (
+        quote(TicketSequence._meta.db_table),
+        quote(TicketSequence._meta.get_field("year").column),
+        quote(TicketSequence._meta.get_field("last_value").column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({year_column}, {value_column}) VALUES (%s, 1) "
+            f"ON CONFLICT ({year_column}) DO UPDATE SET {value_column} = {table}.{value_column} + 1 "
+            f"RETURNING {value_column}",
+            [year],
+        )
+        (value,) = cursor.fetchone()
     return f"AS-{year}-{value:06d}"
 
 
@@ -115,7 +138,6 @@ def append_event(
     )
 
 
-@transaction.atomic
 def ticket_create(
     *,
     customer: Customer,
@@ -130,13 +152,19 @@ def ticket_create(
     now: dt.datetime | None = None,
     contacted_at: dt.datetime | None = None,
     complaint_about: Ticket | None = None,
+    preferred_visit_date: dt.date | None = None,
+    preferred_visit_slot: str = "",
 ) -> Ticket:
     """Log a contact as a ticket (no-leak 1), with its SLA deadlines set from the kind and priority.
 
     ``contacted_at`` is when the customer got in touch, if that was before the ticket is
     logged (a letter, a voicemail); more than 2 hours before is an omission. A complaint names
     the ticket it is about in ``complaint_about``. A ticket for the same customer, unit and fault category while another is open is flagged
-    as a likely duplicate, and a timeline event says so; it is still created.
+    as a likely duplicate, and a timeline event says so; it is still created. The customer may
+    say when they would like the visit (``preferred_visit_date`` and ``preferred_visit_slot``).
+
+    Everything is checked before anything is written; the writes run in one transaction (the
+    caller's, when there is one).
     """
     now = now or timezone.now()
     errors: dict[str, str] = {}
@@ -161,42 +189,57 @@ def ticket_create(
         raise ValidationError(errors)
 
     deadlines = sla.deadlines_for(kind, priority, now, tz=_business_tz(), day_end_hour=settings.SERVICE_DAY_END_HOUR)
-    duplicate = open_duplicates(customer=customer, unit=unit, fault_category=fault_category).first()
-    ticket = Ticket.objects.create(
-        reference=next_reference(now),
-        kind=kind,
-        channel=channel,
-        customer=customer,
-        unit=unit,
-        fault_category=fault_category,
-        description=description.strip(),
-        priority=priority,
-        status=Status.NEW,
-        created_by=by if by is not None and by.is_authenticated else None,
-        suspected_duplicate_of=duplicate,
-        is_test=is_test,
-        contacted_at=contacted_at,
-        complaint_about=complaint_about,
-        response_due=deadlines.response,
-        dispatch_due=deadlines.dispatch,
-        arrival_due=deadlines.arrival,
-        completion_due=deadlines.completion,
-        next_due=sla.stage_deadline(Status.NEW, deadlines),
+    # Without a unit and a fault category there is nothing to compare (open_duplicates is empty).
+    duplicate = (
+        open_duplicates(customer=customer, unit=unit, fault_category=fault_category).first()
+        if unit is not None and fault_category is not None
+        else None
     )
-    # auto_now_add stamps the wall clock; the SLA was computed from ``now``.
-    Ticket.objects.filter(pk=ticket.pk).update(created_at=now)
-    ticket.created_at = now
-    append_event(ticket, EventKind.CREATED, by, to_status=Status.NEW, is_public=True, data={"channel": channel})
-    if duplicate is not None:
-        append_event(
-            ticket,
-            EventKind.DUPLICATE,
-            by,
-            note=_("Possible duplicate of %(reference)s (same customer, product and fault category).")
-            % {"reference": duplicate.reference},
-            data={"ticket": duplicate.pk, "reference": duplicate.reference},
+    # No savepoint of its own: nothing below is expected to fail, and if a write does, the
+    # caller's whole transaction is rolled back with it.
+    with transaction.atomic(savepoint=False):
+        ticket = Ticket(
+            reference=next_reference(now),
+            kind=kind,
+            channel=channel,
+            customer=customer,
+            unit=unit,
+            fault_category=fault_category,
+            description=description.strip(),
+            priority=priority,
+            status=Status.NEW,
+            created_by=by if by is not None and by.is_authenticated else None,
+            suspected_duplicate_of=duplicate,
+            is_test=is_test,
+            contacted_at=contacted_at,
+            complaint_about=complaint_about,
+            preferred_visit_date=preferred_visit_date,
+            preferred_visit_slot=preferred_visit_slot or "",
+            response_due=deadlines.response,
+            dispatch_due=deadlines.dispatch,
+            arrival_due=deadlines.arrival,
+            completion_due=deadlines.completion,
+            next_due=sla.stage_deadline(Status.NEW, deadlines),
+            # The SLA was computed from ``now``: the ticket is created at ``now``, not at the
+            # wall-clock time of the INSERT that ``auto_now_add`` would stamp; it was last
+            # written now, by the clock, as ``auto_now`` would stamp.
+            created_at=now,
+            updated_at=timezone.now(),
         )
-    webhooks.emit(WebhookEvent.TICKET_CREATED, webhooks.ticket_data(ticket), now=now)
+        # Saved exactly as given (``raw``: no auto_now stamps), so both timestamps are in the
+        # one INSERT rather than corrected by a second UPDATE.
+        ticket.save_base(raw=True, force_insert=True)
+        append_event(ticket, EventKind.CREATED, by, to_status=Status.NEW, is_public=True, data={"channel": channel})
+        if duplicate is not None:
+            append_event(
+                ticket,
+                EventKind.DUPLICATE,
+                by,
+                note=_("Possible duplicate of %(reference)s (same customer, product and fault category).")
+                % {"reference": duplicate.reference},
+                data={"ticket": duplicate.pk, "reference": duplicate.reference},
+            )
+        webhooks.emit(WebhookEvent.TICKET_CREATED, webhooks.ticket_data(ticket), now=now)
     return ticket
 
 
@@ -308,9 +351,9 @@ def ticket_transition(
         changed.append("visits")
     if target == Status.REOPENED:
         # The re-check of the resolution now reopened is moot: the next resolution schedules its own.
-        CallbackVisit.objects.filter(
-            ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE
-        ).update(status=CallbackStatus.CANCELLED)
+        CallbackVisit.objects.filter(ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE).update(
+            status=CallbackStatus.CANCELLED
+        )
         ticket.reopened_count += 1
         restarted = sla.restart_after_reopen(
             ticket.deadlines,

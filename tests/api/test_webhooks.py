@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from celery.exceptions import Retry
+from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +32,7 @@ from tickets.callbacks import record_attempt
 from tickets.choices import CallbackResult, Channel, Kind, Status
 from tickets.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
 from tickets.services import ticket_assign, ticket_create, ticket_transition
+from tickets.webhooks import listened
 
 pytestmark = pytest.mark.django_db
 
@@ -352,9 +355,106 @@ def test_one_delivery_per_live_subscriber_of_the_event(manager, django_assert_nu
     }
 
 
-def test_nobody_listening_costs_one_query(django_assert_num_queries):
+@pytest.fixture
+def nothing_cached():
+    """No set of listened events cached by an earlier test (the cache outlives their rollbacks)."""
+    cache.delete_many([listened.SET_KEY, listened.TOKEN_KEY])
+    yield
+    cache.delete_many([listened.SET_KEY, listened.TOKEN_KEY])
+
+
+def test_nobody_listening_costs_one_query_then_none(nothing_cached, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert webhooks.emit("ticket.created", {"id": 7}) == []
+    with django_assert_num_queries(0):
+        assert webhooks.emit("ticket.created", {"id": 8}) == []
+        assert webhooks.emit("alert.raised", {"id": 9}) == []
+
+
+def test_a_transaction_that_changed_subscriptions_reads_them_itself_and_caches_nothing(
+    nothing_cached, queued, django_assert_num_queries
+):
+    assert webhooks.emit("ticket.created", {"id": 1}) == []
+    cached = cache.get(listened.SET_KEY)
+    assert cached is not None
+
+    # Not committed yet: only this transaction sees it, and it may still roll back.
+    wanted = factories.WebhookSubscriptionFactory(events=["ticket.created"])
+
+    with django_assert_num_queries(2):  # the subscribers, one insert
+        [row] = webhooks.emit("ticket.created", {"id": 2})
+    assert row.subscription == wanted
+    assert cache.get(listened.SET_KEY) == cached
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_cached_set_follows_every_committed_change(nothing_cached, queued, django_assert_num_queries):
+    manager = factories.UserFactory(roles=[Role.MANAGER], username="hooks-manager")
+
+    def deliveries() -> int:
+        return len(webhooks.emit("ticket.created", {"id": 1}))
+
+    assert deliveries() == 0
+    with django_assert_num_queries(0):
+        assert deliveries() == 0
+
+    subscription = webhooks.subscription_create(
+        owner=manager, url="https://dealer.example.com/hooks", events=["ticket.created"]
+    )
+    with django_assert_num_queries(4) as captured:  # the subscribers, one insert (in its own transaction)
+        assert deliveries() == 1
+    assert [query["sql"].split()[0] for query in captured.captured_queries] == ["SELECT", "BEGIN", "INSERT", "COMMIT"]
+    with django_assert_num_queries(0):  # listened to, but nobody asked for this one
+        assert webhooks.emit("alert.raised", {"id": 2}) == []
+
+    manager.last_login = timezone.now()
+    manager.save(update_fields=["last_login"])  # signing in changes nothing that counts
+    with django_assert_num_queries(0):
+        assert webhooks.emit("alert.raised", {"id": 3}) == []
+
+    manager.is_active = False
+    manager.save()
+    assert deliveries() == 0
+    with django_assert_num_queries(0):
+        assert deliveries() == 0
+
+    manager.is_active = True
+    manager.save()
+    assert deliveries() == 1
+    manager.groups.clear()  # no longer a manager
+    assert deliveries() == 0
+    manager.groups.add(Group.objects.get(name=Role.MANAGER))
+    assert deliveries() == 1
+
+    webhooks.subscription_delete(subscription=subscription, by=manager)  # an update: no signal of its own
+    assert deliveries() == 0
+    with django_assert_num_queries(0):
+        assert deliveries() == 0
+
+    factories.WebhookSubscriptionFactory(owner=factories.UserFactory(is_superuser=True), events=["ticket.created"])
+    assert deliveries() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_set_read_before_a_change_was_committed_is_read_again(nothing_cached):
+    listened.forget()  # outside a transaction: at once
+    known, token = listened.lookup()
+    assert (known, token is not None) == (None, True)
+    # The rows are read with this token; a change is committed before they are stored.
+    listened.forget()
+    listened.store(token, frozenset())
+    known, newer = listened.lookup()
+    assert (known, newer != token) == (None, True)
+    listened.store(newer, frozenset({"ticket.created"}))
+    assert listened.lookup() == (frozenset({"ticket.created"}), newer)
+
+    # The token was lost (evicted): a change that sets one first wins over the reader's.
+    cache.delete(listened.TOKEN_KEY)
+    known, token = listened.lookup()
+    assert (known, token) == (None, None)
+    listened.forget()
+    listened.store(token, frozenset())
+    assert listened.lookup()[0] is None
 
 
 def test_deliveries_are_sent_only_after_the_commit(subscription, queued, django_capture_on_commit_callbacks):

@@ -97,6 +97,19 @@ def test_customer_create_reports_every_field_at_once():
     assert Customer.objects.count() == 1
 
 
+def test_customer_create_for_a_number_just_looked_up_asks_no_more_and_is_still_refused_when_taken(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(3):  # the savepoint, the insert, its release
+        created = customer_create(name="Wang Fang", phone="13812345678", phone_is_new=True)
+    # Taken meanwhile (by another request): the unique phone refuses it with the same field error,
+    # and the caller's transaction goes on.
+    with pytest.raises(ValidationError) as excinfo:
+        customer_create(name="Someone Else", phone="138 1234 5678", phone_is_new=True)
+    assert excinfo.value.message_dict == {"phone": [DUPLICATE_PHONE]}
+    assert list(Customer.objects.values_list("pk", "name")) == [(created.pk, "Wang Fang")]
+
+
 def test_customer_create_rejects_a_bad_email():
     with pytest.raises(ValidationError) as excinfo:
         customer_create(name="Wang Fang", phone="13812345678", email="not-an-address")
@@ -116,7 +129,9 @@ def washer():
 
 @pytest.fixture
 def tv():
-    category = ProductCategoryFactory(code="tv_test", name="Flat-panel TV", warranty_start_basis=StartBasis.INSTALLATION)
+    category = ProductCategoryFactory(
+        code="tv_test", name="Flat-panel TV", warranty_start_basis=StartBasis.INSTALLATION
+    )
     WarrantyPolicyFactory(category=category, whole_unit_months=24)
     return ProductModelFactory(code="LE55A", category=category)
 
@@ -211,6 +226,26 @@ def test_unit_register_serial_is_unique_per_model_whatever_the_case(owner, washe
         unit_register(owner=owner, model=washer, serial=same_serial, invoice_date=dt.date(2026, 1, 5), today=TODAY)
     assert excinfo.value.message_dict == {"serial": [DUPLICATE_SERIAL]}
     assert list(ProductUnit.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_unit_register_of_a_serial_just_looked_up_asks_no_more_and_is_still_refused_when_taken(
+    owner, washer, django_assert_num_queries
+):
+    with django_assert_num_queries(4):  # the warranty policy, the savepoint, the insert, its release
+        unit = unit_register(
+            owner=owner,
+            model=washer,
+            serial="SN-ABC-001",
+            invoice_date=dt.date(2026, 1, 5),
+            today=TODAY,
+            serial_is_new=True,
+        )
+    assert unit.warranty_end == dt.date(2027, 1, 5)
+    # Registered meanwhile (by another request): the unique serial refuses it with the same field error.
+    with pytest.raises(ValidationError) as excinfo:
+        unit_register(owner=owner, model=washer, serial="SN-ABC-001", today=TODAY, serial_is_new=True)
+    assert excinfo.value.message_dict == {"serial": [DUPLICATE_SERIAL]}
+    assert list(ProductUnit.objects.values_list("pk", flat=True)) == [unit.pk]
 
 
 def test_unit_register_same_serial_is_fine_for_another_model(owner, washer, tv):

@@ -7,6 +7,8 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -88,6 +90,62 @@ def test_submit_creates_customer_unit_ticket_and_proof(client, washer_model, dja
     assert ticket.reference in page.content.decode()
     # The confirmation went to the outbox and out by email after the commit.
     assert ticket.emails.get().status == "sent"
+
+
+def test_a_submission_costs_a_fixed_number_of_queries(client, washer_model, django_assert_num_queries):
+    # The first one also reads which webhook events anyone listens to; later ones find it cached.
+    client.post(reverse("portal:submit"), _submit_data(washer_model, phone="139 8888 0001", serial="P1-1"))
+    data = {**_submit_data(washer_model, phone="139 8888 0002", serial="P1-2"), "proof": jpeg()}
+
+    with django_assert_num_queries(25) as captured:
+        response = client.post(reverse("portal:submit"), data)
+
+    assert response.status_code == 302
+    statements = [" ".join(query["sql"].split()[:3]) for query in captured.captured_queries]
+    assert [statement.split()[0] for statement in statements] == [
+        "SELECT",  # the model (the form)
+        "SAVEPOINT",  # the request's transaction (a savepoint inside the test's own)
+        "SELECT",  # the customer by phone
+        "SAVEPOINT",  # the new customer
+        "INSERT",
+        "RELEASE",
+        "SELECT",  # the unit by model and serial
+        "SELECT",  # the warranty policy in force
+        "SAVEPOINT",  # the new unit
+        "INSERT",
+        "RELEASE",
+        "INSERT",  # the year's next reference number
+        "INSERT",  # the ticket, with the visit the customer would like
+        "INSERT",  # its created event
+        "INSERT",  # the proof of purchase
+        "INSERT",  # its event
+        "SELECT",  # the confirmation email, once per ticket
+        "SAVEPOINT",
+        "INSERT",
+        "RELEASE",
+        "RELEASE",  # the request's transaction
+        "SELECT",  # the session, for the tracking grant
+        "SAVEPOINT",  # saved in a transaction of its own
+        "UPDATE",
+        "RELEASE",
+    ]
+    assert statements[11] == 'INSERT INTO "tickets_ticketsequence"'
+    ticket = Ticket.objects.get(customer__phone="+8613988880002")
+    assert (ticket.preferred_visit_slot, ticket.attachments.get().kind, ticket.emails.count()) == (
+        "morning",
+        "proof",
+        1,
+    )
+
+
+def test_a_bad_proof_is_refused_before_anything_is_read_or_written(client, washer_model):
+    upload = SimpleUploadedFile("invoice.jpg", b"this is not an image at all", content_type="image/jpeg")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("portal:submit"), {**_submit_data(washer_model), "proof": upload})
+    assert response.status_code == 400
+    touched = " ".join(query["sql"] for query in captured.captured_queries)
+    for table in ("customers_customer", "customers_productunit", "tickets_ticketsequence", "tickets_ticket"):
+        assert f'"{table}"' not in touched
 
 
 def test_existing_customer_is_matched_by_phone_not_duplicated(client, washer_model):

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
 
 from aftersales.roles import Role
 from tests.factories import (
@@ -146,6 +148,53 @@ def test_ticket_create_numbers_are_consecutive(customer, agent):
     references = [create(customer, by=agent, now=T0 + n * MIN).reference for n in range(3)]
     assert references == ["AS-2026-000001", "AS-2026-000002", "AS-2026-000003"]
     assert list(TicketSequence.objects.values_list("year", "last_value")) == [(2026, 3)]
+
+
+def test_ticket_create_numbers_are_consecutive_without_insert_returning(customer, agent, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+
+    references = [create(customer, by=agent, now=T0 + n * MIN).reference for n in range(3)]
+    assert references == ["AS-2026-000001", "AS-2026-000002", "AS-2026-000003"]
+    assert list(TicketSequence.objects.values_list("year", "last_value")) == [(2026, 3)]
+
+
+def test_ticket_create_a_rolled_back_ticket_gives_its_number_back(customer, agent):
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        assert create(customer, by=agent).reference == "AS-2026-000001"
+        raise Boom
+    assert create(customer, by=agent).reference == "AS-2026-000001"
+    assert list(TicketSequence.objects.values_list("year", "last_value")) == [(2026, 1)]
+
+
+def test_ticket_create_writes_the_ticket_stamped_now_in_one_insert(customer, agent, django_assert_num_queries):
+    before = timezone.now()
+    with django_assert_num_queries(4) as captured:
+        ticket = create(customer, by=agent, channel=Channel.WEB)
+    # The year's number (one statement), the ticket, its created event, and the webhook subscribers
+    # (read here, not from the cache: this test's own transaction created a user).
+    assert [query["sql"].split()[0] for query in captured.captured_queries] == ["INSERT", "INSERT", "INSERT", "SELECT"]
+    stored = row(ticket)
+    assert (stored["reference"], stored["created_at"], ticket.created_at) == ("AS-2026-000001", T0, T0)
+    # The last write is stamped by the clock, as auto_now would.
+    assert before <= stored["updated_at"] == ticket.updated_at <= timezone.now()
+    assert (ticket.priority_rank, stored["priority_rank"]) == (2, 2)
+
+
+def test_ticket_create_keeps_the_visit_the_customer_would_like(customer):
+    ticket = create(
+        customer,
+        by=None,
+        channel=Channel.WEB,
+        preferred_visit_date=dt.date(2026, 3, 4),
+        preferred_visit_slot="afternoon",
+    )
+    stored = row(ticket)
+    assert (stored["preferred_visit_date"], stored["preferred_visit_slot"]) == (dt.date(2026, 3, 4), "afternoon")
 
 
 def test_ticket_create_reference_year_is_the_business_time_zone_year(customer, agent):

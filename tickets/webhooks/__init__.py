@@ -7,7 +7,9 @@ How an event reaches a receiver, and why each step is where it is:
    delivery exists exactly when the change was committed (the outbox pattern, like the emails
    in tickets/notifications.py), and queues ``deliver_webhook_task`` after the commit. Nothing
    is sent from the request: a slow or failing receiver never slows down or breaks it, and a
-   broker that is down only delays the delivery (the sweep sends it later).
+   broker that is down only delays the delivery (the sweep sends it later). Which events have
+   any subscriber at all is cached (:mod:`tickets.webhooks.listened`), so an event nobody
+   listens to costs no query.
 2. The task (:func:`attempt_delivery`) POSTs the payload as JSON with a short timeout
    (``WEBHOOK_TIMEOUT``, 5 s by default) and records the attempt on the row: status code,
    the start of the answer, the error, how long it took. A 2xx answer delivers it; anything

@@ -24,6 +24,7 @@ from tickets.models import (
     WebhookDeliveryStatus,
     WebhookSubscription,
 )
+from tickets.webhooks import listened
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +32,26 @@ logger = logging.getLogger(__name__)
 PING = "ping"
 
 
-def _subscribers(event: str) -> list[WebhookSubscription]:
-    """The live subscriptions of managers and administrators that asked for ``event`` (one query).
-    The event list is matched here, not in SQL: SQLite has no JSON containment, and there are few rows."""
-    rows = (
+def _live_subscriptions() -> list[WebhookSubscription]:
+    """The live subscriptions of managers and administrators (one query), with their events."""
+    return list(
         WebhookSubscription.objects.filter(is_active=True, deleted_at__isnull=True, owner__is_active=True)
         .filter(Q(owner__is_superuser=True) | Q(owner__groups__name__in=sorted(QUALITY_ROLES)))
         .distinct()
         .only("pk", "events")
     )
+
+
+def _subscribers(event: str) -> list[WebhookSubscription]:
+    """The live subscriptions of managers and administrators that asked for ``event``: no query
+    when the cache knows nobody asked for it (tickets/webhooks/listened.py), one otherwise.
+    The event list is matched here, not in SQL: SQLite has no JSON containment, and there are few rows."""
+    known, token = listened.lookup()
+    if known is not None and event not in known:
+        return []
+    rows = _live_subscriptions()
+    if known is None:
+        listened.store(token, frozenset(name for row in rows for name in row.events))
     return [row for row in rows if event in row.events]
 
 
@@ -58,7 +70,7 @@ def _queue(deliveries: list[WebhookDelivery]) -> list[WebhookDelivery]:
 
 def emit(event: str, data: dict[str, Any], *, now: dt.datetime | None = None) -> list[WebhookDelivery]:
     """Record ``event`` for every subscription that asked for it, in the caller's transaction,
-    and send each after the commit. One query when nobody listens."""
+    and send each after the commit. No query when nobody listens (once the cache knows it)."""
     subscriptions = _subscribers(event)
     if not subscriptions:
         return []

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.roles import manages_quality
 from tickets.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+from tickets.webhooks import listened
 
 
 def new_secret() -> str:
@@ -75,6 +76,8 @@ def subscription_delete(*, subscription: WebhookSubscription, by: AbstractBaseUs
     if subscription.owner_id != by.pk:
         raise PermissionDenied(_("This subscription is someone else's."))
     WebhookSubscription.objects.filter(pk=subscription.pk).update(is_active=False, deleted_at=now or timezone.now())
+    # An update sends no signal: tell the cache of listened events itself.
+    listened.forget()
 
 
 def subscriptions_of(user: AbstractBaseUser) -> QuerySet[WebhookSubscription]:
