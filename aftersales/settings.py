@@ -118,11 +118,12 @@ if REDIS_URL:
     # it answers "nothing cached" instead of failing every request that counts (aftersales/cache.py).
     CACHES = {
         "default": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
-        # The dashboard's figures, rendered once per state of the snapshots (followups/dashboard_views.py).
-        "dashboard": {
+        # Parts of pages rendered once and served again until what they show changes: the
+        # dashboard's figures (followups/dashboard_views.py), the portal's blank request form.
+        "fragments": {
             "BACKEND": "aftersales.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "dashboard",
+            "KEY_PREFIX": "fragments",
             "TIMEOUT": 24 * 3600,
         },
     }
@@ -135,9 +136,9 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
         },
-        "dashboard": {
+        "fragments": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache" / "dashboard"),
+            "LOCATION": str(VAR_DIR / "cache" / "fragments"),
             "TIMEOUT": 24 * 3600,
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },

@@ -139,7 +139,7 @@ def scenarios() -> list[Scenario]:
     nothing_cached = {
         "CACHES": {
             **settings.CACHES,
-            "dashboard": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+            "fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
         }
     }
     return [

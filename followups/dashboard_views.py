@@ -256,11 +256,11 @@ def home(request: HttpRequest) -> HttpResponse:
     chosen = snapshots.thresholds()
     state = snapshots.generation()
     key = None if form.errors else _figures_key(form, request.GET.get("page", ""), chosen, state, today)
-    figures = caches["dashboard"].get(key) if key else None
+    figures = caches["fragments"].get(key) if key else None
     if figures is None:
         figures = _figures(request, form, chosen, state, today)
         if key:
-            caches["dashboard"].set(key, figures)
+            caches["fragments"].set(key, figures)
     open_alerts, open_count = dashboard.banner_alerts()
     return render(
         request,

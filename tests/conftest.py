@@ -66,9 +66,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def nothing_cached_by_earlier_tests():
-    """Each test starts without the dashboard figures or the set of listened webhook events an
+    """Each test starts without the rendered fragments or the set of listened webhook events an
     earlier test cached: rolled-back tests reuse ids and times, and flushed ones send no signals."""
-    caches["dashboard"].clear()
+    caches["fragments"].clear()
     caches["default"].delete_many([listened.SET_KEY, listened.TOKEN_KEY])
 
 

@@ -22,9 +22,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
-# The dashboard's figures are cached per state of the snapshots; each test starts with none
-# (tests/conftest.py), since rolled-back tests reuse ids and times.
-CACHES = {**CACHES, "dashboard": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard"}}  # noqa: F405
+# Rendered fragments (the dashboard's figures, the blank portal form) are cached; each test
+# starts with none (tests/conftest.py), since rolled-back tests reuse ids and times.
+CACHES = {**CACHES, "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}}  # noqa: F405
 LANGUAGE_CODE = "en"
 STATIC_ROOT = VAR_DIR / "staticfiles"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

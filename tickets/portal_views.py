@@ -7,11 +7,14 @@ address and per phone; a hidden honeypot field stops simple bots (DESIGN.md sect
 """
 
 from django.contrib import messages
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -59,11 +62,28 @@ def _models_context() -> dict:
     return {"models": active_models()}
 
 
+# The blank request form is the same for every visitor in a language but costs more to render
+# than the rest of the page together (its widgets and the list of models); it is rendered once
+# and served from the cache. A model added to the catalogue is offered within this many seconds.
+BLANK_FORM_SECONDS = 60
+
+
+def _blank_fields() -> str:
+    key = f"portal:blank-request-form:{translation.get_language()}"
+    fields = caches["fragments"].get(key)
+    if fields is None:
+        fields = render_to_string("portal/_submit_fields.html", {"form": SubmitForm(), **_models_context()})
+        caches["fragments"].set(key, fields, BLANK_FORM_SECONDS)
+    return mark_safe(fields)  # noqa: S308 - rendered by Django's templates, escaped there
+
+
 @ratelimit(key="ip", rate="20/h", method="POST", block=False)
 @ratelimit(key=posted_phone_key, rate="5/h", method="POST", block=False)
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "portal/submit.html", {"form": SubmitForm(), "nav": "submit", **_models_context()})
+        return render(
+            request, "portal/submit.html", {"form": SubmitForm(), "nav": "submit", "blank_fields": _blank_fields()}
+        )
     form = SubmitForm(request.POST, request.FILES)
     if is_limited(request):
         form.add_error(None, TOO_MANY)
@@ -211,9 +231,7 @@ def track(request: HttpRequest) -> HttpResponse:
 
 def _track_page(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
     events = (
-        TicketEvent.objects.filter(ticket=ticket, is_public=True)
-        .exclude(kind="assigned")
-        .order_by("created_at", "id")
+        TicketEvent.objects.filter(ticket=ticket, is_public=True).exclude(kind="assigned").order_by("created_at", "id")
     )
     reached = STEPS.index(ticket.status) if ticket.status in STEPS else -1
     steps = [
@@ -268,7 +286,10 @@ def track_add(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         try:
             portal.portal_add_info(
-                ticket=ticket, customer=ticket.customer, note=form.cleaned_data["note"], photo=form.cleaned_data["photo"]
+                ticket=ticket,
+                customer=ticket.customer,
+                note=form.cleaned_data["note"],
+                photo=form.cleaned_data["photo"],
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)
@@ -288,7 +309,9 @@ def track_cancel(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             portal.portal_cancel(ticket=ticket, customer=ticket.customer, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied):
-            form.add_error(None, _("This request can no longer be cancelled online: a technician is on the way. Call us."))
+            form.add_error(
+                None, _("This request can no longer be cancelled online: a technician is on the way. Call us.")
+            )
         else:
             messages.success(request, _("Your request is cancelled."))
             return redirect("portal:track_detail", reference=ticket.reference)
@@ -304,7 +327,10 @@ def track_rate(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid():
         try:
             portal.portal_rate(
-                ticket=ticket, customer=ticket.customer, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+                ticket=ticket,
+                customer=ticket.customer,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)
@@ -334,5 +360,3 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-

@@ -384,7 +384,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_breakdown(client, mana
     client.force_login(manager)
     params = {**MARCH, "dimension": "station", "value": stations[0].pk}
     client.get(HOME, params)  # the session is warm
-    caches["dashboard"].clear()
+    caches["fragments"].clear()
 
     # session, user, roles, thresholds, the snapshots' generation, totals, daily trend,
     # breakdown sums, breakdown names, filter values, their names, open alerts, the slice's label.
@@ -451,7 +451,7 @@ def test_bad_filters_are_never_cached(signed_in):
     signed_in.get(HOME, {**MARCH, "end": "2026-02-01"})
 
     assert signed_in.get(HOME, {**MARCH, "end": "2026-02-01"}).status_code == 400
-    assert caches["dashboard"]._cache == {}
+    assert caches["fragments"]._cache == {}
 
 
 # --- Drill-down -----------------------------------------------------------------------------

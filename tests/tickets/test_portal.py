@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import re
 from unittest import mock
 
 import pytest
@@ -70,6 +71,30 @@ def test_home_page_says_what_a_customer_can_do(client):
     html = client.get(reverse("portal:home")).content.decode()
     for link in ("portal:submit", "portal:track", "portal:register", "portal:help", "portal:prices"):
         assert f'href="{reverse(link)}"' in html
+
+
+def test_the_blank_form_is_rendered_once_per_language(client, washer_model, django_assert_num_queries):
+    first = client.get(reverse("portal:submit")).content.decode()
+    assert f'<option value="{washer_model.code}">' in first
+
+    with django_assert_num_queries(0):  # no session yet, and the fields with the models come from the cache
+        again = client.get(reverse("portal:submit")).content.decode()
+    fields = re.compile(r'<div class="honeypot".*?<button type="submit"', re.S)
+    assert fields.search(again).group(0) == fields.search(first).group(0)
+    assert 'name="csrfmiddlewaretoken"' in again
+
+    chinese = client.get(reverse("portal:submit"), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "产品型号" in chinese and "Product model" not in chinese
+
+
+def test_a_form_sent_back_with_errors_keeps_what_was_typed(client, washer_model):
+    client.get(reverse("portal:submit"))  # the blank form is cached
+
+    response = client.post(reverse("portal:submit"), {**_submit_data(washer_model), "description": ""})
+
+    assert response.status_code == 400
+    assert 'value="Zhou Min"' in response.content.decode()
+    assert "Describe the problem or what you need." in response.content.decode()
 
 
 def test_submit_creates_customer_unit_ticket_and_proof(client, washer_model, django_capture_on_commit_callbacks):
