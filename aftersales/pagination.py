@@ -17,7 +17,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _bounded_count(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        # Which rows are counted does not matter, only how many: without the ORDER BY the
+        # database stops at the first cap + 1 matches in whatever order is cheapest (often an
+        # index-only scan) instead of sorting every match first.
+        return _unordered(self.object_list)[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -31,7 +34,8 @@ class CappedPaginator(Paginator):
         """The page's ids first, then only those rows with their joins.
 
         A deep OFFSET over the joined query would build every skipped row's joins; over the
-        bare ids it walks an index. The second query keeps the first one's order.
+        bare ids it walks an index. The second query is not sorted again: its rows are put in
+        the first one's order.
         """
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -39,8 +43,18 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        rows = {row.pk: row for row in _unordered(self.object_list.filter(pk__in=ids))}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+def _unordered(rows):
+    """The queryset without its ORDER BY, when that leaves the same rows.
+
+    A DISTINCT query keeps it: the columns it orders by are part of what is distinct.
+    """
+    if hasattr(rows, "order_by") and not rows.query.distinct:
+        return rows.order_by()
+    return rows
 
 
 # The page sizes a list offers; anything else in the query string falls back to the default.

@@ -211,6 +211,9 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
             models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created"),
             models.Index(fields=["station", "-created_at"], name="ticket_station_created"),
+            # The desk queue filtered by station and technician, in its default order: counted
+            # and paged from the index alone.
+            models.Index(fields=["station", "assignee", "-created_at", "-id"], name="ticket_station_assignee"),
             models.Index(fields=["next_due"], name="ticket_next_due"),
             models.Index(fields=["customer", "status"], name="ticket_customer_status"),
             models.Index(fields=["priority_rank", "-created_at"], name="ticket_priority_created"),

@@ -5,14 +5,19 @@ answered with the form again, its messages next to the fields, and status 400.
 """
 
 from dataclasses import replace
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,14 +26,14 @@ from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, Language
-from customers.phones import try_normalize_phone
+from customers.phones import display_phone, try_normalize_phone
 from customers.selectors import customer_by_phone, units_with_warranty
 from tickets import feedback, selectors, services
-from tickets.choices import FINAL_STATUSES
+from tickets.choices import FINAL_STATUSES, EventKind, Kind, Priority, Status
 from tickets.filters import TicketQueueFilter
 from tickets.forms import NEW_UNIT, AssignForm, IntakeForm, MoveForm, NoteForm, ResolutionForm
 from tickets.intake import NewCustomer, NewUnit, intake_request
-from tickets.models import Ticket
+from tickets.models import Ticket, TicketEvent
 from tickets.transitions import blockers, get_move, moves_for
 
 
@@ -41,6 +46,99 @@ def queue(request: HttpRequest) -> HttpResponse:
     return _queue(request)
 
 
+def choice_labels(choices) -> dict[str, str]:
+    """Each choice's label in the active language, translated once for a whole page.
+
+    ``get_FOO_display()`` translates every label of the field at each call, which adds up over
+    a page of rows or a long timeline.
+    """
+    return {value: str(label) for value, label in choices}
+
+
+# Formatting a number takes phonenumbers' parser; a queue shows the same callers again and again.
+phone_display = lru_cache(maxsize=4096)(display_phone)
+
+
+def datetime_formatter(format_name: str = "SHORT_DATETIME_FORMAT"):
+    """A function showing a moment as ``{{ value|date:format_name }}`` does, in the current time
+    zone, with the format and the zone looked up once for a whole page."""
+    fmt, zone = formats.get_format(format_name), timezone.get_current_timezone()
+    return lambda value: dateformat.format(value.astimezone(zone), fmt) if value else ""
+
+
+def queue_rows(tickets, now) -> list[dict]:
+    """The queue's lines, each a dict of what its cells show, labels and dates already formatted.
+
+    Plain dicts: the template engine finds a key at its first try, where a model attribute
+    costs a failed key lookup first, for every cell of every row.
+    """
+    statuses, kinds, priorities = (
+        choice_labels(Status.choices),
+        choice_labels(Kind.choices),
+        choice_labels(Priority.choices),
+    )
+    short_datetime = datetime_formatter()
+    rows = []
+    for ticket in tickets:
+        customer, unit, station, assignee = ticket.customer, ticket.unit, ticket.station, ticket.assignee
+        rows.append(
+            {
+                "reference": ticket.reference,
+                "url": reverse("desk:ticket", args=[ticket.reference]),
+                "status": ticket.status,
+                "status_label": statuses.get(ticket.status, ticket.status),
+                "kind_label": kinds.get(ticket.kind, ticket.kind),
+                "priority": ticket.priority,
+                "priority_label": priorities.get(ticket.priority, ticket.priority),
+                "customer": customer.name,
+                "phone": phone_display(customer.phone),
+                "model": unit.model.code if unit else "",
+                "serial": unit.serial if unit else "",
+                "has_unit": unit is not None,
+                "station": (station.display_name if station else "") or "—",
+                "technician": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
+                "overdue": bool(ticket.next_due and ticket.next_due < now),
+                "next_due": short_datetime(ticket.next_due),
+                "created": short_datetime(ticket.created_at),
+            }
+        )
+    return rows
+
+
+def html_attrs(attrs: dict) -> str:
+    """Tag attributes as Django's widget templates write them: `` name="value"``, the bare name
+    for True, nothing for False."""
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+def select_tag(field: BoundField) -> dict:
+    """A select field's ``name``, ``attrs`` and ``options`` (each ``value``, ``label``,
+    ``selected``) as its widget works them out, for tickets/partials/select.html.
+
+    The widget itself renders a template per option, which made the queue's filters take longer
+    than its rows. Flat choices only (no option groups).
+    """
+    attrs = field.build_widget_attrs({})
+    if field.auto_id and "id" not in field.field.widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    widget = field.field.widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    return {
+        "name": widget["name"],
+        "attrs": html_attrs(widget["attrs"]),
+        "options": [
+            {"value": str(option["value"]), "label": option["label"], "selected": option["selected"]}
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ],
+    }
+
+
 @desk_required
 def _queue(request: HttpRequest) -> HttpResponse:
     base = selectors.visible_tickets(request.user)
@@ -48,18 +146,24 @@ def _queue(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else TicketQueueFilter(queryset=base).qs
     paginator = CappedPaginator(rows, page_size_from(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
+    now = timezone.now()
     params = request.GET.copy()
     params.pop("page", None)
+    sees_all = sees_all_tickets(request.user)
+    # Station and technician are offered to those who see every ticket only.
+    selects = ["kind", "priority", "sort", *(["station", "assignee"] if sees_all else [])]
     return render(
         request,
         "tickets/queue.html",
         {
             "filter": filterset,
             "page": page,
-            "now": timezone.now(),
+            "rows": queue_rows(page.object_list, now),
+            "selects": {name: select_tag(filterset.form[name]) for name in selects},
+            "now": now,
             "query_string": params.urlencode(),
             "page_sizes": PAGE_SIZES,
-            "sees_all": sees_all_tickets(request.user),
+            "sees_all": sees_all,
         },
         status=400 if filterset.is_bound and not filterset.is_valid() else 200,
     )
@@ -169,21 +273,34 @@ def _move_options(ticket: Ticket, user: AbstractBaseUser) -> list[dict]:
     ]
 
 
+def _timeline(ticket: Ticket) -> list[TicketEvent]:
+    """The ticket's events, each with its kind and statuses labelled (``kind_label``,
+    ``from_status_label``, ``to_status_label``)."""
+    events = list(selectors.timeline(ticket))
+    kinds, statuses = choice_labels(EventKind.choices), choice_labels(Status.choices)
+    for event in events:
+        event.kind_label = kinds.get(event.kind, event.kind)
+        event.from_status_label = statuses.get(event.from_status, event.from_status)
+        event.to_status_label = statuses.get(event.to_status, event.to_status)
+    return events
+
+
 def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
     is_desk = sees_all_tickets(request.user)
+    assign_form = forms.get("assign_form") or (
+        AssignForm(initial={"station": ticket.station_id, "assignee": ticket.assignee_id, "version": ticket.version})
+        if is_desk
+        else None
+    )
     context = {
         "ticket": ticket,
-        "events": selectors.timeline(ticket),
+        "events": _timeline(ticket),
         "moves": _move_options(ticket, request.user),
         "move_form": forms.get("move_form") or MoveForm(initial={"version": ticket.version}),
-        "assign_form": forms.get("assign_form")
-        or (
-            AssignForm(
-                initial={"station": ticket.station_id, "assignee": ticket.assignee_id, "version": ticket.version}
-            )
-            if is_desk
-            else None
-        ),
+        "assign_form": assign_form,
+        "assign_selects": {name: select_tag(assign_form[name]) for name in ("station", "assignee", "appointment_slot")}
+        if assign_form
+        else {},
         "note_form": forms.get("note_form") or NoteForm(),
         "resolution_form": forms.get("resolution_form")
         or ResolutionForm(
