@@ -47,6 +47,48 @@ class CappedPaginator(Paginator):
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
+class UncountedPage:
+    """A page of a list that is never counted: whether there is a next page is known from one
+    row more than the page shows. For lists whose total is shown elsewhere (the dashboard's
+    figure above its drill-down list) or costs more to count than the page to read."""
+
+    def __init__(self, object_list, per_page: int, number) -> None:
+        try:
+            self.number = max(1, int(number))
+        except (TypeError, ValueError):
+            self.number = 1
+        self.number = min(self.number, MAX_UNCOUNTED_PAGE)
+        self.per_page = per_page
+        bottom = (self.number - 1) * per_page
+        # The page's ids, one more to know whether a next page exists; then only those rows.
+        ids = list(object_list.values_list("pk", flat=True)[bottom : bottom + per_page + 1])
+        self._has_next = len(ids) > per_page
+        ids = ids[:per_page]
+        rows = {row.pk: row for row in _unordered(object_list.filter(pk__in=ids))}
+        self.object_list = [rows[pk] for pk in ids if pk in rows]
+        self.start_index = bottom + 1 if self.object_list else 0
+        self.end_index = bottom + len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+# Deeper pages of an uncounted list are not offered: narrow the filters instead.
+MAX_UNCOUNTED_PAGE = 10_000
+
+
 def _unordered(rows):
     """The queryset without its ORDER BY, when that leaves the same rows.
 

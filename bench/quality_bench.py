@@ -132,7 +132,10 @@ def scenarios() -> list[Scenario]:
 
     home = reverse("dashboard:home")
     station = (
-        RateSnapshot.objects.filter(dimension="station").order_by("-service_completed").values_list("value", flat=True).first()
+        RateSnapshot.objects.filter(dimension="station")
+        .order_by("-service_completed")
+        .values_list("value", flat=True)
+        .first()
     )
     # The dashboard renders its figures once per state of the snapshots and serves them from
     # its cache until the next run; these are the first views after a run, nothing cached.
@@ -161,7 +164,9 @@ def scenarios() -> list[Scenario]:
             "drill-down, dissatisfied", reverse("dashboard:tickets", kwargs={"kind": "dissatisfied"}), is_queue=False
         ),
         Scenario(
-            "drill-down, no callback", reverse("dashboard:tickets", kwargs={"kind": "no_callback_attempt"}), is_queue=False
+            "drill-down, no callback",
+            reverse("dashboard:tickets", kwargs={"kind": "no_callback_attempt"}),
+            is_queue=False,
         ),
         Scenario("API metrics, whole organisation", reverse("api:metrics"), is_queue=False),
         Scenario("API metrics, group_by=station", reverse("api:metrics"), [("group_by", "station")], is_queue=False),
