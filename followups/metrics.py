@@ -874,8 +874,11 @@ def drilldown(
             condition = conditions[kind]
         tickets = tickets.alias(anchor=case_anchor()).filter(period.q("anchor")).filter(condition)
     elif kind == "dissatisfied":
-        ratings = SatisfactionRating.objects.filter(period.q("created_at"), dissatisfied_q(), ticket=OuterRef("pk"))
-        tickets = tickets.filter(Exists(ratings))
+        # The rated tickets' ids first (a range of the ratings' index), then those tickets: as a
+        # correlated EXISTS under the list's ORDER BY … LIMIT, PostgreSQL walks every recent ticket
+        # backwards looking for ratings, which mostly come days after the ticket.
+        rated = SatisfactionRating.objects.filter(period.q("created_at"), dissatisfied_q()).order_by()
+        tickets = tickets.filter(pk__in=list(rated.values_list("ticket_id", flat=True).distinct()))
     elif kind == "service_complaints":
         tickets = tickets.filter(
             first_valid_complaint_q(), period.q("created_at"), fault_category__group=FaultGroup.SERVICE
