@@ -13,7 +13,7 @@ time: the hello-world view ``/healthz`` alone (the ceiling), the desk (queue, fi
 ticket pages), the dashboard, the portal submission and the API. Client-side figures come from
 locust's CSV statistics, server-side ones from gunicorn's access log (each request's duration in
 microseconds). Gunicorn is always stopped at the end. The figures go to bench/LOAD_RESULTS.md (a
-section per volume, replaced on a re-run) and the summary to bench/README.md.
+section per volume, replaced on a re-run) and the summary to bench/README.md and README.md.
 See bench/README.md for what is measured and how to read it.
 """
 
@@ -708,10 +708,16 @@ def write_results(section: str, summary: str, tickets: int) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text)
-    readme = README.read_text()
+    write_summary(summary)
+
+
+def write_summary(summary: str) -> None:
+    """The summary into this directory's README and the project's, each linking the full table."""
     pattern = re.compile(r"<!-- load-summary -->.*?<!-- /load-summary -->\n", re.S)
-    if pattern.search(readme):
-        README.write_text(pattern.sub(lambda _: summary, readme))
+    for readme, link in ((README, "LOAD_RESULTS.md"), (ROOT / "README.md", "bench/LOAD_RESULTS.md")):
+        text = readme.read_text()
+        if pattern.search(text):
+            readme.write_text(pattern.sub(lambda _, link=link: summary.replace("](LOAD_RESULTS.md)", f"]({link})"), text))
 
 
 # --- main -----------------------------------------------------------------------------------------
