@@ -182,7 +182,7 @@ def _figures_key(form: DashboardFilterForm, page: str, chosen: dict, state: snap
     return "figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _figures(request: HttpRequest, form: DashboardFilterForm, chosen: dict, state: snapshots.Generation, today) -> str:
+def _figures(page: str | None, form: DashboardFilterForm, chosen: dict, state: snapshots.Generation, today) -> str:
     """The page below its title and tools: the filters, the three rates with their trends, the
     no-leak counters, the service KPIs and the breakdown, rendered."""
     scope = form.slice
@@ -191,7 +191,7 @@ def _figures(request: HttpRequest, form: DashboardFilterForm, chosen: dict, stat
     trends = {trend.key: trend for trend in dashboard.trends(scope, chosen)}
     by, sort = form.breakdown_dimension, form.sort_key
     rows = dashboard.breakdown(scope.period, by, chosen, sort)
-    breakdown_page = Paginator(rows, BREAKDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+    breakdown_page = Paginator(rows, BREAKDOWN_PAGE_SIZE).get_page(page)
     page_params = {**params, "by": by, "sort": sort}
     headline = []
     day_names: dict = {}  # each day's name, worked out once for the six charts
@@ -244,6 +244,34 @@ def _figures(request: HttpRequest, form: DashboardFilterForm, chosen: dict, stat
     )
 
 
+# The views a snapshot run renders in advance, in every language: the page as it opens, and
+# each breakdown tab over the last 30 and 90 days. Other filters are rendered when first asked.
+PRERENDERED_PRESETS = (dashboard.Preset.LAST_30_DAYS, dashboard.Preset.LAST_90_DAYS)
+
+
+def prerender_figures(now=None) -> int:
+    """Render the dashboard's most used views into the cache for the snapshots as they are now,
+    so the first manager after a snapshot run does not wait for them. Returns how many."""
+    now = now or timezone.now()
+    today = business_today(now)
+    chosen = snapshots.thresholds()
+    state = snapshots.generation()
+    queries = [{}] + [
+        {"range": preset, "by": by} for preset in PRERENDERED_PRESETS for by in dashboard.BREAKDOWN_DIMENSIONS
+    ]
+    rendered = 0
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for data in queries:
+                form = DashboardFilterForm(data, today=today)
+                if not form.is_valid():
+                    continue
+                key = _figures_key(form, "", chosen, state, today)
+                caches["fragments"].set(key, _figures(None, form, chosen, state, today))
+                rendered += 1
+    return rendered
+
+
 @manager_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -258,7 +286,7 @@ def home(request: HttpRequest) -> HttpResponse:
     key = None if form.errors else _figures_key(form, request.GET.get("page", ""), chosen, state, today)
     figures = caches["fragments"].get(key) if key else None
     if figures is None:
-        figures = _figures(request, form, chosen, state, today)
+        figures = _figures(request.GET.get("page"), form, chosen, state, today)
         if key:
             caches["fragments"].set(key, figures)
     open_alerts, open_count = dashboard.banner_alerts()

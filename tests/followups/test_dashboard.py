@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from followups import dashboard, snapshots
+from followups import dashboard, dashboard_views, snapshots
 from followups.dashboard import BreakdownRow, Preset
 from followups.metrics import Period, Totals, business_today
 from followups.models import AlertKind, Dimension, KpiThreshold, QualityAlert, RateSnapshot
@@ -413,6 +413,25 @@ def test_the_figures_are_served_from_the_cache_until_the_snapshots_change(client
     snapshot(dt.date(2026, 3, 10), ratings=10, low_ratings=4)
     after = client.get(HOME, MARCH).content.decode()
     assert "4 of 10" in text(article(after, "figure-dissatisfaction_rate"))
+
+
+def test_a_snapshot_run_renders_the_common_views_before_anyone_asks(client, manager, django_assert_num_queries):
+    today = business_today()
+    snapshot(today - dt.timedelta(days=3), ratings=10, low_ratings=2)
+    client.force_login(manager)
+
+    assert dashboard_views.prerender_figures() == 2 * (1 + 2 * len(dashboard.BREAKDOWN_DIMENSIONS))
+
+    # session, user, roles, thresholds, the snapshots' generation, open alerts: no figure is worked out.
+    with django_assert_num_queries(6):
+        opened = client.get(HOME)
+    with django_assert_num_queries(6):
+        tab = client.get(HOME, {"range": "90d", "by": "batch"})
+    with django_assert_num_queries(6):
+        chinese = client.get(HOME, headers={"accept-language": "zh-hans"})
+    assert "2 of 10" in text(article(opened.content.decode(), "figure-dissatisfaction_rate"))
+    assert re.search(r'by=batch[^"]*" class="active" aria-current="page"', tab.content.decode())
+    assert "不满意率" in chinese.content.decode()
 
 
 def test_a_run_that_only_removes_days_changes_the_figures():

@@ -95,13 +95,14 @@ def test_reading_sums_numerators_and_denominators_never_ratios():
     assert snapshots.totals_by_value(period, Dimension.STATION)["4"].low_ratings == 15
 
 
-def test_the_task_refreshes_and_checks_alerts():
+def test_the_task_refreshes_checks_alerts_and_renders_the_dashboard():
     factories.TicketFactory(status=TicketStatus.RESOLVED, resolved_at=timezone.now(), work_done="Fixed.")
 
     result = quality_snapshot_task.delay(2).get()
 
-    # The whole organisation and the ticket's category, model, batch and region; no station or agent.
-    assert result == {"rows": 5, "alerts_raised": 0, "alerts_cleared": 0}
+    # The whole organisation and the ticket's category, model, batch and region; no station or
+    # agent. The dashboard as it opens and its six tabs over 30 and 90 days, in two languages.
+    assert result == {"rows": 5, "alerts_raised": 0, "alerts_cleared": 0, "views_rendered": 26}
     assert set(RateSnapshot.objects.values_list("dimension", flat=True)) == {
         Dimension.ALL,
         Dimension.CATEGORY,
@@ -133,7 +134,9 @@ def test_thresholds_default_to_10_percent_and_managers_change_them(manager):
 # Alerts ------------------------------------------------------------------------------------
 
 
-def test_a_crossing_raises_one_alert_emails_managers_once_and_clears_when_back(manager, django_capture_on_commit_callbacks):
+def test_a_crossing_raises_one_alert_emails_managers_once_and_clears_when_back(
+    manager, django_capture_on_commit_callbacks
+):
     other_manager = factories.UserFactory(email="second@example.com")
     other_manager.groups.add(*manager.groups.all())
     row = snapshot(TODAY, ratings=100, low_ratings=12)
