@@ -67,7 +67,7 @@ def test_a_manager_sees_dissatisfaction_over_its_threshold_and_drills_down(page,
     assert page.locator("h1").inner_text() == "Dissatisfied customers"
     listed = page.locator("table.drilldown-list a.ref").all_inner_texts()
     assert sorted(listed) == sorted(ticket.reference for ticket in dissatisfied)
-    assert "2 tickets" in page.inner_text("main")
+    assert "Tickets 1 to 2" in page.inner_text("main")
     screenshot(page, "dashboard-drilldown")
 
     page.locator("table.drilldown-list a.ref", has_text=dissatisfied[0].reference).click()
