@@ -71,6 +71,10 @@ def _business_tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def _returns_from_insert(connection) -> bool:
+    return connection.features.can_return_columns_from_insert
+
+
 def next_reference(now: dt.datetime) -> str:
     """The next human-readable reference of the business year, e.g. ``AS-2026-000123``.
 
@@ -81,7 +85,7 @@ def next_reference(now: dt.datetime) -> str:
     """
     year = now.astimezone(_business_tz()).year
     connection = connections[router.db_for_write(TicketSequence)]
-    if not connection.features.can_return_columns_from_insert:
+    if not _returns_from_insert(connection):
         # Databases without INSERT … RETURNING (SQLite before 3.35): the same, in three statements.
         TicketSequence.objects.get_or_create(year=year)
         TicketSequence.objects.filter(year=year).update(last_value=F("last_value") + 1)
