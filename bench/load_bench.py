@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import queue_bench  # noqa: E402
 from queue_bench import ROOT, database_url, ensure_database, machine, setup_django  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
@@ -696,18 +697,9 @@ def report(
 
 
 def write_results(section: str, summary: str, tickets: int) -> None:
-    header = (
-        "# Load benchmark results\n\n"
-        "Written by `bench/load_bench.py` (see bench/README.md); one section per ticket volume,"
-        " replaced when the benchmark runs again at that volume.\n\n"
+    queue_bench.write_results(
+        section, tickets, "load", path=RESULTS, title="Load benchmark results", script="bench/load_bench.py"
     )
-    text = RESULTS.read_text() if RESULTS.exists() else header
-    pattern = re.compile(rf"<!-- load:{tickets} -->.*?<!-- /load:{tickets} -->\n", re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
     write_summary(summary)
 
 

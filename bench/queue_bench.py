@@ -340,21 +340,29 @@ def report(results: list[Result], counts: dict[str, int], info: dict[str, str], 
     return "\n".join(lines) + "\n"
 
 
-def write_results(section: str, tickets: int, marker: str = "bench") -> None:
-    """Put ``section`` into RESULTS.md between its ``<!-- marker:tickets -->`` comments,
+def write_results(
+    section: str,
+    tickets: int,
+    marker: str = "bench",
+    *,
+    path: Path = RESULTS,
+    title: str = "Desk benchmark results",
+    script: str = "bench/queue_bench.py",
+) -> None:
+    """Put ``section`` into ``path`` between its ``<!-- marker:tickets -->`` comments,
     replacing an earlier run's section at the same volume."""
     header = (
-        "# Desk benchmark results\n\n"
-        "Written by `bench/queue_bench.py` (see bench/README.md); one section per ticket volume,"
+        f"# {title}\n\n"
+        f"Written by `{script}` (see bench/README.md); one section per ticket volume,"
         " replaced when the benchmark runs again at that volume.\n\n"
     )
-    text = RESULTS.read_text() if RESULTS.exists() else header
+    text = path.read_text() if path.exists() else header
     pattern = re.compile(rf"<!-- {marker}:{tickets} -->.*?<!-- /{marker}:{tickets} -->\n", re.S)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text)
     else:
         text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text)
+    path.write_text(text)
 
 
 def measure_all(user, scenario_list: list[Scenario], args: argparse.Namespace, slow) -> list[Result]:
