@@ -362,6 +362,9 @@ BATCH_WARNING_WINDOW_DAYS = env_int("BATCH_WARNING_WINDOW_DAYS", 365)
 # developing (DEBUG) and for the hosts listed here, e.g. "localhost,127.0.0.1".
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
 WEBHOOK_ALLOW_HTTP = env_list("WEBHOOK_ALLOW_HTTP", [])
+# Receivers must be at public internet addresses (tickets/webhooks/addresses.py), except while
+# developing and for the hosts listed here: a receiver on your own network, e.g. "erp.internal".
+WEBHOOK_ALLOW_PRIVATE = env_list("WEBHOOK_ALLOW_PRIVATE", [])
 # The portal's per-address limits (django-ratelimit) read the client's address like the API and
 # the sign-in lock-out (aftersales/client_ip.py: X-Forwarded-For from API_NUM_PROXIES proxies).
 # Or name the META key of a header the proxy sets (e.g. HTTP_X_REAL_IP), only one it always

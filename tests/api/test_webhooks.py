@@ -107,6 +107,7 @@ class Receiver:
 @pytest.fixture
 def receiver(settings):
     settings.WEBHOOK_ALLOW_HTTP = ["127.0.0.1"]
+    settings.WEBHOOK_ALLOW_PRIVATE = ["127.0.0.1"]
     settings.WEBHOOK_TIMEOUT = 1
     server = Receiver()
     yield server
@@ -216,6 +217,7 @@ def test_bad_input_is_a_400_and_nothing_is_subscribed(as_manager, settings, data
 def test_plain_http_only_for_the_allowed_hosts(as_manager, settings):
     settings.DEBUG = False
     settings.WEBHOOK_ALLOW_HTTP = ["localhost"]
+    settings.WEBHOOK_ALLOW_PRIVATE = ["localhost"]
     data = {"url": "http://localhost:9000/hooks", "events": ["ticket.created"]}
 
     assert as_manager.post(WEBHOOKS, data, format="json").status_code == 201

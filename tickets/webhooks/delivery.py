@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tickets.models import WebhookDelivery, WebhookDeliveryStatus
+from tickets.webhooks.addresses import CheckedHTTPHandler, CheckedHTTPSHandler
 from tickets.webhooks.events import dispatch
 from tickets.webhooks.subscriptions import receives
 
@@ -93,7 +94,11 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+# Straight to the receiver, at an address checked to be public (addresses.py); proxies from the
+# environment are not used, since the check must see the receiver's own address.
+_opener = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), CheckedHTTPHandler, CheckedHTTPSHandler, _NoRedirects
+)
 
 
 def _read(response) -> str:

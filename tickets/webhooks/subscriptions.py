@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.roles import manages_quality
 from tickets.models import WebhookDelivery, WebhookEvent, WebhookSubscription
-from tickets.webhooks import listened
+from tickets.webhooks import addresses, listened
 
 
 def new_secret() -> str:
@@ -37,6 +37,9 @@ def check_url(url: str) -> None:
         raise ValidationError({"url": _("The receiver must use https.")})
     if parts.username or parts.password:
         raise ValidationError({"url": _("Leave credentials out of the URL: every delivery is signed instead.")})
+    refused = addresses.refusal(parts.hostname)
+    if refused:
+        raise ValidationError({"url": refused})
 
 
 def check_events(events: Iterable[str]) -> list[str]:
