@@ -113,7 +113,10 @@ class WebhookListCreateView(generics.ListAPIView):
         operation_id="webhooks_create",
         tags=TAGS,
         summary="Subscribe a receiver to events",
-        description="The answer carries the signing secret, shown this once. " + SIGNING,
+        description="The answer carries the signing secret, shown this once. The URL must be https (plain http "
+        "only for hosts in WEBHOOK_ALLOW_HTTP) and lead to a public internet address: a private, loopback or "
+        "link-local address is refused here (`errors.url`) and again on every delivery, when the name is resolved "
+        "(hosts in WEBHOOK_ALLOW_PRIVATE excepted). " + SIGNING,
         request=WebhookSubscriptionInputSerializer,
         responses={201: WebhookSubscriptionCreatedSerializer, **error_responses(400, 401, 403, 415, 429)},
         examples=[
