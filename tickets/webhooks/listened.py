@@ -98,7 +98,8 @@ def _groups_changed(sender, action, **kwargs) -> None:
         forget()
 
 
-def _connect() -> None:
+def connect_signals() -> None:
+    """Follow every change the set depends on; called once, when the tickets app is ready."""
     from django.contrib.auth import get_user_model
 
     for signal in (post_save, post_delete):
@@ -109,5 +110,3 @@ def _connect() -> None:
         _groups_changed, sender=get_user_model().groups.through, dispatch_uid="webhooks.listened.user_groups"
     )
 
-
-_connect()
