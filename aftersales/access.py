@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from aftersales.roles import answers_feedback, is_desk_user, manages_quality, sees_all_tickets
+from aftersales.roles import answers_feedback, is_desk_user, manages_quality, roles_of, sees_all_tickets
 
 
 def _require(check: Callable) -> Callable:
@@ -26,6 +26,9 @@ def _require(check: Callable) -> Callable:
 
 
 desk_required = _require(is_desk_user)
+# Pages about one's own account (the API token): anyone who signs in at the desk, whatever their
+# role, department users included. A portal customer's login holds no role and is refused.
+any_role_required = _require(lambda user: bool(roles_of(user)))
 # Pages about any ticket or customer: agents, managers and admins, not technicians.
 all_tickets_required = _require(sees_all_tickets)
 # The quality dashboard, thresholds, alerts and recalls: managers and admins.

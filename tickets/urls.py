@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tickets import claim_views, views
+from tickets import claim_views, token_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("tickets/<str:reference>/claims/<int:pk>/execute/", claim_views.claim_execute, name="claim_execute"),
     path("tickets/<str:reference>/warranty-record/", claim_views.warranty_record, name="warranty_record"),
     path("customers/<int:pk>/", views.customer_detail, name="customer"),
+    path("account/api-token/", token_views.api_token, name="api_token"),
 ]

@@ -118,6 +118,10 @@ def test_demo_has_one_user_per_role_with_the_demo_password(db):
         assert user.check_password("aftersales-demo")
         assert user.first_name and user.last_name
         assert username in out
+    [portal] = Customer.objects.filter(user__isnull=False)
+    assert portal.user.username == portal.phone and portal.user.check_password("aftersales-demo")
+    assert not portal.user.groups.exists() and not portal.user.is_staff
+    assert f"  {portal.phone} aftersales-demo  customer    {portal.name} (portal account)" in out
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert User.objects.get(username="manager").is_staff
@@ -190,7 +194,7 @@ def test_demo_customers_units_and_timelines_are_consistent(db):
 def test_demo_twice_adds_nothing(db):
     run("demo")
     before = row_counts()
-    assert before["users"] == 7
+    assert before["users"] == 7 + 1  # the staff, and one portal customer
     assert before["categories"] == 10
     assert before["stations"] == 6
     assert before["customers"] == 50 + STORY_CUSTOMERS

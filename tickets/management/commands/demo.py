@@ -25,7 +25,7 @@ from django.utils import timezone
 from aftersales.roles import Role
 from customers.models import Customer, Language, ProductCategory, ProductModel, ProductUnit
 from customers.selectors import policy_in_force
-from customers.services import customer_create, unit_register
+from customers.services import customer_account_link, customer_create, unit_register
 from customers.warranty import add_months
 from tickets import sla
 from tickets.callbacks import record_attempt
@@ -201,6 +201,8 @@ class Command(BaseCommand):
         self._stations()
         self._users()
         self._customers()
+        # One customer signs in to the portal (and obtains an API token) with their phone.
+        customer_account_link(customer=self.customers[0], password=PASSWORD)
         plans = self._plan_tickets()
         for plan in sorted(plans, key=lambda p: p.created):
             self._run(plan)
@@ -870,6 +872,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for every account: {PASSWORD})")
         for username, role, first, last in USERS:
             self.stdout.write(f"  {username:<12} {PASSWORD:<16} {role:<11} {first} {last}")
+        portal = Customer.objects.filter(user__isnull=False).order_by("pk").first()
+        if portal is not None:
+            self.stdout.write(f"  {portal.phone:<12} {PASSWORD:<16} {'customer':<11} {portal.name} (portal account)")
         self.stdout.write("")
         self.stdout.write("Open:")
         self.stdout.write(f"  {self.base_url}/desk/   the staff desk (agent, technician, manager)")
