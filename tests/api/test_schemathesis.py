@@ -2,8 +2,9 @@
 generated input, answers with no 5xx, with a status the schema lists, and with a body, media
 type and headers the schema describes.
 
-An administrator (who sees everything) calls every operation, and so do a portal customer and a
-technician, so the role-scoped querysets and the customers' own paths run too. Each request goes
+An administrator (who sees everything) calls every operation, and so do a portal customer, a
+technician and a quality department's user, so the role-scoped querysets and the customers' own
+paths run too. Each request goes
 through the whole WSGI stack with the caller's API token, over a small data set seeded once for
 the module: tickets in several statuses, a claim, callbacks, feedback, a recall from a batch
 alert, a webhook subscription and the quality snapshots. Every other generated id, reference or
@@ -104,6 +105,8 @@ def seed() -> dict:
     admin = factories.UserFactory(roles=[Role.ADMIN], username="admin1")
     agent = factories.UserFactory(roles=[Role.AGENT], username="agent1")
     technician = factories.UserFactory(roles=[Role.TECHNICIAN], username="tech1")
+    department = factories.UserFactory(roles=[Role.DEPARTMENT], username="design1")
+    factories.DepartmentMembershipFactory(user=department, department="design")
     customer = portal_customer("+8613900000001", "Li Na")
     other = factories.CustomerFactory()
     washer = factories.ProductModelFactory(code="XQG100")
@@ -136,7 +139,7 @@ def seed() -> dict:
     today = business_today()
     snapshots.refresh(Period(today - dt.timedelta(days=1), today))
     return {
-        "callers": {"admin": admin, "customer": customer.user, "technician": technician},
+        "callers": {"admin": admin, "customer": customer.user, "technician": technician, "department": department},
         "stock": {
             "customer": [customer.pk, other.pk],
             "unit": [unit.pk, other_unit.pk],
@@ -223,7 +226,9 @@ def test_every_operation_as_an_administrator(case, seeded, db, wsgi_calls_keep_t
 
 
 @as_other_roles.parametrize()
-@pytest.mark.parametrize("role", ["customer", "technician"])
+@pytest.mark.parametrize("role", ["customer", "technician", "department"])
 @HYPOTHESIS_SETTINGS
-def test_every_operation_as_a_customer_and_a_technician(case, role, seeded, db, wsgi_calls_keep_the_transaction):
+def test_every_operation_as_a_customer_a_technician_and_a_department(
+    case, role, seeded, db, wsgi_calls_keep_the_transaction
+):
     call_and_validate(case, seeded["callers"][role])
