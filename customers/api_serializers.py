@@ -38,8 +38,18 @@ class CustomerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "id": {"help_text": "Id of the customer."},
+            "name": {"help_text": "The customer's name."},
             "phone": {"help_text": "International form (E.164), e.g. +8613812345678."},
+            "email": {
+                "help_text": "Where the customer's emails go (ticket updates, reminders, recalls); empty if none."
+            },
+            "address": {"help_text": "Postal or service address, as given; empty when none is known."},
+            "region": {"help_text": "Region the customer lives in (free text, e.g. a city); empty when not known."},
+            "preferred_language": {"help_text": "Language of the emails sent to the customer."},
             "representative": {"help_text": "Id of the staff member who owns the relationship."},
+            "created_at": {"help_text": "When the customer record was created."},
+            "updated_at": {"help_text": "When the record last changed."},
         }
 
     def get_has_portal_account(self, customer: Customer) -> bool:
@@ -49,19 +59,31 @@ class CustomerSerializer(serializers.ModelSerializer):
 class CustomerInputSerializer(serializers.Serializer):
     """A new customer, or (PATCH) the fields to correct."""
 
-    name = serializers.CharField(max_length=120)
+    name = serializers.CharField(max_length=120, help_text="The customer's name.")
     phone = serializers.CharField(
         max_length=40, help_text="Any usual format; numbers without a country code are read as Chinese numbers."
     )
-    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    region = serializers.CharField(required=False, allow_blank=True, max_length=80)
-    preferred_language = serializers.ChoiceField(choices=Language.choices, required=False)
+    email = serializers.EmailField(
+        required=False, allow_blank=True, max_length=254, help_text="Email address; empty when none is known."
+    )
+    address = serializers.CharField(
+        required=False, allow_blank=True, max_length=255, help_text="Postal or service address."
+    )
+    region = serializers.CharField(
+        required=False, allow_blank=True, max_length=80, help_text="Region the customer lives in, e.g. a city."
+    )
+    preferred_language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="Language of the emails sent to the customer. Default on creation: zh-hans.",
+    )
 
 
 class UnitSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model.code", read_only=True, help_text="Product model code.")
-    model_name = serializers.CharField(source="model.display_name", read_only=True)
+    model_name = serializers.CharField(
+        source="model.display_name", read_only=True, help_text="Product model name, in the request's language."
+    )
     category = serializers.CharField(source="model.category.code", read_only=True, help_text="Product category code.")
     in_warranty = serializers.SerializerMethodField(
         help_text="The whole-unit warranty runs today (business time zone); false when no date starts it."
@@ -93,7 +115,32 @@ class UnitSerializer(serializers.ModelSerializer):
             "registered_at",
         ]
         read_only_fields = fields
-        extra_kwargs = {"owner": {"help_text": "Id of the customer who owns the unit."}}
+        extra_kwargs = {
+            "id": {"help_text": "Id of the product unit."},
+            "owner": {"help_text": "Id of the customer who owns the unit."},
+            "serial": {"help_text": "Serial number (IMEI for phones, VIN for cars); unique per model."},
+            "batch": {"help_text": "Production batch; empty when not recorded."},
+            "invoice_date": {"help_text": "Purchase date on the invoice; null when not known."},
+            "delivery_date": {"help_text": "Day the product was delivered; null when not recorded."},
+            "installation_date": {"help_text": "Day the installation was completed; null when not recorded."},
+            "dealer": {"help_text": "Where the product was bought; empty when not known."},
+            "price": {"help_text": "Invoice price in yuan (CNY); null when not known. Refunds are worked out from it."},
+            "has_invoice": {"help_text": "An invoice was shown as proof of purchase."},
+            "has_warranty_card": {"help_text": "A filled-in warranty card was shown."},
+            "status": {
+                "help_text": "in_use; replaced or returned once a warranty claim's replacement or return is done."
+            },
+            "warranty_start": {
+                "help_text": "First day of the whole-unit warranty: the replacement date, else the date the "
+                "category's policy starts from (invoice, installation or delivery), else the invoice date. Null "
+                "when no such date is recorded."
+            },
+            "warranty_end": {
+                "help_text": "Last day of the whole-unit warranty: the start date plus the whole-unit months of the "
+                "policy in force that day (the same calendar date). Null when there is no start or no policy."
+            },
+            "registered_at": {"help_text": "When the unit was registered."},
+        }
 
     def get_in_warranty(self, unit: ProductUnit) -> bool:
         today: dt.date = self.context["today"]
@@ -108,23 +155,38 @@ class UnitInputSerializer(serializers.Serializer):
         required=False, min_value=1, help_text="Id of the customer. Required for staff; customers leave it out."
     )
     model = serializers.CharField(max_length=60, help_text="Product model code.")
-    serial = serializers.CharField(max_length=64)
+    serial = serializers.CharField(
+        max_length=64, help_text="Serial number (IMEI for phones, VIN for cars); once per model, in any letter case."
+    )
     batch = serializers.CharField(required=False, allow_blank=True, max_length=40, help_text="Staff only.")
     invoice_date = serializers.DateField(required=False, allow_null=True, help_text="The purchase date.")
     delivery_date = serializers.DateField(required=False, allow_null=True, help_text="Staff only.")
-    installation_date = serializers.DateField(required=False, allow_null=True)
+    installation_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Day the installation was completed; not before the invoice date."
+    )
     manufacture_date = serializers.DateField(required=False, allow_null=True, help_text="Staff only.")
     replacement_date = serializers.DateField(
         required=False,
         allow_null=True,
         help_text="Staff only: handed over as a three-guarantees replacement on this day (its periods restart).",
     )
-    dealer = serializers.CharField(required=False, allow_blank=True, max_length=120)
-    price = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, allow_null=True
+    dealer = serializers.CharField(
+        required=False, allow_blank=True, max_length=120, help_text="Where the product was bought."
     )
-    has_invoice = serializers.BooleanField(required=False, default=False)
-    has_warranty_card = serializers.BooleanField(required=False, default=False)
+    price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        allow_null=True,
+        help_text="Invoice price in yuan (CNY).",
+    )
+    has_invoice = serializers.BooleanField(
+        required=False, default=False, help_text="An invoice was shown as proof of purchase."
+    )
+    has_warranty_card = serializers.BooleanField(
+        required=False, default=False, help_text="A filled-in warranty card was shown."
+    )
 
     STAFF_FIELDS = ("batch", "delivery_date", "manufacture_date", "replacement_date")
 

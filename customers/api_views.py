@@ -9,7 +9,7 @@ business with customer records: 403.
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -30,6 +30,8 @@ STAFF_ONLY = _("Only agents, managers and administrators may do this.")
 UNKNOWN_CUSTOMER = _("Unknown customer.")
 FOR_YOURSELF = _("You register products for yourself: leave this out.")
 NOT_A_CUSTOMER = _("You have no customer record: this is for customers' own accounts.")
+CUSTOMER_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the customer.")
+UNIT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the product unit.")
 
 
 class SeesAllOrIsCustomer(BasePermission):
@@ -54,6 +56,7 @@ class UnitCursorPagination(NewestFirstCursorPagination):
     """Latest registered first."""
 
     ordering = ("-registered_at", "-id")
+    order_description = "latest registered first"
 
 
 # --- customers ------------------------------------------------------------------------------
@@ -129,6 +132,7 @@ class CustomerDetailView(CustomerScope, generics.RetrieveAPIView):
         operation_id="customers_retrieve",
         tags=["customers"],
         summary="One customer",
+        parameters=[CUSTOMER_ID],
         responses={200: CustomerSerializer, **error_responses(401, 403, 404, 429)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -140,6 +144,7 @@ class CustomerDetailView(CustomerScope, generics.RetrieveAPIView):
         summary="Correct a customer's details",
         description="Only the fields sent change. A new phone is normalised and may not belong to another "
         "customer; a portal account signs in with the new number. Agents, managers and administrators only.",
+        parameters=[CUSTOMER_ID],
         request=CustomerInputSerializer(partial=True),
         responses={200: CustomerSerializer, **error_responses(400, 401, 403, 404, 415, 429)},
     )
@@ -227,6 +232,7 @@ class UnitDetailView(UnitScope, generics.RetrieveAPIView):
         operation_id="units_retrieve",
         tags=["units"],
         summary="One product unit, with its warranty period",
+        parameters=[UNIT_ID],
         responses={200: UnitSerializer, **error_responses(401, 403, 404, 429)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:

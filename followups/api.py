@@ -7,25 +7,19 @@ and administrators only, by token or session.
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aftersales.api.schema import error_responses
 from aftersales.roles import manages_quality
 from followups import dashboard, snapshots
 from followups.metrics import business_today, rates_of
 from followups.models import Dimension
 from followups.serializers import MetricsQuerySerializer, MetricsSerializer, rate_data
-
-MESSAGES = serializers.ListField(child=serializers.CharField(), required=False)
-MetricsQueryErrors = inline_serializer(
-    name="MetricsQueryErrors",
-    fields={name: MESSAGES for name in MetricsQuerySerializer().fields},
-)
-Detail = inline_serializer(name="MetricsDetail", fields={"detail": serializers.CharField()})
 
 EXAMPLE = {
     "period": {"start": "2026-03-01", "end": "2026-03-31"},
@@ -81,10 +75,7 @@ class MetricsView(APIView):
         parameters=[MetricsQuerySerializer],
         responses={
             200: MetricsSerializer,
-            400: OpenApiResponse(MetricsQueryErrors, description="Field errors, one list of messages per parameter."),
-            401: OpenApiResponse(Detail, description="No credentials, or the token is not valid."),
-            403: OpenApiResponse(Detail, description="The user is not a manager or administrator."),
-            429: OpenApiResponse(Detail, description="Too many requests: wait as told."),
+            **error_responses(400, 401, 403, 429, e403="The user is not a manager or administrator."),
         },
         examples=[OpenApiExample("March, whole organisation", value=EXAMPLE, response_only=True)],
     )

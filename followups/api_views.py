@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -41,6 +41,9 @@ from tickets.callbacks import record_attempt
 
 E409_FEEDBACK = "The item moved on since it was read (already acknowledged or answered): nothing was written."
 E404_FEEDBACK = "No such item in the caller's departments: another department's item is answered the same way."
+CALLBACK_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the callback visit.")
+FEEDBACK_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the quality feedback item.")
+RECALL_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the recall campaign.")
 
 
 # --- callback visits ------------------------------------------------------------------------------
@@ -85,6 +88,9 @@ class CallbackDetailView(generics.GenericAPIView):
         operation_id="callbacks_retrieve",
         tags=["callbacks"],
         summary="Read a callback visit with its calls",
+        description="Any visit, whatever its status, with the calls made so far (oldest first) and, once the "
+        "customer was reached, their ratings and comment. Agents, managers and administrators.",
+        parameters=[CALLBACK_ID],
         responses={200: CallbackDetailSerializer, **error_responses(401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -117,6 +123,7 @@ class CallbackAttemptView(generics.GenericAPIView):
             "the customer settles the visit; a rating of 1–2 or a complaint reopens the ticket and opens a "
             "complaint; three failed calls on two different days make the customer unreachable."
         ),
+        parameters=[CALLBACK_ID],
         request=CallbackAttemptInputSerializer,
         responses={201: CallbackDetailSerializer, **error_responses(400, 401, 403, 404, 415, 429)},
         examples=[
@@ -190,6 +197,9 @@ class FeedbackDetailView(generics.GenericAPIView):
         operation_id="feedback_retrieve",
         tags=["feedback"],
         summary="Read a quality feedback item",
+        description="An item of the caller's departments (any department for managers and administrators), with "
+        "its acknowledgement and answer so far and whether it is overdue.",
+        parameters=[FEEDBACK_ID],
         responses={200: FeedbackSerializer, **error_responses(401, 403, 404, 429, e404=E404_FEEDBACK)},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -205,6 +215,7 @@ class FeedbackAcknowledgeView(generics.GenericAPIView):
         tags=["feedback"],
         summary="Acknowledge a feedback item",
         description="The department confirms it has the item; this stops the 7-day omission clock. No body.",
+        parameters=[FEEDBACK_ID],
         request=None,
         responses={
             200: FeedbackSerializer,
@@ -227,6 +238,7 @@ class FeedbackAnswerView(generics.GenericAPIView):
         tags=["feedback"],
         summary="Answer a feedback item",
         description="The cause the department found and its corrective action; this closes no-leak 4 for the item.",
+        parameters=[FEEDBACK_ID],
         request=FeedbackAnswerSerializer,
         responses={
             200: FeedbackSerializer,
@@ -246,14 +258,17 @@ class FeedbackAnswerView(generics.GenericAPIView):
 
 class RecallPagination(NewestFirstCursorPagination):
     ordering = ("-started_at", "-id")
+    order_description = "latest started first"
 
 
 class RecallUnitPagination(NewestFirstCursorPagination):
     ordering = ("id",)
+    order_description = "in the order the units were opened"
 
 
 class AlertPagination(NewestFirstCursorPagination):
     ordering = ("-raised_at", "-id")
+    order_description = "latest raised first"
 
 
 def _recall_answer(request: Request, pk: int, code: int = status.HTTP_200_OK) -> Response:
@@ -335,6 +350,9 @@ class RecallDetailView(generics.GenericAPIView):
         operation_id="recalls_retrieve",
         tags=["recalls"],
         summary="Read a recall campaign with its progress",
+        description="With its progress; while the campaign is still opening its tickets, `progress.pending` counts "
+        "the units still to open. Managers and administrators.",
+        parameters=[RECALL_ID],
         responses={200: RecallSerializer, **error_responses(401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -357,6 +375,7 @@ class RecallUnitListView(generics.ListAPIView):
         tags=["recalls"],
         summary="List a recall's units",
         description="Each unit with its owner, recall ticket and callback, in the order opened; cursor-paginated.",
+        parameters=[RECALL_ID],
         responses={
             200: RecallUnitSerializer(many=True),
             **error_responses(400, 401, 403, 404, 429, e400=CURSOR_400),

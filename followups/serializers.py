@@ -134,7 +134,10 @@ class RateSerializer(serializers.Serializer):
     )
     percent = serializers.CharField(allow_null=True, help_text="The value in per cent (2 places); null with no data.")
     threshold = serializers.CharField(help_text="The threshold as a decimal fraction (4 places): 0.1000 is 10 %.")
-    direction = serializers.ChoiceField(choices=[item.value for item in Direction])
+    direction = serializers.ChoiceField(
+        choices=[item.value for item in Direction],
+        help_text="Which way is good for this rate: lower_is_better or higher_is_better.",
+    )
     status = serializers.ChoiceField(
         choices=[item.value for item in Status],
         help_text="`alert` when the value is past the threshold in the bad direction, `no_data` when nothing was counted.",
@@ -151,22 +154,24 @@ RatesSerializer = type(
 class MetricsRowSerializer(serializers.Serializer):
     value = serializers.CharField(help_text="The dimension value (empty for the whole organisation).")
     label = serializers.CharField(help_text="What the value is called, in the request's language.")
-    rates = RatesSerializer()
+    rates = RatesSerializer(help_text="Every rate and service KPI of the value, by its key.")
 
 
 class PeriodSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+    start = serializers.DateField(help_text="First day of the period (business time zone).")
+    end = serializers.DateField(help_text="Last day of the period, included.")
 
 
 class FilterSerializer(serializers.Serializer):
-    dimension = serializers.CharField()
-    value = serializers.CharField()
+    dimension = serializers.CharField(help_text="The dimension narrowed to.")
+    value = serializers.CharField(help_text="The value of that dimension the figures are for.")
 
 
 class MetricsSerializer(serializers.Serializer):
-    period = PeriodSerializer()
-    group_by = serializers.ChoiceField(choices=Dimension.values)
+    period = PeriodSerializer(help_text="The days the figures cover.")
+    group_by = serializers.ChoiceField(
+        choices=Dimension.values, help_text="The dimension there is one result per value of; all: one result."
+    )
     filter = FilterSerializer(allow_null=True, help_text="The slice narrowed to, or null.")
     as_of = serializers.DateTimeField(allow_null=True, help_text="When the figures were last computed.")
     count = serializers.IntegerField(help_text="How many results there are on all pages together.")

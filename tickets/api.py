@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aftersales.api.schema import error_responses
 from aftersales.roles import sees_all_tickets
 from customers.models import ProductUnit, WarrantyPolicy
 from tickets import three_guarantees as tg
@@ -181,6 +182,8 @@ class WarrantyFactsSerializer(serializers.Serializer):
 
 
 class PolicyVersionSerializer(serializers.Serializer):
+    """The version of the category's three-guarantees policy the decision was made under."""
+
     code = serializers.CharField(help_text="Product category code.")
     version = serializers.IntegerField(help_text="Version of the category's policy the decision was made under.")
 
@@ -209,38 +212,7 @@ class WarrantyDecisionSerializer(serializers.Serializer):
         max_digits=20, decimal_places=2, required=False, help_text="Cars: present when the usage fee applies."
     )
     loaner = serializers.BooleanField(help_text="Cars: a loaner car is owed.")
-    policy = PolicyVersionSerializer()
-
-
-# --- The 400 shape, for the schema: DRF's field errors, nested as the request nests. ---------
-MESSAGES = {"type": "array", "items": {"type": "string"}}
-
-
-def _documented(schema: dict) -> serializers.Field:
-    """A field that only describes ``schema`` (fields are copied by their class, so the schema goes on one)."""
-    return extend_schema_field(schema)(type("ErrorsField", (serializers.Field,), {}))(required=False)
-
-
-def _errors_of(field: serializers.Field) -> serializers.Field:
-    """A field's errors: a list of messages; a nested object's errors by its own fields; a list's by index."""
-    if isinstance(field, serializers.Serializer):
-        names = [*field.fields, "non_field_errors"]
-        by_field = {"type": "object", "properties": dict.fromkeys(names, MESSAGES), "additionalProperties": False}
-        return _documented({"oneOf": [MESSAGES, by_field]})
-    if isinstance(field, serializers.ListField):
-        return _documented({"oneOf": [MESSAGES, {"type": "object", "additionalProperties": MESSAGES}]})
-    return _documented(MESSAGES)
-
-
-WarrantyFactsErrors = inline_serializer(
-    name="WarrantyFactsErrors",
-    fields={
-        **{name: _errors_of(field) for name, field in WarrantyFactsSerializer().fields.items()},
-        "non_field_errors": _documented(MESSAGES),
-        "detail": serializers.CharField(required=False, help_text="The body is not valid JSON."),
-    },
-)
-Detail = inline_serializer(name="Detail", fields={"detail": serializers.CharField()})
+    policy = PolicyVersionSerializer(help_text="The policy version the decision was made under.")
 
 
 # --- From the request to the engine's facts ---------------------------------------------------
@@ -261,9 +233,7 @@ def _fault_category(code: str | None) -> FaultCategory | None:
     return fault_category
 
 
-def _unit_facts(
-    unit: ProductUnit, given: dict, fault_category: FaultCategory | None, policy: WarrantyPolicy
-) -> dict:
+def _unit_facts(unit: ProductUnit, given: dict, fault_category: FaultCategory | None, policy: WarrantyPolicy) -> dict:
     """The unit's recorded facts, with the request's own facts over them (proof field by field)."""
     recorded = warranty.prefill_for_unit(
         unit, claim_date=given["claim_date"], policy=policy, fault_category=fault_category
@@ -356,11 +326,15 @@ class WarrantyEvaluateView(APIView):
         request=WarrantyFactsSerializer,
         responses={
             200: WarrantyDecisionSerializer,
-            400: OpenApiResponse(WarrantyFactsErrors, description="Field errors, nested as the request nests."),
-            401: OpenApiResponse(Detail, description="The token is not valid or its user is inactive."),
-            403: OpenApiResponse(Detail, description="CSRF check failed on a session-authenticated call."),
-            415: OpenApiResponse(Detail, description="The body is not JSON."),
-            429: OpenApiResponse(Detail, description="Too many requests: wait as told."),
+            **error_responses(
+                400,
+                401,
+                403,
+                415,
+                429,
+                e401="The token is not valid or its user is inactive (anonymous calls need no credentials).",
+                e403="The CSRF check failed on a session-authenticated call.",
+            ),
         },
         examples=[
             OpenApiExample("Washing machine, 5 days after purchase", value=EXAMPLE_REQUEST, request_only=True),

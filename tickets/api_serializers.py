@@ -35,21 +35,33 @@ def display_name(user: AbstractBaseUser) -> str:
 
 
 class CustomerRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
+    """The customer a ticket is for."""
+
+    id = serializers.IntegerField(help_text="Id of the customer: their id in /api/customers/.")
+    name = serializers.CharField(help_text="The customer's name.")
     phone = serializers.CharField(help_text="E.164, e.g. +8613812345678.")
 
 
 class UnitRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    serial = serializers.CharField()
+    """The product unit a ticket is about."""
+
+    id = serializers.IntegerField(help_text="Id of the product unit: its id in /api/units/.")
+    serial = serializers.CharField(help_text="The unit's serial number (IMEI for phones, VIN for cars).")
     model = serializers.CharField(source="model.code", help_text="Product model code.")
-    model_name = serializers.CharField(source="model.display_name")
+    model_name = serializers.CharField(
+        source="model.display_name", help_text="Product model name, in the request's language."
+    )
 
 
 class UnitWarrantySerializer(UnitRefSerializer):
-    warranty_start = serializers.DateField(allow_null=True)
-    warranty_end = serializers.DateField(allow_null=True)
+    """The product unit a ticket is about, with its whole-unit warranty period."""
+
+    warranty_start = serializers.DateField(
+        allow_null=True, help_text="First day of the whole-unit warranty; null when no recorded date starts it."
+    )
+    warranty_end = serializers.DateField(
+        allow_null=True, help_text="Last day of the whole-unit warranty; null when no recorded date starts it."
+    )
     in_warranty = serializers.SerializerMethodField(help_text="The whole-unit warranty runs today.")
 
     def get_in_warranty(self, unit) -> bool:
@@ -58,29 +70,35 @@ class UnitWarrantySerializer(UnitRefSerializer):
 
 
 class StationRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField(source="display_name")
+    """A service station."""
+
+    id = serializers.IntegerField(help_text="Id of the service station (the assign endpoint's `station`).")
+    code = serializers.CharField(help_text="The station's short code.")
+    name = serializers.CharField(source="display_name", help_text="The station's name, in the request's language.")
 
 
 class UserRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.SerializerMethodField()
+    """A staff member."""
+
+    id = serializers.IntegerField(help_text="User id (the assign endpoint's `assignee`).")
+    name = serializers.SerializerMethodField(help_text="Their full name, or the username when none is recorded.")
 
     def get_name(self, user: AbstractBaseUser) -> str:
         return display_name(user)
 
 
 class FaultCategoryRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField(source="display_name")
+    """What a contact is about: a product fault, a class of service complaint, or a request."""
+
+    code = serializers.CharField(help_text="Fault category code (the create endpoint's `fault_category`).")
+    name = serializers.CharField(source="display_name", help_text="The category's name, in the request's language.")
 
 
 class MoveSerializer(serializers.Serializer):
     move = serializers.ChoiceField(
         choices=[move.name for move in MOVES], help_text="Send it to the transition endpoint."
     )
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="The move's name as the desk's buttons show it, in the request's language.")
     needs_note = serializers.BooleanField(help_text="The move needs a note (the reason).")
     blocked_by = serializers.ListField(
         child=serializers.CharField(),
@@ -92,10 +110,16 @@ class MoveSerializer(serializers.Serializer):
 
 
 class TicketListSerializer(serializers.ModelSerializer):
-    customer = CustomerRefSerializer(read_only=True)
-    unit = UnitRefSerializer(read_only=True, allow_null=True)
-    station = StationRefSerializer(read_only=True, allow_null=True)
-    assignee = UserRefSerializer(read_only=True, allow_null=True, help_text="The technician.")
+    customer = CustomerRefSerializer(read_only=True, help_text="The customer the ticket is for.")
+    unit = UnitRefSerializer(
+        read_only=True, allow_null=True, help_text="The customer's product unit concerned; null when none was named."
+    )
+    station = StationRefSerializer(
+        read_only=True, allow_null=True, help_text="The service station given the job; null until one is assigned."
+    )
+    assignee = UserRefSerializer(
+        read_only=True, allow_null=True, help_text="The technician given the job; null until one is assigned."
+    )
     overdue = serializers.SerializerMethodField(help_text="The current stage's deadline has passed.")
 
     class Meta:
@@ -118,6 +142,24 @@ class TicketListSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "reference": {
+                "help_text": "The ticket's reference, e.g. AS-2026-000123: the business year it was logged in and a "
+                "number counted from 1 each year. Its id in /api/tickets/."
+            },
+            "kind": {
+                "help_text": "What the request is: a repair, installation, maintenance, consultation or complaint."
+            },
+            "channel": {"help_text": "How the request came in; web for a customer's own request."},
+            "status": {
+                "help_text": "Where the ticket is: new → acknowledged → dispatched → in_progress → resolved → verified "
+                "→ closed; on_hold while the customer holds things up; reopened; cancelled and merged are final."
+            },
+            "priority": {
+                "help_text": "Sets the deadlines: urgent runs on a quarter of the normal clock, high on half of it, "
+                "low on twice it."
+            },
+            "description": {"help_text": "The problem or request, in the customer's words."},
+            "created_at": {"help_text": "When the ticket was logged; its deadlines count from here."},
             "next_due": {"help_text": "Deadline of the current stage (null when no clock runs)."},
             "version": {"help_text": "Send it back as expected_version: a change made since is refused (409)."},
         }
@@ -127,13 +169,41 @@ class TicketListSerializer(serializers.ModelSerializer):
 
 
 class TicketSerializer(TicketListSerializer):
-    unit = UnitWarrantySerializer(read_only=True, allow_null=True)
-    fault_category = FaultCategoryRefSerializer(read_only=True, allow_null=True)
-    suspected_duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
-    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
-    complaint_about = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
+    unit = UnitWarrantySerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The customer's product unit concerned, with its warranty period; null when none was named.",
+    )
+    fault_category = FaultCategoryRefSerializer(
+        read_only=True, allow_null=True, help_text="What the contact is about; null when not classified."
+    )
+    suspected_duplicate_of = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="Reference of the open ticket of the same customer, unit and fault category found when this one "
+        "was logged: likely the same problem. Null when there was none.",
+    )
+    merged_into = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="Reference of the ticket this duplicate was merged into; null unless status is merged.",
+    )
+    complaint_about = serializers.SlugRelatedField(
+        slug_field="reference",
+        read_only=True,
+        allow_null=True,
+        help_text="For a complaint, the reference of the customer's ticket it is about; null otherwise.",
+    )
     # Blank when the customer named no time of day (read-only model fields lose allow_blank).
-    preferred_visit_slot = serializers.ChoiceField(choices=VisitSlot.choices, allow_blank=True, read_only=True)
+    preferred_visit_slot = serializers.ChoiceField(
+        choices=VisitSlot.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The time of day the customer would like the visit: morning (9:00–12:00), afternoon "
+        "(13:00–17:00) or evening (18:00–21:00); empty when they named none.",
+    )
     moves = serializers.SerializerMethodField(help_text="The moves the caller's role may make from the current status.")
 
     class Meta(TicketListSerializer.Meta):
@@ -172,6 +242,71 @@ class TicketSerializer(TicketListSerializer):
             "moves",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            **TicketListSerializer.Meta.extra_kwargs,
+            "contacted_at": {
+                "help_text": "When the customer first got in touch, if before the ticket was logged (a letter, a "
+                "voicemail); null when it was logged as they called. Logged more than 2 hours later is an omission."
+            },
+            "updated_at": {"help_text": "When the ticket was last written."},
+            "acknowledged_at": {
+                "help_text": "When the desk first acknowledged the request (kept when a reopened ticket is "
+                "acknowledged again); null until then."
+            },
+            "dispatched_at": {"help_text": "When it was last dispatched to a station or technician; null until then."},
+            "started_at": {"help_text": "When the technician last started work on site; null until then."},
+            "resolved_at": {"help_text": "When it was last resolved; null until then."},
+            "verified_at": {
+                "help_text": "When the desk last verified the resolution, after the after-service callback was "
+                "settled; null until then."
+            },
+            "closed_at": {"help_text": "When it was last closed; null until then."},
+            "cancelled_at": {"help_text": "When it was cancelled; null unless it was."},
+            "response_due": {
+                "help_text": "Deadline for the first response (moving the ticket on from new): hours after logging by "
+                "kind and priority; for a complaint, the end of the business day it came in on."
+            },
+            "dispatch_due": {
+                "help_text": "Deadline for dispatching a station or technician; null for consultations and "
+                "complaints. Restarts when the ticket is reopened."
+            },
+            "arrival_due": {
+                "help_text": "Deadline for the technician to start work on site; null for consultations and "
+                "complaints. Restarts when the ticket is reopened."
+            },
+            "completion_due": {"help_text": "Deadline for resolving the ticket. Restarts when the ticket is reopened."},
+            "on_hold_since": {
+                "help_text": "When the current customer-caused pause began; null unless status is on_hold. Resuming "
+                "moves the deadlines that were still ahead when it began on by the length of the pause."
+            },
+            "preferred_visit_date": {
+                "help_text": "The day the customer would like the visit; null when they named none."
+            },
+            "appointment_start": {
+                "help_text": "Start of the visit agreed with the customer (the first hour of the agreed slot); null "
+                "until one is agreed."
+            },
+            "appointment_end": {
+                "help_text": "End of the agreed visit (the end of the agreed slot); null until agreed."
+            },
+            "fault_code": {
+                "help_text": "The technician's fault code; empty until the resolution is recorded. A quality fault "
+                "code feeds the fault back to its department when a repair is resolved."
+            },
+            "fault_component": {"help_text": "The faulty component; empty until the resolution is recorded."},
+            "root_cause": {"help_text": "The root cause the technician found; empty until the resolution is recorded."},
+            "work_done": {"help_text": "The work done; empty until the resolution is recorded."},
+            "parts_used": {"help_text": "The parts used, as the technician wrote them; empty when none."},
+            "charge": {
+                "help_text": "What the customer pays for the work, in yuan (CNY); 0.00 for free work. Carrying out a "
+                "warranty claim's repair sets it too."
+            },
+            "visits": {
+                "help_text": "Technician visits started (moves into in_progress; resuming after a pause is the same "
+                "visit). More than one means the fault was not fixed first time."
+            },
+            "reopened_count": {"help_text": "How many times the ticket was reopened."},
+        }
 
     @extend_schema_field(MoveSerializer(many=True))
     def get_moves(self, ticket: Ticket) -> list[dict]:
@@ -186,13 +321,33 @@ class EventSerializer(serializers.ModelSerializer):
         help_text="Details for staff (channel, move, assignee…); empty for customers."
     )
     # Blank when the event is not a status change (and "from" on creation).
-    from_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
-    to_status = serializers.ChoiceField(choices=Status.choices, allow_blank=True, read_only=True)
+    from_status = serializers.ChoiceField(
+        choices=Status.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The status before a status change; empty for other events and on creation.",
+    )
+    to_status = serializers.ChoiceField(
+        choices=Status.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The status after a status change, or new on creation; empty for other events.",
+    )
 
     class Meta:
         model = TicketEvent
         fields = ["id", "kind", "created_at", "from_status", "to_status", "note", "is_public", "actor", "data"]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "Id of the event."},
+            "kind": {"help_text": "What happened."},
+            "created_at": {"help_text": "When it happened."},
+            "note": {"help_text": "The note, the reason given for a move, or what the event says; may be empty."},
+            "is_public": {
+                "help_text": "The customer sees the event on their tracking page; a customer is only ever shown "
+                "public events."
+            },
+        }
 
     def get_actor(self, event: TicketEvent) -> str | None:
         if not self.context["staff"] or event.actor is None:
@@ -302,7 +457,13 @@ class AssignSerializer(serializers.Serializer):
     appointment_date = serializers.DateField(
         required=False, allow_null=True, help_text="The agreed visit day (with appointment_slot); not in the past."
     )
-    appointment_slot = serializers.ChoiceField(choices=VisitSlot.choices, required=False, allow_blank=True)
+    appointment_slot = serializers.ChoiceField(
+        choices=VisitSlot.choices,
+        required=False,
+        allow_blank=True,
+        help_text="The agreed time of day (with appointment_date): morning (9:00–12:00), afternoon (13:00–17:00) or "
+        "evening (18:00–21:00).",
+    )
 
     def validate(self, attrs: dict) -> dict:
         if bool(attrs.get("appointment_date")) != bool(attrs.get("appointment_slot")):
@@ -334,8 +495,15 @@ class ResolutionSerializer(serializers.Serializer):
     root_cause = serializers.CharField(
         max_length=4000, required=False, allow_blank=True, default="", help_text="Repairs: the root cause."
     )
-    parts_used = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    parts_used = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True, default="", help_text="The parts used, as free text."
+    )
     charge = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0.00")
+        max_digits=10,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        default=Decimal("0.00"),
+        help_text="What the customer pays for the work, in yuan (CNY). Default 0.00.",
     )
     expected_version = serializers.IntegerField(min_value=1, help_text="The ticket's `version` as last read.")

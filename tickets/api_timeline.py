@@ -23,6 +23,7 @@ from tickets.models import TicketEvent
 
 class OldestFirstCursorPagination(NewestFirstCursorPagination):
     ordering = ("created_at", "id")
+    order_description = "oldest first"
 
 
 class TimelineScope(TicketScope):

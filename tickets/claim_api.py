@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -36,6 +36,7 @@ from tickets.models import ClaimStatus, Ticket, WarrantyClaim
 UNKNOWN_TICKET = _("Unknown ticket.")
 FUTURE_DATE = _("This date is in the future.")
 TAGS = ["claims"]
+CLAIM_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the warranty claim.")
 
 
 # --- serializers ----------------------------------------------------------------------------------
@@ -107,6 +108,8 @@ class ExecuteSerializer(serializers.Serializer):
 
 
 class PolicyLinkSerializer(serializers.Serializer):
+    """The version of the category's three-guarantees policy a decision was made under."""
+
     code = serializers.CharField(source="category.code", help_text="Product category code.")
     version = serializers.IntegerField(help_text="The policy version the decision was made under.")
 
@@ -116,36 +119,82 @@ class ClaimInternalSerializer(serializers.Serializer):
 
     prefilled = serializers.JSONField(help_text="The facts as the records held them.")
     corrections = serializers.JSONField(help_text="Corrected facts: name → [from the records, entered].")
-    correction_reason = serializers.CharField()
-    goodwill_reason = serializers.CharField()
-    decided_by = StaffLinkSerializer()
-    chosen_by = StaffLinkSerializer(allow_null=True)
-    executed_by = StaffLinkSerializer(allow_null=True)
+    correction_reason = serializers.CharField(
+        help_text="Why facts from the records were corrected; empty when none were."
+    )
+    goodwill_reason = serializers.CharField(
+        help_text="The manager's reason for a goodwill remedy; empty unless `is_goodwill`."
+    )
+    decided_by = StaffLinkSerializer(help_text="Who opened the claim (the engine decided at once).")
+    chosen_by = StaffLinkSerializer(
+        allow_null=True, help_text="Who recorded the customer's choice or granted the goodwill; null until then."
+    )
+    executed_by = StaffLinkSerializer(allow_null=True, help_text="Who carried the remedy out; null until then.")
 
 
 class ClaimSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    ticket = TicketLinkSerializer()
-    unit = UnitLinkSerializer()
-    status = serializers.ChoiceField(choices=ClaimStatus.choices)
-    policy = PolicyLinkSerializer()
+    id = serializers.IntegerField(help_text="Id of the warranty claim.")
+    ticket = TicketLinkSerializer(help_text="The ticket the claim was opened on.")
+    unit = UnitLinkSerializer(help_text="The product unit claimed for: the ticket's unit.")
+    status = serializers.ChoiceField(
+        choices=ClaimStatus.choices,
+        help_text="evaluated (decided, no choice yet) → chosen (a remedy recorded) → executed (carried out).",
+    )
+    policy = PolicyLinkSerializer(help_text="The policy version the decision was made under.")
     rule = serializers.CharField(help_text="Stable code of the rule that decided.")
-    remedies = serializers.ListField(child=serializers.ChoiceField(choices=tg.Remedy.choices))
-    free = serializers.BooleanField()
+    remedies = serializers.ListField(
+        child=serializers.ChoiceField(choices=tg.Remedy.choices),
+        help_text="The remedies the customer may choose from.",
+    )
+    free = serializers.BooleanField(help_text="Whether the allowed remedies are free of charge.")
     reasons = serializers.SerializerMethodField(help_text="Why, in plain words, in the request's language.")
-    period_end = serializers.DateField(allow_null=True)
-    refund_amount = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    usage_fee = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    loaner = serializers.BooleanField()
+    period_end = serializers.DateField(
+        allow_null=True,
+        help_text="Last day of free repair for the claimed part; null when nothing dates the purchase.",
+    )
+    refund_amount = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text="The refund a return gives, in yuan (CNY), depreciation deducted where it applies; null when no "
+        "return is offered or the price is not known.",
+    )
+    usage_fee = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Cars: the usage fee the owner pays on a replacement or return, in yuan (CNY); null when it does "
+        "not apply.",
+    )
+    loaner = serializers.BooleanField(help_text="Cars: a loaner car is owed.")
     facts = serializers.JSONField(help_text="The facts the decision was computed from.")
-    decided_at = serializers.DateTimeField()
-    chosen_remedy = serializers.SerializerMethodField()
-    is_goodwill = serializers.BooleanField()
-    chosen_at = serializers.DateTimeField(allow_null=True)
-    executed_at = serializers.DateTimeField(allow_null=True)
-    charge = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    refund_paid = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
-    replacement_unit = UnitLinkSerializer(allow_null=True)
+    decided_at = serializers.DateTimeField(help_text="When the claim was opened and decided.")
+    chosen_remedy = serializers.SerializerMethodField(
+        help_text="The remedy recorded: the customer's choice, or a manager's goodwill remedy; null until then."
+    )
+    is_goodwill = serializers.BooleanField(
+        help_text="The chosen remedy is outside the allowed ones, granted by a manager as goodwill."
+    )
+    chosen_at = serializers.DateTimeField(allow_null=True, help_text="When the remedy was recorded; null until then.")
+    executed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the remedy was carried out; null until then."
+    )
+    charge = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text="A repair remedy carried out: what the customer paid, in yuan (CNY), 0.00 when free; null otherwise.",
+    )
+    refund_paid = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        allow_null=True,
+        help_text="A return carried out: the amount refunded, in yuan (CNY); null otherwise.",
+    )
+    replacement_unit = UnitLinkSerializer(
+        allow_null=True,
+        help_text="A replacement carried out: the new unit registered for the customer; null otherwise.",
+    )
     internal = serializers.SerializerMethodField(help_text="Staff only; null for a customer.")
 
     def get_reasons(self, claim: WarrantyClaim) -> list[str]:
@@ -174,6 +223,7 @@ class ClaimFilter(filters.FilterSet):
 
 class ClaimPagination(NewestFirstCursorPagination):
     ordering = ("-decided_at", "-id")
+    order_description = "newest decision first"
 
 
 # --- views ------------------------------------------------------------------------------------------
@@ -316,6 +366,7 @@ class ClaimDetailView(generics.GenericAPIView):
         tags=TAGS,
         summary="Read a warranty claim",
         description="The decision, its rule, policy version, facts and reasons, the choice and how it was carried out.",
+        parameters=[CLAIM_ID],
         responses={200: ClaimSerializer, **error_responses(401, 403, 404, 429)},
         examples=[OpenApiExample("A decided claim", value=CLAIM_EXAMPLE, response_only=True)],
     )
@@ -335,6 +386,7 @@ class ClaimChooseView(_ClaimActionView):
         tags=TAGS,
         summary="Record the customer's choice",
         description="One of the remedies the decision allows; anything else is a manager's goodwill remedy.",
+        parameters=[CLAIM_ID],
         request=ChooseSerializer,
         responses={200: ClaimSerializer, **error_responses(400, 401, 403, 404, 415, 429)},
     )
@@ -354,6 +406,7 @@ class ClaimGoodwillView(_ClaimActionView):
         tags=TAGS,
         summary="Grant a goodwill remedy",
         description="A remedy outside the allowed set, with a written reason. Managers and administrators only.",
+        parameters=[CLAIM_ID],
         request=GoodwillSerializer,
         responses={200: ClaimSerializer, **error_responses(400, 401, 403, 404, 415, 429)},
     )
@@ -376,6 +429,7 @@ class ClaimExecuteView(_ClaimActionView):
             "(`new_serial`, and `new_model` for another model) and its periods start again; a return records the "
             "refund and marks the unit returned."
         ),
+        parameters=[CLAIM_ID],
         request=ExecuteSerializer,
         responses={200: ClaimSerializer, **error_responses(400, 401, 403, 404, 415, 429)},
     )

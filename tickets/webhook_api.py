@@ -6,7 +6,7 @@ retried, and what a payload holds: tickets/webhooks.py.
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -20,6 +20,9 @@ from tickets import webhooks
 from tickets.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEvent, WebhookSubscription
 
 TAGS = ["webhooks"]
+SUBSCRIPTION_ID = OpenApiParameter(
+    "id", int, OpenApiParameter.PATH, description="Id of one of your webhook subscriptions."
+)
 SIGNING = (
     "Each delivery is a JSON POST with the headers `X-Aftersales-Event`, `X-Aftersales-Delivery` (a uuid, the same "
     "on every retry), `X-Aftersales-Timestamp` (Unix seconds) and `X-Aftersales-Signature: sha256=<hex>`, the "
@@ -29,12 +32,17 @@ SIGNING = (
 
 
 class WebhookSubscriptionSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    url = serializers.URLField()
-    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices))
-    description = serializers.CharField()
-    is_active = serializers.BooleanField()
-    created_at = serializers.DateTimeField()
+    id = serializers.IntegerField(help_text="Id of the subscription.")
+    url = serializers.URLField(help_text="The receiver every delivery is POSTed to.")
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEvent.choices),
+        help_text="The events the receiver is sent, each once, in the catalogue's order.",
+    )
+    description = serializers.CharField(help_text="What the receiver is, in the owner's words; may be empty.")
+    is_active = serializers.BooleanField(
+        help_text="Deliveries go out. False when an administrator switched the subscription off: nothing is sent."
+    )
+    created_at = serializers.DateTimeField(help_text="When the subscription was created.")
 
 
 class WebhookSubscriptionCreatedSerializer(WebhookSubscriptionSerializer):
@@ -49,33 +57,53 @@ class WebhookSubscriptionInputSerializer(serializers.Serializer):
         max_length=len(WebhookEvent.values) * 2,
         help_text="The events to receive.",
     )
-    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="What the receiver is, for your own reference."
+    )
 
 
 class WebhookAttemptSerializer(serializers.Serializer):
-    attempt = serializers.IntegerField()
-    at = serializers.DateTimeField()
+    """One POST to the receiver."""
+
+    attempt = serializers.IntegerField(
+        help_text="Which attempt it was, from 1; counts from 1 again when an administrator resends the delivery."
+    )
+    at = serializers.DateTimeField(help_text="When the attempt started.")
     status_code = serializers.IntegerField(allow_null=True, help_text="The receiver's HTTP status; null on an error.")
     error = serializers.CharField(help_text="Why no answer came (timeout, refused connection…); empty otherwise.")
-    duration_ms = serializers.IntegerField()
-    response = serializers.CharField(help_text="The start of the receiver's answer.")
+    duration_ms = serializers.IntegerField(help_text="How long the attempt took, in milliseconds.")
+    response = serializers.CharField(help_text="The start (200 characters) of the receiver's answer.")
 
 
 class WebhookDeliverySerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(help_text="Id of the delivery.")
     uuid = serializers.UUIDField(help_text="The X-Aftersales-Delivery header.")
     event = serializers.CharField(help_text="An event name, or ping.")
     event_id = serializers.UUIDField(help_text="The payload's id: the same for every receiver of one event.")
-    payload = serializers.JSONField()
-    status = serializers.ChoiceField(choices=WebhookDeliveryStatus.choices)
-    attempts = serializers.IntegerField()
-    last_status_code = serializers.IntegerField(allow_null=True)
+    payload = serializers.JSONField(
+        help_text="The body sent, as signed: `id` (the event id), `event`, `occurred_at` and the event's `data`."
+    )
+    status = serializers.ChoiceField(
+        choices=WebhookDeliveryStatus.choices,
+        help_text="pending: being sent or retried; delivered: the receiver answered 2xx; failed: 8 attempts "
+        "failed, or the subscription was deleted or switched off.",
+    )
+    attempts = serializers.IntegerField(help_text="Attempts made so far.")
+    last_status_code = serializers.IntegerField(
+        allow_null=True, help_text="The receiver's HTTP status on the last attempt; null before one, or on an error."
+    )
     last_response = serializers.CharField(help_text="The start (2 KB) of the last answer.")
-    last_error = serializers.CharField()
-    attempt_log = WebhookAttemptSerializer(many=True)
-    next_attempt_at = serializers.DateTimeField(allow_null=True)
-    created_at = serializers.DateTimeField()
-    delivered_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField(
+        help_text="Why the last attempt got no answer, or why the delivery was given up; empty otherwise."
+    )
+    attempt_log = WebhookAttemptSerializer(many=True, help_text="Every attempt, oldest first (the last 50).")
+    next_attempt_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the next attempt is due; null once delivered or failed."
+    )
+    created_at = serializers.DateTimeField(help_text="When the event happened and the delivery was written.")
+    delivered_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the receiver answered 2xx; null until then."
+    )
 
 
 def _own(request: Request, pk: int) -> WebhookSubscription:
@@ -146,6 +174,8 @@ class WebhookDetailView(generics.GenericAPIView):
         operation_id="webhooks_retrieve",
         tags=TAGS,
         summary="Read a webhook subscription",
+        description="One of your own subscriptions (another's is a 404). The signing secret is not shown again.",
+        parameters=[SUBSCRIPTION_ID],
         responses={200: WebhookSubscriptionSerializer, **error_responses(401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -156,6 +186,7 @@ class WebhookDetailView(generics.GenericAPIView):
         tags=TAGS,
         summary="Delete a webhook subscription",
         description="Nothing more is sent to it, pending deliveries included; its deliveries stay in the log.",
+        parameters=[SUBSCRIPTION_ID],
         responses={204: OpenApiResponse(description="Deleted."), **error_responses(401, 403, 404, 429)},
     )
     def delete(self, request: Request, pk: int) -> Response:
@@ -178,6 +209,7 @@ class WebhookDeliveryListView(generics.ListAPIView):
         tags=TAGS,
         summary="List a subscription's deliveries",
         description="Newest first, cursor-paginated, each with every attempt and the receiver's answers.",
+        parameters=[SUBSCRIPTION_ID],
         responses={
             200: WebhookDeliverySerializer(many=True),
             **error_responses(400, 401, 403, 404, 429, e400=CURSOR_400),
@@ -198,6 +230,7 @@ class WebhookPingView(generics.GenericAPIView):
         description=(
             "Sends a `ping` event to the receiver, in the background: read the outcome in its deliveries. No body."
         ),
+        parameters=[SUBSCRIPTION_ID],
         request=None,
         responses={202: WebhookDeliverySerializer, **error_responses(401, 403, 404, 429)},
     )

@@ -11,6 +11,7 @@ the portal's sign-in: a password cannot be guessed here faster than there.
 import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -64,6 +65,19 @@ class TokenUsernameThrottle(TokenObtainThrottle):
 class TokenCredentialsSerializer(AuthTokenSerializer):
     """A username (a customer's login is their phone, in any format) and its password."""
 
+    # DRF's own fields, with what they accept.
+    username = serializers.CharField(
+        label=_("Username"),
+        write_only=True,
+        help_text="The username; a customer's is their mobile phone, in any usual format, or their portal email.",
+    )
+    password = serializers.CharField(
+        label=_("Password"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+        help_text="The password, exactly as typed.",
+    )
     token = None  # the answer is TokenSerializer
 
     def validate(self, attrs: dict) -> dict:
@@ -83,7 +97,7 @@ class TokenCredentialsSerializer(AuthTokenSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(help_text='The key: send "Authorization: Token <key>". Shown only here.')
-    created = serializers.DateTimeField()
+    created = serializers.DateTimeField(help_text="When the token was created: the key stays the same until revoked.")
 
 
 class TokenStatusSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 found (tests/api/test_schemathesis.py) are answered as the schema says, pinned here one by one:
 a 400 with the parameter's error in the one shape, or a JSON 404, never a 500 or an HTML page."""
 
+import json
 import warnings
 
 import pytest
@@ -145,3 +146,47 @@ def test_a_username_of_any_characters_is_counted_under_a_plain_cache_key(anonymo
         response = anonymous.post("/api/auth/token/", {"username": "\x04q\x82 ü", "password": "x"}, format="json")
 
     assert list(field_errors(response)) == ["non_field_errors"]
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def undescribed(schema: dict) -> list[str]:
+    """What the schema leaves undescribed: operations and parameters without a description, and
+    component properties with none of their own that are not a bare reference (``$ref``, or an
+    ``allOf`` of one) to a component that has one."""
+    components = schema["components"]["schemas"]
+
+    def described(part: dict) -> bool:
+        return bool(str(part.get("description", "")).strip())
+
+    def refers_to_a_described_component(prop: dict) -> bool:
+        target = prop.get("$ref") or (prop["allOf"][0].get("$ref") if len(prop.get("allOf", [])) == 1 else None)
+        return target is not None and described(components[target.rsplit("/", 1)[-1]])
+
+    missing = []
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in HTTP_METHODS:
+                continue
+            if not described(operation):
+                missing.append(f"operation {method.upper()} {path}")
+            for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
+                if not described(parameter):
+                    missing.append(f"parameter {method.upper()} {path} {parameter['in']}:{parameter['name']}")
+    for name, component in components.items():
+        for prop_name, prop in component.get("properties", {}).items():
+            if not (described(prop) or refers_to_a_described_component(prop)):
+                missing.append(f"property {name}.{prop_name}")
+    return missing
+
+
+def test_the_schema_describes_every_operation_parameter_and_property(tmp_path):
+    """The schema an integrator reads says what each endpoint does, what each parameter takes and
+    what each field of each body (errors included) holds: nothing is left to guess from a name."""
+    GENERATOR_STATS.reset()
+
+    call_command("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "schema.json"))
+
+    missing = undescribed(json.loads((tmp_path / "schema.json").read_text()))
+    assert not missing, f"{len(missing)} without a description:\n" + "\n".join(missing)

@@ -719,8 +719,11 @@ def test_the_schema_describes_the_endpoint(client):
     assert set(operation["responses"]) >= {"200", "400"}
     facts = schema["components"]["schemas"]["WarrantyFactsRequest"]["properties"]
     assert {"category", "unit", "start_date", "proof", "open_repair", "repair_hours", "car_fault"} <= set(facts)
-    errors = schema["components"]["schemas"]["WarrantyFactsErrors"]["properties"]
-    assert set(facts) <= set(errors)
+    # Errors come in the API's one shape, nested fields flattened ("proof.invoice"), as answered.
+    for status in ("400", "401", "403", "415", "429"):
+        body = operation["responses"][status]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/ApiError"}, status
+    assert set(schema["components"]["schemas"]["ApiError"]["properties"]) == {"detail", "code", "errors"}
 
 
 def test_the_schema_is_valid_openapi():

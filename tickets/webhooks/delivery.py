@@ -157,7 +157,7 @@ def _record(pk: int, answer: Answer, *, started: dt.datetime, finished: dt.datet
         delivery.attempts += 1
         entry = {
             "attempt": delivery.attempts,
-            "at": started.isoformat(),
+            "at": timezone.localtime(started).isoformat(),
             "status_code": answer.status_code,
             "error": answer.error,
             "duration_ms": answer.duration_ms,
