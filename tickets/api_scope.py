@@ -105,5 +105,6 @@ class TicketScope:
             "today": timezone.localdate(),
             "moves": move_options(ticket, roles_for_moves(self.request.user)),
             "request": self.request,
+            "customer_view": acting_customer(self.request.user) is not None,
         }
         return Response(TicketSerializer(ticket, context=context).data, status=status_code, headers=headers)

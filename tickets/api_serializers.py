@@ -109,7 +109,27 @@ class MoveSerializer(serializers.Serializer):
 # --- tickets ------------------------------------------------------------------------------
 
 
+# What a customer's own token is not shown, as the portal does not show it: the desk's deadlines
+# and whether they were missed, its duplicate guess, and the technician's findings kept for quality
+# (what was done, the parts and the charge are shown). A customer sees their technician's first name.
+CUSTOMER_HIDDEN_AS_NULL = (
+    "next_due",
+    "overdue",
+    "response_due",
+    "dispatch_due",
+    "arrival_due",
+    "completion_due",
+    "suspected_duplicate_of",
+)
+CUSTOMER_HIDDEN_AS_BLANK = ("fault_code", "fault_component", "root_cause")
+HIDDEN_FROM_CUSTOMERS = " Null for a customer's own token."
+BLANK_FOR_CUSTOMERS = " Empty for a customer's own token."
+
+
 class TicketListSerializer(serializers.ModelSerializer):
+    """A ticket as a list shows it. With ``customer_view`` in the context (the caller acts as the
+    customer) the fields in CUSTOMER_HIDDEN_AS_NULL and _AS_BLANK are emptied."""
+
     customer = CustomerRefSerializer(read_only=True, help_text="The customer the ticket is for.")
     unit = UnitRefSerializer(
         read_only=True, allow_null=True, help_text="The customer's product unit concerned; null when none was named."
@@ -118,9 +138,14 @@ class TicketListSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="The service station given the job; null until one is assigned."
     )
     assignee = UserRefSerializer(
-        read_only=True, allow_null=True, help_text="The technician given the job; null until one is assigned."
+        read_only=True,
+        allow_null=True,
+        help_text="The technician given the job; null until one is assigned. A customer's own token gets their "
+        "first name only.",
     )
-    overdue = serializers.SerializerMethodField(help_text="The current stage's deadline has passed.")
+    overdue = serializers.SerializerMethodField(
+        help_text="The current stage's deadline has passed." + HIDDEN_FROM_CUSTOMERS
+    )
 
     class Meta:
         model = Ticket
@@ -160,12 +185,28 @@ class TicketListSerializer(serializers.ModelSerializer):
             },
             "description": {"help_text": "The problem or request, in the customer's words."},
             "created_at": {"help_text": "When the ticket was logged; its deadlines count from here."},
-            "next_due": {"help_text": "Deadline of the current stage (null when no clock runs)."},
+            "next_due": {
+                "help_text": "Deadline of the current stage (null when no clock runs)." + HIDDEN_FROM_CUSTOMERS
+            },
             "version": {"help_text": "Send it back as expected_version: a change made since is refused (409)."},
         }
 
+    @extend_schema_field({"type": "boolean", "nullable": True})
     def get_overdue(self, ticket: Ticket) -> bool:
         return ticket.next_due is not None and ticket.next_due < self.context["now"]
+
+    def to_representation(self, ticket: Ticket) -> dict:
+        data = super().to_representation(ticket)
+        if self.context.get("customer_view"):
+            for name in CUSTOMER_HIDDEN_AS_NULL:
+                if name in data:
+                    data[name] = None
+            for name in CUSTOMER_HIDDEN_AS_BLANK:
+                if name in data:
+                    data[name] = ""
+            if ticket.assignee is not None:
+                data["assignee"]["name"] = ticket.assignee.first_name or ticket.assignee.get_username()
+        return data
 
 
 class TicketSerializer(TicketListSerializer):
@@ -182,7 +223,7 @@ class TicketSerializer(TicketListSerializer):
         read_only=True,
         allow_null=True,
         help_text="Reference of the open ticket of the same customer, unit and fault category found when this one "
-        "was logged: likely the same problem. Null when there was none.",
+        "was logged: likely the same problem. Null when there was none." + HIDDEN_FROM_CUSTOMERS,
     )
     merged_into = serializers.SlugRelatedField(
         slug_field="reference",
@@ -264,17 +305,20 @@ class TicketSerializer(TicketListSerializer):
             "cancelled_at": {"help_text": "When it was cancelled; null unless it was."},
             "response_due": {
                 "help_text": "Deadline for the first response (moving the ticket on from new): hours after logging by "
-                "kind and priority; for a complaint, the end of the business day it came in on."
+                "kind and priority; for a complaint, the end of the business day it came in on." + HIDDEN_FROM_CUSTOMERS
             },
             "dispatch_due": {
                 "help_text": "Deadline for dispatching a station or technician; null for consultations and "
-                "complaints. Restarts when the ticket is reopened."
+                "complaints. Restarts when the ticket is reopened." + HIDDEN_FROM_CUSTOMERS
             },
             "arrival_due": {
                 "help_text": "Deadline for the technician to start work on site; null for consultations and "
-                "complaints. Restarts when the ticket is reopened."
+                "complaints. Restarts when the ticket is reopened." + HIDDEN_FROM_CUSTOMERS
             },
-            "completion_due": {"help_text": "Deadline for resolving the ticket. Restarts when the ticket is reopened."},
+            "completion_due": {
+                "help_text": "Deadline for resolving the ticket. Restarts when the ticket is reopened."
+                + HIDDEN_FROM_CUSTOMERS
+            },
             "on_hold_since": {
                 "help_text": "When the current customer-caused pause began; null unless status is on_hold. Resuming "
                 "moves the deadlines that were still ahead when it began on by the length of the pause."
@@ -291,10 +335,15 @@ class TicketSerializer(TicketListSerializer):
             },
             "fault_code": {
                 "help_text": "The technician's fault code; empty until the resolution is recorded. A quality fault "
-                "code feeds the fault back to its department when a repair is resolved."
+                "code feeds the fault back to its department when a repair is resolved." + BLANK_FOR_CUSTOMERS
             },
-            "fault_component": {"help_text": "The faulty component; empty until the resolution is recorded."},
-            "root_cause": {"help_text": "The root cause the technician found; empty until the resolution is recorded."},
+            "fault_component": {
+                "help_text": "The faulty component; empty until the resolution is recorded." + BLANK_FOR_CUSTOMERS
+            },
+            "root_cause": {
+                "help_text": "The root cause the technician found; empty until the resolution is recorded."
+                + BLANK_FOR_CUSTOMERS
+            },
             "work_done": {"help_text": "The work done; empty until the resolution is recorded."},
             "parts_used": {"help_text": "The parts used, as the technician wrote them; empty when none."},
             "charge": {

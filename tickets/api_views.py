@@ -80,7 +80,8 @@ class TicketListView(TicketScope, generics.ListAPIView):
         return selectors.queue_rows(tickets_for(self.request.user))
 
     def get_serializer_context(self) -> dict:
-        return {**super().get_serializer_context(), "now": timezone.now()}
+        customer_view = acting_customer(self.request.user) is not None
+        return {**super().get_serializer_context(), "now": timezone.now(), "customer_view": customer_view}
 
     def get_throttles(self) -> list:
         return [*super().get_throttles(), CustomerRequestThrottle()]

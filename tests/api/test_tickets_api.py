@@ -2,6 +2,7 @@
 timeline, with the desk's role rules: staff see all, a technician their jobs, a customer their own."""
 
 import datetime as dt
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
@@ -117,7 +118,8 @@ def test_a_technician_lists_only_their_jobs(as_technician, as_other_technician, 
 
 
 def test_a_customer_lists_only_their_own_tickets(as_customer, as_other_customer, own_ticket, job):
-    assert as_customer.get(TICKETS).json()["results"] == [list_row(own_ticket)]
+    # The desk's deadline is not the customer's to see (api_serializers.CUSTOMER_HIDDEN_AS_NULL).
+    assert as_customer.get(TICKETS).json()["results"] == [{**list_row(own_ticket), "next_due": None, "overdue": None}]
     assert as_other_customer.get(TICKETS).json()["results"] == []
     assert as_other_customer.get(TICKETS, {"q": own_ticket.reference}).json()["results"] == []
 
@@ -493,6 +495,59 @@ def test_one_ticket_with_its_version_and_the_callers_moves(as_agent, as_technici
     assert agent_view["moves"] == NEW_TICKET_STAFF_MOVES
     assert technician_view["moves"] == [move("start", "Start work"), move("hold", "Put on hold", needs_note=True)]
     assert customer_view["moves"] == [move("customer_cancel", "Cancel my request")]
+
+
+def test_a_customer_sees_their_ticket_as_the_portal_shows_it(as_agent, as_customer, customer, technician, station):
+    technician.first_name, technician.last_name = "Wei", "Zhang"
+    technician.save()
+    earlier = factories.TicketFactory(customer=customer)
+    ticket = factories.TicketFactory(
+        customer=customer,
+        status=Status.RESOLVED,
+        station=station,
+        assignee=technician,
+        suspected_duplicate_of=earlier,
+        fault_code="Q-PUMP",
+        fault_component="Drain pump",
+        root_cause="Impeller cracked in moulding",
+        work_done="Replaced the drain pump.",
+        parts_used="Drain pump ×1",
+        charge=Decimal("0.00"),
+        next_due=timezone.now() - dt.timedelta(hours=1),
+        response_due=timezone.now() - dt.timedelta(days=2),
+        completion_due=timezone.now() - dt.timedelta(hours=1),
+    )
+
+    staff = as_agent.get(url(ticket)).json()
+    own = as_customer.get(url(ticket)).json()
+    listed = next(row for row in as_customer.get(TICKETS).json()["results"] if row["reference"] == ticket.reference)
+
+    assert staff["assignee"] == {"id": technician.pk, "name": "Wei Zhang"}
+    assert (staff["overdue"], staff["suspected_duplicate_of"], staff["root_cause"]) == (
+        True,
+        earlier.reference,
+        "Impeller cracked in moulding",
+    )
+    hidden = {
+        "next_due": None,
+        "overdue": None,
+        "response_due": None,
+        "dispatch_due": None,
+        "arrival_due": None,
+        "completion_due": None,
+        "suspected_duplicate_of": None,
+        "fault_code": "",
+        "fault_component": "",
+        "root_cause": "",
+        "assignee": {"id": technician.pk, "name": "Wei"},
+    }
+    assert own == {**staff, **hidden, "moves": own["moves"]}
+    assert (own["work_done"], own["parts_used"], own["charge"]) == ("Replaced the drain pump.", "Drain pump ×1", "0.00")
+    assert {name: listed[name] for name in ("next_due", "overdue", "assignee")} == {
+        "next_due": None,
+        "overdue": None,
+        "assignee": {"id": technician.pk, "name": "Wei"},
+    }
 
 
 def test_a_reference_is_found_in_any_case(as_agent, own_ticket):
