@@ -33,35 +33,18 @@ class ModelLinkSerializer(serializers.Serializer):
 # --- callback visits ----------------------------------------------------------------------------------
 
 
+def _score(help_text: str) -> serializers.IntegerField:
+    """A rating from 1 (very dissatisfied) to 5, or null."""
+    return serializers.IntegerField(min_value=1, max_value=5, required=False, allow_null=True, help_text=help_text)
+
+
 class ScoresSerializer(serializers.Serializer):
-    attitude = serializers.IntegerField(
-        min_value=1,
-        max_value=5,
-        required=False,
-        allow_null=True,
-        help_text="The staff's attitude, 1 (very dissatisfied) to 5; optional.",
-    )
-    punctuality = serializers.IntegerField(
-        min_value=1,
-        max_value=5,
-        required=False,
-        allow_null=True,
-        help_text="Whether the technician came on time, 1 (very dissatisfied) to 5; optional.",
-    )
-    quality = serializers.IntegerField(
-        min_value=1,
-        max_value=5,
-        required=False,
-        allow_null=True,
-        help_text="The quality of the work, 1 (very dissatisfied) to 5; optional.",
-    )
-    overall = serializers.IntegerField(
-        min_value=1,
-        max_value=5,
-        required=False,
-        allow_null=True,
-        help_text="1 (very dissatisfied) to 5. Needed when an after-service call reaches the customer, unless "
-        "they raised a complaint; 1–2 reopens the ticket and opens a complaint.",
+    attitude = _score("The staff's attitude, 1 (very dissatisfied) to 5; optional.")
+    punctuality = _score("Whether the technician came on time, 1 (very dissatisfied) to 5; optional.")
+    quality = _score("The quality of the work, 1 (very dissatisfied) to 5; optional.")
+    overall = _score(
+        "1 (very dissatisfied) to 5. Needed when an after-service call reaches the customer, unless "
+        "they raised a complaint; 1–2 reopens the ticket and opens a complaint."
     )
 
 

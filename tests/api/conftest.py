@@ -10,6 +10,15 @@ from customers.models import Customer
 from tests import factories
 
 INVALID = "The request has errors; see the fields."
+# A technician's resolution of a washing machine repair, as the resolution endpoint takes it.
+RESOLUTION = {
+    "work_done": "Replaced the drain pump.",
+    "fault_code": "WM-PUMP",
+    "fault_component": "drain pump",
+    "root_cause": "Pump impeller cracked.",
+    "parts_used": "Drain pump",
+    "charge": "0.00",
+}
 
 
 @pytest.fixture(autouse=True)

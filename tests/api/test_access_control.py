@@ -35,7 +35,7 @@ from customers.models import Customer, ProductUnit
 from followups import recalls
 from followups.models import RecallCampaign, RecallUnit
 from tests import factories
-from tests.api.conftest import client_for, portal_customer
+from tests.api.conftest import RESOLUTION, client_for, portal_customer
 from tickets import claims, webhooks
 from tickets.callbacks import record_attempt
 from tickets.choices import CallbackResult, Channel, EventKind, Kind, Status
@@ -279,16 +279,6 @@ def note_body(world: World, caller: str) -> dict:
     if caller == "other_customer":
         return {"note": "The error code is E21."}
     return {"note": "Part ordered.", "is_public": True}
-
-
-RESOLUTION = {
-    "work_done": "Replaced the drain pump.",
-    "fault_code": "WM-PUMP",
-    "fault_component": "drain pump",
-    "root_cause": "Pump impeller cracked.",
-    "parts_used": "Drain pump",
-    "charge": "0.00",
-}
 
 
 def choose_repair(world: World) -> None:

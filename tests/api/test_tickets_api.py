@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from tests import factories
-from tests.api.conftest import client_for, error, field_errors
+from tests.api.conftest import RESOLUTION, client_for, error, field_errors
 from tickets.choices import Channel, EventKind, Kind, Priority, Status
 from tickets.models import OutboundEmail, Ticket, TicketEvent
 
@@ -798,15 +798,6 @@ def test_technicians_and_customers_may_not_assign_even_their_own(as_technician, 
 
 
 # --- the resolution ---------------------------------------------------------------------------
-
-RESOLUTION = {
-    "work_done": "Replaced the drain pump.",
-    "fault_code": "WM-PUMP",
-    "fault_component": "drain pump",
-    "root_cause": "Pump impeller cracked.",
-    "parts_used": "Drain pump",
-    "charge": "0.00",
-}
 
 
 def test_a_technician_records_the_resolution_and_resolves_their_job(as_technician, technician, job):
