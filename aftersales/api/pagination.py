@@ -24,8 +24,10 @@ class NewestFirstCursorPagination(CursorPagination):
             raise ValidationError({self.cursor_query_param: [str(self.invalid_cursor_message)]}) from exc
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
-        """DRF's page schema, with each property described."""
+        """DRF's page schema, with each property described and required."""
         page = super().get_paginated_response_schema(schema)
+        # Every page carries all three (null at the ends), as get_paginated_response answers.
+        page["required"] = ["next", "previous", "results"]
         properties = page["properties"]
         # DRF's example of `next` ends in a stray quote.
         properties["next"]["example"] = properties["next"]["example"].rstrip('"')

@@ -190,3 +190,20 @@ def test_the_schema_describes_every_operation_parameter_and_property(tmp_path):
 
     missing = undescribed(json.loads((tmp_path / "schema.json").read_text()))
     assert not missing, f"{len(missing)} without a description:\n" + "\n".join(missing)
+
+
+def test_every_cursor_page_requires_its_links_and_results(tmp_path, as_admin):
+    """A page always carries next, previous (null at either end) and results: the schema says so,
+    so a client may rely on them."""
+    GENERATOR_STATS.reset()
+    call_command("spectacular", "--format", "openapi-json", "--file", str(tmp_path / "schema.json"))
+    components = json.loads((tmp_path / "schema.json").read_text())["components"]["schemas"]
+
+    pages = {name: body for name, body in components.items() if name.startswith("Paginated")}
+
+    assert len(pages) == 12, sorted(pages)  # every list endpoint
+    assert {name: body["required"] for name, body in pages.items()} == dict.fromkeys(
+        pages, ["next", "previous", "results"]
+    )
+    first = as_admin.get("/api/tickets/").json()
+    assert set(first) == {"next", "previous", "results"} and first["previous"] is None
