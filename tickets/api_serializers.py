@@ -81,9 +81,14 @@ class UserRefSerializer(serializers.Serializer):
     """A staff member."""
 
     id = serializers.IntegerField(help_text="User id (the assign endpoint's `assignee`).")
-    name = serializers.SerializerMethodField(help_text="Their full name, or the username when none is recorded.")
+    name = serializers.SerializerMethodField(
+        help_text="Their full name, or the username when none is recorded; a customer's own token gets the first "
+        "name, as the portal shows it."
+    )
 
     def get_name(self, user: AbstractBaseUser) -> str:
+        if self.context.get("customer_view"):
+            return user.first_name or user.get_username()
         return display_name(user)
 
 
@@ -111,7 +116,7 @@ class MoveSerializer(serializers.Serializer):
 
 # What a customer's own token is not shown, as the portal does not show it: the desk's deadlines
 # and whether they were missed, its duplicate guess, and the technician's findings kept for quality
-# (what was done, the parts and the charge are shown). A customer sees their technician's first name.
+# (what was done, the parts and the charge are shown). UserRefSerializer gives them a first name.
 CUSTOMER_HIDDEN_AS_NULL = (
     "next_due",
     "overdue",
@@ -140,8 +145,7 @@ class TicketListSerializer(serializers.ModelSerializer):
     assignee = UserRefSerializer(
         read_only=True,
         allow_null=True,
-        help_text="The technician given the job; null until one is assigned. A customer's own token gets their "
-        "first name only.",
+        help_text="The technician given the job; null until one is assigned.",
     )
     overdue = serializers.SerializerMethodField(
         help_text="The current stage's deadline has passed." + HIDDEN_FROM_CUSTOMERS
@@ -204,8 +208,6 @@ class TicketListSerializer(serializers.ModelSerializer):
             for name in CUSTOMER_HIDDEN_AS_BLANK:
                 if name in data:
                     data[name] = ""
-            if ticket.assignee is not None:
-                data["assignee"]["name"] = ticket.assignee.first_name or ticket.assignee.get_username()
         return data
 
 
