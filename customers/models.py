@@ -42,6 +42,14 @@ class Language(models.TextChoices):
         return cls.CHINESE if (translation.get_language() or "").startswith("zh") else cls.ENGLISH
 
 
+class Channel(models.TextChoices):
+    """How a customer is reached. In China a customer's mobile number is their identity and their
+    channel: SMS is the default, email only where the customer has a confirmed address."""
+
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+
+
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=120, db_index=True)
     phone = models.CharField(
@@ -52,6 +60,43 @@ class Customer(models.Model):
     region = models.CharField(_("region"), max_length=80, blank=True, db_index=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=Language.choices, default=Language.CHINESE
+    )
+    preferred_channel = models.CharField(
+        _("preferred channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.SMS,
+        help_text=_("Messages go this way; by SMS when the customer has no confirmed email."),
+    )
+    optional_messages = models.BooleanField(
+        _("reminders and offers"),
+        default=True,
+        help_text=_(
+            "Whether the customer receives messages a case does not need (maintenance reminders, warranty offers). "
+            "Messages about their requests are always sent."
+        ),
+    )
+    phone_verified_at = models.DateTimeField(
+        _("phone proven"),
+        null=True,
+        blank=True,
+        help_text=_("When the customer last proved this phone with a code sent to it by SMS."),
+    )
+    email_verified = models.BooleanField(
+        _("email confirmed"),
+        default=False,
+        help_text=_(
+            "Entered by staff, or by the customer after proving their phone. Only a confirmed email receives messages."
+        ),
+    )
+    account_verified_at = models.DateTimeField(
+        _("account proven"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the portal account was linked with a code sent to the phone. Empty for links made before codes "
+            "existed: staff review those."
+        ),
     )
     representative = models.ForeignKey(
         settings.AUTH_USER_MODEL,
