@@ -228,8 +228,16 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Aftersales <service@localhost>")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
-# Where the product is reached from outside: links in emails point here.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Where the product is reached from outside (its public base URL): every link in an email or
+# SMS is built on it. By default the local server on the port the run command was given.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+
+# --- The organisation -------------------------------------------------------------------------
+# The service organisation's name, in English and Chinese, and its logo (a static file): on
+# every page and at the end of every message (aftersales/organisation.py).
+ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Aftersales Service")
+ORGANISATION_NAME_ZH = env_str("ORGANISATION_NAME_ZH", "售后服务中心")
+ORGANISATION_LOGO = env_str("ORGANISATION_LOGO", "img/logo.svg")
 
 # --- Security ---------------------------------------------------------------------------------
 # X-Forwarded-For is trusted from this many reverse proxies in front of the app (0: none, the
