@@ -35,11 +35,11 @@ CUSTOMER_FIELDS: dict[str, str] = {
     "language": "preferred_language",
 }
 LABELS = {
-    "name": gettext_lazy("name"),
-    "email": gettext_lazy("email"),
-    "address": gettext_lazy("address"),
-    "region": gettext_lazy("region"),
-    "language": gettext_lazy("language for messages"),
+    "name": gettext_lazy("Name"),
+    "email": gettext_lazy("Email"),
+    "address": gettext_lazy("Address"),
+    "region": gettext_lazy("Region"),
+    "language": gettext_lazy("Language for messages"),
 }
 
 

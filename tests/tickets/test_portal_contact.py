@@ -370,7 +370,7 @@ def test_an_agent_takes_chosen_details_over(client, washer_model, victim, agent,
     assert (event.actor, event.is_public, event.note) == (
         agent,
         False,
-        "Customer details taken over from this request: email, address.",
+        "Customer details taken over from this request: Email, Address.",
     )
     assert event.data == {
         "contact_applied": ["email", "address"],
