@@ -20,6 +20,15 @@ class CustomerAdmin(admin.ModelAdmin):
     list_select_related = ["representative"]
     show_full_result_count = False
 
+    def save_model(self, request, obj: Customer, form, change: bool) -> None:
+        # An email an administrator types is entered by staff: confirmed, as at the desk and in
+        # the API (customers/services.py), unless they untick "email confirmed" themselves.
+        if "email" in form.changed_data and "email_verified" not in form.changed_data:
+            obj.email_verified = bool(obj.email)
+        if not obj.email:
+            obj.email_verified = False
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(ProductCategory)
 class ProductCategoryAdmin(admin.ModelAdmin):

@@ -10,10 +10,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.roles import roles_of
 from customers.models import Customer, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import policy_in_force
 from customers.warranty import add_months, warranty_start
+
+
+def entered_by_staff(by: AbstractBaseUser | None) -> bool:
+    """Whether ``by`` is a staff member (any role): what they enter about a customer is taken as
+    confirmed. ``None`` is the customer themselves or an anonymous visitor."""
+    return by is not None and by.is_authenticated and bool(roles_of(by))
 
 
 def _phone_or_error(raw: str) -> str:
@@ -38,6 +45,10 @@ def customer_create(
 ) -> Customer:
     """Create a customer. The mobile phone is the identity: one customer per number, never two.
 
+    An email a staff member (``by``) entered is confirmed and receives messages; one typed on a
+    public form or at sign-up (``by`` None) is kept unconfirmed, so nothing is sent to it until
+    staff or the customer, having proven the phone, confirm it (``email_verified``).
+
     ``phone_is_new``: the caller has just looked the number up in this transaction and found
     nobody, so it is not looked up again; the unique phone still refuses a customer created
     with the same number meanwhile, with the same field error.
@@ -58,6 +69,7 @@ def customer_create(
         name=name.strip(),
         phone=normalized,
         email=(email or "").strip(),
+        email_verified=bool((email or "").strip()) and entered_by_staff(by),
         address=(address or "").strip(),
         region=(region or "").strip(),
         preferred_language=preferred_language,
@@ -84,6 +96,10 @@ def customer_update(*, customer: Customer, changes: dict[str, str], by: Abstract
     The phone stays the identity: normalised, and never the number of another customer. A
     customer with a portal account signs in with their phone, so the account's login name
     follows the new number (and may not be another account's).
+
+    An email a staff member (``by``) enters, new or the same, is confirmed; a changed email
+    from anyone else is unconfirmed until staff or the proven customer confirm it; an emptied
+    email is unconfirmed.
     """
     unknown = set(changes) - CUSTOMER_EDITABLE
     if unknown:
@@ -108,12 +124,19 @@ def customer_update(*, customer: Customer, changes: dict[str, str], by: Abstract
                 errors["phone"] = _("A customer with this phone number already exists.")
     if errors:
         raise ValidationError(errors)
+    previous_email = locked.email
     for field, value in changes.items():
         setattr(locked, field, (value or "").strip() if field != "phone" else phone)
+    fields = [*changes]
+    if "email" in changes:
+        locked.email_verified = bool(locked.email) and (
+            entered_by_staff(by) or (locked.email == previous_email and locked.email_verified)
+        )
+        fields.append("email_verified")
     locked.full_clean(exclude=["phone", "representative", "referred_by", "user"])
     try:
         with transaction.atomic():
-            locked.save(update_fields=[*changes, "updated_at"])
+            locked.save(update_fields=[*fields, "updated_at"])
             if "phone" in changes and locked.user_id is not None:
                 get_user_model().objects.filter(pk=locked.user_id).update(username=phone)
     except IntegrityError as exc:  # a concurrent change took the number

@@ -200,6 +200,13 @@ class Ticket(models.Model):
     appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
     appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
 
+    # The contact details typed on a public form, as typed (name, email, address, region,
+    # language). They never change the customer record by themselves: the desk is offered the
+    # ones that differ from it (tickets/submitted_contact.py). Empty for requests taken by staff.
+    submitted_contact = models.JSONField(
+        _("contact details typed on the portal"), default=dict, blank=True, editable=False
+    )
+
     # Bumped on every write through the services; a stale form is refused, not applied.
     version = models.PositiveIntegerField(default=1)
 

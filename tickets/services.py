@@ -158,6 +158,7 @@ def ticket_create(
     complaint_about: Ticket | None = None,
     preferred_visit_date: dt.date | None = None,
     preferred_visit_slot: str = "",
+    submitted_contact: dict[str, str] | None = None,
 ) -> Ticket:
     """Log a contact as a ticket (no-leak 1), with its SLA deadlines set from the kind and priority.
 
@@ -166,6 +167,7 @@ def ticket_create(
     the ticket it is about in ``complaint_about``. A ticket for the same customer, unit and fault category while another is open is flagged
     as a likely duplicate, and a timeline event says so; it is still created. The customer may
     say when they would like the visit (``preferred_visit_date`` and ``preferred_visit_slot``).
+    A request from a public form keeps the contact details typed on it (``submitted_contact``).
 
     Everything is checked before anything is written; the writes run in one transaction (the
     caller's, when there is one).
@@ -219,6 +221,7 @@ def ticket_create(
             complaint_about=complaint_about,
             preferred_visit_date=preferred_visit_date,
             preferred_visit_slot=preferred_visit_slot or "",
+            submitted_contact=submitted_contact or {},
             response_due=deadlines.response,
             dispatch_due=deadlines.dispatch,
             arrival_due=deadlines.arrival,

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tickets import claim_views, token_views, views
+from tickets import claim_views, contact_views, token_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("tickets/<str:reference>/assign/", views.ticket_assign, name="ticket_assign"),
     path("tickets/<str:reference>/note/", views.ticket_note, name="ticket_note"),
     path("tickets/<str:reference>/resolution/", views.ticket_resolution, name="ticket_resolution"),
+    path("tickets/<str:reference>/contact/", contact_views.ticket_contact_apply, name="ticket_contact_apply"),
     path("tickets/<str:reference>/claims/new/", claim_views.claim_new, name="claim_new"),
     path("tickets/<str:reference>/claims/<int:pk>/", claim_views.claim_detail, name="claim"),
     path("tickets/<str:reference>/claims/<int:pk>/choose/", claim_views.claim_choose, name="claim_choose"),
