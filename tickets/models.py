@@ -262,7 +262,12 @@ class TicketEvent(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    # Typed text as typed; for a system text, the text in the site's default language (for search
+    # and for readers that predate the codes). Readers render ``message_code`` in their language
+    # (tickets/timeline_texts.py).
     note = models.TextField(_("note"), blank=True)
+    message_code = models.CharField(_("system text"), max_length=40, blank=True)
+    message_params = models.JSONField(_("system text values"), encoder=DjangoJSONEncoder, default=dict, blank=True)
     is_public = models.BooleanField(_("visible to the customer"), default=False)
     data = models.JSONField(_("details"), default=dict, blank=True)
 

@@ -96,7 +96,7 @@ def attach(
         ticket,
         EventKind.ATTACHMENT,
         by,
-        note=attachment.get_kind_display(),
+        message=("file.received", {"kind": attachment.kind}),
         is_public=True,
         data={"attachment": attachment.pk, "by": "customer" if by_customer else "staff"},
     )
@@ -137,7 +137,7 @@ def portal_submit(
     # The file is checked before anything is written: a bad one costs no database work.
     proof_type = checked_upload(proof, field="proof") if proof is not None else None
     customer = _find_or_create_customer(contact)
-    unit, serial_note = None, ""
+    unit, serial_note = None, None
     serial = (serial or "").strip()
     if model is not None and serial:
         existing = ProductUnit.objects.filter(model=model, serial__iexact=serial).first()
@@ -154,10 +154,7 @@ def portal_submit(
         elif existing.owner_id == customer.pk:
             unit = existing
         else:
-            serial_note = _("The customer gave model %(model)s, serial %(serial)s, registered to another customer.") % {
-                "model": model.code,
-                "serial": serial,
-            }
+            serial_note = ("portal.serial_of_another", {"model": model.code, "serial": serial})
     ticket = ticket_create(
         customer=customer,
         unit=unit,
@@ -170,14 +167,14 @@ def portal_submit(
         submitted_contact=_typed(contact),
     )
     if serial_note:
-        append_event(ticket, EventKind.NOTE, None, note=serial_note, is_public=False)
+        append_event(ticket, EventKind.NOTE, None, message=serial_note, is_public=False)
     elif unit is None and (model is not None or serial):
-        details = _("The customer gave model %(model)s, serial %(serial)s, purchased %(date)s.") % {
-            "model": model.code if model else "—",
-            "serial": serial or "—",
-            "date": purchase_date.isoformat() if purchase_date else "—",
+        details = {
+            "model": model.code if model else "",
+            "serial": serial,
+            "date": purchase_date.isoformat() if purchase_date else "",
         }
-        append_event(ticket, EventKind.NOTE, None, note=details, is_public=False)
+        append_event(ticket, EventKind.NOTE, None, message=("portal.unit_details", details), is_public=False)
     if proof is not None:
         attach(
             ticket=ticket,

@@ -341,7 +341,7 @@ def test_customer_adds_information_and_a_photo(client, web_ticket):
             "kind", "note", "is_public"
         )
     )
-    assert events[-2:] == [(EventKind.NOTE, "It also smells burnt.", True), (EventKind.ATTACHMENT, "Photo", True)]
+    assert events[-2:] == [(EventKind.NOTE, "It also smells burnt.", True), (EventKind.ATTACHMENT, "Photo received.", True)]
     photo = Attachment.objects.get(ticket=web_ticket)
     assert client.get(reverse("portal:attachment", args=[photo.pk])).status_code == 200
 
