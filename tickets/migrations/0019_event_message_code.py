@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0016_callback_indexes'),
+        ('tickets', '0018_ticket_submitted_contact'),
     ]
 
     operations = [
