@@ -232,6 +232,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # SMS is built on it. By default the local server on the port the run command was given.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 
+# One-time codes sent by SMS to prove a phone (customers/phone_codes.py): how long a code is
+# valid. Short, so a code read over someone's shoulder is soon worthless.
+PHONE_CODE_MINUTES = env_int("PHONE_CODE_MINUTES", 10)
+
 # --- The organisation -------------------------------------------------------------------------
 # The service organisation's name, in English and Chinese, and its logo (a static file): on
 # every page and at the end of every message (aftersales/organisation.py).
