@@ -117,9 +117,10 @@ def _held_back(*, phone: str, purpose: str, ip: str | None, now: dt.datetime) ->
 
 
 def _deliver(*, phone: str, code: str, language: str, purpose: str) -> None:
+    # The notification service depends on customers; imported here, where the code is sent.
     from notifications.services import send_code
 
-    send_code(phone=phone, code=code, language=language, purpose=purpose)
+    send_code(phone=phone, code=code, language=language, purpose=purpose, minutes=settings.PHONE_CODE_MINUTES)
 
 
 @transaction.atomic
