@@ -317,7 +317,7 @@ def customer_account_prove(*, customer: Customer) -> Customer:
     """The holder of a portal account linked before codes existed proved the phone with a code:
     the account is now proven. Its password, set by whoever made the link, stops working, so
     a link made by someone else is closed to them; the owner sets a new one by code."""
-    locked = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
+    locked = Customer.objects.select_for_update(of=("self",)).select_related("user").get(pk=customer.pk)
     if locked.account_verified_at is not None or locked.user is None:
         return locked
     locked.user.set_unusable_password()
@@ -331,7 +331,7 @@ def customer_account_prove(*, customer: Customer) -> Customer:
 def customer_password_set(*, customer: Customer, password: str) -> Customer:
     """A customer who proved their phone with a code chooses a new portal password. The account
     is then proven, whatever it was before."""
-    locked = Customer.objects.select_for_update().select_related("user").get(pk=customer.pk)
+    locked = Customer.objects.select_for_update(of=("self",)).select_related("user").get(pk=customer.pk)
     user = locked.user
     if user is None:
         raise ValidationError({"phone": _("This phone number has no account yet: create one.")})
