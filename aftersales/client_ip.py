@@ -42,6 +42,12 @@ def trusted_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     )
 
 
+# The answer when a request carries no usable address (no socket address, and no trusted proxy
+# to say one): the unspecified address, so every such request shares one count and each limit
+# still gets an address it can work with, rather than failing the request.
+UNKNOWN = "0.0.0.0"
+
+
 def _trusts_unix_socket(entries: list[str]) -> bool:
     return any(entry.strip().lower() == UNIX_SOCKET for entry in entries)
 
@@ -65,13 +71,14 @@ def client_ip(request: HttpRequest) -> str:
     """The address of the client: the socket's, unless the socket is a trusted proxy; then the
     right-most ``X-Forwarded-For`` entry that is not a trusted proxy (or the left-most, when every
     entry is one). An entry that is not an address ends the walk at the last trusted hop: nothing
-    to its left can be believed. Empty entries are skipped."""
+    to its left can be believed. Empty entries are skipped. ``UNKNOWN`` when there is no
+    usable address at all."""
     remote_text = request.META.get("REMOTE_ADDR", "") or ""
     remote = _address(remote_text)
     networks = trusted_networks(tuple(settings.TRUSTED_PROXIES))
     if remote is None:
         if remote_text or not _trusts_unix_socket(settings.TRUSTED_PROXIES):
-            return remote_text
+            return UNKNOWN
     elif not _is_trusted(remote, networks):
         return str(remote)
     answer: IPAddress | None = remote
@@ -84,4 +91,4 @@ def client_ip(request: HttpRequest) -> str:
         answer = address
         if not _is_trusted(address, networks):
             break
-    return str(answer) if answer is not None else remote_text
+    return str(answer) if answer is not None else UNKNOWN

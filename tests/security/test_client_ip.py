@@ -50,7 +50,10 @@ PROXY = "10.0.0.1"
         (["127.0.0.1"], "::1", "203.0.113.7", "::1"),
         # A proxy on a Unix socket: gunicorn gives no address; trusted only when named.
         (["unix"], "", "203.0.113.7", "203.0.113.7"),
-        ([], "", "203.0.113.7", ""),
+        ([], "", "203.0.113.7", "0.0.0.0"),
+        # No usable address at all: one shared, unspecified address, never a failure.
+        ([], "not-an-address", None, "0.0.0.0"),
+        (["unix"], "", None, "0.0.0.0"),
     ],
 )
 def test_client_ip(trusted, remote, forwarded, expected):
@@ -156,3 +159,13 @@ def test_a_forged_header_straight_to_the_app_does_not_escape_the_api_throttle(db
 
     assert statuses == [400] * 10 + [429]
     assert through_proxy == [400] * 11
+
+
+def test_a_request_without_an_address_is_counted_not_failed(client, agent):
+    """A server that gives no client address (a Unix socket not named in TRUSTED_PROXIES):
+    every limit still answers, counting such requests together."""
+    token = obtain_token(agent.username, WRONG, address="")
+    desk = desk_login(client, agent.username, WRONG, address="")
+
+    assert (token.status_code, desk.status_code) == (400, 200)
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"0.0.0.0"}
