@@ -2,7 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from aftersales.lockout import limit_sign_in_failures_per_address
-from tickets import claim_views, staff_password_views, token_views, views
+from tickets import claim_views, token_views, views
+from tickets import staff_password_views as password_views
 
 app_name = "desk"
 urlpatterns = [
@@ -13,16 +14,16 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", staff_password_views.StaffPasswordResetView.as_view(), name="password_reset"),
-    path("password-reset/sent/", staff_password_views.StaffPasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/", password_views.StaffPasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", password_views.StaffPasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password-reset/<uidb64>/<token>/",
-        staff_password_views.StaffPasswordResetConfirmView.as_view(),
+        password_views.StaffPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
         "password-reset/done/",
-        staff_password_views.StaffPasswordResetCompleteView.as_view(),
+        password_views.StaffPasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
     path("tickets/new/", views.ticket_new, name="ticket_new"),
