@@ -1,10 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from aftersales.health import healthz
+from aftersales.lockout import limit_sign_in_failures_per_address
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The admin's sign-in, limited per address like the desk's (aftersales/lockout.py); its
+    # "Forgotten your password?" link leads to the staff password reset.
+    path("admin/login/", limit_sign_in_failures_per_address(admin.site.login)),
+    path(
+        "admin/password-reset/",
+        RedirectView.as_view(pattern_name="desk:password_reset"),
+        name="admin_password_reset",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("aftersales.api.urls")),
