@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0016_callback_indexes'),
+        ('tickets', '0017_delete_outboundemail'),
     ]
 
     operations = [
