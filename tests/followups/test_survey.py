@@ -435,7 +435,7 @@ def test_the_resolved_sms_carries_the_same_working_survey_link(client, agent, dj
     url = sms.params["feedback_url"]
     assert url == f"{SITE}{_url(visit)}"
     assert sms.to == "+8613812345678"
-    assert sms.text == f"Your request {ticket.reference} is resolved. Please rate our service: {url}"
+    assert sms.text == f"Your request is resolved. Please rate our service: {url}"
     assert client.get(url.removeprefix(SITE)).status_code == 200
     assert [m for m in mail.outbox if "is resolved" in m.subject] == []
 
