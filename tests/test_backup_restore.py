@@ -29,6 +29,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from notifications.models import OutboundMessage
 from tests.conftest import REQUIRED
 from tests.factories import (
     CallbackVisitFactory,
@@ -38,7 +39,6 @@ from tests.factories import (
     WarrantyClaimFactory,
 )
 from tickets.choices import CallbackResult, EventKind, RatingSource, Status
-from notifications.models import OutboundMessage
 from tickets.models import CallbackAttempt, SatisfactionRating, TicketEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
+from notifications.models import OutboundMessage
 from tests import factories
 from tests.api.conftest import RESOLUTION, client_for, error, field_errors
 from tickets.choices import Channel, EventKind, Kind, Priority, Status
-from notifications.models import OutboundMessage
 from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db

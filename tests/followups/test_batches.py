@@ -24,9 +24,9 @@ from followups.batches import (
 )
 from followups.models import AlertKind, Dimension, QualityAlert, RecallCampaign, RecallUnit
 from followups.tasks import batch_warning_task
+from notifications.models import OutboundMessage
 from tests import factories
 from tickets.choices import Kind, Status
-from notifications.models import OutboundMessage
 
 POLICY = BatchPolicy(factor=Decimal("2.0"), min_margin=Decimal("0.02"), min_repairs=5, min_units=20)
 

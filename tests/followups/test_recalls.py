@@ -14,9 +14,9 @@ from followups import recalls
 from followups.models import AlertKind, Dimension, QualityAlert, RecallCampaign, RecallUnit
 from followups.recall_selectors import campaigns_with_progress, pending_count, progress_of
 from followups.tasks import recall_open_tickets_task, recall_sweep_task
+from notifications.models import OutboundMessage
 from tests import factories
 from tickets.choices import CallbackKind, CallbackStatus, Channel, EventKind, Kind, Status
-from notifications.models import OutboundMessage
 from tickets.models import CallbackVisit, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from followups import snapshots
 from followups.metrics import Period, business_today
 from followups.models import AlertKind, Dimension, KpiThreshold, QualityAlert, RateSnapshot
 from followups.tasks import quality_snapshot_task
+from notifications.models import OutboundMessage
 from tests import factories
 from tickets.choices import RatingSource
 from tickets.choices import Status as TicketStatus
-from notifications.models import OutboundMessage
 from tickets.models import SatisfactionRating, Ticket
 
 pytestmark = pytest.mark.django_db
