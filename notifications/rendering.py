@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
 
+from aftersales.organisation import organisation_name
 from notifications.models import OutboundMessage
 from notifications.sms.templates import SMS_PARAMS
 
@@ -34,8 +35,9 @@ def template_context(context: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_email(message: OutboundMessage) -> tuple[str, str, str]:
-    """The subject, plain text and HTML of an email, in the message's language."""
-    context = template_context(message.context)
+    """The subject, plain text and HTML of an email, in the message's language, signed with the
+    organisation's name in that language."""
+    context = template_context(message.context) | {"organisation": organisation_name(message.language)}
     with translation.override(message.language):
         subject = render_to_string(f"emails/{message.template}.subject.txt", context)
         text = render_to_string(f"emails/{message.template}.txt", context)

@@ -14,7 +14,8 @@ SMS_PARAMS: dict[str, tuple[str, ...]] = {
     "request_received": ("reference", "track_url"),
     "appointment": ("reference", "appointment", "track_url"),
     "status_dispatched": ("reference", "appointment", "track_url"),
-    "status_resolved": ("reference", "feedback_url"),
+    # The signed survey link is long: no room for the reference in two Chinese segments.
+    "status_resolved": ("feedback_url",),
     "status_cancelled": ("reference", "track_url"),
     "recall_notice": ("product", "reference", "track_url"),
     # Reminders and offers (non-essential: customers may opt out).

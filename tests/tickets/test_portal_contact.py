@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, ProductCategory, ProductUnit
+from notifications.models import OutboundMessage
 from tests import factories
 from tickets.choices import EventKind
-from tickets.models import OutboundEmail, Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent
 from tickets.portal import portal_cancel
 from tickets.submitted_contact import Difference, contact_differences, customer_apply_submitted_contact
 
@@ -120,7 +121,7 @@ def test_an_email_hijack_through_the_request_form_fails(
     ticket = Ticket.objects.get()
     assert ticket.customer == victim
     # Nothing is queued to, nor sent to, the address the attacker typed.
-    assert not OutboundEmail.objects.filter(to_email__iexact=ATTACKER).exists()
+    assert not OutboundMessage.objects.filter(recipient__iexact=ATTACKER).exists()
     assert _mail_to(ATTACKER) == []
     # Later messages about the request (its cancellation sends one) have nowhere to go but the
     # record's details: none to the attacker.
@@ -128,7 +129,7 @@ def test_an_email_hijack_through_the_request_form_fails(
         portal_cancel(ticket=ticket, customer=victim, reason="")
     ticket.refresh_from_db()
     assert ticket.status == "cancelled"
-    assert not OutboundEmail.objects.filter(to_email__iexact=ATTACKER).exists()
+    assert not OutboundMessage.objects.filter(recipient__iexact=ATTACKER).exists()
     assert _mail_to(ATTACKER) == []
 
 
@@ -140,7 +141,7 @@ def test_an_email_hijack_of_a_customer_with_an_email_fails(client, washer_model,
         client.post(reverse("portal:submit"), _submit_data(washer_model, email=ATTACKER))
 
     assert _record(customer) == before
-    assert not OutboundEmail.objects.filter(to_email__iexact=ATTACKER).exists()
+    assert not OutboundMessage.objects.filter(recipient__iexact=ATTACKER).exists()
     assert _mail_to(ATTACKER) == []
     assert [message.to for message in mail.outbox] == [["zhou@example.com"]]
 
@@ -155,7 +156,7 @@ def test_an_email_hijack_through_product_registration_fails(client, washer_model
     assert response.status_code == 200
     assert _record(victim) == before
     assert ProductUnit.objects.get(serial="REG-1").owner == victim
-    assert not OutboundEmail.objects.filter(to_email__iexact=ATTACKER).exists()
+    assert not OutboundMessage.objects.filter(recipient__iexact=ATTACKER).exists()
     assert _mail_to(ATTACKER) == []
     assert "the contact details we have for it stay as they are" in response.content.decode()
 
