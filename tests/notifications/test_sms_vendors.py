@@ -227,3 +227,51 @@ def test_tencent_unreachable_is_unavailable():
     result = tencent(closed_port()).send(code_message())
 
     assert (result.sent, result.error_code) == (False, SmsError.UNAVAILABLE)
+
+
+# --- the start-up check -----------------------------------------------------------------------
+
+
+def test_a_vendor_backend_without_its_keys_or_templates_is_reported(settings):
+    from notifications.sms.checks import sms_vendor_configured
+
+    settings.SMS_BACKEND = "notifications.sms.tencent.SmsBackend"
+    settings.TENCENT_SMS_SECRET_ID = "AKID-test"
+    settings.TENCENT_SMS_SECRET_KEY = ""
+    settings.TENCENT_SMS_SDK_APP_ID = "1400006666"
+    settings.TENCENT_SMS_SIGN_NAME = "海尔服务"
+    settings.TENCENT_SMS_TEMPLATES = '{"code": "1110"}'
+
+    problems = sms_vendor_configured()
+
+    assert [(p.id, p.msg) for p in problems if p.id == "notifications.E001"] == [
+        ("notifications.E001", "TENCENT_SMS_SECRET_KEY is not set.")
+    ]
+    [warning] = [p for p in problems if p.id == "notifications.W001"]
+    assert "code (" not in warning.msg
+    assert "request_received (en)" in warning.msg and "request_received (zh-hans)" in warning.msg
+
+
+def test_a_fully_configured_vendor_and_the_console_backend_pass(settings):
+    from notifications.sms.checks import sms_vendor_configured
+    from notifications.sms.templates import SMS_PARAMS
+
+    settings.SMS_BACKEND = "notifications.sms.aliyun.SmsBackend"
+    settings.ALIYUN_SMS_ACCESS_KEY_ID = "LTAI-test-id"
+    settings.ALIYUN_SMS_ACCESS_KEY_SECRET = "test-secret"
+    settings.ALIYUN_SMS_SIGN_NAME = "海尔服务"
+    settings.ALIYUN_SMS_TEMPLATES = json.dumps({name: f"SMS_{i}" for i, name in enumerate(SMS_PARAMS)})
+    assert sms_vendor_configured() == []
+
+    settings.SMS_BACKEND = "notifications.sms.console.SmsBackend"
+    settings.ALIYUN_SMS_TEMPLATES = "not json"
+    assert sms_vendor_configured() == []
+
+
+def test_templates_that_are_not_a_json_object_are_an_error(settings):
+    from notifications.sms.checks import sms_vendor_configured
+
+    settings.SMS_BACKEND = "notifications.sms.aliyun.SmsBackend"
+    settings.ALIYUN_SMS_TEMPLATES = "[1, 2]"
+
+    assert "notifications.E002" in [p.id for p in sms_vendor_configured()]
