@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "customers",
     "tickets",
     "followups",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -220,7 +221,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads")))
 
 # --- Mail -------------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# By default each email is one line on the console (recipient, subject, the start of the text).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "notifications.backends.ConsoleEmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -228,6 +230,13 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Aftersales <service@localhost>")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# --- SMS --------------------------------------------------------------------------------------
+# The SMS backend, chosen like EMAIL_BACKEND: by default each SMS is one line on the console
+# (where the sign-in codes are read in development); "notifications.sms.filebased.SmsBackend"
+# appends them to SMS_FILE_PATH as JSON lines; the vendors' backends send them for real.
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.console.SmsBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 # Where the product is reached from outside (its public base URL): every link in an email or
 # SMS is built on it. By default the local server on the port the run command was given.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")

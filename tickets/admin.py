@@ -15,7 +15,6 @@ from tickets.models import (
     FaultCategory,
     FaultCode,
     FeedbackItem,
-    OutboundEmail,
     SatisfactionRating,
     ServiceStation,
     Ticket,
@@ -237,15 +236,6 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["template", "to_email", "language", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "template", "language"]
-    search_fields = ["to_email", "ticket__reference"]
-    raw_id_fields = ["ticket"]
-    readonly_fields = ["template", "to_email", "language", "context", "ticket", "dedupe_key", "attempts", "last_error", "created_at", "sent_at"]
 
 
 @admin.register(FaultCode)

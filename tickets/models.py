@@ -408,41 +408,6 @@ class SatisfactionRating(models.Model):
         return f"{self.ticket_id}: {self.score}"
 
 
-class EmailStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class OutboundEmail(models.Model):
-    """The outbox: an email is written here in the same transaction as the change it tells
-    about, then sent by a Celery task after the commit. When the broker or the mail server is
-    down the row waits, and a periodic sweep sends it later (DESIGN.md section 7)."""
-
-    template = models.CharField(_("template"), max_length=80)
-    to_email = models.EmailField(_("to"))
-    language = models.CharField(_("language"), max_length=10)
-    context = models.JSONField(_("context"), encoder=DjangoJSONEncoder, default=dict)
-    ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="emails"
-    )
-    dedupe_key = models.CharField(_("de-duplication key"), max_length=120, unique=True, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing email")
-        verbose_name_plural = _("outgoing emails")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"], name="email_status_created")]
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.to_email}"
-
-
 class CallbackVisit(models.Model):
     """A call back to the customer: after service (no-leak 3), after an installation, before
     maintenance or the end of the warranty, for a recall (DESIGN.md section 7).

@@ -12,7 +12,8 @@ from rest_framework import serializers
 from tests import factories
 from tests.api.conftest import RESOLUTION, client_for, error, field_errors
 from tickets.choices import Channel, EventKind, Kind, Priority, Status
-from tickets.models import OutboundEmail, Ticket, TicketEvent
+from notifications.models import OutboundMessage
+from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -438,7 +439,10 @@ def test_a_customer_requests_service_for_themselves_like_on_the_portal(as_custom
     assert (body["preferred_visit_date"], body["preferred_visit_slot"]) == (visit_day.isoformat(), "morning")
     assert body["moves"] == [move("customer_cancel", "Cancel my request")]
     assert (ticket.customer, ticket.unit, ticket.channel) == (customer, unit, Channel.WEB)
-    assert OutboundEmail.objects.filter(ticket=ticket, to_email="li.na@example.com").count() == 1
+    # Told by SMS: an email the customer has not confirmed receives nothing.
+    assert list(OutboundMessage.objects.values_list("ticket_reference", "channel", "recipient", "template")) == [
+        (ticket.reference, "sms", customer.phone, "request_received")
+    ]
 
 
 def test_a_customer_cannot_use_someone_elses_unit_nor_staff_fields(as_customer, customer, other_customer):

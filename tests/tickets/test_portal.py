@@ -16,6 +16,7 @@ from PIL import Image
 
 from customers.models import Customer, ProductCategory, ProductUnit
 from customers.warranty import add_months
+from notifications.models import OutboundMessage
 from tests import factories
 from tickets.choices import EventKind, Status
 from tickets.models import Attachment, SatisfactionRating, Ticket, TicketEvent
@@ -113,8 +114,10 @@ def test_submit_creates_customer_unit_ticket_and_proof(client, washer_model, dja
     assert (proof.kind, proof.content_type, proof.uploaded_by_customer) == ("proof", "image/jpeg", True)
     page = client.get(response["Location"])
     assert ticket.reference in page.content.decode()
-    # The confirmation went to the outbox and out by email after the commit.
-    assert ticket.emails.get().status == "sent"
+    # The confirmation went to the outbox and out after the commit, by SMS: the email typed on
+    # the form is not confirmed.
+    message = OutboundMessage.objects.get(ticket_reference=ticket.reference)
+    assert (message.channel, message.recipient, message.status) == ("sms", "+8613988887777", "sent")
 
 
 def test_a_submission_costs_a_fixed_number_of_queries(client, washer_model, django_assert_num_queries):
@@ -156,11 +159,8 @@ def test_a_submission_costs_a_fixed_number_of_queries(client, washer_model, djan
     ]
     assert statements[11] == 'INSERT INTO "tickets_ticketsequence"'
     ticket = Ticket.objects.get(customer__phone="+8613988880002")
-    assert (ticket.preferred_visit_slot, ticket.attachments.get().kind, ticket.emails.count()) == (
-        "morning",
-        "proof",
-        1,
-    )
+    messages = OutboundMessage.objects.filter(ticket_reference=ticket.reference)
+    assert (ticket.preferred_visit_slot, ticket.attachments.get().kind, messages.count()) == ("morning", "proof", 1)
 
 
 def test_a_bad_proof_is_refused_before_anything_is_read_or_written(client, washer_model):
@@ -259,12 +259,12 @@ def test_a_pdf_proof_is_accepted(client, washer_model):
 def test_submission_is_saved_when_the_broker_is_down(client, washer_model, django_capture_on_commit_callbacks):
     from kombu.exceptions import OperationalError
 
-    with mock.patch("tickets.tasks.send_email_task.delay", side_effect=OperationalError("broker down")):
+    with mock.patch("notifications.tasks.send_message_task.delay", side_effect=OperationalError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("portal:submit"), _submit_data(washer_model))
     assert response.status_code == 302
     ticket = Ticket.objects.get()
-    assert ticket.emails.get().status == "pending"
+    assert OutboundMessage.objects.get(ticket_reference=ticket.reference).status == "pending"
 
 
 def test_warranty_preview_explains_the_entitlement(client, washer_model):
