@@ -248,6 +248,29 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 # appends them to SMS_FILE_PATH as JSON lines; the vendors' backends send them for real.
 SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.console.SmsBackend")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+
+# --- SMS vendors (notifications/sms/aliyun.py, notifications/sms/tencent.py) -------------------
+# SMS_BACKEND="notifications.sms.aliyun.SmsBackend" or "notifications.sms.tencent.SmsBackend"
+# sends through the vendor. A vendor sends only the templates it approved under the
+# organisation's signature: *_SMS_TEMPLATES maps each of the product's SMS templates to the
+# vendor's template code, one for both languages or one per language, as JSON, e.g.
+# {"code": "SMS_200000001", "request_received": {"zh-hans": "SMS_200000002", "en": "SMS_200000003"}}.
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
+ALIYUN_SMS_ACCESS_KEY_ID = env_str("ALIYUN_SMS_ACCESS_KEY_ID")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env_str("ALIYUN_SMS_ACCESS_KEY_SECRET")
+ALIYUN_SMS_SIGN_NAME = env_str("ALIYUN_SMS_SIGN_NAME")
+ALIYUN_SMS_TEMPLATES = env_str("ALIYUN_SMS_TEMPLATES", "{}")
+ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+ALIYUN_SMS_PROTOCOL = env_str("ALIYUN_SMS_PROTOCOL", "https")
+TENCENT_SMS_SECRET_ID = env_str("TENCENT_SMS_SECRET_ID")
+TENCENT_SMS_SECRET_KEY = env_str("TENCENT_SMS_SECRET_KEY")
+TENCENT_SMS_SDK_APP_ID = env_str("TENCENT_SMS_SDK_APP_ID")
+TENCENT_SMS_SIGN_NAME = env_str("TENCENT_SMS_SIGN_NAME")
+TENCENT_SMS_REGION = env_str("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_TEMPLATES = env_str("TENCENT_SMS_TEMPLATES", "{}")
+TENCENT_SMS_ENDPOINT = env_str("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+TENCENT_SMS_PROTOCOL = env_str("TENCENT_SMS_PROTOCOL", "https")
+
 # Where the product is reached from outside (its public base URL): every link in an email or
 # SMS is built on it. By default the local server on the port the run command was given.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
