@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from aftersales.client_ip import client_ip
@@ -201,7 +201,7 @@ def test_the_api_token_endpoint_locks_and_says_so(agent):
     assert body["code"] == "locked_out"
     assert body["detail"].startswith("Too many failed sign-in attempts")
     assert response["Retry-After"] == "900"
-    assert not Token.objects.filter(user=agent).exists()
+    assert not AuthToken.objects.filter(user=agent).exists()
 
     with _later(16):
         assert _obtain(api, agent.username, factories.PASSWORD).status_code == 201
