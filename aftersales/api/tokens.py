@@ -5,7 +5,7 @@ and password, sees whether they have one and since when, and revokes it. Keys ar
 (aftersales/api/token_store.py), so a key is shown once, in the answer to the password that
 issued it, and never again: each request for a token issues a new key and revokes the one the
 user had (one token per user, as on the desk's API access page, where it is "Replace token").
-Administrators issue and revoke any user's token in the admin (API access → Auth tokens).
+Administrators issue and revoke any user's token in the admin (Knox → Auth tokens).
 Obtaining is throttled per address and per username, like the portal's sign-in: a password
 cannot be guessed here faster than there.
 """
