@@ -156,7 +156,8 @@ class TokenView(APIView):
         user: AbstractBaseUser = credentials.validated_data["user"]
         issued = token_issue(user=user)
         body = TokenSerializer({"token": issued.key, "created": issued.token.created}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        # The one answer that carries the key: no cache, proxy or browser keeps a copy.
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
     @extend_schema(
         operation_id="auth_token_status",

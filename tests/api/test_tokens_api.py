@@ -32,6 +32,7 @@ def test_the_answer_shows_the_new_key_and_only_its_hash_is_stored(anonymous, age
     key = response.json()["token"]
     assert response.status_code == 201
     assert response.json() == {"token": key, "created": iso(token.created)}
+    assert response["Cache-Control"] == "no-store"
     assert len(key) == 64
     assert token.digest == hash_token(key)
     assert token.token_key == key[:15]  # the indexed prefix it is looked up by, not the key
