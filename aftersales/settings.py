@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,26 @@ if not SECRET_KEY:
 # Rotating SECRET_KEY: put the old key here (comma-separated) for a while, so sessions and the
 # emailed survey links signed with it keep working until they expire; then remove it.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+# Encrypts secrets kept in the database (webhook signing secrets; aftersales/encryption.py): a
+# Fernet key of its own, so rotating SECRET_KEY never makes them unreadable. Rotating it: set the
+# new key, move the old one to FIELD_ENCRYPTION_KEY_FALLBACKS, run `manage.py reencrypt_secrets`,
+# then remove the old key.
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set FIELD_ENCRYPTION_KEY (a Fernet key: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'), or DEBUG=1 for local development."
+        )
+    FIELD_ENCRYPTION_KEY = "YWZ0ZXJzYWxlcy1sb2NhbC1kZXZlbG9wbWVudC1rZXk="  # not a secret: development only
+FIELD_ENCRYPTION_KEY_FALLBACKS = env_list("FIELD_ENCRYPTION_KEY_FALLBACKS", [])
+for _key in (FIELD_ENCRYPTION_KEY, *FIELD_ENCRYPTION_KEY_FALLBACKS):
+    try:
+        Fernet(_key)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY and FIELD_ENCRYPTION_KEY_FALLBACKS must be Fernet keys (32 url-safe base64-encoded bytes)."
+        ) from exc
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -42,7 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -54,6 +75,8 @@ INSTALLED_APPS = [
     "tickets",
     "followups",
     "notifications",
+    # After knox: its admin for API tokens is replaced by this app's (aftersales/api/admin.py).
+    "aftersales.api",
 ]
 
 MIDDLEWARE = [
@@ -342,9 +365,10 @@ if not DEBUG:
 # --- REST framework ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     # Integrations send "Authorization: Token <key>"; the pages' own calls use the session and
-    # therefore CSRF. Token first, so a request without credentials gets 401, not 403.
+    # therefore CSRF. Token first, so a request without credentials gets 401, not 403. Tokens are
+    # stored hashed (django-rest-knox; aftersales/api/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "aftersales.api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -363,6 +387,13 @@ REST_FRAMEWORK = {
     # One error shape for every error: {"detail", "code", "errors"} (aftersales/api/errors.py).
     "EXCEPTION_HANDLER": "aftersales.api.errors.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+}
+# API tokens (django-rest-knox): only a hash of each key is stored; a key never expires, one
+# token per user (aftersales/api/token_store.py), sent as "Authorization: Token <key>".
+REST_KNOX = {
+    "TOKEN_TTL": None,
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Aftersales API",

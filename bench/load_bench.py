@@ -220,11 +220,12 @@ def bench_account(username: str, role: str, password: str) -> dict[str, str]:
 def load_config() -> dict:
     """Users, the API token and the sample data the locust users pick from (bench/locustfile.py)."""
     from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.db.models import Count, Max
     from django.urls import reverse
-    from rest_framework.authtoken.models import Token
 
+    from aftersales.api.token_store import token_issue
     from aftersales.roles import Role
     from customers.models import Customer, ProductModel
     from followups.models import RateSnapshot
@@ -233,7 +234,8 @@ def load_config() -> dict:
 
     agent = bench_account("bench-load-agent", Role.AGENT, secrets.token_urlsafe(18))
     manager = bench_account("bench-load-manager", Role.MANAGER, secrets.token_urlsafe(18))
-    token, _created = Token.objects.get_or_create(user_id=_user_id(manager["username"]))
+    # A new key each run (only its hash is stored): the run's locust users send this one.
+    token = token_issue(user=get_user_model().objects.get(pk=_user_id(manager["username"])))
 
     # Ticket pages all over the table (a sample of its pages), not one hot row.
     with connection.cursor() as cursor:
@@ -361,6 +363,7 @@ def server_env(base: dict[str, str], url: str, args: argparse.Namespace, work: P
         REDIS_URL=args.redis_url,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(40),
+        FIELD_ENCRYPTION_KEY=base.get("FIELD_ENCRYPTION_KEY") or queue_bench.BENCH_FIELD_ENCRYPTION_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         # The balancer terminates TLS and says so in X-Forwarded-Proto (the app users send it); its
         # health probe comes over plain HTTP, so no redirect to https here.
@@ -739,6 +742,7 @@ def main() -> None:
     # The seed runs with the production settings too: DEBUG on would keep a log of every query.
     seed_env = {**base_env, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
     seed_env.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
+    seed_env.setdefault("FIELD_ENCRYPTION_KEY", queue_bench.BENCH_FIELD_ENCRYPTION_KEY)
     seed_env.pop("DJANGO_SETTINGS_MODULE", None)
     if args.seed:
         extra["seed"] = seed(args, seed_env)

@@ -119,6 +119,10 @@ def ensure_database(url: str) -> None:
     connection.close()
 
 
+# Not a secret: the benchmark's processes share it so each reads what another encrypted.
+BENCH_FIELD_ENCRYPTION_KEY = "YmVuY2htYXJrLW9ubHktbm90LWEtc2VjcmV0LWtleSE="
+
+
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "aftersales.settings"
@@ -126,6 +130,7 @@ def setup_django(url: str) -> None:
     # speaks plain HTTP to "testserver", so the HTTPS redirect and host check are relaxed.
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", BENCH_FIELD_ENCRYPTION_KEY)
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -7,6 +7,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdHMtb25seS1ub3QtYS1zZWNyZXQtZmllbGRrZXk=")
 os.environ.setdefault("AFTERSALES_VAR_DIR", tempfile.mkdtemp(prefix="aftersales-tests-"))
 
 from aftersales.settings import *  # noqa: E402,F403

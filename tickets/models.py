@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.encryption import EncryptedSecretField
 from customers.models import Customer, LocalizedNameMixin, ProductCategory, ProductUnit
 from tickets.choices import (
     CallbackKind,
@@ -634,8 +635,8 @@ class WebhookSubscription(models.Model):
     """A receiver URL that is sent the events it asks for, signed with its own secret.
 
     Only managers and administrators subscribe; a subscription whose owner is no longer active
-    or no longer a manager is sent nothing. ``secret`` signs every delivery (HMAC-SHA256) and is
-    shown once, when the subscription is created. Deleting a subscription through the API only
+    or no longer a manager is sent nothing. ``secret`` signs every delivery (HMAC-SHA256), is
+    stored encrypted and is shown once, when the subscription is created. Deleting a subscription through the API only
     marks it deleted: its deliveries stay as the log of what was sent.
     """
 
@@ -645,7 +646,8 @@ class WebhookSubscription(models.Model):
     url = models.URLField(_("receiver URL"), max_length=500)
     events = models.JSONField(_("events"), default=list, help_text=_("The event names this receiver is sent."))
     description = models.CharField(_("description"), max_length=200, blank=True)
-    secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    # Encrypted at rest (FIELD_ENCRYPTION_KEY): needed in clear to sign, so it cannot be hashed.
+    secret = EncryptedSecretField(_("signing secret"), max_length=100, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)

@@ -2,7 +2,7 @@
 
 The same token as ``/api/auth/token/`` (aftersales/api/tokens.py), which integrations send as
 ``Authorization: Token <key>``. The page says whether the user has one and since when, and never
-shows an existing key: a new key is shown once, in the answer to the POST that created it (not
+shows an existing key (only its hash is stored: aftersales/api/token_store.py): a new key is shown once, in the answer to the POST that created it (not
 in the session or the URL, and with ``Cache-Control: no-store``). As on the API, a key is shown
 only in answer to the user's password: creating or replacing one asks for it again, so a
 session someone else took over cannot mint a key that outlives it; a wrong password counts
@@ -12,24 +12,19 @@ with a redirect back to the page. Administrators manage anyone's token in the ad
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from aftersales.access import any_role_required
+from aftersales.api.token_store import token_create_if_none, token_issue, token_of, token_revoke
 
 TEMPLATE = "desk/api_token.html"
-
-
-def _status(user: AbstractBaseUser) -> Token | None:
-    return Token.objects.filter(user=user).only("created").first()
 
 
 class PasswordForm(forms.Form):
@@ -58,7 +53,7 @@ class PasswordForm(forms.Form):
 
 def _render(
     request: HttpRequest,
-    token: Token | None,
+    token: AuthToken | None,
     *,
     form: PasswordForm | None = None,
     new_key: str = "",
@@ -75,54 +70,35 @@ def _render(
     return render(request, TEMPLATE, context, status=status)
 
 
-def _create(user: AbstractBaseUser) -> tuple[Token, bool]:
-    """The user's token and whether it was created now; an existing key stays as it is."""
-    return Token.objects.get_or_create(user=user)
-
-
-@transaction.atomic
-def _replace(user: AbstractBaseUser) -> Token:
-    """A fresh key in place of the old one, which stops working at once. The user's row is locked
-    first, so two replacements at the same moment run one after the other instead of failing."""
-    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
-
-
-def _revoke(user: AbstractBaseUser) -> bool:
-    deleted, _rows = Token.objects.filter(user=user).delete()
-    return bool(deleted)
-
-
 @never_cache
 @any_role_required
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "GET":
-        return _render(request, _status(user))
+        return _render(request, token_of(user))
 
     action = request.POST.get("action", "")
     if action in ("create", "replace"):
         form = PasswordForm(request.POST, request=request)
         if not form.is_valid():
-            return _render(request, _status(user), form=form, status=400)
+            return _render(request, token_of(user), form=form, status=400)
     if action == "create":
-        token, created = _create(user)
-        if not created:
+        issued = token_create_if_none(user=user)
+        if issued is None:
             # Never shown again: the user replaces it to get a key they can see.
             messages.error(
                 request, _("You already have a token, and its key is not shown again. Replace it to get a new key.")
             )
             return redirect("desk:api_token")
-        return _render(request, token, new_key=token.key)
+        return _render(request, issued.token, new_key=issued.key)
     if action == "replace":
-        token = _replace(user)
-        return _render(request, token, new_key=token.key)
+        issued = token_issue(user=user)
+        return _render(request, issued.token, new_key=issued.key)
     if action == "revoke":
-        if _revoke(user):
+        if token_revoke(user=user):
             messages.success(request, _("Your token is revoked. Integrations that use it are refused from now on."))
         else:
             messages.info(request, _("You have no token: there was nothing to revoke."))
         return redirect("desk:api_token")
-    return _render(request, _status(user), error=_("Unknown action: nothing was changed."), status=400)
+    return _render(request, token_of(user), error=_("Unknown action: nothing was changed."), status=400)

@@ -1,20 +1,20 @@
 """API tokens a user manages themselves: ``/api/auth/token/`` (issue 7; DESIGN.md section 8).
 
-Integrations send ``Authorization: Token <key>``. A user obtains their token with their
-username and password (created on first call, the same one after), sees whether they have one
-and since when, and revokes it; the next request for one creates a fresh key. The key is
-only ever shown in answer to the password. Administrators create and revoke any user's token
-in the admin (Auth Token → Tokens). Obtaining is throttled per address, and wrong passwords
-lock out a username from one address and pause an address (aftersales/lockout.py), as on the
-desk's sign-in: a password cannot be guessed here faster than there, and nobody can lock the
-real user out from another address.
+Integrations send ``Authorization: Token <key>``. A user obtains a token with their username
+and password, sees whether they have one and since when, and revokes it. Keys are stored hashed
+(aftersales/api/token_store.py), so a key is shown once, in the answer to the password that
+issued it, and never again: each request for a token issues a new key and revokes the one the
+user had (one token per user, as on the desk's API access page, where it is "Replace token").
+Administrators issue and revoke any user's token in the admin (Knox → Auth tokens).
+Obtaining is throttled per address, and wrong passwords lock out a username from one address
+and pause an address (aftersales/lockout.py), as on the desk's sign-in: a password cannot be
+guessed here faster than there, and nobody can lock the real user out from another address.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from aftersales.api.schema import error_responses
 from aftersales.api.throttles import ClientAddressRateThrottle
+from aftersales.api.token_store import token_issue, token_of, token_revoke
 from aftersales.lockout import count_failed_sign_in, forget_failures, raise_if_address_paused, raise_if_locked_out
 from tickets.account_forms import login_name
 
@@ -81,8 +82,12 @@ class TokenCredentialsSerializer(AuthTokenSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text='The key: send "Authorization: Token <key>". Shown only here.')
-    created = serializers.DateTimeField(help_text="When the token was created: the key stays the same until revoked.")
+    token = serializers.CharField(
+        help_text='The key: send "Authorization: Token <key>". Shown only here: only its hash is stored.'
+    )
+    created = serializers.DateTimeField(
+        help_text="When the token was issued: it works until it is revoked or replaced."
+    )
 
 
 class TokenStatusSerializer(serializers.Serializer):
@@ -105,17 +110,17 @@ class TokenView(APIView):
         operation_id="auth_token_obtain",
         tags=["auth"],
         summary="Obtain your API token",
-        description="With your username and password (customers: their mobile phone). Creates the token on the "
-        "first call (201) and returns the same one after (200), until it is revoked. No other credentials "
-        "needed. At most 10 requests a minute per address; after 5 wrong passwords (AXES_FAILURE_LIMIT) for "
-        "one username from one address, that pair is locked out for 15 minutes (AXES_COOLOFF_MINUTES), and "
-        "after 30 failed sign-ins from one address within 15 minutes, whatever the usernames "
-        "(SIGN_IN_ADDRESS_FAILURE_LIMIT), that address is paused until the window ends. Other addresses "
-        "are never affected.",
+        description="With your username and password (customers: their mobile phone). Issues a new token and "
+        "shows its key this once: only its hash is stored, so it cannot be shown again. A user has one token: "
+        "a token you had before is revoked at once, so store the key and reuse it rather than asking for a "
+        "new one. No other credentials needed. At most 10 requests a minute per address; after 5 wrong "
+        "passwords (AXES_FAILURE_LIMIT) for one username from one address, that pair is locked out for 15 "
+        "minutes (AXES_COOLOFF_MINUTES), and after 30 failed sign-ins from one address within 15 minutes, "
+        "whatever the usernames (SIGN_IN_ADDRESS_FAILURE_LIMIT), that address is paused until the window "
+        "ends. Other addresses are never affected.",
         request=TokenCredentialsSerializer,
         responses={
-            200: OpenApiResponse(TokenSerializer, description="The existing token."),
-            201: OpenApiResponse(TokenSerializer, description="A new token."),
+            201: OpenApiResponse(TokenSerializer, description="The new token, replacing any you had."),
             **error_responses(
                 400,
                 415,
@@ -134,19 +139,20 @@ class TokenView(APIView):
         credentials = TokenCredentialsSerializer(data=request.data, context={"request": request})
         credentials.is_valid(raise_exception=True)
         user: AbstractBaseUser = credentials.validated_data["user"]
-        token, created = Token.objects.get_or_create(user=user)
-        body = TokenSerializer({"token": token.key, "created": token.created}).data
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        issued = token_issue(user=user)
+        body = TokenSerializer({"token": issued.key, "created": issued.token.created}).data
+        # The one answer that carries the key: no cache, proxy or browser keeps a copy.
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
     @extend_schema(
         operation_id="auth_token_status",
         tags=["auth"],
         summary="Whether you have an API token",
-        description="Never shows the key: obtain it again with your password, or revoke it and obtain a new one.",
+        description="Never shows the key: it is stored hashed. Lost it? Obtain a new one with your password.",
         responses={200: TokenStatusSerializer, **error_responses(401, 429)},
     )
     def get(self, request: Request) -> Response:
-        token = Token.objects.filter(user=request.user).only("created").first()
+        token = token_of(request.user)
         body = {"exists": token is not None, "created": token.created if token else None}
         return Response(TokenStatusSerializer(body).data)
 
@@ -158,5 +164,5 @@ class TokenView(APIView):
         responses={204: OpenApiResponse(description="Revoked (or there was none)."), **error_responses(401, 403, 429)},
     )
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        token_revoke(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -28,11 +28,17 @@ def throttle_counts_per_test(monkeypatch):
     SimpleRateThrottle.cache.clear()
 
 
+def api_key(user) -> str:
+    """A new API key of ``user``'s. Straight from the token store rather than the service, which
+    would revoke the key of a client the test already holds for the same user."""
+    _token, key = AuthToken.objects.create(user=user, expiry=None)
+    return key
+
+
 def client_for(user) -> APIClient:
-    """A client that authenticates as ``user`` with their API token, as an integration does."""
-    token, _created = Token.objects.get_or_create(user=user)
+    """A client that authenticates as ``user`` with an API token, as an integration does."""
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return client
 
 

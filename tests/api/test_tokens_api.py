@@ -1,11 +1,13 @@
-"""/api/auth/token/: a user obtains, inspects and revokes their own API token; admins manage any."""
+"""/api/auth/token/: a user obtains, inspects and revokes their own API token (stored hashed:
+tests/api/test_token_store.py; the admin there too)."""
 
 import pytest
-from django.urls import reverse
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from aftersales.api.token_store import token_issue
 from tests import factories
 from tests.api.conftest import client_for, error, field_errors
 
@@ -23,15 +25,41 @@ def obtain(client: APIClient, username: str, password: str = factories.PASSWORD,
     return client.post(TOKEN, {"username": username, "password": password}, format="json", **extra)
 
 
-def test_the_first_request_creates_a_token_and_the_next_returns_it(anonymous, agent):
-    first = obtain(anonymous, "agent1")
+def test_the_answer_shows_the_new_key_and_only_its_hash_is_stored(anonymous, agent):
+    response = obtain(anonymous, "agent1")
+
+    token = AuthToken.objects.get(user=agent)
+    key = response.json()["token"]
+    assert response.status_code == 201
+    assert response.json() == {"token": key, "created": iso(token.created)}
+    assert response["Cache-Control"] == "no-store"
+    assert len(key) == 64
+    assert token.digest == hash_token(key)
+    assert token.token_key == key[:15]  # the indexed prefix it is looked up by, not the key
+    assert token.expiry is None
+
+
+def test_each_request_issues_a_new_key_and_the_previous_one_stops_working(anonymous, agent):
+    first = obtain(anonymous, "agent1").json()["token"]
     again = obtain(anonymous, "agent1")
 
-    token = Token.objects.get(user=agent)
-    assert first.status_code == 201
-    assert first.json() == {"token": token.key, "created": iso(token.created)}
-    assert again.status_code == 200
-    assert again.json() == first.json()
+    second = again.json()["token"]
+    assert again.status_code == 201
+    assert second != first
+    assert list(AuthToken.objects.filter(user=agent).values_list("digest", flat=True)) == [hash_token(second)]
+    anonymous.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    assert error(anonymous.get(TOKEN), 401, "authentication_failed") == "Invalid token."
+    anonymous.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert anonymous.get(TOKEN).status_code == 200
+
+
+def test_a_new_key_replaces_only_the_callers_token(anonymous, agent, manager):
+    theirs = token_issue(user=manager)
+
+    obtain(anonymous, "agent1")
+
+    assert AuthToken.objects.get(user=manager).digest == theirs.token.digest
+    assert AuthToken.objects.count() == 2
 
 
 def test_the_token_authenticates_the_api(anonymous, agent):
@@ -45,7 +73,7 @@ def test_a_customer_obtains_theirs_with_their_phone_in_any_format(anonymous, cus
     response = obtain(anonymous, "139 0000 0001")
 
     assert response.status_code == 201
-    assert Token.objects.get(key=response.json()["token"]).user == customer.user
+    assert AuthToken.objects.get(digest=hash_token(response.json()["token"])).user == customer.user
 
 
 @pytest.mark.parametrize(
@@ -65,7 +93,7 @@ def test_a_customer_obtains_theirs_with_their_phone_in_any_format(anonymous, cus
 )
 def test_wrong_credentials_are_a_400_and_create_no_token(anonymous, agent, body, errors):
     assert field_errors(anonymous.post(TOKEN, body, format="json")) == errors
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_an_inactive_user_gets_no_token_and_their_old_one_stops_working(anonymous, agent):
@@ -77,11 +105,13 @@ def test_an_inactive_user_gets_no_token_and_their_old_one_stops_working(anonymou
     assert error(client.get("/api/tickets/"), 401, "authentication_failed") == "User inactive or deleted."
 
 
-def test_the_status_never_shows_the_key(agent):
+def test_the_status_never_shows_the_key(agent, django_assert_num_queries):
     client = client_for(agent)
-    token = Token.objects.get(user=agent)
+    token = AuthToken.objects.get(user=agent)
 
-    response = client.get(TOKEN)
+    # the token with its user (by the key's prefix), then the status
+    with django_assert_num_queries(2):
+        response = client.get(TOKEN)
 
     assert response.status_code == 200
     assert response.json() == {"exists": True, "created": iso(token.created)}
@@ -94,13 +124,14 @@ def test_a_session_without_a_token_says_there_is_none(client, agent):
 
 
 def test_revoking_ends_the_token_and_the_next_request_creates_a_fresh_key(anonymous, agent):
-    client = client_for(agent)
-    old_key = Token.objects.get(user=agent).key
+    old_key = token_issue(user=agent).key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old_key}")
 
     response = client.delete(TOKEN)
 
     assert response.status_code == 204
-    assert not Token.objects.filter(user=agent).exists()
+    assert not AuthToken.objects.filter(user=agent).exists()
     assert error(client.get(TOKEN), 401, "authentication_failed") == "Invalid token."
     fresh = obtain(anonymous, "agent1")
     assert fresh.status_code == 201
@@ -108,21 +139,21 @@ def test_revoking_ends_the_token_and_the_next_request_creates_a_fresh_key(anonym
 
 
 def test_revoking_touches_only_the_callers_token(agent, manager):
-    Token.objects.create(user=manager)
+    token_issue(user=manager)
 
     assert client_for(agent).delete(TOKEN).status_code == 204
-    assert Token.objects.filter(user=manager).exists()
+    assert AuthToken.objects.filter(user=manager).exists()
 
 
 def test_a_session_revocation_needs_the_csrf_token(agent):
-    Token.objects.create(user=agent)
+    token_issue(user=agent)
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(agent)
 
     response = client.delete(TOKEN)
 
     assert error(response, 403, "permission_denied").startswith("CSRF Failed")
-    assert Token.objects.filter(user=agent).exists()
+    assert AuthToken.objects.filter(user=agent).exists()
 
 
 @pytest.mark.parametrize("method", ["get", "delete"])
@@ -140,7 +171,7 @@ def test_obtaining_is_throttled_per_address(anonymous, agent, manager):
 
     assert error(response, 429, "throttled").startswith("Request was throttled.")
     assert response["Retry-After"]
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_guesses_from_many_addresses_never_throttle_the_owner(anonymous, customer):
@@ -153,28 +184,3 @@ def test_guesses_from_many_addresses_never_throttle_the_owner(anonymous, custome
     response = obtain(anonymous, "+86 139 0000 0001", REMOTE_ADDR="10.0.1.1")
 
     assert response.status_code == 201
-
-
-# --- the admin --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin_client(client):
-    admin = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
-    client.force_login(admin)
-    return client
-
-
-def test_admins_create_and_revoke_any_users_token(admin_client, agent):
-    listed = admin_client.get(reverse("admin:authtoken_tokenproxy_changelist"))
-    created = admin_client.post(reverse("admin:authtoken_tokenproxy_add"), {"user": agent.pk})
-
-    assert listed.status_code == 200
-    assert created.status_code == 302
-    token = Token.objects.get(user=agent)
-    assert client_for(agent).get(TOKEN).json()["exists"] is True
-
-    revoked = admin_client.post(reverse("admin:authtoken_tokenproxy_delete", args=[agent.pk]), {"post": "yes"})
-
-    assert revoked.status_code == 302
-    assert not Token.objects.filter(key=token.key).exists()

@@ -16,9 +16,9 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from aftersales.api.token_store import token_issue
 from tests import factories
 from tests.concurrency import run_at_once
 from tests.faults.services import sessions_waiting_on_a_lock
@@ -104,7 +104,7 @@ def test_two_api_moves_with_the_same_expected_version_one_wins_the_other_gets_40
 
     def post_as(user):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user).key}")
         return lambda: client.post(url, {"move": "acknowledge", "expected_version": 1}, format="json")
 
     responses = released_when_both_wait(ticket, post_as(agent), post_as(manager))

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from aftersales.api.token_store import token_issue
 from followups.metrics import business_today
 from followups.models import Dimension, KpiThreshold, RateSnapshot
 from followups.rates import KPIS
@@ -35,7 +35,7 @@ def throttle_counts_per_test(monkeypatch):
 @pytest.fixture
 def api(manager) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=manager).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=manager).key}")
     return client
 
 
@@ -259,7 +259,7 @@ def test_a_bad_token_is_401():
 def test_only_managers_and_admins_may_read_the_figures(request, role):
     user = request.getfixturevalue(role)
     by_token = APIClient()
-    by_token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    by_token.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user).key}")
     by_session = APIClient()
     by_session.force_login(user)
 
@@ -278,7 +278,7 @@ def test_a_manager_by_session_and_an_admin_by_token(manager):
     assert session.get(URL).status_code == 200
     admin = factories.UserFactory(username="admin1", roles=["admin"])
     token = APIClient()
-    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin).key}")
+    token.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=admin).key}")
     assert token.get(URL).status_code == 200
 
 

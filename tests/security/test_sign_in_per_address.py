@@ -9,7 +9,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from tests import factories
 from tests.security.sign_in import ATTACKER, OWNER, WRONG, admin_login, desk_login, obtain_token, signed_in
@@ -103,7 +103,7 @@ def test_the_desk_the_admin_and_the_api_token_share_one_count_per_address(client
     assert body["code"] == "locked_out"
     assert body["detail"].startswith("Too many failed sign-in attempts from this address: signing in from here")
     assert 0 < int(token_refused["Retry-After"]) <= WINDOW
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
     assert admin_login(Client(), admin.username, factories.PASSWORD, address=OWNER).status_code == 302
     assert obtain_token(agent.username, factories.PASSWORD, address=OWNER).status_code == 201
 

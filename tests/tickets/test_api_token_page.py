@@ -12,9 +12,11 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.crypto import hash_token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from aftersales.api.token_store import token_issue
 from aftersales.roles import Role
 from tests import factories
 from tests.factories import PASSWORD
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 PAGE = "/desk/account/api-token/"
 API_TOKEN = "/api/auth/token/"
-KEY_INPUT = re.compile(r'<input type="text" id="api-token-key" class="ref" value="([0-9a-f]{40})"')
+KEY_INPUT = re.compile(r'<input type="text" id="api-token-key" class="ref" value="([0-9a-f]{64})"')
 ALREADY = "You already have a token, and its key is not shown again. Replace it to get a new key."
 REVOKED = "Your token is revoked. Integrations that use it are refused from now on."
 NOTHING_TO_REVOKE = "You have no token: there was nothing to revoke."
@@ -78,7 +80,7 @@ def test_every_staff_role_that_signs_in_at_the_desk_may_use_it(role):
     assert page.status_code == 200
     assert f'<a href="{PAGE}" aria-current="page">API access</a>' in page.content.decode()
     assert created.status_code == 200
-    assert Token.objects.get(user=user).key == _shown_key(created)
+    assert AuthToken.objects.get(user=user).digest == hash_token(_shown_key(created))
 
 
 def test_a_superuser_without_groups_counts_as_an_administrator():
@@ -97,7 +99,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_is_created(client, m
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('desk:login')}?next={PAGE}"
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 @pytest.mark.parametrize("action", ["create", "replace", "revoke"])
@@ -109,17 +111,17 @@ def test_a_portal_customer_is_refused_and_nothing_changes(action):
     post = client.post(PAGE, {"action": action})
 
     assert (page.status_code, post.status_code) == (403, 403)
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_a_portal_customers_token_survives_a_refused_revoke():
     user = _portal_customer()
-    token = Token.objects.create(user=user)
+    token = token_issue(user=user)
 
     response = _signed_in(user).post(PAGE, {"action": "revoke"})
 
     assert response.status_code == 403
-    assert Token.objects.get(user=user).key == token.key
+    assert AuthToken.objects.get(user=user).digest == token.token.digest
 
 
 def test_a_signed_in_user_without_a_role_is_refused(client):
@@ -127,7 +129,7 @@ def test_a_signed_in_user_without_a_role_is_refused(client):
     client.force_login(user)
     assert client.get(PAGE).status_code == 403
     assert client.post(PAGE, {"action": "create", "password": PASSWORD}).status_code == 403
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -145,11 +147,11 @@ def test_without_a_token_the_page_offers_to_create_one_and_creates_nothing(agent
     assert 'name="action" value="create"' in body
     assert 'value="replace"' not in body and 'value="revoke"' not in body
     assert not KEY_INPUT.search(body)
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_with_a_token_the_page_says_since_when_but_never_shows_the_key(agent, django_assert_num_queries):
-    token = Token.objects.create(user=agent)
+    token = token_issue(user=agent)
     client = _signed_in(agent)
     # session, user, roles, token
     with django_assert_num_queries(4):
@@ -159,16 +161,16 @@ def test_with_a_token_the_page_says_since_when_but_never_shows_the_key(agent, dj
     assert response.status_code == 200
     assert token.key not in body
     assert not KEY_INPUT.search(body)
-    created = timezone.localtime(token.created)  # as the desk shows times: the business time zone
+    created = timezone.localtime(token.token.created)  # as the desk shows times: the business time zone
     assert f"You have a token, created {created:%Y-%m-%d %H:%M}." in body
     assert "Its key is not shown again: replace the token to get a new key." in body
     assert 'name="action" value="replace"' in body and 'name="action" value="revoke"' in body
     assert 'value="create"' not in body
-    assert Token.objects.get(user=agent).key == token.key
+    assert AuthToken.objects.get(user=agent).digest == token.token.digest
 
 
 def test_the_page_renders_in_chinese(agent):
-    Token.objects.create(user=agent)
+    token_issue(user=agent)
     client = _signed_in(agent)
     client.cookies.load({"django_language": "zh-hans"})
 
@@ -180,7 +182,7 @@ def test_the_page_renders_in_chinese(agent):
         assert response.status_code == 200
         assert '<html lang="zh-hans">' in body
         assert "退出登录" in body  # the desk's own strings are in Chinese around the page
-    assert Token.objects.get(user=agent).key == _shown_key(created)
+    assert AuthToken.objects.get(user=agent).digest == hash_token(_shown_key(created))
 
 
 # --- create -------------------------------------------------------------------------------------
@@ -188,37 +190,38 @@ def test_the_page_renders_in_chinese(agent):
 
 def test_create_shows_the_new_key_once_uncached_and_it_authenticates_the_api(agent):
     client = _signed_in(agent)
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
     response = client.post(PAGE, {"action": "create", "password": PASSWORD})
 
     assert response.status_code == 200
-    token = Token.objects.get()
+    token = AuthToken.objects.get()
+    key = _shown_key(response)
     assert token.user == agent
-    assert _shown_key(response) == token.key
+    assert token.digest == hash_token(key)  # only the hash is stored
     assert "no-store" in response["Cache-Control"]
     body = response.content.decode()
     assert "Authorization: Token &lt;key&gt;" in body
     assert f'<a href="{reverse("api:docs")}">API documentation</a>' in body
     # Not carried in the session or the URL: the next visit does not show it.
-    assert token.key not in str(dict(client.session))
+    assert key not in str(dict(client.session))
     after = client.get(PAGE)
-    assert token.key not in after.content.decode()
+    assert key not in after.content.decode()
 
-    status = _api_status(token.key)
+    status = _api_status(key)
     assert status.status_code == 200
     assert status.json()["exists"] is True
 
 
 def test_creating_again_never_reveals_the_existing_key(agent):
-    token = Token.objects.create(user=agent)
+    token = token_issue(user=agent)
     client = _signed_in(agent)
 
     response = client.post(PAGE, {"action": "create", "password": PASSWORD})
 
     assert (response.status_code, response["Location"]) == (302, PAGE)
     assert token.key not in response.content.decode()
-    assert list(Token.objects.values_list("user", "key")) == [(agent.pk, token.key)]
+    assert list(AuthToken.objects.values_list("user", "digest")) == [(agent.pk, token.token.digest)]
     page = client.get(response["Location"])
     body = page.content.decode()
     assert ALREADY in body
@@ -238,7 +241,7 @@ def test_the_key_is_not_logged(agent, caplog):
 
 
 def test_replace_revokes_the_old_key_and_shows_the_new_one_once(agent):
-    old = Token.objects.create(user=agent)
+    old = token_issue(user=agent)
     client = _signed_in(agent)
     assert _api_status(old.key).status_code == 200
 
@@ -246,31 +249,32 @@ def test_replace_revokes_the_old_key_and_shows_the_new_one_once(agent):
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-    new = Token.objects.get(user=agent)
-    assert Token.objects.count() == 1
-    assert new.key != old.key
-    assert _shown_key(response) == new.key
+    new = AuthToken.objects.get(user=agent)
+    new_key = _shown_key(response)
+    assert AuthToken.objects.count() == 1
+    assert new_key != old.key
+    assert new.digest == hash_token(new_key)
     assert old.key not in response.content.decode()
     assert _api_status(old.key).status_code == 401
-    assert _api_status(new.key).status_code == 200
-    assert new.key not in client.get(PAGE).content.decode()
+    assert _api_status(new_key).status_code == 200
+    assert new_key not in client.get(PAGE).content.decode()
 
 
 def test_replace_without_a_token_creates_one(agent):
     response = _signed_in(agent).post(PAGE, {"action": "replace", "password": PASSWORD})
 
     assert response.status_code == 200
-    assert _shown_key(response) == Token.objects.get(user=agent).key
+    assert hash_token(_shown_key(response)) == AuthToken.objects.get(user=agent).digest
 
 
 def test_replace_touches_no_one_elses_token(agent, manager):
-    theirs = Token.objects.create(user=manager)
-    Token.objects.create(user=agent)
+    theirs = token_issue(user=manager)
+    token_issue(user=agent)
 
     _signed_in(agent).post(PAGE, {"action": "replace", "password": PASSWORD})
 
-    assert Token.objects.get(user=manager).key == theirs.key
-    assert Token.objects.count() == 2
+    assert AuthToken.objects.get(user=manager).digest == theirs.token.digest
+    assert AuthToken.objects.count() == 2
 
 
 # --- revoke -------------------------------------------------------------------------------------
@@ -284,7 +288,7 @@ def test_a_key_made_on_the_page_works_until_it_is_revoked_there(agent):
     response = client.post(PAGE, {"action": "revoke"})
 
     assert (response.status_code, response["Location"]) == (302, PAGE)
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
     assert _api_status(key).status_code == 401
     body = client.get(PAGE).content.decode()
     assert REVOKED in body
@@ -292,14 +296,14 @@ def test_a_key_made_on_the_page_works_until_it_is_revoked_there(agent):
 
 
 def test_revoke_without_a_token_says_so(agent, manager):
-    theirs = Token.objects.create(user=manager)
+    theirs = token_issue(user=manager)
     client = _signed_in(agent)
 
     response = client.post(PAGE, {"action": "revoke"})
 
     assert (response.status_code, response["Location"]) == (302, PAGE)
     assert NOTHING_TO_REVOKE in client.get(PAGE).content.decode()
-    assert list(Token.objects.values_list("key", flat=True)) == [theirs.key]
+    assert list(AuthToken.objects.values_list("digest", flat=True)) == [theirs.token.digest]
 
 
 # --- bad requests -------------------------------------------------------------------------------
@@ -307,7 +311,7 @@ def test_revoke_without_a_token_says_so(agent, manager):
 
 @pytest.mark.parametrize("data", [{"action": "steal"}, {"action": ""}, {}, {"action": ["create", "x"]}])
 def test_an_unknown_action_is_a_400_and_changes_nothing(agent, data):
-    token = Token.objects.create(user=agent)
+    token = token_issue(user=agent)
 
     response = _signed_in(agent).post(PAGE, data)
 
@@ -315,7 +319,7 @@ def test_an_unknown_action_is_a_400_and_changes_nothing(agent, data):
     assert response.status_code == 400
     assert UNKNOWN in body
     assert token.key not in body
-    assert list(Token.objects.values_list("user", "key")) == [(agent.pk, token.key)]
+    assert list(AuthToken.objects.values_list("user", "digest")) == [(agent.pk, token.token.digest)]
 
 
 def test_get_with_an_action_changes_nothing(agent):
@@ -323,15 +327,15 @@ def test_get_with_an_action_changes_nothing(agent):
 
     assert response.status_code == 200
     assert not KEY_INPUT.search(response.content.decode())
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_methods_are_not_allowed(agent, method):
-    token = Token.objects.create(user=agent)
+    token = token_issue(user=agent)
     response = getattr(_signed_in(agent), method)(PAGE)
     assert response.status_code == 405
-    assert Token.objects.get(user=agent).key == token.key
+    assert AuthToken.objects.get(user=agent).digest == token.token.digest
 
 
 def test_csrf_is_enforced(agent):
@@ -340,22 +344,22 @@ def test_csrf_is_enforced(agent):
     refused = client.post(PAGE, {"action": "create", "password": PASSWORD})
 
     assert refused.status_code == 403
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
     page = client.get(PAGE).content.decode()
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     accepted = client.post(PAGE, {"action": "create", "password": PASSWORD, "csrfmiddlewaretoken": csrf})
     assert accepted.status_code == 200
-    assert _shown_key(accepted) == Token.objects.get(user=agent).key
+    assert hash_token(_shown_key(accepted)) == AuthToken.objects.get(user=agent).digest
 
 
 def test_csrf_is_enforced_on_revoke(agent):
-    token = Token.objects.create(user=agent)
+    token = token_issue(user=agent)
     client = _signed_in(agent, Client(enforce_csrf_checks=True))
 
     assert client.post(PAGE, {"action": "revoke"}).status_code == 403
     assert client.post(PAGE, {"action": "replace", "password": PASSWORD}).status_code == 403
-    assert Token.objects.get(user=agent).key == token.key
+    assert AuthToken.objects.get(user=agent).digest == token.token.digest
 
 
 # --- a new key only in answer to the password ---------------------------------------------------
@@ -371,7 +375,7 @@ def _password_error(response) -> str:
 
 @pytest.mark.parametrize("action", ["create", "replace"])
 def test_a_new_key_needs_the_password_and_nothing_changes_without_it(agent, action):
-    old = Token.objects.create(user=agent) if action == "replace" else None
+    old = token_issue(user=agent) if action == "replace" else None
     client = _signed_in(agent)
 
     missing = client.post(PAGE, {"action": action})
@@ -380,7 +384,7 @@ def test_a_new_key_needs_the_password_and_nothing_changes_without_it(agent, acti
     assert _password_error(missing) == "Enter your password to get a new key."
     assert _password_error(wrong) == "That is not your password: nothing was changed."
     assert not KEY_INPUT.search(missing.content.decode() + wrong.content.decode())
-    assert list(Token.objects.values_list("key", flat=True)) == ([old.key] if old else [])
+    assert list(AuthToken.objects.values_list("digest", flat=True)) == ([old.token.digest] if old else [])
 
 
 def test_another_users_password_is_not_enough(agent, manager):
@@ -390,7 +394,7 @@ def test_another_users_password_is_not_enough(agent, manager):
     response = _signed_in(agent).post(PAGE, {"action": "create", "password": "managers-own-password"})
 
     assert _password_error(response) == "That is not your password: nothing was changed."
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()
 
 
 def test_wrong_passwords_count_towards_the_sign_in_lock_out(agent, settings):
@@ -405,4 +409,4 @@ def test_wrong_passwords_count_towards_the_sign_in_lock_out(agent, settings):
     for response in (locked, still_locked):
         assert response.status_code == 429
         assert "locked_out.html" in [template.name for template in response.templates]
-    assert not Token.objects.exists()
+    assert not AuthToken.objects.exists()

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from aftersales.api.token_store import token_issue
 from customers.models import ProductUnit
 from tests.factories import FaultCategoryFactory, ProductUnitFactory, TicketFactory, UserFactory
 from tickets.api import OpenRepairSerializer, ProofSerializer, WarrantyFactsSerializer
@@ -398,13 +398,16 @@ def test_a_unit_call_takes_a_fixed_number_of_queries(client, agent, washer, djan
 
 @pytest.mark.django_db
 def test_a_token_authenticates_an_integration(client, agent, washer):
-    token = Token.objects.create(user=agent)
+    key = token_issue(user=agent).key
 
-    response = post(client, {"unit": washer.pk, "claim_date": "2025-03-08"}, Authorization=f"Token {token.key}")
+    response = post(client, {"unit": washer.pk, "claim_date": "2025-03-08"}, Authorization=f"Token {key}")
     bad_token = post(client, {**WASHER, "claim_date": "2025-03-08"}, Authorization="Token not-a-token")
 
     assert response.status_code == 200
-    assert (bad_token.status_code, bad_token.json()) == (401, {"detail": "Invalid token.", "code": "authentication_failed"})
+    assert (bad_token.status_code, bad_token.json()) == (
+        401,
+        {"detail": "Invalid token.", "code": "authentication_failed"},
+    )
 
 
 @pytest.mark.django_db
