@@ -10,7 +10,9 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from werkzeug.test import Client, TestResponse
@@ -25,6 +27,17 @@ pytestmark = pytest.mark.django_db
 
 SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 APP = get_wsgi_application()
+
+
+@pytest.fixture(autouse=True)
+def wsgi_calls_keep_the_transaction():
+    """As Django's test client does: a request does not close the connection inside the test's
+    transaction (on PostgreSQL it would)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def call(user, method: str, path: str, body: dict | None = None) -> TestResponse:
