@@ -26,3 +26,9 @@ urlpatterns = [
     path("survey/", include("followups.survey_urls")),
     path("", include("tickets.portal_urls")),
 ]
+
+# Under /api/ these answer in the API's JSON error shape; elsewhere they are the site's pages.
+handler400 = "aftersales.errors.bad_request"
+handler403 = "aftersales.errors.permission_denied"
+handler404 = "aftersales.errors.page_not_found"
+handler500 = "aftersales.errors.server_error"

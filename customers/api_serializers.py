@@ -16,7 +16,20 @@ from customers.models import Customer, Language, ProductUnit
 STAFF_ONLY = _("Only service staff set this.")
 
 
+class OptionalEmailField(serializers.EmailField):
+    """An email address the customer may not have: ``null`` in answers when there is none (the
+    database keeps ""), as the schema says, since "" is no email address."""
+
+    def to_representation(self, value: str) -> str | None:
+        return value or None
+
+
 class CustomerSerializer(serializers.ModelSerializer):
+    email = OptionalEmailField(
+        read_only=True,
+        allow_null=True,
+        help_text="Where the customer's emails go (ticket updates, reminders, recalls); null if none.",
+    )
     phone_display = serializers.CharField(read_only=True, help_text="The phone as people write it.")
     has_portal_account = serializers.SerializerMethodField(help_text="The customer signs in to the portal.")
 
@@ -41,9 +54,6 @@ class CustomerSerializer(serializers.ModelSerializer):
             "id": {"help_text": "Id of the customer."},
             "name": {"help_text": "The customer's name."},
             "phone": {"help_text": "International form (E.164), e.g. +8613812345678."},
-            "email": {
-                "help_text": "Where the customer's emails go (ticket updates, reminders, recalls); empty if none."
-            },
             "address": {"help_text": "Postal or service address, as given; empty when none is known."},
             "region": {"help_text": "Region the customer lives in (free text, e.g. a city); empty when not known."},
             "preferred_language": {"help_text": "Language of the emails sent to the customer."},
@@ -64,7 +74,11 @@ class CustomerInputSerializer(serializers.Serializer):
         max_length=40, help_text="Any usual format; numbers without a country code are read as Chinese numbers."
     )
     email = serializers.EmailField(
-        required=False, allow_blank=True, max_length=254, help_text="Email address; empty when none is known."
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=254,
+        help_text="Email address; null (or empty) when none is known, which clears it.",
     )
     address = serializers.CharField(
         required=False, allow_blank=True, max_length=255, help_text="Postal or service address."
@@ -78,6 +92,10 @@ class CustomerInputSerializer(serializers.Serializer):
         help_text="Language of the messages sent to the customer. Default on creation: zh-hans; a correction "
         "(PATCH) without it leaves it as it is.",
     )
+
+    def validate_email(self, value: str | None) -> str:
+        """No email is stored as "", however it was sent."""
+        return value or ""
 
 
 class UnitSerializer(serializers.ModelSerializer):

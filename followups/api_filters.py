@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 
-from customers.api_filters import DateTimeFilter, IdFilter
+from aftersales.api.filters import DateTimeFilter, IdFilter
 from followups.models import AlertKind, QualityAlert
 from tickets.choices import CallbackKind, CallbackStatus
 from tickets.feedback import overdue_q

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from customers.api_filters import DateTimeFilter, IdFilter
+from aftersales.api.filters import DateTimeFilter, IdFilter
 from tickets import selectors
 from tickets.choices import Kind, Priority, Status
 from tickets.models import Ticket

@@ -10,24 +10,44 @@ Every error response is a JSON object::
 ``errors`` holds field errors keyed by the request's field names (nested fields as
 ``"proof.invoice"``; errors that concern no single field under ``"non_field_errors"``).
 Errors the services raise (Django's ValidationError, PermissionDenied, a stale version) come
-out the same way as DRF's own, so an integration handles one shape.
+out the same way as DRF's own, so an integration handles one shape. So does an unexpected
+exception: a 500 ``{"detail": …, "code": "server_error"}``, logged with its traceback as Django
+logs one; and so do the errors Django answers itself under ``/api/`` (aftersales/errors.py).
 """
 
 from collections.abc import Mapping
 from typing import Any
 
+from django.core import signals
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+API_PREFIX = "/api/"
+SERVER_ERROR = "server_error"
+# What Django itself answers with a 400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a bad Host…):
+# left to Django, which logs them as it should and answers through handler400.
+ANSWERED_BY_DJANGO = (SuspiciousOperation, BadRequest, MultiPartParserError)
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def error_response(status_code: int, code: str, detail: str) -> JsonResponse:
+    """An error in the one shape, for the answers Django gives without DRF."""
+    return JsonResponse({"detail": str(detail), "code": code}, status=status_code)
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -75,12 +95,28 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+def _server_error(exc: Exception, request: HttpRequest) -> Response:
+    """An unexpected exception: rolled back, reported and logged with its traceback as Django
+    does for one it catches itself, and answered in the one shape (not Django's HTML page)."""
+    set_rollback()
+    signals.got_request_exception.send(sender=None, request=request)
+    response = Response(
+        {"detail": str(exceptions.APIException.default_detail), "code": SERVER_ERROR},
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+    log_response("%s: %s", "Internal Server Error", request.path, response=response, request=request, exception=exc)
+    return response
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's handler, then the one shape. Unknown exceptions stay 500s (and are logged)."""
+    """DRF's handler, then the one shape; an unexpected exception is a 500 in the same shape."""
     exc = from_django(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        if isinstance(exc, ANSWERED_BY_DJANGO):
+            return None
+        request = context["request"]
+        return _server_error(exc, getattr(request, "_request", request))
     if isinstance(exc, exceptions.ValidationError):
         body = {
             "detail": _("The request has errors; see the fields."),

@@ -27,7 +27,7 @@ def customer_body(customer: Customer) -> dict:
         "name": customer.name,
         "phone": customer.phone,
         "phone_display": customer.phone_display,
-        "email": customer.email,
+        "email": customer.email or None,
         "address": customer.address,
         "region": customer.region,
         "preferred_language": customer.preferred_language,
