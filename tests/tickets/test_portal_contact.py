@@ -134,7 +134,9 @@ def test_an_email_hijack_through_the_request_form_fails(
 
 
 def test_an_email_hijack_of_a_customer_with_an_email_fails(client, washer_model, django_capture_on_commit_callbacks):
-    customer = factories.CustomerFactory(phone=VICTIM_PHONE, email="zhou@example.com", email_verified=True)
+    customer = factories.CustomerFactory(
+        phone=VICTIM_PHONE, email="zhou@example.com", email_verified=True, preferred_channel="email"
+    )
     before = _record(customer)
 
     with django_capture_on_commit_callbacks(execute=True):
