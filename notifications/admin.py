@@ -18,7 +18,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         "template",
         "language",
         "status",
-        "error_code",
+        "error",
         "attempts",
         "sent_at",
     ]
@@ -34,7 +34,7 @@ class OutboundMessageAdmin(admin.ModelAdmin):
         "ticket_reference",
         "essential",
         "status",
-        "error_code",
+        "error",
         "last_error",
         "attempts",
         "vendor_id",
@@ -46,6 +46,10 @@ class OutboundMessageAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     list_select_related = ["customer"]
+
+    @admin.display(description=_("error"), ordering="error_code")
+    def error(self, obj: OutboundMessage) -> str:
+        return obj.error_label
 
     @admin.display(description=_("context"))
     def shown_context(self, obj: OutboundMessage) -> dict:

@@ -80,3 +80,13 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.template} → {self.recipient}"
+
+    @property
+    def error_label(self) -> str:
+        """Why the message was not sent, in the reader's words (the SMS vendor's or the mail
+        server's reason); the raw code when it is not one the product knows."""
+        from notifications.sms.base import SmsError
+
+        choices = SmsError if self.channel == MessageChannel.SMS else EmailError
+        labels = dict(choices.choices)
+        return str(labels.get(self.error_code, self.error_code))

@@ -75,6 +75,7 @@ def test_a_bad_number_fails_the_message_at_once_with_a_clear_status(aliyun, djan
     message.refresh_from_db()
     assert (message.status, message.error_code, message.attempts) == (MessageStatus.FAILED, "bad_number", 1)
     assert message.last_error.startswith("isv.MOBILE_NUMBER_ILLEGAL")
+    assert message.error_label == "Bad phone number"
 
 
 def test_a_template_the_vendor_has_not_approved_fails_the_message(tencent, django_capture_on_commit_callbacks):
@@ -103,3 +104,21 @@ def test_a_rate_limited_message_waits_for_another_try_then_goes(tencent, django_
     message.refresh_from_db()
     assert (message.status, message.vendor_id) == (MessageStatus.SENT, "2028:f825e6b16e23f73f4123")
     assert [r.json()["TemplateParamSet"] for r in tencent.received] == [["481516", "10"], ["481516", "10"]]
+
+
+def test_the_admin_shows_why_a_message_failed_in_words(client, aliyun, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from tests import factories
+
+    aliyun.answer(200, aliyun_refused("isv.SMS_TEMPLATE_ILLEGAL", "template not approved"))
+    message = _code(django_capture_on_commit_callbacks)
+    deliver(message.pk)
+    client.force_login(factories.UserFactory(username="root-sms", is_staff=True, is_superuser=True))
+
+    listing = client.get(reverse("admin:notifications_outboundmessage_changelist"))
+    detail = client.get(reverse("admin:notifications_outboundmessage_change", args=[message.pk]))
+
+    assert listing.status_code == detail.status_code == 200
+    assert "SMS template not approved" in listing.content.decode()
+    assert "isv.SMS_TEMPLATE_ILLEGAL: template not approved" in detail.content.decode()
