@@ -14,13 +14,12 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from werkzeug.test import Client, TestResponse
 
 from aftersales.roles import Role
 from customers.models import Customer
 from tests import factories
-from tests.api.conftest import portal_customer
+from tests.api.conftest import api_key, portal_customer
 from tickets.choices import Status
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +40,12 @@ def wsgi_calls_keep_the_transaction():
 
 
 def call(user, method: str, path: str, body: dict | None = None) -> TestResponse:
-    token, _created = Token.objects.get_or_create(user=user)
+    key = api_key(user)
     return Client(APP).open(
         path,
         method=method,
         base_url="http://testserver",
-        headers={"Authorization": f"Token {token.key}"},
+        headers={"Authorization": f"Token {key}"},
         data=None if body is None else json.dumps(body),
         content_type="application/json",
     )

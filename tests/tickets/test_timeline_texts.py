@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from aftersales.roles import Role
+from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tests.api.conftest import client_for, portal_customer
 from tickets import three_guarantees as tg
@@ -281,10 +282,17 @@ def agreed_visit(chinese_customer_ticket, agent, technician):
     return ticket, day.isoformat()
 
 
-def test_the_chinese_customer_reads_the_agreed_visit_in_chinese_on_the_tracking_page(client, agreed_visit):
+def test_the_chinese_customer_reads_the_agreed_visit_in_chinese_on_the_tracking_page(
+    client, agreed_visit, django_capture_on_commit_callbacks
+):
     ticket, day = agreed_visit
     client.cookies["django_language"] = "zh-hans"
     client.post(reverse("portal:track"), {"reference": ticket.reference, "phone": "13977776666"})
+    # The timeline is shown to whoever proves the phone with the code sent to it.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("portal:track_code_send", args=[ticket.reference]))
+    code = [message.params["code"] for message in sms_outbox if message.to == ticket.customer.phone][-1]
+    client.post(reverse("portal:track_code_verify", args=[ticket.reference]), {"code": code})
 
     html = client.get(reverse("portal:track_detail", args=[ticket.reference])).content.decode()
 
