@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    # The project package itself: its template tags (money, form marks, the organisation).
+    "aftersales",
     "customers",
     "tickets",
     "followups",
@@ -85,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aftersales.context.roles",
+                "aftersales.context.organisation",
             ],
         },
     },
@@ -238,6 +241,8 @@ SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Aftersales Service")
 ORGANISATION_NAME_ZH = env_str("ORGANISATION_NAME_ZH", "售后服务中心")
 ORGANISATION_LOGO = env_str("ORGANISATION_LOGO", "img/logo.svg")
+# The currency every amount is in (ISO 4217): prices, charges and refunds are always shown with it.
+CURRENCY = env_str("CURRENCY", "CNY")
 
 # --- Security ---------------------------------------------------------------------------------
 # X-Forwarded-For is trusted from this many reverse proxies in front of the app (0: none, the

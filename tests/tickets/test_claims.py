@@ -447,8 +447,8 @@ def test_claim_evaluate_two_failed_repairs_from_the_units_history(customer, wash
     assert claim.period_end == D(2026, 12, 7)
     assert claim_events(ticket)[0][1] == (
         "This fault has been repaired 2 times and the product still does not work properly. You may choose a "
-        "replacement with the same model or a return. If you still prefer a refund, you get 3607.10 back: the price "
-        "of 3999.00 less 0.1% a day for 98 days of use (104 days since purchase, less 6 days in repair or waiting "
+        "replacement with the same model or a return. If you still prefer a refund, you get ¥3,607.10 back: the price "
+        "of ¥3,999.00 less 0.1% a day for 98 days of use (104 days since purchase, less 6 days in repair or waiting "
         "for parts)."
     )
 

@@ -71,7 +71,7 @@ We have received your request. Your reference is AS-2026-000042.
 
 Request type: Repair
 Product: Drum washer (SN-42)
-Received: March 5, 2026, 2:30 p.m.
+Received: 5 Mar 2026 14:30
 
 What happens next
 A service agent will review your request and contact you to arrange a visit if one is needed. \
@@ -110,7 +110,7 @@ def test_request_received_is_written_at_once_and_sent_after_commit(
     assert mimetype == "text/html"
     assert '<html lang="en">' in html
     assert '<a href="https://service.example.com/track/?reference=AS-2026-000042"' in html
-    assert "March 5, 2026, 2:30 p.m." in html
+    assert "5 Mar 2026 14:30" in html
 
     email.refresh_from_db()
     assert (email.template, email.language, email.dedupe_key, email.ticket_id) == (
@@ -221,12 +221,12 @@ def test_dispatched_tells_the_appointment_window_station_and_technician(django_c
         "Your request AS-2026-000042 has been dispatched: a technician is assigned and will visit you.\n\n"
         "Request type: Repair\n"
         "Product: Drum washer (SN-42)\n"
-        "Appointment: March 6, 2026, 9 a.m. – noon\n"
+        "Appointment: 6 Mar 2026 09:00 – 12:00\n"
         "Service station: Qingdao East\n"
         "Technician: Wei Zhang\n"
     ) in message.body
     assert (
-        'Appointment</td><td style="padding:6px 0;font-weight:bold;">March 6, 2026, 9 a.m. – noon'
+        'Appointment</td><td style="padding:6px 0;font-weight:bold;">6 Mar 2026 09:00 – 12:00'
         in (message.alternatives[0][0])
     )
 

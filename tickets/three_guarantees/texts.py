@@ -1,16 +1,21 @@
 """What each reason code says to the customer, in plain words, marked for translation.
 
 Texts are rendered in the active language only when asked for (:func:`reason_texts`), so
-importing this module reads no settings. Parameters are formatted for people: dates as ISO
-dates, money with two decimals, components and remedies by their translated names.
+importing this module reads no settings. Parameters are formatted for people: dates in the
+one date format of the reader's language, money with its currency (aftersales/money.py),
+components and remedies by their translated names.
 """
 
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+from aftersales.money import format_money
 
 from .facts import CarFault, Decision, Reason, Remedy
 from .periods import money
@@ -228,9 +233,9 @@ def _format(key: str, value: object) -> object:
     if key == "remedies" and isinstance(value, tuple | list):
         return ", ".join(str(Remedy(code).label) for code in value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
-        return format(money(value), "f")
+        return format_money(money(value), currency=settings.CURRENCY)
     return value
 
 
