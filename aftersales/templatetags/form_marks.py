@@ -28,7 +28,7 @@ def chosen_file_lost(field: forms.BoundField) -> str:
 
 @register.filter
 def fields_in_error(form: forms.BaseForm | None) -> list[forms.BoundField]:
-    """The fields of ``form`` the user must correct, in the order the page shows them."""
+    """The fields of ``form`` the user must correct, in the form's order."""
     if not isinstance(form, forms.BaseForm) or not form.is_bound or not form.errors:
         return []
     return [field for field in form.visible_fields() if field.errors]
