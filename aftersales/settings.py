@@ -5,6 +5,7 @@ broker on the filesystem (no server needed). ``DATABASE_URL`` switches to Postgr
 ``REDIS_URL`` to Redis for the broker and the cache (DESIGN.md section 3).
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "customers",
     "tickets",
     "followups",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +194,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "aftersales.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "aftersales.client_ip.client_ip"
+# The desk's and the admin's sign-in are limited per address as well: after this many failed
+# sign-ins from one address (whatever the usernames) within the window, that address is refused
+# until the window ends (aftersales/lockout.py); 0 turns it off. Other addresses are not touched.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
+SIGN_IN_ADDRESS_WINDOW_MINUTES = env_int("SIGN_IN_ADDRESS_WINDOW_MINUTES", 15)
+# Staff reset a forgotten password by email from the desk's sign-in page (tickets/staff_password_views.py):
+# at most this many requests per address and per email address typed; a link stays valid this long.
+STAFF_PASSWORD_RESET_ADDRESS_RATE = env_str("STAFF_PASSWORD_RESET_ADDRESS_RATE", "10/h")
+STAFF_PASSWORD_RESET_EMAIL_RATE = env_str("STAFF_PASSWORD_RESET_EMAIL_RATE", "3/h")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT_MINUTES", 60) * 60
 LOGIN_URL = "desk:login"
 LOGIN_REDIRECT_URL = "desk:queue"
 LOGOUT_REDIRECT_URL = "desk:login"
@@ -223,8 +235,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads")))
 
 # --- Mail -------------------------------------------------------------------------------------
-# Locally each email is one line on the console (who, subject, first link), not its whole text.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "aftersales.console_email.OneLineConsoleEmailBackend")
+# By default each email is one line on the console (recipient, subject, the start of the text).
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "notifications.backends.ConsoleEmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -232,9 +244,43 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Aftersales <service@localhost>")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# --- SMS --------------------------------------------------------------------------------------
+# The SMS backend, chosen like EMAIL_BACKEND: by default each SMS is one line on the console
+# (where the sign-in codes are read in development); "notifications.sms.filebased.SmsBackend"
+# appends them to SMS_FILE_PATH as JSON lines; the vendors' backends send them for real.
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.console.SmsBackend")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+
+# --- SMS vendors (notifications/sms/aliyun.py, notifications/sms/tencent.py) -------------------
+# SMS_BACKEND="notifications.sms.aliyun.SmsBackend" or "notifications.sms.tencent.SmsBackend"
+# sends through the vendor. A vendor sends only the templates it approved under the
+# organisation's signature: *_SMS_TEMPLATES maps each of the product's SMS templates to the
+# vendor's template code, one for both languages or one per language, as JSON, e.g.
+# {"code": "SMS_200000001", "request_received": {"zh-hans": "SMS_200000002", "en": "SMS_200000003"}}.
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
+ALIYUN_SMS_ACCESS_KEY_ID = env_str("ALIYUN_SMS_ACCESS_KEY_ID")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env_str("ALIYUN_SMS_ACCESS_KEY_SECRET")
+ALIYUN_SMS_SIGN_NAME = env_str("ALIYUN_SMS_SIGN_NAME")
+ALIYUN_SMS_TEMPLATES = env_str("ALIYUN_SMS_TEMPLATES", "{}")
+ALIYUN_SMS_ENDPOINT = env_str("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+ALIYUN_SMS_PROTOCOL = env_str("ALIYUN_SMS_PROTOCOL", "https")
+TENCENT_SMS_SECRET_ID = env_str("TENCENT_SMS_SECRET_ID")
+TENCENT_SMS_SECRET_KEY = env_str("TENCENT_SMS_SECRET_KEY")
+TENCENT_SMS_SDK_APP_ID = env_str("TENCENT_SMS_SDK_APP_ID")
+TENCENT_SMS_SIGN_NAME = env_str("TENCENT_SMS_SIGN_NAME")
+TENCENT_SMS_REGION = env_str("TENCENT_SMS_REGION", "ap-guangzhou")
+TENCENT_SMS_TEMPLATES = env_str("TENCENT_SMS_TEMPLATES", "{}")
+TENCENT_SMS_ENDPOINT = env_str("TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+TENCENT_SMS_PROTOCOL = env_str("TENCENT_SMS_PROTOCOL", "https")
+
 # Where the product is reached from outside (its public base URL): every link in an email or
 # SMS is built on it. By default the local server on the port the run command was given.
 SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
+
+# One-time codes sent by SMS to prove a phone (customers/phone_codes.py): how long a code is
+# valid. Short, so a code read over someone's shoulder is soon worthless.
+PHONE_CODE_MINUTES = env_int("PHONE_CODE_MINUTES", 10)
 
 # --- The organisation -------------------------------------------------------------------------
 # The service organisation's name, in English and Chinese, and its logo (a static file): on
@@ -246,10 +292,20 @@ ORGANISATION_LOGO = env_str("ORGANISATION_LOGO", "img/logo.svg")
 CURRENCY = env_str("CURRENCY", "CNY")
 
 # --- Security ---------------------------------------------------------------------------------
-# X-Forwarded-For is trusted from this many reverse proxies in front of the app (0: none, the
-# socket's address is the client's). The API throttles, the public forms' rate limits and the
-# sign-in lock-out all read the client's address this one way (aftersales/client_ip.py).
-NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
+# The reverse proxies in front of the app server (addresses or networks, e.g. "127.0.0.1" for
+# nginx on the same machine; "unix" for one connecting over a Unix socket): X-Forwarded-For is
+# believed only on a request that comes from one of them, read from the right past the trusted
+# proxies' own entries. Empty: the socket's address is the client's. The API throttles, the
+# public forms' rate limits, the sign-in limits and lock-out all read the client's address this
+# one way (aftersales/client_ip.py). The older API_NUM_PROXIES (a count of proxies) still works:
+# any count above 0 trusts a proxy on this machine (127.0.0.1, ::1), as docs/deployment.md sets up.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"] if env_int("API_NUM_PROXIES", 0) > 0 else [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        if _proxy.strip().lower() != "unix":
+            ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
 SESSION_COOKIE_HTTPONLY = True
 # No script reads the CSRF cookie: htmx sends the token from the page's hidden input (static/js/desk.js).
 CSRF_COOKIE_HTTPONLY = True
@@ -299,17 +355,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Counted in the default cache, which every web process shares (Redis or the file cache).
+    # Anonymous callers are told apart by their address, read as everywhere else (TRUSTED_PROXIES).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "aftersales.api.throttles.AnonRateThrottle",
+        "aftersales.api.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_ANON_RATE", "60/minute"),
         "user": env_str("API_USER_RATE", "600/minute"),
     },
-    # Anonymous callers are told apart by address. Trust X-Forwarded-For only from the given
-    # number of proxies in front of the app; with 0, a client cannot dodge its limit by sending one.
-    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # One error shape for every error: {"detail", "code", "errors"} (aftersales/api/errors.py).
     "EXCEPTION_HANDLER": "aftersales.api.errors.exception_handler",
@@ -380,7 +434,7 @@ WEBHOOK_ALLOW_HTTP = env_list("WEBHOOK_ALLOW_HTTP", [])
 # developing and for the hosts listed here: a receiver on your own network, e.g. "erp.internal".
 WEBHOOK_ALLOW_PRIVATE = env_list("WEBHOOK_ALLOW_PRIVATE", [])
 # The portal's per-address limits (django-ratelimit) read the client's address like the API and
-# the sign-in lock-out (aftersales/client_ip.py: X-Forwarded-For from API_NUM_PROXIES proxies).
+# the sign-in lock-out (aftersales/client_ip.py: X-Forwarded-For from TRUSTED_PROXIES only).
 # Or name the META key of a header the proxy sets (e.g. HTTP_X_REAL_IP), only one it always
 # overwrites, or a client picks its own address.
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or "aftersales.client_ip.client_ip"

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from aftersales.health import healthz
+from aftersales.lockout import limit_sign_in_failures_per_address
 from aftersales.organisation import organisation_name
 
 # The admin under the organisation's name, in the language of the page.
@@ -16,6 +17,14 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico"), permanent=True)),
+    # The admin's sign-in, limited per address like the desk's (aftersales/lockout.py); its
+    # "Forgotten your password?" link leads to the staff password reset.
+    path("admin/login/", limit_sign_in_failures_per_address(admin.site.login)),
+    path(
+        "admin/password-reset/",
+        RedirectView.as_view(pattern_name="desk:password_reset"),
+        name="admin_password_reset",
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("aftersales.api.urls")),

@@ -74,8 +74,9 @@ class CustomerInputSerializer(serializers.Serializer):
     )
     preferred_language = serializers.ChoiceField(
         choices=Language.choices,
-        required=False,
-        help_text="Language of the emails sent to the customer. Default on creation: zh-hans.",
+        default=Language.CHINESE,
+        help_text="Language of the messages sent to the customer. Default on creation: zh-hans; a correction "
+        "(PATCH) without it leaves it as it is.",
     )
 
 

@@ -10,10 +10,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.roles import roles_of
 from customers.models import Customer, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import policy_in_force
 from customers.warranty import add_months, warranty_start
+
+
+def entered_by_staff(by: AbstractBaseUser | None) -> bool:
+    """Whether ``by`` is a staff member (any role): what they enter about a customer is taken as
+    confirmed. ``None`` is the customer themselves or an anonymous visitor."""
+    return by is not None and by.is_authenticated and bool(roles_of(by))
 
 
 def _phone_or_error(raw: str) -> str:
@@ -38,6 +45,10 @@ def customer_create(
 ) -> Customer:
     """Create a customer. The mobile phone is the identity: one customer per number, never two.
 
+    An email a staff member (``by``) entered is confirmed and receives messages; one typed on a
+    public form or at sign-up (``by`` None) is kept unconfirmed, so nothing is sent to it until
+    staff or the customer, having proven the phone, confirm it (``email_verified``).
+
     ``phone_is_new``: the caller has just looked the number up in this transaction and found
     nobody, so it is not looked up again; the unique phone still refuses a customer created
     with the same number meanwhile, with the same field error.
@@ -58,6 +69,7 @@ def customer_create(
         name=name.strip(),
         phone=normalized,
         email=(email or "").strip(),
+        email_verified=bool((email or "").strip()) and entered_by_staff(by),
         address=(address or "").strip(),
         region=(region or "").strip(),
         preferred_language=preferred_language,
@@ -84,6 +96,10 @@ def customer_update(*, customer: Customer, changes: dict[str, str], by: Abstract
     The phone stays the identity: normalised, and never the number of another customer. A
     customer with a portal account signs in with their phone, so the account's login name
     follows the new number (and may not be another account's).
+
+    An email a staff member (``by``) enters, new or the same, is confirmed; a changed email
+    from anyone else is unconfirmed until staff or the proven customer confirm it; an emptied
+    email is unconfirmed.
     """
     unknown = set(changes) - CUSTOMER_EDITABLE
     if unknown:
@@ -108,12 +124,19 @@ def customer_update(*, customer: Customer, changes: dict[str, str], by: Abstract
                 errors["phone"] = _("A customer with this phone number already exists.")
     if errors:
         raise ValidationError(errors)
+    previous_email = locked.email
     for field, value in changes.items():
         setattr(locked, field, (value or "").strip() if field != "phone" else phone)
+    fields = [*changes]
+    if "email" in changes:
+        locked.email_verified = bool(locked.email) and (
+            entered_by_staff(by) or (locked.email == previous_email and locked.email_verified)
+        )
+        fields.append("email_verified")
     locked.full_clean(exclude=["phone", "representative", "referred_by", "user"])
     try:
         with transaction.atomic():
-            locked.save(update_fields=[*changes, "updated_at"])
+            locked.save(update_fields=[*fields, "updated_at"])
             if "phone" in changes and locked.user_id is not None:
                 get_user_model().objects.filter(pk=locked.user_id).update(username=phone)
     except IntegrityError as exc:  # a concurrent change took the number
@@ -238,10 +261,11 @@ def policy_publish(*, policy: WarrantyPolicy, by: AbstractBaseUser | None) -> Wa
     return policy
 
 
-def _portal_user_create(*, phone: str, name: str, email: str, password: str) -> AbstractBaseUser:
+def _portal_user_create(*, phone: str, name: str, email: str, password: str | None) -> AbstractBaseUser:
     """The login of a portal account: its username is the customer's phone in E.164, and an
     email, when given, belongs to one account only, so either signs in. It has no staff role,
-    so the desk refuses it (DESIGN.md section 8)."""
+    so the desk refuses it (DESIGN.md section 8). Without a password the account is reached
+    only with a code sent to the phone."""
     User = get_user_model()
     user = User(username=phone, email=email, first_name=name[:150])
     errors: dict[str, list] = {}
@@ -249,13 +273,17 @@ def _portal_user_create(*, phone: str, name: str, email: str, password: str) -> 
         errors["phone"] = [_("This phone number already has an account: sign in.")]
     if email and User.objects.filter(email__iexact=email, customer__isnull=False).exists():
         errors["email"] = [_("This email address is already used by another account.")]
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        errors["password"] = exc.error_list
+    if password:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            errors["password"] = exc.error_list
     if errors:
         raise ValidationError(errors)
-    user.set_password(password)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
     try:
         with transaction.atomic():
             user.save()
@@ -266,35 +294,76 @@ def _portal_user_create(*, phone: str, name: str, email: str, password: str) -> 
 
 @transaction.atomic
 def customer_account_create(
-    *, name: str, phone: str, email: str = "", password: str, preferred_language: str = "zh-hans"
+    *, name: str, phone: str, email: str = "", password: str | None = None, preferred_language: str = "zh-hans"
 ) -> Customer:
-    """A new customer signs up on the portal: the customer and their login are created and
-    linked in one transaction. The phone is the identity: an existing customer is never
-    created twice (issue 4, point 5)."""
+    """A new customer signs up on the portal, having proven their phone with a code sent to it
+    (customers/phone_codes.py): the customer and their login are created and linked in one
+    transaction, marked as proven. The phone is the identity: an existing customer is never
+    created twice. The email typed is theirs but not confirmed: nothing is sent to it until it is."""
     customer = customer_create(name=name, phone=phone, email=email, preferred_language=preferred_language)
     customer.user = _portal_user_create(
         phone=customer.phone, name=customer.name, email=customer.email, password=password
     )
-    customer.save(update_fields=["user", "updated_at"])
+    now = timezone.now()
+    customer.phone_verified_at = customer.account_verified_at = now
+    customer.email_verified = False
+    customer.save(update_fields=["user", "phone_verified_at", "account_verified_at", "email_verified", "updated_at"])
     return customer
 
 
 @transaction.atomic
-def customer_account_link(*, customer: Customer, email: str = "", password: str) -> Customer:
+def customer_account_link(*, customer: Customer, email: str = "", password: str | None = None) -> Customer:
     """Give a customer the desk already knows (an earlier request, a phone call) a portal login.
 
-    The caller has checked a proof beyond the phone number, which anyone could type: the
-    reference of one of the customer's requests or the serial of one of their products. The
-    customer's recorded name is kept; an email fills the record only when it has none.
+    The caller has checked a code sent to the customer's phone: the phone number alone, a
+    request's reference or a product's serial are no proof, since anyone can create those
+    with someone else's number. The customer's recorded name is kept; an email fills the
+    record only when it has none, unconfirmed.
     """
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if locked.user_id is not None:
         raise ValidationError({"phone": _("This phone number already has an account: sign in.")})
     email = (email or "").strip()
     locked.user = _portal_user_create(phone=locked.phone, name=locked.name, email=email, password=password)
-    fields = ["user", "updated_at"]
+    locked.phone_verified_at = locked.account_verified_at = timezone.now()
+    fields = ["user", "phone_verified_at", "account_verified_at", "updated_at"]
     if email and not locked.email:
         locked.email = email
-        fields.append("email")
+        locked.email_verified = False
+        fields += ["email", "email_verified"]
     locked.save(update_fields=fields)
+    return locked
+
+
+@transaction.atomic
+def customer_account_prove(*, customer: Customer) -> Customer:
+    """The holder of a portal account linked before codes existed proved the phone with a code:
+    the account is now proven. Its password, set by whoever made the link, stops working, so
+    a link made by someone else is closed to them; the owner sets a new one by code."""
+    locked = Customer.objects.select_for_update(of=("self",)).select_related("user").get(pk=customer.pk)
+    if locked.account_verified_at is not None or locked.user is None:
+        return locked
+    locked.user.set_unusable_password()
+    locked.user.save(update_fields=["password"])
+    locked.account_verified_at = locked.phone_verified_at = timezone.now()
+    locked.save(update_fields=["account_verified_at", "phone_verified_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def customer_password_set(*, customer: Customer, password: str) -> Customer:
+    """A customer who proved their phone with a code chooses a new portal password. The account
+    is then proven, whatever it was before."""
+    locked = Customer.objects.select_for_update(of=("self",)).select_related("user").get(pk=customer.pk)
+    user = locked.user
+    if user is None:
+        raise ValidationError({"phone": _("This phone number has no account yet: create one.")})
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    locked.account_verified_at = locked.phone_verified_at = timezone.now()
+    locked.save(update_fields=["account_verified_at", "phone_verified_at", "updated_at"])
     return locked

@@ -19,10 +19,10 @@ from django.utils import timezone, translation
 from customers.models import ProductModel
 from followups.models import AlertKind, Dimension, QualityAlert
 from followups.rates import KPIS
+from notifications.services import notify_staff
 from tickets import webhooks
 from tickets.callbacks import managers
 from tickets.models import WebhookEvent
-from tickets.notifications import queue_email
 
 SubjectKey = tuple[str, str, str, str]
 
@@ -141,12 +141,8 @@ def notify_managers_of_alert(alert: QualityAlert) -> int:
     }
     sent = 0
     for manager in managers():
-        email = queue_email(
-            template="followups/alert_raised",
-            to_email=manager.email,
-            language=settings.LANGUAGE_CODE,
-            context=context,
-            dedupe_key=f"alert:{alert.pk}:{manager.pk}",
+        email = notify_staff(
+            user=manager, template="alert_raised", context=context, dedupe_key=f"alert:{alert.pk}:{manager.pk}"
         )
         sent += email is not None
     return sent

@@ -29,23 +29,22 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aftersales.roles import manages_quality
 from customers.models import ProductModel, ProductUnit, UnitStatus
 from followups.models import AlertKind, QualityAlert, RecallCampaign, RecallUnit
+from notifications.services import notify_customer
 from tickets.callbacks import schedule
 from tickets.choices import CallbackKind, Channel, Kind
 from tickets.models import Ticket
-from tickets.notifications import queue_email
+from tickets.notifications import track_url
 from tickets.services import ticket_create
 
 logger = logging.getLogger(__name__)
@@ -243,11 +242,11 @@ def _description(campaign: RecallCampaign, language: str) -> str:
 
 
 def notify_recall(*, campaign: RecallCampaign, unit: ProductUnit, ticket: Ticket) -> None:
-    """Tell the owner by email that their unit is recalled, what will be done, and the ticket
-    to follow. One email per unit and campaign."""
+    """Tell the owner that their unit is recalled, what will be done, and the ticket to follow,
+    on their channel. Not essential (an offer of free work, which the recall call follows up),
+    so an owner who opted out of offers is called but not messaged. One message per unit and
+    campaign."""
     customer = unit.owner
-    if not customer.email:
-        return
     with translation.override(customer.preferred_language):
         context = {
             "customer_name": customer.name,
@@ -257,14 +256,14 @@ def notify_recall(*, campaign: RecallCampaign, unit: ProductUnit, ticket: Ticket
             "serial": unit.serial,
             "title": campaign.title,
             "reason": campaign.reason,
-            "track_url": settings.SITE_URL.rstrip("/") + reverse("portal:track") + f"?reference={ticket.reference}",
+            "track_url": track_url(ticket.reference),
         }
-    queue_email(
-        template="followups/recall_notice",
-        to_email=customer.email,
-        language=customer.preferred_language,
+    notify_customer(
+        customer=customer,
+        template="recall_notice",
         context=context,
-        ticket=ticket,
+        essential=False,
+        ticket_reference=ticket.reference,
         dedupe_key=f"recall:{campaign.pk}:{unit.pk}",
     )
 

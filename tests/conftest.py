@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import translation
 
 from aftersales.roles import Role
+from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tickets.webhooks import listened
 
@@ -70,6 +71,14 @@ def nothing_cached_by_earlier_tests():
     earlier test cached: rolled-back tests reuse ids and times, and flushed ones send no signals."""
     caches["fragments"].clear()
     caches["default"].delete_many([listened.SET_KEY, listened.TOKEN_KEY])
+
+
+@pytest.fixture(autouse=True)
+def empty_sms_outbox():
+    """Each test starts with no SMS sent (the locmem backend's outbox, like Django's mail.outbox)."""
+    sms_outbox.clear()
+    yield
+    sms_outbox.clear()
 
 
 @pytest.fixture(autouse=True)

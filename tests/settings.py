@@ -13,6 +13,8 @@ from aftersales.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# SMS are kept in notifications.sms.locmem.outbox, emptied before each test (tests/conftest.py).
+SMS_BACKEND = "notifications.sms.locmem.SmsBackend"
 # Tasks run inline unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -29,6 +29,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from notifications.models import OutboundMessage
 from tests.conftest import REQUIRED
 from tests.factories import (
     CallbackVisitFactory,
@@ -38,7 +39,7 @@ from tests.factories import (
     WarrantyClaimFactory,
 )
 from tickets.choices import CallbackResult, EventKind, RatingSource, Status
-from tickets.models import CallbackAttempt, OutboundEmail, SatisfactionRating, TicketEvent
+from tickets.models import CallbackAttempt, SatisfactionRating, TicketEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -182,12 +183,13 @@ def _populate() -> None:
         visit=callback, result=CallbackResult.NO_ANSWER, by=agent, at=dt.datetime(2026, 3, 2, 10, 30, tzinfo=dt.UTC)
     )
     SatisfactionRating.objects.create(ticket=closed, source=RatingSource.PORTAL, score=2, comment="技师迟到了")
-    OutboundEmail.objects.create(
-        template="tickets/resolved",
-        to_email="zhang@example.com",
+    OutboundMessage.objects.create(
+        channel="sms",
+        recipient="+8613912345678",
+        template="status_resolved",
         language="zh-hans",
         context={"reference": new.reference},
-        ticket=new,
+        ticket_reference=new.reference,
     )
 
 
@@ -256,7 +258,7 @@ def test_a_dump_restores_into_a_fresh_database_with_every_row(tmp_path, restore_
     assert expected["table tickets_warrantyclaim"][0] == 1
     assert expected["table tickets_callbackvisit"][0] == 1
     assert expected["table tickets_satisfactionrating"][0] == 1
-    assert expected["table tickets_outboundemail"][0] == 1
+    assert expected["table notifications_outboundmessage"][0] == 1
     assert expected["table django_migrations"][0] > 0
     assert "pg_trgm" in expected["extensions"]
     assert _snapshot(restore_database) == expected

@@ -12,6 +12,7 @@ The last test needs no worker: the broker is down when a ticket is resolved.
 import contextlib
 import datetime as dt
 import email
+import json
 import os
 import re
 import signal
@@ -33,10 +34,12 @@ from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError
 
 from aftersales.celery import app as celery_app
+from notifications.delivery import outbox_sweep
+from notifications.models import MessageStatus, OutboundMessage
+from notifications.services import queue_message
 from tests.factories import CustomerFactory, TicketFactory
 from tickets.choices import CallbackKind, CallbackStatus, Channel, EventKind, Kind, Status
-from tickets.models import CallbackVisit, EmailStatus, OutboundEmail, Ticket, TicketEvent
-from tickets.notifications import outbox_sweep, queue_email
+from tickets.models import CallbackVisit, Ticket, TicketEvent
 from tickets.services import ticket_create, ticket_transition
 from tickets.tasks import sla_sweep_task
 
@@ -108,6 +111,7 @@ class CeleryProcesses:
         self.var_dir = folder / "var"
         self.mail_dir = folder / "mail"
         self.mail_dir.mkdir()
+        self.sms_file = folder / "sms.jsonl"
         self.started: list[CeleryProcess] = []
 
     def env(self, *, redis_url: str | None, **extra: str) -> dict[str, str]:
@@ -119,6 +123,7 @@ class CeleryProcesses:
             AFTERSALES_TEST_DATABASE=connection.settings_dict["NAME"],
             AFTERSALES_TEST_QUEUE=self.queue,
             AFTERSALES_TEST_MAIL_DIR=str(self.mail_dir),
+            AFTERSALES_TEST_SMS_FILE=str(self.sms_file),
             **extra,
         )
         if redis_url:
@@ -169,6 +174,13 @@ class CeleryProcesses:
                     message = email.message_from_string(chunk)
                     messages.append((message["To"], message["Subject"]))
         return messages
+
+    def sent_sms(self) -> list[tuple[str, str]]:
+        """(to, text) of every SMS the worker's file backend wrote, oldest first."""
+        if not self.sms_file.exists():
+            return []
+        lines = self.sms_file.read_text(encoding="utf-8").splitlines()
+        return [(entry["to"], entry["text"]) for entry in map(json.loads, lines)]
 
 
 def task_results(process: CeleryProcess, task: str) -> list[str]:
@@ -278,23 +290,24 @@ RECEIVED_CONTEXT = {
 RECEIVED_SUBJECT = "We have received your request AS-2026-000042"
 
 
-def queue_received_email(to_email: str = "li.na@example.com", dedupe_key: str | None = None) -> OutboundEmail:
+def queue_received_email(to_email: str = "li.na@example.com", dedupe_key: str | None = None) -> OutboundMessage:
     """Queue an email the way a service does: inside a transaction, sent after the commit."""
     with transaction.atomic():
-        queued = queue_email(
-            template="tickets/request_received",
-            to_email=to_email,
+        queued = queue_message(
+            channel="email",
+            template="request_received",
+            recipient=to_email,
             language="en",
             context=RECEIVED_CONTEXT,
             dedupe_key=dedupe_key,
         )
         # Nothing leaves before the commit: the worker could not even see the row yet.
-        assert OutboundEmail.objects.get(pk=queued.pk).status == EmailStatus.PENDING
+        assert OutboundMessage.objects.get(pk=queued.pk).status == MessageStatus.PENDING
     return queued
 
 
-def status_of(outbound: OutboundEmail) -> str:
-    return OutboundEmail.objects.values_list("status", flat=True).get(pk=outbound.pk)
+def status_of(outbound: OutboundMessage) -> str:
+    return OutboundMessage.objects.values_list("status", flat=True).get(pk=outbound.pk)
 
 
 def late_tickets(count: int) -> list[Ticket]:
@@ -325,15 +338,15 @@ def test_redis_worker_sends_an_email_queued_in_a_transaction(celery_processes):
 
     with tasks_sent_to(celery_processes.queue, broker_url=REDIS_URL, transport_options={"visibility_timeout": 3600}):
         queued = queue_received_email()
-        wait_for(lambda: status_of(queued) == EmailStatus.SENT, what="email sent by the worker", processes=[worker])
+        wait_for(lambda: status_of(queued) == MessageStatus.SENT, what="email sent by the worker", processes=[worker])
 
     queued.refresh_from_db()
-    assert (queued.status, queued.attempts, queued.last_error) == (EmailStatus.SENT, 0, "")
+    assert (queued.status, queued.attempts, queued.last_error) == (MessageStatus.SENT, 0, "")
     assert queued.sent_at is not None
     assert celery_processes.sent_mail() == [("li.na@example.com", RECEIVED_SUBJECT)]
     # The worker sent it, not this process running the task inline.
     assert mail.outbox == []
-    assert task_results(worker, "tickets.send_email_task") == ["True"]
+    assert task_results(worker, "notifications.send_message_task") == ["True"]
 
 
 @needs_worker(redis=True)
@@ -350,7 +363,7 @@ def test_redis_worker_runs_the_sla_sweep_sent_through_the_broker(celery_processe
         sla_sweep_task.apply_async(queue=celery_processes.queue)
         # One worker takes the queue in order: once this email is sent, both sweeps have run.
         marker = queue_received_email()
-        wait_for(lambda: status_of(marker) == EmailStatus.SENT, what="both sweeps run", processes=[worker])
+        wait_for(lambda: status_of(marker) == MessageStatus.SENT, what="both sweeps run", processes=[worker])
 
     assert breaches() == [(first.reference, Status.NEW), (second.reference, Status.NEW)]
     assert dict(Ticket.objects.values_list("reference", "breached_stage")) == {
@@ -402,22 +415,24 @@ def test_a_worker_killed_mid_task_loses_nothing(celery_processes):
             client, _ = hung.accept()  # the first worker is now inside the task, the row locked
         except TimeoutError:
             pytest.fail(f"The first worker never reached the mail server.\n{celery_processes.logs()}")
-        assert status_of(queued) == EmailStatus.PENDING
+        assert status_of(queued) == MessageStatus.PENDING
         first.kill()
         client.close()
     finally:
         hung.close()
-    assert "Task tickets.send_email_task[" in first.log()
-    assert task_results(first, "tickets.send_email_task") == []
+    assert "Task notifications.send_message_task[" in first.log()
+    assert task_results(first, "notifications.send_message_task") == []
 
     # The message was taken but never acknowledged (acks_late): the broker hands it out again,
     # here after 2 s instead of production's hour.
     second = celery_processes.worker(redis_url=REDIS_URL, name="second", AFTERSALES_TEST_VISIBILITY_TIMEOUT="2")
-    wait_for(lambda: status_of(queued) == EmailStatus.SENT, what="email sent by the second worker", processes=[second])
+    wait_for(
+        lambda: status_of(queued) == MessageStatus.SENT, what="email sent by the second worker", processes=[second]
+    )
 
     queued.refresh_from_db()
-    assert (queued.status, queued.attempts) == (EmailStatus.SENT, 0)
-    assert task_results(second, "tickets.send_email_task") == ["True"]
+    assert (queued.status, queued.attempts) == (MessageStatus.SENT, 0)
+    assert task_results(second, "notifications.send_message_task") == ["True"]
     assert celery_processes.sent_mail() == [("li.na@example.com", RECEIVED_SUBJECT)]
 
 
@@ -439,7 +454,7 @@ def test_embedded_broker_worker_runs_tasks_without_any_server(celery_processes):
         sla_sweep_task.apply_async(queue=celery_processes.queue)
         wait_for(
             lambda: (
-                status_of(queued) == EmailStatus.SENT
+                status_of(queued) == MessageStatus.SENT
                 and Ticket.objects.filter(pk=late.pk, breached_stage=Status.NEW).exists()
             ),
             what="email sent and SLA breach flagged by the worker",
@@ -458,7 +473,9 @@ def test_embedded_broker_worker_runs_tasks_without_any_server(celery_processes):
 def test_broker_down_when_resolving_keeps_the_callback_and_sends_the_email_later(
     technician, django_capture_on_commit_callbacks, caplog
 ):
-    customer = CustomerFactory(name="Li Na", email="li.na@example.com", preferred_language="en")
+    customer = CustomerFactory(
+        name="Li Na", email="li.na@example.com", email_verified=True, preferred_channel="email", preferred_language="en"
+    )
     ticket = TicketFactory(
         customer=customer,
         status=Status.IN_PROGRESS,
@@ -471,13 +488,13 @@ def test_broker_down_when_resolving_keeps_the_callback_and_sends_the_email_later
     resolved_at = timezone.now()
 
     down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with mock.patch("tickets.tasks.send_email_task.delay", side_effect=down) as delay:
+    with mock.patch("notifications.tasks.send_message_task.delay", side_effect=down) as delay:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             ticket = ticket_transition(ticket=ticket, move="resolve", by=technician, now=resolved_at)
 
     # The resolution stands, with its callback; the email waits in the outbox.
     assert len(callbacks) == 1
-    queued = OutboundEmail.objects.get(ticket=ticket)
+    queued = OutboundMessage.objects.get(ticket_reference=ticket.reference)
     delay.assert_called_once_with(queued.pk)
     assert "the outbox sweep will send it" in caplog.text
     stored = Ticket.objects.get(pk=ticket.pk)
@@ -488,10 +505,10 @@ def test_broker_down_when_resolving_keeps_the_callback_and_sends_the_email_later
         CallbackStatus.DUE,
         resolved_at + dt.timedelta(hours=72),
     )
-    assert (queued.template, queued.to_email, queued.status, queued.attempts) == (
-        "tickets/status_resolved",
+    assert (queued.template, queued.recipient, queued.status, queued.attempts) == (
+        "status_resolved",
         "li.na@example.com",
-        EmailStatus.PENDING,
+        MessageStatus.PENDING,
         0,
     )
     assert mail.outbox == []
@@ -499,11 +516,11 @@ def test_broker_down_when_resolving_keeps_the_callback_and_sends_the_email_later
     # The broker is back. A fresh email is left to the send scheduled at its commit ...
     assert outbox_sweep() == 0
     # ... one that has waited is sent by the sweep, once.
-    OutboundEmail.objects.filter(pk=queued.pk).update(created_at=timezone.now() - dt.timedelta(minutes=2))
+    OutboundMessage.objects.filter(pk=queued.pk).update(created_at=timezone.now() - dt.timedelta(minutes=2))
     assert outbox_sweep() == 1
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["li.na@example.com"], f"Your request {ticket.reference} is resolved: please rate our service")
     ]
-    assert status_of(queued) == EmailStatus.SENT
+    assert status_of(queued) == MessageStatus.SENT
     assert outbox_sweep() == 0
     assert len(mail.outbox) == 1

@@ -2,7 +2,7 @@
 
 The test settings, with the changes a second process needs to share the test's world: the
 test's database (pytest-django names it; the test passes the name on), tasks that really
-go through the broker, and mail written to files the test can count. ``REDIS_URL`` and
+go through the broker, and mail and SMS written to files the test can count. ``REDIS_URL`` and
 ``AFTERSALES_VAR_DIR`` in the process's environment choose the broker, as in production.
 """
 
@@ -24,6 +24,10 @@ if os.environ.get("AFTERSALES_TEST_SMTP_PORT"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = os.environ["AFTERSALES_TEST_MAIL_DIR"]
+
+# SMS written to a file the test can read (one JSON line each).
+SMS_BACKEND = "notifications.sms.filebased.SmsBackend"
+SMS_FILE_PATH = os.environ["AFTERSALES_TEST_SMS_FILE"]
 
 if REDIS_URL and os.environ.get("AFTERSALES_TEST_VISIBILITY_TIMEOUT"):  # noqa: F405
     # How soon a message taken by a worker that died is handed out again (production: after

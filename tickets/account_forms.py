@@ -1,7 +1,10 @@
-"""Portal account forms: sign up, sign in, claim a request (issue 4, point 5).
+"""Portal account forms: sign up, sign in (by code or password), reset the password, claim a request.
 
-They parse and check what was typed; the customers services create and link accounts. A
-phone number alone never opens someone's data: anyone could type someone else's number.
+They parse and check what was typed; the customers services create and link accounts. A phone
+number alone never opens someone's data (anyone can type it), nor does anything a visitor can
+create with it themselves (a request's reference, a registered serial): only a code sent to the
+phone by SMS proves it (customers/phone_codes.py). A form checks everything else first and the
+code last, so a typo elsewhere does not use up the code.
 """
 
 import re
@@ -13,11 +16,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.roles import roles_of
-from customers.models import Customer, ProductUnit
+from customers.models import CodePurpose, Customer
+from customers.phone_codes import CODE_RE, code_verify, normalize_code
 from customers.phones import try_normalize_phone
 from tickets.forms import PhoneField
 from tickets.models import Ticket
+from tickets.portal_access import is_portal_customer
+
+__all__ = ["is_portal_customer"]
 
 REFERENCE_RE = re.compile(r"^AS-(\d{4})-(\d{1,9})$", re.IGNORECASE)
 
@@ -25,11 +31,13 @@ TOO_MANY = _("Too many attempts, try again later.")
 ALREADY_HAS_ACCOUNT = _("This phone number already has an account: sign in.")
 BAD_LOGIN = _("The phone number or email and the password do not match an account.")
 CLAIM_NOT_FOUND = _("We could not find a request with this reference and phone number.")
-PROOF_NEEDED = _(
-    "We already know this phone number from an earlier request or call. To show that it is yours, enter the "
-    "reference of one of your requests or the serial number of one of your registered products."
+CODE_WRONG = _("This code is wrong or no longer valid. Check the SMS, or ask for a new code.")
+CODE_FORMAT = _("Enter the 6 digits of the code we sent you by SMS.")
+NO_ACCOUNT = _("This phone number has no account yet: create one.")
+PROVE_FIRST = _(
+    "Your account was opened before we checked phone numbers with a code. Sign in once with a code sent to "
+    "your phone; then set a new password if you want one."
 )
-PROOF_WRONG = _("This does not match the requests or products we have for this phone number.")
 
 
 def normalize_reference(text: str) -> str | None:
@@ -39,29 +47,6 @@ def normalize_reference(text: str) -> str | None:
         return None
     year, number = match.groups()
     return f"AS-{year}-{int(number):06d}"
-
-
-def proof_matches(customer: Customer, proof: str) -> bool:
-    """Whether ``proof`` is the reference of one of the customer's requests or the serial of one
-    of their products. Both are looked up every time, among this customer's rows only, so the
-    answer and its timing say nothing about other customers' references."""
-    text = (proof or "").strip()
-    reference = normalize_reference(text) or text.upper()
-    has_ticket = Ticket.objects.filter(customer=customer, reference=reference).exists()
-    has_unit = ProductUnit.objects.filter(owner=customer, serial__iexact=text).exists()
-    return has_ticket or has_unit
-
-
-def is_portal_customer(user: AbstractBaseUser) -> bool:
-    """A login the portal accepts: linked to a customer and holding no staff role. Staff sign
-    in at the desk, so a desk session never carries into the portal."""
-    if not user.is_active or user.is_staff or user.is_superuser or roles_of(user):
-        return False
-    try:
-        user.customer  # noqa: B018 - loads and caches the linked customer
-    except Customer.DoesNotExist:
-        return False
-    return True
 
 
 def login_name(text: str) -> str:
@@ -79,6 +64,35 @@ def login_name(text: str) -> str:
     return try_normalize_phone(text) or text
 
 
+class CodeField(forms.CharField):
+    """The 6 digits of a code sent by SMS, with any spaces or dashes typed in them left out."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Code from the SMS"))
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("error_messages", {"required": CODE_FORMAT})
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*", "maxlength": "12"}
+        )
+
+    def clean(self, value):
+        value = normalize_code(super().clean(value))
+        if value and not CODE_RE.match(value):
+            raise ValidationError(CODE_FORMAT, code="code_format")
+        return value
+
+
+def _password_errors(form: forms.Form, password1: str, password2: str, user: AbstractBaseUser) -> None:
+    if password1 and password1 != password2:
+        form.add_error("password2", _("The two passwords are not the same."))
+    elif password1:
+        try:
+            password_validation.validate_password(password1, user)
+        except ValidationError as exc:
+            form.add_error("password1", exc)
+
+
 class LimitedForm(forms.Form):
     """A form that refuses to check anything while its sender is over the rate limit."""
 
@@ -92,69 +106,163 @@ class LimitedForm(forms.Form):
         return super().clean()
 
 
-class SignupForm(LimitedForm):
-    phone = PhoneField(
-        label=_("Mobile phone"),
-        help_text=_("You sign in with this number."),
-        error_messages={"required": _("Enter your mobile phone number.")},
-    )
+class CodeForm(forms.Form):
+    """A phone and the code sent to it. With ``send_only`` only the phone is checked (the
+    visitor asks for a code); otherwise the code is checked last, after every other field,
+    unless the session already proved this phone (``proven``)."""
+
+    purpose: str = CodePurpose.SIGNUP
+
+    phone = PhoneField(label=_("Mobile phone"), error_messages={"required": _("Enter your mobile phone number.")})
+    code = CodeField()
+
+    def __init__(self, *args, send_only: bool = False, proven: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.send_only = send_only
+        self.proven = proven
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        if send_only:
+            for name, field in self.fields.items():
+                field.required = name == "phone"
+        # The code is not asked again of a session that proved a phone already (check_code
+        # asks for it when the phone typed is another one).
+        if proven:
+            self.fields["code"].required = False
+        # The phone this form proved with a code, for the view to remember in the session.
+        self.proved_phone: str | None = None
+
+    @property
+    def phone_proven(self) -> bool:
+        return bool(self.proven) and self.cleaned_data.get("phone") == self.proven
+
+    def check_code(self) -> bool:
+        """Whether the phone is proven: by this session, or by the code typed (used up then)."""
+        data = self.cleaned_data
+        if self.phone_proven:
+            return True
+        if not data.get("code"):
+            self.add_error("code", CODE_FORMAT)
+            return False
+        if not code_verify(phone=data["phone"], purpose=self.purpose, code=data["code"]):
+            self.add_error("code", CODE_WRONG)
+            return False
+        self.proved_phone = data["phone"]
+        return True
+
+    def clean(self):
+        data = super().clean()
+        if self.send_only or self.errors:
+            return data
+        self.check_code()
+        return data
+
+
+class SignupForm(CodeForm):
+    """Sign up with the phone and the code sent to it; a password is optional, as a second way in."""
+
+    purpose = CodePurpose.SIGNUP
+
     name = forms.CharField(label=_("Your name"), max_length=120, error_messages={"required": _("Enter your name.")})
-    email = forms.EmailField(label=_("Email (optional)"), required=False, help_text=_("You can sign in with it too."))
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("We send nothing to it until you confirm it."),
+    )
     password1 = forms.CharField(
-        label=_("Password"),
+        label=_("Password (optional)"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Without one, you sign in with a code sent to your phone."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = ["phone", "code", "name", "email", "password1", "password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The customer the phone number belongs to, when the desk knows them already.
+        self.customer: Customer | None = None
+
+    def clean(self):
+        data = forms.Form.clean(self)
+        if self.send_only:
+            return data
+        phone, email = data.get("phone") or "", data.get("email") or ""
+        user = get_user_model()(username=phone, email=email, first_name=(data.get("name") or "")[:150])
+        _password_errors(self, data.get("password1") or "", data.get("password2") or "", user)
+        if email and get_user_model().objects.filter(email__iexact=email, customer__isnull=False).exists():
+            self.add_error("email", _("This email address is already used by another account."))
+        if self.errors or not self.check_code():
+            return data
+        self.customer = Customer.objects.select_related("user").filter(phone=phone).first()
+        return data
+
+
+class CodeLoginForm(CodeForm):
+    """Sign in with the phone and a code sent to it."""
+
+    purpose = CodePurpose.SIGN_IN
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer: Customer | None = None
+
+    def clean(self):
+        data = super().clean()
+        if self.send_only or self.errors:
+            return data
+        customer = Customer.objects.select_related("user").filter(phone=data["phone"]).first()
+        # The phone is proven: saying it has no account tells its owner nothing new.
+        if customer is None or customer.user is None or not is_portal_customer(customer.user):
+            self.add_error("phone", NO_ACCOUNT)
+        else:
+            self.customer = customer
+        return data
+
+
+class ResetForm(CodeForm):
+    """Choose a new password with the phone and a code sent to it."""
+
+    purpose = CodePurpose.RESET
+
+    password1 = forms.CharField(
+        label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 8 characters, not only digits, not a common password."),
         error_messages={"required": _("Choose a password.")},
     )
     password2 = forms.CharField(
-        label=_("Password again"),
+        label=_("New password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": _("Type the password again.")},
     )
-    proof = forms.CharField(
-        label=_("Reference of one of your requests, or serial number of one of your products"),
-        max_length=64,
-        required=False,
-        help_text=_("The reference looks like AS-2026-000123; the serial number is on the product's label."),
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["phone"].widget.attrs["autocomplete"] = "username"
-        # The customer the phone number belongs to, when the desk knows them already.
         self.customer: Customer | None = None
-        self.needs_proof = bool(self.data.get("proof"))
 
     def clean(self):
-        data = super().clean()
-        phone = data.get("phone")
-        password1, password2 = data.get("password1"), data.get("password2")
-        if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("The two passwords are not the same."))
-        elif password1:
-            user = get_user_model()(
-                username=phone or "", email=data.get("email") or "", first_name=(data.get("name") or "")[:150]
-            )
-            try:
-                password_validation.validate_password(password1, user)
-            except ValidationError as exc:
-                self.add_error("password1", exc)
-        if not phone:
+        data = forms.Form.clean(self)
+        if self.send_only:
             return data
-        customer = Customer.objects.filter(phone=phone).first()
-        if customer is None:
+        phone = data.get("phone") or ""
+        _password_errors(
+            self, data.get("password1") or "", data.get("password2") or "", get_user_model()(username=phone)
+        )
+        if self.errors or not self.check_code():
             return data
-        if customer.user_id is not None:
-            self.add_error("phone", ALREADY_HAS_ACCOUNT)
-            return data
-        self.customer = customer
-        self.needs_proof = True
-        if not (data.get("proof") or "").strip():
-            self.add_error("proof", PROOF_NEEDED)
-        elif not proof_matches(customer, data["proof"]):
-            self.add_error("proof", PROOF_WRONG)
+        customer = Customer.objects.select_related("user").filter(phone=phone).first()
+        if customer is None or customer.user is None or not is_portal_customer(customer.user):
+            self.add_error("phone", NO_ACCOUNT)
+        else:
+            self.customer = customer
         return data
 
 
@@ -185,6 +293,10 @@ class LoginForm(LimitedForm):
         # Staff, and logins with no customer behind them, get the same answer as a wrong password.
         if user is None or not is_portal_customer(user):
             raise ValidationError(BAD_LOGIN, code="invalid_login")
+        # An account linked before codes existed may have been linked by someone else: its
+        # password opens nothing until the phone's owner signs in with a code.
+        if user.customer.account_verified_at is None:
+            raise ValidationError(PROVE_FIRST, code="unproven")
         self.user = user
         return data
 

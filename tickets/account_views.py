@@ -1,9 +1,13 @@
-"""Customer accounts on the portal (issue 4, point 5): optional for customers.
+"""Customer accounts on the portal: optional for customers.
 
-A customer signs up with their mobile phone (the identity, and the login name in E.164),
-signs in with that phone in any format or their email, and then sees their own requests and
-registered products. Sign-in and sign-up are rate-limited per address and per login name;
-staff sign in at the desk, never here (DESIGN.md section 8).
+A customer signs up with their mobile phone (the identity, and the login name in E.164) and
+the code sent to it by SMS, signs in with a code or with a password (phone in any format, or
+email), resets the password with a code, and then sees their own requests and products. The
+code is the only proof of the phone (customers/phone_codes.py): a request's reference or a
+product's serial, which anyone can create with someone else's number, prove nothing.
+Password sign-in is rate-limited per address and per address and login name, never per name
+alone, so nobody locks an owner out from elsewhere; staff sign in at the desk, never here
+(DESIGN.md section 8).
 """
 
 from collections.abc import Callable
@@ -23,43 +27,54 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from aftersales.client_ip import client_ip
 from aftersales.errors import add_errors_to_form
-from aftersales.ratelimits import is_limited, posted_phone_key
+from aftersales.ratelimits import is_limited
 from customers.models import Customer, Language
+from customers.phone_codes import code_send, code_sent_context, proven_phone, remember_proven_phone
 from customers.phones import try_normalize_phone
 from customers.selectors import units_with_warranty
-from customers.services import customer_account_create, customer_account_link
-from tickets.account_forms import ClaimForm, LoginForm, SignupForm, is_portal_customer
+from customers.services import (
+    customer_account_create,
+    customer_account_link,
+    customer_account_prove,
+    customer_password_set,
+)
+from tickets.account_forms import (
+    ALREADY_HAS_ACCOUNT,
+    ClaimForm,
+    CodeForm,
+    CodeLoginForm,
+    LoginForm,
+    ResetForm,
+    SignupForm,
+)
 from tickets.models import Ticket
+from tickets.portal_access import is_portal_customer, signed_in_customer
 
-# Ten tries per quarter of an hour is plenty for a person and useless for guessing.
+# Ten password tries per quarter of an hour is plenty for a person and useless for guessing.
 LOGIN_RATE = "10/15m"
-# A sign-up for a known phone asks for a reference or serial: slow down guessing them.
-SIGNUP_PHONE_RATE = "10/h"
 # The account page lists this many requests, newest first.
 ACCOUNT_TICKETS = 100
+# The fields a page keeps when it comes back after a code was sent (never a password or code).
+KEPT_FIELDS = ("phone", "name", "email", "username")
 
 
 def login_key(group: str, request: HttpRequest) -> str:
-    """Rate-limit key: the login name posted, the way it signs in (a phone in E.164, an email
-    in lower case), so typing the same number differently does not buy more tries."""
+    """Rate-limit key: the client's address with the login name posted, the way it signs in (a
+    phone in E.164, an email in lower case), so typing the same number differently does not
+    buy more tries, and tries from other addresses do not count against the owner's."""
     text = request.POST.get("username", "").strip()[:254]
-    if "@" in text:
-        return text.lower()
-    return try_normalize_phone(text) or text.lower()
-
-
-def _customer(request: HttpRequest) -> Customer | None:
-    user = request.user
-    return user.customer if user.is_authenticated and is_portal_customer(user) else None
+    name = text.lower() if "@" in text else (try_normalize_phone(text) or text.lower())
+    return f"{client_ip(request)}|{name}"
 
 
 def customer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Only a signed-in customer; anyone else goes to the portal's sign-in page."""
+    """Only a signed-in customer with a proven account; anyone else goes to the sign-in page."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if _customer(request) is None:
+        if signed_in_customer(request) is None:
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
         return view(request, *args, **kwargs)
 
@@ -75,65 +90,156 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("portal:account")
 
 
-def _sign_in_new(request: HttpRequest, customer: Customer) -> None:
-    """Sign in an account just created (no password check ran, so name the backend: the model
-    backend, not django-axes's, which only watches sign-ins and cannot load a user)."""
+def _sign_in(request: HttpRequest, customer: Customer) -> None:
+    """Sign in an account whose phone was just proven (no password check ran, so name the
+    backend: the model backend, not django-axes's, which only watches sign-ins)."""
     auth_login(request, customer.user, backend="django.contrib.auth.backends.ModelBackend")
 
 
-# --- sign up, sign in, sign out -------------------------------------------------------------
+def _code_step(
+    request: HttpRequest, form_class: type[CodeForm], template: str, context: dict
+) -> tuple[CodeForm, HttpResponse | None]:
+    """The shared first half of every form proven by a code.
+
+    "Send me a code" (``action=send``) checks the phone only, sends a code (or not: the answer
+    is the same, customers/phone_codes.py) and shows the page again with what was typed. Any
+    other post is the form itself; a phone it proved is remembered in the session even when
+    something else on the form is still wrong, so the code is not asked for twice."""
+    proven = proven_phone(request)
+    if request.POST.get("action") == "send":
+        form = form_class(request.POST, send_only=True, proven=proven)
+        if not form.is_valid():
+            return form, render(request, template, {**context, "form": form}, status=400)
+        code_send(
+            phone=form.cleaned_data["phone"],
+            purpose=form.purpose,
+            language=Language.active(),
+            ip=client_ip(request),
+        )
+        kept = {name: request.POST.get(name, "") for name in KEPT_FIELDS}
+        context = {**context, "form": form_class(initial=kept, proven=proven), **code_sent_context()}
+        return form, render(request, template, context)
+    form = form_class(request.POST, proven=proven)
+    valid = form.is_valid()
+    if form.proved_phone:
+        remember_proven_phone(request, form.proved_phone)
+    if not valid:
+        return form, render(request, template, {**context, "form": form}, status=400)
+    return form, None
 
 
-@ratelimit(group="portal-signup-ip", key="ip", rate=LOGIN_RATE, method="POST", block=False)
-@ratelimit(group="portal-signup-phone", key=posted_phone_key, rate=SIGNUP_PHONE_RATE, method="POST", block=False)
+# --- sign up, sign in, sign out, reset ------------------------------------------------------
+
+
 def signup(request: HttpRequest) -> HttpResponse:
+    template, context = "portal/account/signup.html", {"nav": "account"}
     if request.method != "POST":
-        if _customer(request) is not None:
+        if signed_in_customer(request) is not None:
             return redirect("portal:account")
-        return render(request, "portal/account/signup.html", {"form": SignupForm(), "nav": "account"})
-    form = SignupForm(request.POST, limited=is_limited(request))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if form.customer is None:
-                customer = customer_account_create(
-                    name=data["name"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    password=data["password1"],
-                    preferred_language=Language.active(),
-                )
-            else:
-                customer = customer_account_link(
-                    customer=form.customer, email=data["email"], password=data["password1"]
-                )
-        except ValidationError as exc:
-            add_errors_to_form(form, exc, {"password": "password1"})
+        return render(request, template, {**context, "form": SignupForm(proven=proven_phone(request))})
+    form, response = _code_step(request, SignupForm, template, context)
+    if response is not None:
+        return response
+    data, known = form.cleaned_data, form.customer
+    try:
+        if known is not None and known.user_id is not None:
+            # The phone's owner has an account already: the code they just entered signs them in.
+            if not is_portal_customer(known.user):
+                raise ValidationError({"phone": ALREADY_HAS_ACCOUNT})
+            customer = customer_account_prove(customer=known)
+            welcome = _("This phone number already has an account: you are signed in.")
+        elif known is not None:
+            customer = customer_account_link(customer=known, email=data["email"], password=data["password1"] or None)
+            welcome = _("Welcome! Your account is ready.")
         else:
-            _sign_in_new(request, customer)
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect("portal:account")
-    status = 429 if is_limited(request) else 400
-    return render(request, "portal/account/signup.html", {"form": form, "nav": "account"}, status=status)
+            customer = customer_account_create(
+                name=data["name"],
+                phone=data["phone"],
+                email=data["email"],
+                password=data["password1"] or None,
+                preferred_language=Language.active(),
+            )
+            welcome = _("Welcome! Your account is ready.")
+    except ValidationError as exc:
+        add_errors_to_form(form, exc, {"password": "password1"})
+        return render(request, template, {**context, "form": form}, status=400)
+    _sign_in(request, customer)
+    messages.success(request, welcome)
+    return redirect("portal:account")
+
+
+def _login_page(request: HttpRequest, status: int = 200, **forms) -> HttpResponse:
+    context = {
+        "form": forms.get("form") or LoginForm(request),
+        "code_form": forms.get("code_form") or CodeLoginForm(proven=proven_phone(request)),
+        "code_sent": forms.get("code_sent", False),
+        "code_minutes": forms.get("code_minutes"),
+        "next": _next_url(request),
+        "nav": "account",
+    }
+    return render(request, "portal/account/login.html", context, status=status)
 
 
 @ratelimit(group="portal-login-ip", key="ip", rate=LOGIN_RATE, method="POST", block=False)
 @ratelimit(group="portal-login-name", key=login_key, rate=LOGIN_RATE, method="POST", block=False)
 def login(request: HttpRequest) -> HttpResponse:
-    next_url = _next_url(request)
+    """Sign in with a code sent to the phone (``way=code``) or with a password."""
     if request.method != "POST":
-        if _customer(request) is not None:
-            return redirect(next_url)
-        context = {"form": LoginForm(request), "next": next_url, "nav": "account"}
-        return render(request, "portal/account/login.html", context)
+        if signed_in_customer(request) is not None:
+            return redirect(_next_url(request))
+        return _login_page(request)
+    if request.POST.get("way") == "code":
+        return _login_with_code(request)
     form = LoginForm(request, request.POST, limited=is_limited(request))
     if form.is_valid():
         auth_login(request, form.user)
-        return redirect(next_url)
-    status = 429 if is_limited(request) else 400
-    return render(
-        request, "portal/account/login.html", {"form": form, "next": next_url, "nav": "account"}, status=status
-    )
+        return redirect(_next_url(request))
+    return _login_page(request, 429 if is_limited(request) else 400, form=form)
+
+
+def _login_with_code(request: HttpRequest) -> HttpResponse:
+    """A correct code always gets in: the password limits do not apply to it (only the tries
+    per code bound guessing, customers/phone_codes.py)."""
+    proven = proven_phone(request)
+    if request.POST.get("action") == "send":
+        code_form = CodeLoginForm(request.POST, send_only=True, proven=proven)
+        if not code_form.is_valid():
+            return _login_page(request, 400, code_form=code_form)
+        code_send(
+            phone=code_form.cleaned_data["phone"],
+            purpose=code_form.purpose,
+            language=Language.active(),
+            ip=client_ip(request),
+        )
+        kept = CodeLoginForm(initial={"phone": request.POST.get("phone", "")}, proven=proven)
+        return _login_page(request, code_form=kept, **code_sent_context())
+    code_form = CodeLoginForm(request.POST, proven=proven)
+    valid = code_form.is_valid()
+    if code_form.proved_phone:
+        remember_proven_phone(request, code_form.proved_phone)
+    if not valid:
+        return _login_page(request, 400, code_form=code_form)
+    customer = customer_account_prove(customer=code_form.customer)
+    _sign_in(request, customer)
+    return redirect(_next_url(request))
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """A customer who forgot their password proves the phone with a code and chooses a new one."""
+    template, context = "portal/account/reset.html", {"nav": "account"}
+    if request.method != "POST":
+        return render(request, template, {**context, "form": ResetForm(proven=proven_phone(request))})
+    form, response = _code_step(request, ResetForm, template, context)
+    if response is not None:
+        return response
+    try:
+        customer = customer_password_set(customer=form.customer, password=form.cleaned_data["password1"])
+    except ValidationError as exc:
+        add_errors_to_form(form, exc, {"password": "password1"})
+        return render(request, template, {**context, "form": form}, status=400)
+    _sign_in(request, customer)
+    messages.success(request, _("Your new password is set. You are signed in."))
+    return redirect("portal:account")
 
 
 @require_POST

@@ -15,7 +15,6 @@ from tickets.models import (
     FaultCategory,
     FaultCode,
     FeedbackItem,
-    OutboundEmail,
     SatisfactionRating,
     ServiceStation,
     Ticket,
@@ -26,6 +25,7 @@ from tickets.models import (
     WebhookEvent,
     WebhookSubscription,
 )
+from tickets.timeline_texts import render_event_text
 from tickets.warranty import engine_policy
 
 
@@ -47,8 +47,12 @@ class TicketEventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "actor", "from_status", "to_status", "note", "is_public"]
+    fields = ["created_at", "kind", "actor", "from_status", "to_status", "text", "is_public"]
     readonly_fields = fields
+
+    @admin.display(description=_("note"))
+    def text(self, event: TicketEvent) -> str:
+        return render_event_text(event)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -95,7 +99,13 @@ class TicketEventAdmin(admin.ModelAdmin):
     search_fields = ["ticket__reference", "note"]
     list_select_related = ["ticket", "actor"]
     raw_id_fields = ["ticket", "actor"]
+    readonly_fields = ["text"]
     show_full_result_count = False
+
+    @admin.display(description=_("in your language"))
+    def text(self, event: TicketEvent) -> str:
+        """A system text in the reader's language (the stored note is in the site's default one)."""
+        return render_event_text(event)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -237,15 +247,6 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ["template", "to_email", "language", "status", "attempts", "created_at", "sent_at"]
-    list_filter = ["status", "template", "language"]
-    search_fields = ["to_email", "ticket__reference"]
-    raw_id_fields = ["ticket"]
-    readonly_fields = ["template", "to_email", "language", "context", "ticket", "dedupe_key", "attempts", "last_error", "created_at", "sent_at"]
 
 
 @admin.register(FaultCode)

@@ -17,6 +17,7 @@ from rest_framework import serializers
 from tickets.choices import Channel, Kind, Priority, Status, VisitSlot
 from tickets.models import ServiceStation, Ticket, TicketEvent
 from tickets.portal_forms import PORTAL_KINDS
+from tickets.timeline_texts import render_event_text
 from tickets.transitions import MOVES
 
 STAFF_ONLY = _("Only service staff set this.")
@@ -371,6 +372,10 @@ class EventSerializer(serializers.ModelSerializer):
     data = serializers.SerializerMethodField(
         help_text="Details for staff (channel, move, assignee…); empty for customers."
     )
+    note = serializers.SerializerMethodField(
+        help_text="What the event says, in the request's language (Accept-Language): the system's text for the "
+        "event, or the note, reason or comment as a person typed it; may be empty."
+    )
     # Blank when the event is not a status change (and "from" on creation).
     from_status = serializers.ChoiceField(
         choices=Status.choices,
@@ -387,13 +392,32 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TicketEvent
-        fields = ["id", "kind", "created_at", "from_status", "to_status", "note", "is_public", "actor", "data"]
+        fields = [
+            "id",
+            "kind",
+            "created_at",
+            "from_status",
+            "to_status",
+            "note",
+            "message_code",
+            "message_params",
+            "is_public",
+            "actor",
+            "data",
+        ]
         read_only_fields = fields
         extra_kwargs = {
             "id": {"help_text": "Id of the event."},
             "kind": {"help_text": "What happened."},
             "created_at": {"help_text": "When it happened."},
-            "note": {"help_text": "The note, the reason given for a move, or what the event says; may be empty."},
+            "message_code": {
+                "help_text": "The code of the system's text that `note` renders (e.g. `visit.agreed`); empty when a "
+                "person typed the note, and on events written before the codes."
+            },
+            "message_params": {
+                "help_text": "The values the system's text is rendered with: codes for vocabulary (a remedy, a "
+                "callback result), ISO 8601 strings for dates and times; empty without a `message_code`."
+            },
             "is_public": {
                 "help_text": "The customer sees the event on their tracking page; a customer is only ever shown "
                 "public events."
@@ -404,6 +428,9 @@ class EventSerializer(serializers.ModelSerializer):
         if not self.context["staff"] or event.actor is None:
             return None
         return display_name(event.actor)
+
+    def get_note(self, event: TicketEvent) -> str:
+        return render_event_text(event)
 
     def get_data(self, event: TicketEvent) -> dict:
         return event.data if self.context["staff"] else {}

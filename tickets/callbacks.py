@@ -172,15 +172,12 @@ def record_attempt(
         dissatisfied = raised_complaint or (overall is not None and overall <= DISSATISFIED_AT_MOST)
         if dissatisfied:
             # No-leak 1: a complaint on any call, with or without a ticket behind it, is logged.
-            reason = _("Customer dissatisfied on the callback (%(score)s/5): %(comment)s") % {
-                "score": overall if overall is not None else "—",
-                "comment": visit.comment or "—",
-            }
+            reason = ("callback.dissatisfied", {"score": overall, "comment": visit.comment})
             if ticket is not None and ticket.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED):
                 if customer is not None:
-                    ticket_transition(ticket=ticket, move="customer_reopen", by=None, customer=customer, note=reason)
+                    ticket_transition(ticket=ticket, move="customer_reopen", by=None, customer=customer, message=reason)
                 else:
-                    ticket_transition(ticket=ticket, move="reopen", by=by, note=reason)
+                    ticket_transition(ticket=ticket, move="reopen", by=by, message=reason)
             if visit.comment:
                 said = visit.comment
             elif overall is not None:
@@ -204,7 +201,7 @@ def record_attempt(
                     ticket,
                     EventKind.NOTE,
                     by,
-                    note=_("Complaint %(reference)s opened from the callback.") % {"reference": complaint.reference},
+                    message=("callback.complaint_opened", {"reference": complaint.reference}),
                     data={"complaint": complaint.reference},
                 )
             notify_managers_of_dissatisfaction(
@@ -219,7 +216,9 @@ def record_attempt(
             ticket,
             EventKind.CALLBACK,
             by,
-            note=f"{CallbackResult(result).label}. {note}".strip(),
+            message=("callback.result_noted", {"result": result, "note": note})
+            if note
+            else ("callback.result", {"result": result}),
             data={
                 "visit": visit.pk,
                 "kind": visit.kind,

@@ -51,10 +51,6 @@ CORRECTABLE = (
 )
 
 
-def _remedy_label(code: str) -> str:
-    return str(Remedy(code).label)
-
-
 def _component_replaced_on(unit, component: str) -> dt.date | None:
     """When the claimed main component was last replaced under a claim (its period restarts)."""
     executed = (
@@ -136,7 +132,7 @@ def claim_evaluate(
         ticket,
         EventKind.CLAIM,
         by,
-        note=" ".join(data["reasons"]),
+        message=("claim.decided", {"reasons": data["reason_codes"]}),
         is_public=True,
         data={
             "claim": claim.pk,
@@ -192,17 +188,14 @@ def _choose(claim: WarrantyClaim, remedy: str, by: AbstractBaseUser, *, goodwill
     claim.status = ClaimStatus.CHOSEN
     claim.save(update_fields=["chosen_remedy", "chosen_by", "chosen_at", "is_goodwill", "goodwill_reason", "status"])
     if claim.is_goodwill:
-        note = _("Goodwill: %(remedy)s, granted by a manager. Reason: %(reason)s") % {
-            "remedy": _remedy_label(remedy),
-            "reason": goodwill_reason,
-        }
+        message = ("claim.goodwill", {"remedy": remedy, "reason": goodwill_reason})
     else:
-        note = _("The customer chose: %(remedy)s.") % {"remedy": _remedy_label(remedy)}
+        message = ("claim.chosen", {"remedy": remedy})
     append_event(
         claim.ticket,
         EventKind.CLAIM,
         by,
-        note=note,
+        message=message,
         is_public=not claim.is_goodwill,
         data={"claim": claim.pk, "step": "chosen", "remedy": remedy, "goodwill": claim.is_goodwill},
     )
@@ -245,7 +238,7 @@ def claim_execute(
         claim.charge = amount
         ticket.charge = amount
         save_ticket(ticket, ["charge"])
-        note = _("%(remedy)s carried out; charge %(amount)s.") % {"remedy": _remedy_label(remedy), "amount": amount}
+        message = ("claim.repaired", {"remedy": remedy, "amount": str(amount)})
         data["charge"] = str(amount)
     elif remedy in REPLACEMENTS:
         model = new_model if remedy == Remedy.REPLACE_OTHER_MODEL else unit.model
@@ -276,10 +269,7 @@ def claim_execute(
         unit.replaced_by = replacement
         unit.save(update_fields=["status", "replaced_by"])
         claim.replacement_unit = replacement
-        note = _("Replaced with a new unit, serial %(serial)s; its guarantee periods start again on %(date)s.") % {
-            "serial": replacement.serial,
-            "date": today.isoformat(),
-        }
+        message = ("claim.replaced", {"serial": replacement.serial, "date": today.isoformat()})
         data.update({"new_unit": replacement.pk, "new_serial": replacement.serial})
     elif remedy in RETURNS:
         # A full return refunds the price; a depreciated one what the decision worked out.
@@ -290,7 +280,7 @@ def claim_execute(
         claim.refund_paid = amount
         unit.status = UnitStatus.RETURNED
         unit.save(update_fields=["status"])
-        note = _("Product returned; %(amount)s refunded.") % {"amount": amount}
+        message = ("claim.returned", {"amount": str(amount)})
         data["refund"] = str(amount)
     else:
         raise ValidationError({"remedy": _("This remedy cannot be carried out here.")})
@@ -298,7 +288,7 @@ def claim_execute(
     claim.executed_by = by
     claim.executed_at = timezone.now()
     claim.save(update_fields=["status", "executed_by", "executed_at", "charge", "refund_paid", "replacement_unit"])
-    append_event(ticket, EventKind.CLAIM, by, note=note, is_public=True, data=data)
+    append_event(ticket, EventKind.CLAIM, by, message=message, is_public=True, data=data)
     webhooks.emit(WebhookEvent.CLAIM_EXECUTED, webhooks.claim_data(claim, ticket))
     return claim
 

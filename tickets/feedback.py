@@ -113,8 +113,7 @@ def open_feedback_for_resolution(ticket: Ticket, *, now: dt.datetime) -> Feedbac
             ticket,
             EventKind.NOTE,
             None,
-            note=_("Quality fault %(code)s fed back to the %(department)s department.")
-            % {"code": code.code, "department": item.get_department_display()},
+            message=("feedback.opened", {"code": code.code, "department": code.department}),
             data={"feedback": item.pk, "fault_code": code.code, "department": code.department},
         )
     return item
@@ -148,8 +147,7 @@ def feedback_acknowledge(*, item: FeedbackItem, by: AbstractBaseUser, now: dt.da
         Ticket(pk=item.ticket_id),
         EventKind.NOTE,
         by,
-        note=_("Quality feedback %(code)s to the %(department)s department: acknowledged.")
-        % {"code": item.fault_code, "department": item.get_department_display()},
+        message=("feedback.acknowledged", {"code": item.fault_code, "department": item.department}),
         data={"feedback": item.pk, "status": item.status},
     )
     return item
@@ -193,15 +191,10 @@ def feedback_answer(
         Ticket(pk=item.ticket_id),
         EventKind.NOTE,
         by,
-        note=_(
-            "Quality feedback %(code)s to the %(department)s department: answered.\nCause: %(cause)s\nCorrective action: %(action)s"
-        )
-        % {
-            "code": item.fault_code,
-            "department": item.get_department_display(),
-            "cause": cause,
-            "action": corrective_action,
-        },
+        message=(
+            "feedback.answered",
+            {"code": item.fault_code, "department": item.department, "cause": cause, "action": corrective_action},
+        ),
         data={"feedback": item.pk, "status": item.status},
     )
     return item

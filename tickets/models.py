@@ -200,6 +200,13 @@ class Ticket(models.Model):
     appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
     appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
 
+    # The contact details typed on a public form, as typed (name, email, address, region,
+    # language). They never change the customer record by themselves: the desk is offered the
+    # ones that differ from it (tickets/submitted_contact.py). Empty for requests taken by staff.
+    submitted_contact = models.JSONField(
+        _("contact details typed on the portal"), default=dict, blank=True, editable=False
+    )
+
     # Bumped on every write through the services; a stale form is refused, not applied.
     version = models.PositiveIntegerField(default=1)
 
@@ -255,7 +262,12 @@ class TicketEvent(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices, blank=True)
+    # Typed text as typed; for a system text, the text in the site's default language (for search
+    # and for readers that predate the codes). Readers render ``message_code`` in their language
+    # (tickets/timeline_texts.py).
     note = models.TextField(_("note"), blank=True)
+    message_code = models.CharField(_("system text"), max_length=40, blank=True)
+    message_params = models.JSONField(_("system text values"), encoder=DjangoJSONEncoder, default=dict, blank=True)
     is_public = models.BooleanField(_("visible to the customer"), default=False)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -406,41 +418,6 @@ class SatisfactionRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.score}"
-
-
-class EmailStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class OutboundEmail(models.Model):
-    """The outbox: an email is written here in the same transaction as the change it tells
-    about, then sent by a Celery task after the commit. When the broker or the mail server is
-    down the row waits, and a periodic sweep sends it later (DESIGN.md section 7)."""
-
-    template = models.CharField(_("template"), max_length=80)
-    to_email = models.EmailField(_("to"))
-    language = models.CharField(_("language"), max_length=10)
-    context = models.JSONField(_("context"), encoder=DjangoJSONEncoder, default=dict)
-    ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="emails"
-    )
-    dedupe_key = models.CharField(_("de-duplication key"), max_length=120, unique=True, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("outgoing email")
-        verbose_name_plural = _("outgoing emails")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"], name="email_status_created")]
-
-    def __str__(self) -> str:
-        return f"{self.template} → {self.to_email}"
 
 
 class CallbackVisit(models.Model):

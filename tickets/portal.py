@@ -18,6 +18,7 @@ from customers.services import customer_create, unit_register
 from tickets.choices import EventKind, RatingSource, Status
 from tickets.models import Attachment, AttachmentKind, SatisfactionRating, Ticket
 from tickets.services import append_event, ticket_create, ticket_transition
+from tickets.submitted_contact import typed_contact
 from tickets.uploads import checked_upload
 
 RATEABLE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
@@ -36,28 +37,34 @@ class Contact:
 def _find_or_create_customer(contact: Contact) -> Customer:
     """The customer who owns the phone number; a new one only when nobody does.
 
-    An existing customer's details are not overwritten from a public form; missing ones
-    (email, address) are filled in."""
+    Typing a phone number proves nothing, so a public form never changes what is stored about a
+    known customer, not even a detail the record lacks: what was typed is kept on the request
+    and offered to the desk (tickets/submitted_contact.py). A new customer gets the typed
+    details, but their email stays unconfirmed (``by`` None) and receives nothing until staff
+    or the customer, having proven the phone, confirm it."""
     customer = customer_by_phone(contact.phone)
-    if customer is None:
-        return customer_create(
-            name=contact.name,
-            phone=contact.phone,
-            email=contact.email,
-            address=contact.address,
-            region=contact.region,
-            preferred_language=contact.language,
-            by=None,
-            phone_is_new=True,
-        )
-    changed = []
-    for field, value in (("email", contact.email), ("address", contact.address), ("region", contact.region)):
-        if value and not getattr(customer, field):
-            setattr(customer, field, value)
-            changed.append(field)
-    if changed:
-        customer.save(update_fields=[*changed, "updated_at"])
-    return customer
+    if customer is not None:
+        return customer
+    return customer_create(
+        name=contact.name,
+        phone=contact.phone,
+        email=contact.email,
+        address=contact.address,
+        region=contact.region,
+        preferred_language=contact.language,
+        by=None,
+        phone_is_new=True,
+    )
+
+
+def _typed(contact: Contact) -> dict[str, str]:
+    return typed_contact(
+        name=contact.name,
+        email=contact.email,
+        address=contact.address,
+        region=contact.region,
+        language=contact.language,
+    )
 
 
 def attach(
@@ -89,7 +96,7 @@ def attach(
         ticket,
         EventKind.ATTACHMENT,
         by,
-        note=attachment.get_kind_display(),
+        message=("file.received", {"kind": attachment.kind}),
         is_public=True,
         data={"attachment": attachment.pk, "by": "customer" if by_customer else "staff"},
     )
@@ -115,7 +122,9 @@ def portal_submit(
 ) -> Ticket:
     """A request submitted on the portal: the ticket enters the desk queue (channel web).
 
-    The caller is matched by phone, never duplicated. The product is the customer's unit of
+    The caller is matched by phone, never duplicated, and a known customer's record is never
+    changed from here: the contact details typed are kept on the ticket for the desk to take
+    over (``submitted_contact``). The product is the customer's unit of
     that model and serial, registered now if new; a serial already registered to someone
     else is kept in the ticket for the desk to sort out rather than refused. The
     confirmation email is written to the outbox in the same transaction and sent after the
@@ -128,7 +137,7 @@ def portal_submit(
     # The file is checked before anything is written: a bad one costs no database work.
     proof_type = checked_upload(proof, field="proof") if proof is not None else None
     customer = _find_or_create_customer(contact)
-    unit, serial_note = None, ""
+    unit, serial_note = None, None
     serial = (serial or "").strip()
     if model is not None and serial:
         existing = ProductUnit.objects.filter(model=model, serial__iexact=serial).first()
@@ -145,10 +154,7 @@ def portal_submit(
         elif existing.owner_id == customer.pk:
             unit = existing
         else:
-            serial_note = _("The customer gave model %(model)s, serial %(serial)s, registered to another customer.") % {
-                "model": model.code,
-                "serial": serial,
-            }
+            serial_note = ("portal.serial_of_another", {"model": model.code, "serial": serial})
     ticket = ticket_create(
         customer=customer,
         unit=unit,
@@ -158,16 +164,17 @@ def portal_submit(
         by=None,
         preferred_visit_date=preferred_visit_date,
         preferred_visit_slot=preferred_visit_slot,
+        submitted_contact=_typed(contact),
     )
     if serial_note:
-        append_event(ticket, EventKind.NOTE, None, note=serial_note, is_public=False)
+        append_event(ticket, EventKind.NOTE, None, message=serial_note, is_public=False)
     elif unit is None and (model is not None or serial):
-        details = _("The customer gave model %(model)s, serial %(serial)s, purchased %(date)s.") % {
-            "model": model.code if model else "—",
-            "serial": serial or "—",
-            "date": purchase_date.isoformat() if purchase_date else "—",
+        details = {
+            "model": model.code if model else "",
+            "serial": serial,
+            "date": purchase_date.isoformat() if purchase_date else "",
         }
-        append_event(ticket, EventKind.NOTE, None, note=details, is_public=False)
+        append_event(ticket, EventKind.NOTE, None, message=("portal.unit_details", details), is_public=False)
     if proof is not None:
         attach(
             ticket=ticket,
@@ -194,7 +201,12 @@ def portal_register_unit(
     has_invoice: bool = False,
     has_warranty_card: bool = False,
 ) -> ProductUnit:
-    """Warranty registration of a purchased product by its owner."""
+    """Warranty registration of a purchased product by its owner.
+
+    The owner is the customer with the phone typed, created from the typed details when new. A
+    known customer's record is not changed, and with no request to keep them on, the details
+    typed that differ from it are not kept: the registration page tells the visitor that the
+    details on file stay as they are, to be changed on a request or by a call to the desk."""
     customer = _find_or_create_customer(contact)
     looked_up = False
     if model is not None and (serial or "").strip():

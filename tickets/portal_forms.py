@@ -37,7 +37,11 @@ class HoneypotMixin(forms.Form):
 
 
 class ContactFields(forms.Form):
-    """Who is asking: the same fields on every public form, read into one ``Contact``."""
+    """Who is asking: the same fields on every public form, read into one ``Contact``.
+
+    The language of our messages starts as the language of the page the customer is using (a
+    Chinese page never offers English first); they may choose the other one. Left out of the
+    post, it is the page's language too."""
 
     name = forms.CharField(label=_("Your name"), max_length=120, error_messages={"required": _("Enter your name.")})
     phone = PhoneField(label=_("Mobile phone"), error_messages={"required": _("Enter your mobile phone number.")})
@@ -45,6 +49,10 @@ class ContactFields(forms.Form):
     address = forms.CharField(label=_("Address for the visit"), max_length=255, required=False)
     region = forms.CharField(label=_("City or region"), max_length=80, required=False)
     language = forms.ChoiceField(label=_("Language for our messages"), choices=Language.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = Language.active()
 
     def contact(self, default_language: str) -> Contact:
         data = self.cleaned_data

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from customers import views as content_views
-from tickets import account_views, portal_views
+from tickets import account_views, portal_views, track_views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,17 +12,20 @@ urlpatterns = [
     path("request/warranty/", portal_views.warranty_preview, name="warranty_preview"),
     path("request/done/", portal_views.submitted, name="submitted"),
     path("register/", portal_views.register_product, name="register"),
-    path("track/", portal_views.track, name="track"),
-    path("track/<str:reference>/", portal_views.track_detail, name="track_detail"),
-    path("track/<str:reference>/add/", portal_views.track_add, name="track_add"),
-    path("track/<str:reference>/cancel/", portal_views.track_cancel, name="track_cancel"),
-    path("track/<str:reference>/rate/", portal_views.track_rate, name="track_rate"),
-    path("files/<int:pk>/", portal_views.attachment, name="attachment"),
+    path("track/", track_views.track, name="track"),
+    path("track/<str:reference>/", track_views.track_detail, name="track_detail"),
+    path("track/<str:reference>/code/", track_views.track_code_send, name="track_code_send"),
+    path("track/<str:reference>/prove/", track_views.track_code_verify, name="track_code_verify"),
+    path("track/<str:reference>/add/", track_views.track_add, name="track_add"),
+    path("track/<str:reference>/cancel/", track_views.track_cancel, name="track_cancel"),
+    path("track/<str:reference>/rate/", track_views.track_rate, name="track_rate"),
+    path("files/<int:pk>/", track_views.attachment, name="attachment"),
     path("help/", content_views.help_page, name="help"),
     path("prices/", content_views.price_list, name="prices"),
     path("account/", account_views.account, name="account"),
     path("account/signup/", account_views.signup, name="signup"),
     path("account/login/", account_views.login, name="login"),
+    path("account/reset/", account_views.password_reset, name="password_reset"),
     path("account/logout/", account_views.logout, name="logout"),
     path("account/claim/", account_views.claim_request, name="claim_request"),
 ]

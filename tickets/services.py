@@ -15,12 +15,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections, router, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
-from tickets import sla, webhooks
+from tickets import sla, timeline_texts, webhooks
 from tickets.choices import (
     OPEN_STATUSES,
     SLOT_HOURS,
@@ -125,21 +125,42 @@ def append_event(
     by: AbstractBaseUser | None,
     *,
     note: str = "",
+    message: timeline_texts.Message | None = None,
     from_status: str = "",
     to_status: str = "",
     is_public: bool = False,
     data: dict | None = None,
 ) -> TicketEvent:
+    """Add one line to the ticket's timeline.
+
+    ``note`` is text a person typed, kept as typed. Text the system writes is a ``message``: a
+    code of tickets/timeline_texts.py and its parameters, stored as such so that every reader
+    sees it in their own language. Its ``note`` is then the text in the site's default language,
+    for search and for readers that do not know the codes.
+    """
+    code, params = ("", {}) if message is None else (message[0], dict(message[1]))
+    if message is not None and not note:
+        note = _default_language_text(message)
     return TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=by if by is not None and by.is_authenticated else None,
         note=note,
+        message_code=code,
+        message_params=params,
         from_status=from_status,
         to_status=to_status,
         is_public=is_public,
         data=data or {},
     )
+
+
+def _default_language_text(message: timeline_texts.Message) -> str:
+    code, params = message
+    if code not in timeline_texts.TEXTS:
+        raise ValueError(f"No timeline text has the code {code!r}.")
+    with translation.override(settings.LANGUAGE_CODE):
+        return timeline_texts.render(code, params)
 
 
 def ticket_create(
@@ -158,6 +179,7 @@ def ticket_create(
     complaint_about: Ticket | None = None,
     preferred_visit_date: dt.date | None = None,
     preferred_visit_slot: str = "",
+    submitted_contact: dict[str, str] | None = None,
 ) -> Ticket:
     """Log a contact as a ticket (no-leak 1), with its SLA deadlines set from the kind and priority.
 
@@ -166,6 +188,7 @@ def ticket_create(
     the ticket it is about in ``complaint_about``. A ticket for the same customer, unit and fault category while another is open is flagged
     as a likely duplicate, and a timeline event says so; it is still created. The customer may
     say when they would like the visit (``preferred_visit_date`` and ``preferred_visit_slot``).
+    A request from a public form keeps the contact details typed on it (``submitted_contact``).
 
     Everything is checked before anything is written; the writes run in one transaction (the
     caller's, when there is one).
@@ -219,6 +242,7 @@ def ticket_create(
             complaint_about=complaint_about,
             preferred_visit_date=preferred_visit_date,
             preferred_visit_slot=preferred_visit_slot or "",
+            submitted_contact=submitted_contact or {},
             response_due=deadlines.response,
             dispatch_due=deadlines.dispatch,
             arrival_due=deadlines.arrival,
@@ -239,8 +263,7 @@ def ticket_create(
                 ticket,
                 EventKind.DUPLICATE,
                 by,
-                note=_("Possible duplicate of %(reference)s (same customer, product and fault category).")
-                % {"reference": duplicate.reference},
+                message=("ticket.duplicate", {"reference": duplicate.reference}),
                 data={"ticket": duplicate.pk, "reference": duplicate.reference},
             )
         webhooks.emit(WebhookEvent.TICKET_CREATED, webhooks.ticket_data(ticket), now=now)
@@ -302,6 +325,7 @@ def ticket_transition(
     by: AbstractBaseUser | None,
     customer: Customer | None = None,
     note: str = "",
+    message: timeline_texts.Message | None = None,
     merge_into: Ticket | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
@@ -310,9 +334,12 @@ def ticket_transition(
 
     Stamps the step's timestamp, restarts the stage's SLA clock, stops it while the customer
     holds things up, and appends one timeline event. A blocked move raises ValidationError
-    with every reason; nothing is written.
+    with every reason; nothing is written. The reason is ``note`` when a person typed it, or a
+    system text (``message``, see ``append_event``) when the system moves the ticket.
     """
     now = now or timezone.now()
+    if message is not None:
+        note = _default_language_text(message)
     ticket = lock_ticket(ticket, expected_version)
     roles = ensure_may_act(ticket, by, customer)
     try:
@@ -387,7 +414,15 @@ def ticket_transition(
     if merge_into is not None:
         data["merged_into"] = merge_into.reference
     event = append_event(
-        ticket, EventKind.STATUS, by, note=note.strip(), from_status=source, to_status=target, is_public=True, data=data
+        ticket,
+        EventKind.STATUS,
+        by,
+        note=note.strip(),
+        message=message,
+        from_status=source,
+        to_status=target,
+        is_public=True,
+        data=data,
     )
     webhooks.emit(
         WebhookEvent.TICKET_STATUS_CHANGED,
@@ -409,7 +444,7 @@ def ticket_transition(
             merge_into,
             EventKind.NOTE,
             by,
-            note=_("%(reference)s was merged into this ticket.") % {"reference": ticket.reference},
+            message=("ticket.merged_in", {"reference": ticket.reference}),
             data={"merged": ticket.reference},
         )
     return ticket
@@ -478,8 +513,7 @@ def ticket_assign(
             ticket,
             EventKind.NOTE,
             by,
-            note=_("Visit agreed: %(day)s, %(from)s–%(to)s.")
-            % {"day": start.date().isoformat(), "from": f"{start:%H:%M}", "to": f"{end:%H:%M}"},
+            message=("visit.agreed", {"start": start.isoformat(), "end": end.isoformat()}),
             is_public=True,
             data={"appointment": start.isoformat()},
         )
@@ -602,7 +636,7 @@ def sla_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
                     ticket,
                     EventKind.SLA_BREACHED,
                     None,
-                    note=_("The deadline for this stage has passed."),
+                    message=("ticket.deadline_passed", {}),
                     data={"status": status, "due": due.isoformat()},
                 )
                 flagged += 1

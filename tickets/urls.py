@@ -1,13 +1,31 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tickets import claim_views, token_views, views
+from aftersales.lockout import limit_sign_in_failures_per_address
+from tickets import claim_views, contact_views, token_views, views
+from tickets import staff_password_views as password_views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("login/", auth_views.LoginView.as_view(template_name="desk/login.html"), name="login"),
+    path(
+        "login/",
+        limit_sign_in_failures_per_address(auth_views.LoginView.as_view(template_name="desk/login.html")),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", password_views.StaffPasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", password_views.StaffPasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        password_views.StaffPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        password_views.StaffPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("tickets/new/", views.ticket_new, name="ticket_new"),
     path("tickets/new/caller/", views.caller_lookup, name="caller_lookup"),
     path("tickets/new/duplicates/", views.duplicate_check, name="duplicate_check"),
@@ -16,6 +34,7 @@ urlpatterns = [
     path("tickets/<str:reference>/assign/", views.ticket_assign, name="ticket_assign"),
     path("tickets/<str:reference>/note/", views.ticket_note, name="ticket_note"),
     path("tickets/<str:reference>/resolution/", views.ticket_resolution, name="ticket_resolution"),
+    path("tickets/<str:reference>/contact/", contact_views.ticket_contact_apply, name="ticket_contact_apply"),
     path("tickets/<str:reference>/claims/new/", claim_views.claim_new, name="claim_new"),
     path("tickets/<str:reference>/claims/<int:pk>/", claim_views.claim_detail, name="claim"),
     path("tickets/<str:reference>/claims/<int:pk>/choose/", claim_views.claim_choose, name="claim_choose"),

@@ -28,7 +28,7 @@ from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, Language
 from customers.phones import display_phone, try_normalize_phone
 from customers.selectors import customer_by_phone, units_with_warranty
-from tickets import feedback, selectors, services
+from tickets import feedback, selectors, services, submitted_contact
 from tickets.choices import FINAL_STATUSES, EventKind, Kind, Priority, Status
 from tickets.filters import TicketQueueFilter
 from tickets.forms import NEW_UNIT, AssignForm, IntakeForm, MoveForm, NoteForm, ResolutionForm
@@ -323,6 +323,9 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         "now": timezone.now(),
         "today": timezone.localdate(),
         "sees_all": is_desk,
+        # Details typed on the portal that differ from the customer's record, for those who may
+        # take them over.
+        "contact_offer": submitted_contact.offer_for(ticket) if is_desk else [],
     }
     return render(request, "tickets/detail.html", context, status=status)
 

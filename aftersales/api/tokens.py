@@ -4,11 +4,11 @@ Integrations send ``Authorization: Token <key>``. A user obtains their token wit
 username and password (created on first call, the same one after), sees whether they have one
 and since when, and revokes it; the next request for one creates a fresh key. The key is
 only ever shown in answer to the password. Administrators create and revoke any user's token
-in the admin (Auth Token → Tokens). Obtaining is throttled per address and per username, like
-the portal's sign-in: a password cannot be guessed here faster than there.
+in the admin (Auth Token → Tokens). Obtaining is throttled per address, and wrong passwords
+lock out a username from one address and pause an address (aftersales/lockout.py), as on the
+desk's sign-in: a password cannot be guessed here faster than there, and nobody can lock the
+real user out from another address.
 """
-
-import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
@@ -21,19 +21,18 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from aftersales.api.schema import error_responses
-from aftersales.lockout import forget_failures, raise_if_locked_out
-from customers.phones import try_normalize_phone
+from aftersales.api.throttles import ClientAddressRateThrottle
+from aftersales.lockout import count_failed_sign_in, forget_failures, raise_if_address_paused, raise_if_locked_out
 from tickets.account_forms import login_name
 
-# Ten tries a minute per address and per username (API_TOKEN_RATE in DEFAULT_THROTTLE_RATES overrides).
+# Ten tries a minute per address (API_TOKEN_RATE in DEFAULT_THROTTLE_RATES overrides).
 TOKEN_RATE = "10/minute"
 
 
-class TokenObtainThrottle(SimpleRateThrottle):
+class TokenObtainThrottle(ClientAddressRateThrottle):
     """Counts requests for a token per client address (scope ``token``)."""
 
     scope = "token"
@@ -43,23 +42,6 @@ class TokenObtainThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class TokenUsernameThrottle(TokenObtainThrottle):
-    """Counts requests for one username's token from anywhere: spreading guesses over many
-    addresses does not help."""
-
-    scope_suffix = "username"
-
-    def get_cache_key(self, request: Request, view) -> str | None:
-        username = str(request.data.get("username", "") if hasattr(request.data, "get") else "").strip()[:150]
-        if not username:
-            return None
-        # A phone typed in another format is the same login (portal accounts sign in with their phone).
-        login = (try_normalize_phone(username) or username).lower()
-        # Hashed: the key stays short and plain whatever the username holds (spaces, control characters).
-        ident = hashlib.sha256(login.encode("utf-8", "surrogatepass")).hexdigest()
-        return self.cache_format % {"scope": f"{self.scope}-{self.scope_suffix}", "ident": ident}
 
 
 class TokenCredentialsSerializer(AuthTokenSerializer):
@@ -84,11 +66,14 @@ class TokenCredentialsSerializer(AuthTokenSerializer):
         # As on the portal's sign-in: a phone in any format, or a portal account's email.
         attrs["username"] = login_name(attrs.get("username", ""))
         request = self.context["request"]
+        raise_if_address_paused(request)
         try:
             attrs = super().validate(attrs)
         except serializers.ValidationError:
-            # django-axes counts the failure; past AXES_FAILURE_LIMIT the username and address
-            # are locked out, and the caller is told so (429) rather than "wrong password".
+            # The failure counts against the address, as on the desk's sign-in; django-axes
+            # counts it too: past AXES_FAILURE_LIMIT the username and address are locked out, and
+            # the caller is told so (429) rather than "wrong password".
+            count_failed_sign_in(request)
             raise_if_locked_out(request)
             raise
         forget_failures(request, attrs["user"].get_username())
@@ -113,7 +98,7 @@ class TokenView(APIView):
 
     def get_throttles(self):
         if self.request.method == "POST":
-            return [TokenObtainThrottle(), TokenUsernameThrottle()]
+            return [TokenObtainThrottle()]
         return super().get_throttles()
 
     @extend_schema(
@@ -122,9 +107,11 @@ class TokenView(APIView):
         summary="Obtain your API token",
         description="With your username and password (customers: their mobile phone). Creates the token on the "
         "first call (201) and returns the same one after (200), until it is revoked. No other credentials "
-        "needed. At most 10 requests a minute per address and per username; after 5 wrong passwords "
-        "(AXES_FAILURE_LIMIT) for one username from one address, that pair is locked out for 15 minutes "
-        "(AXES_COOLOFF_MINUTES).",
+        "needed. At most 10 requests a minute per address; after 5 wrong passwords (AXES_FAILURE_LIMIT) for "
+        "one username from one address, that pair is locked out for 15 minutes (AXES_COOLOFF_MINUTES), and "
+        "after 30 failed sign-ins from one address within 15 minutes, whatever the usernames "
+        "(SIGN_IN_ADDRESS_FAILURE_LIMIT), that address is paused until the window ends. Other addresses "
+        "are never affected.",
         request=TokenCredentialsSerializer,
         responses={
             200: OpenApiResponse(TokenSerializer, description="The existing token."),
@@ -135,8 +122,8 @@ class TokenView(APIView):
                 429,
                 e415="The body is neither JSON nor a form.",
                 e429="Too many requests (code `throttled`), or too many wrong passwords for this username from "
-                "this address (code `locked_out`: refused, even with the right password, until `Retry-After` "
-                "seconds have passed).",
+                "this address or from this address at all (code `locked_out`: refused, even with the right "
+                "password, until `Retry-After` seconds have passed).",
                 e400="Missing fields, or the username and password do not match an active user "
                 "(`errors.non_field_errors`).",
             ),

@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
+from notifications.models import OutboundMessage
 from tests import factories
 from tests.api.conftest import RESOLUTION, client_for, error, field_errors
 from tickets.choices import Channel, EventKind, Kind, Priority, Status
-from tickets.models import OutboundEmail, Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -438,7 +439,10 @@ def test_a_customer_requests_service_for_themselves_like_on_the_portal(as_custom
     assert (body["preferred_visit_date"], body["preferred_visit_slot"]) == (visit_day.isoformat(), "morning")
     assert body["moves"] == [move("customer_cancel", "Cancel my request")]
     assert (ticket.customer, ticket.unit, ticket.channel) == (customer, unit, Channel.WEB)
-    assert OutboundEmail.objects.filter(ticket=ticket, to_email="li.na@example.com").count() == 1
+    # Told by SMS: an email the customer has not confirmed receives nothing.
+    assert list(OutboundMessage.objects.values_list("ticket_reference", "channel", "recipient", "template")) == [
+        (ticket.reference, "sms", customer.phone, "request_received")
+    ]
 
 
 def test_a_customer_cannot_use_someone_elses_unit_nor_staff_fields(as_customer, customer, other_customer):
@@ -875,6 +879,8 @@ def test_staff_add_internal_and_public_notes(as_agent, agent, as_technician, own
         "from_status": "",
         "to_status": "",
         "note": "Called, no answer.",
+        "message_code": "",
+        "message_params": {},
         "is_public": False,
         "actor": agent.get_full_name(),
         "data": {},
@@ -897,6 +903,8 @@ def test_a_customer_adds_information_to_their_request(as_customer, own_ticket):
         "from_status": "",
         "to_status": "",
         "note": "It also smells burnt.",
+        "message_code": "",
+        "message_params": {},
         "is_public": True,
         "actor": None,
         "data": {},
@@ -942,6 +950,8 @@ def test_staff_see_the_whole_timeline_oldest_first(as_agent, agent, history):
         "from_status": "new",
         "to_status": "acknowledged",
         "note": "",
+        "message_code": "",
+        "message_params": {},
         "is_public": True,
         "actor": agent.get_full_name(),
         "data": {"move": "acknowledge"},

@@ -11,6 +11,7 @@ from PIL import Image
 
 from aftersales.roles import Role
 from customers.models import ProductCategory
+from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, screenshot, sign_in
 from tickets.models import SatisfactionRating, Ticket
@@ -66,6 +67,14 @@ def test_phone_customer_submits_tracks_and_rates(browser, live_server):
     track.click("text=Show my request")
     track.wait_for_selector("#meaning")
     assert "We have received your request" in track.inner_text("#meaning")
+    # Its details and actions need the code sent to the phone.
+    assert track.query_selector("#timeline") is None
+    track.click("#prove button.send-code")
+    track.wait_for_selector("#code-sent")
+    code = [message for message in sms_outbox if message.to == "+8613522223333"][-1].params["code"]
+    track.fill("#prove input[name=code]", code)
+    track.click("#prove button.primary")
+    track.wait_for_selector("#timeline")
 
     # The agent works it through to resolved in the desk.
     desk = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900}).new_page()
@@ -111,7 +120,13 @@ def test_phone_customer_submits_tracks_and_rates(browser, live_server):
 def test_portal_pages_on_a_desktop_and_in_chinese(browser, live_server):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    for name, path in (("home", "/"), ("submit", "/request/"), ("track", "/track/"), ("help", "/help/"), ("prices", "/prices/")):
+    for name, path in (
+        ("home", "/"),
+        ("submit", "/request/"),
+        ("track", "/track/"),
+        ("help", "/help/"),
+        ("prices", "/prices/"),
+    ):
         page.goto(f"{live_server.url}{path}")
         assert page.get_attribute("html", "lang") == "zh-hans"
         assert page.evaluate("document.documentElement.scrollWidth") <= 1366

@@ -10,10 +10,14 @@ every email, and each email goes out exactly once, however often the sweep runs.
 import time
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.delivery import SWEEP_GRACE
+from notifications.models import MessageStatus, OutboundMessage
+from notifications.tasks import outbox_sweep_task
 from tests.faults.services import redis_answers, redis_stopped, require_controllable_redis
 from tests.test_celery_worker import (
     REDIS_URL,
@@ -23,9 +27,7 @@ from tests.test_celery_worker import (
     wait_for,
 )
 from tickets.choices import Channel, Status
-from tickets.models import EmailStatus, OutboundEmail, Ticket
-from tickets.notifications import SWEEP_GRACE
-from tickets.tasks import outbox_sweep_task
+from tickets.models import Ticket
 
 SUBMISSIONS = 5
 BROKER = {"broker_url": REDIS_URL, "transport_options": {"visibility_timeout": 3600}}
@@ -72,42 +74,46 @@ def test_requests_submitted_while_redis_is_down_are_saved_and_emailed_once_it_is
         for response, reference in zip(responses, references, strict=True):
             assert response.redirect_chain == [(reverse("portal:submitted"), 302)]
             assert reference in response.content.decode()
-        # Saved while Redis is still down: the tickets and their confirmation emails, waiting.
+        # Saved while Redis is still down: the tickets and their confirmation messages, waiting.
         assert sorted(Ticket.objects.filter(channel=Channel.WEB).values_list("reference", "status")) == sorted(
             (reference, Status.NEW) for reference in references
         )
         assert sorted(
-            OutboundEmail.objects.values_list("ticket__reference", "template", "status", "attempts")
-        ) == sorted((reference, "tickets/request_received", EmailStatus.PENDING, 0) for reference in references)
+            OutboundMessage.objects.values_list("ticket_reference", "template", "status", "attempts")
+        ) == sorted((reference, "request_received", MessageStatus.PENDING, 0) for reference in references)
     outage = time.monotonic() - outage_started
 
     # Redis is back (empty: it keeps nothing on disk). The emails have waited longer than the
     # sweep's grace period, as they would in an outage of minutes.
-    OutboundEmail.objects.update(created_at=timezone.now() - 2 * SWEEP_GRACE)
+    OutboundMessage.objects.update(created_at=timezone.now() - 2 * SWEEP_GRACE)
     with tasks_sent_to(celery_processes.queue, **BROKER):
         # The worker started before the outage reconnects on its own; beat would send this.
         outbox_sweep_task.apply_async(queue=celery_processes.queue)
         wait_for(
-            lambda: not OutboundEmail.objects.exclude(status=EmailStatus.SENT).exists(),
+            lambda: not OutboundMessage.objects.exclude(status=MessageStatus.SENT).exists(),
             what="every email sent by the sweep",
             processes=[worker],
         )
         # Beat sends the sweep again: nothing is left for it.
         outbox_sweep_task.apply_async(queue=celery_processes.queue)
         wait_for(
-            lambda: len(task_results(worker, "tickets.outbox_sweep_task")) == 2,
+            lambda: len(task_results(worker, "notifications.outbox_sweep_task")) == 2,
             what="the second sweep",
             processes=[worker],
         )
 
-    assert task_results(worker, "tickets.outbox_sweep_task") == [str(SUBMISSIONS), "0"]
-    expected = sorted(
-        (f"customer{n}@example.com", f"We have received your request {reference}")
+    assert task_results(worker, "notifications.outbox_sweep_task") == [str(SUBMISSIONS), "0"]
+    # By SMS: the emails typed on the portal are not confirmed.
+    assert celery_processes.sent_mail() == []
+    assert sorted(celery_processes.sent_sms()) == sorted(
+        (
+            f"+861390000{n:04d}",
+            f"We received your request {reference}. Track it: {settings.SITE_URL}/track/?reference={reference}",
+        )
         for n, reference in enumerate(references, start=1)
     )
-    assert sorted(celery_processes.sent_mail()) == expected
-    assert not OutboundEmail.objects.exclude(status=EmailStatus.SENT, attempts=0).exists()
+    assert not OutboundMessage.objects.exclude(status=MessageStatus.SENT, attempts=0).exists()
     print(
         f"\nRedis down {outage:.1f} s: {SUBMISSIONS} requests accepted (slowest {max(seconds):.1f} s), 0 failed, "
-        f"0 lost; {SUBMISSIONS} emails sent once after it came back"
+        f"0 lost; {SUBMISSIONS} messages sent once after it came back"
     )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from followups import recalls
 from followups.models import RecallCampaign, RecallUnit
 from followups.tasks import recall_open_tickets_task
+from notifications.models import MessageStatus, OutboundMessage
 from tests import factories
 from tests.faults.services import sessions_waiting_on_a_lock
 from tests.test_celery_worker import (
@@ -29,7 +30,7 @@ from tests.test_celery_worker import (
     wait_for,
 )
 from tickets.choices import CallbackKind
-from tickets.models import CallbackVisit, EmailStatus, OutboundEmail, Ticket
+from tickets.models import CallbackVisit, Ticket
 
 UNITS = 6
 # The unit whose transaction is under way when the worker dies (the first two are done).
@@ -81,7 +82,7 @@ def recall_state(campaign: RecallCampaign) -> dict:
         ),
         "tickets": sorted(Ticket.objects.values_list("reference", "unit_id", "status")),
         "callbacks": sorted(CallbackVisit.objects.values_list("dedupe_key", "ticket_id", "status")),
-        "emails": sorted(OutboundEmail.objects.values_list("dedupe_key", "status", "attempts")),
+        "emails": sorted(OutboundMessage.objects.values_list("dedupe_key", "status", "attempts")),
     }
 
 
@@ -96,6 +97,8 @@ def test_a_worker_killed_mid_recall_is_rerun_and_each_unit_is_opened_once(celery
             serial=f"SN{n:04d}",
             owner__preferred_language="en",
             owner__email=f"o{n}@example.com",
+            owner__email_verified=True,
+            owner__preferred_channel="email",
         )
         for n in range(1, UNITS + 1)
     ]
@@ -120,7 +123,7 @@ def test_a_worker_killed_mid_recall_is_rerun_and_each_unit_is_opened_once(celery
     wait_for(
         lambda: (
             RecallCampaign.objects.filter(pk=campaign.pk, opened_at__isnull=False).exists()
-            and OutboundEmail.objects.filter(status=EmailStatus.SENT).count() == UNITS
+            and OutboundMessage.objects.filter(status=MessageStatus.SENT).count() == UNITS
         ),
         what="every unit opened and every owner told",
         processes=[second],
@@ -152,5 +155,5 @@ def test_a_worker_killed_mid_recall_is_rerun_and_each_unit_is_opened_once(celery
     assert len(celery_processes.sent_mail()) == UNITS
     print(
         f"\nWorker killed after {BLOCKED} of {UNITS} units, inside the next; the re-run opened {UNITS - BLOCKED}: "
-        f"{UNITS} tickets, {UNITS} callbacks, {UNITS} emails sent once; a further run opened 0"
+        f"{UNITS} tickets, {UNITS} callbacks, {UNITS} messages sent once; a further run opened 0"
     )

@@ -24,9 +24,9 @@ from followups.batches import (
 )
 from followups.models import AlertKind, Dimension, QualityAlert, RecallCampaign, RecallUnit
 from followups.tasks import batch_warning_task
+from notifications.models import OutboundMessage
 from tests import factories
 from tickets.choices import Kind, Status
-from tickets.models import OutboundEmail
 
 POLICY = BatchPolicy(factor=Decimal("2.0"), min_margin=Decimal("0.02"), min_repairs=5, min_units=20)
 
@@ -219,8 +219,8 @@ def test_a_failing_batch_raises_one_alert_and_emails_the_managers_once(model, fa
     assert alert.window_end == timezone.localdate(now)
     assert alert.window_start == timezone.localdate(now - dt.timedelta(days=365))
     assert alert.is_open
-    assert list(OutboundEmail.objects.values_list("template", "to_email")) == [
-        ("followups/alert_raised", manager.email)
+    assert list(OutboundMessage.objects.values_list("template", "channel", "recipient")) == [
+        ("alert_raised", "email", manager.email)
     ]
 
     # The next night: the same batch is still failing, with one more repair.
@@ -232,7 +232,7 @@ def test_a_failing_batch_raises_one_alert_and_emails_the_managers_once(model, fa
     assert refreshed.pk == alert.pk
     assert (refreshed.numerator, refreshed.rate, refreshed.checked_at) == (11, Decimal("0.55"), later)
     assert refreshed.raised_at == now
-    assert OutboundEmail.objects.count() == 1
+    assert OutboundMessage.objects.count() == 1
 
 
 @pytest.mark.django_db

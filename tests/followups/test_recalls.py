@@ -14,9 +14,10 @@ from followups import recalls
 from followups.models import AlertKind, Dimension, QualityAlert, RecallCampaign, RecallUnit
 from followups.recall_selectors import campaigns_with_progress, pending_count, progress_of
 from followups.tasks import recall_open_tickets_task, recall_sweep_task
+from notifications.models import OutboundMessage
 from tests import factories
 from tickets.choices import CallbackKind, CallbackStatus, Channel, EventKind, Kind, Status
-from tickets.models import CallbackVisit, OutboundEmail, Ticket, TicketEvent
+from tickets.models import CallbackVisit, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +106,8 @@ def test_a_recall_opens_one_ticket_and_one_call_per_unit_for_its_owner(
     # Nothing for the replaced and returned units, the other batch or the other model.
     assert Ticket.objects.count() == CallbackVisit.objects.count() == 5
     assert not Ticket.objects.filter(unit__in=others.values()).exists()
-    # Each owner is told by email, once.
-    assert OutboundEmail.objects.filter(template="followups/recall_notice").count() == 5
+    # Each owner is told on their channel, once.
+    assert OutboundMessage.objects.filter(template="recall_notice").count() == 5
 
 
 def test_a_serial_range_recall_reaches_only_its_range(

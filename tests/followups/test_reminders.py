@@ -1,4 +1,5 @@
-"""Reminder emails go out with the maintenance and warranty-expiry callbacks."""
+"""Reminders go out with the maintenance and warranty-expiry callbacks, on the customer's channel,
+unless the customer opted out of reminders and offers."""
 
 import datetime as dt
 
@@ -8,32 +9,68 @@ from django.utils import translation
 
 from customers.models import ProductCategory
 from followups.scheduling import schedule_maintenance_callbacks, schedule_warranty_expiry_callbacks
+from notifications.models import OutboundMessage
+from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
-from tickets.models import OutboundEmail
+from tickets.models import CallbackVisit
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 23)
 
 
-def test_a_warranty_expiry_callback_sends_one_reminder_with_the_offer(django_capture_on_commit_callbacks):
-    customer = factories.CustomerFactory(email="li@example.com", preferred_language="en")
+def _fridge(customer, code="BCD-1"):
     fridge = factories.ProductModelFactory(
-        code="BCD-1", name="Fridge", category=ProductCategory.objects.get(code="fridge")
+        code=code, name="Fridge", category=ProductCategory.objects.get(code="fridge")
     )
-    factories.ProductUnitFactory(owner=customer, model=fridge, serial="F-1", invoice_date=dt.date(2025, 12, 10))
+    return factories.ProductUnitFactory(owner=customer, model=fridge, serial="F-1", invoice_date=dt.date(2025, 12, 10))
+
+
+def test_a_warranty_expiry_callback_emails_one_reminder_with_the_offer(django_capture_on_commit_callbacks):
+    customer = factories.CustomerFactory(
+        email="li@example.com", email_verified=True, preferred_channel="email", preferred_language="en"
+    )
+    _fridge(customer)
     with django_capture_on_commit_callbacks(execute=True):
         assert schedule_warranty_expiry_callbacks(today=TODAY) == 1
         assert schedule_warranty_expiry_callbacks(today=TODAY) == 0
-    email = OutboundEmail.objects.get()
-    assert (email.template, email.to_email, email.status) == ("tickets/reminder_warranty", "li@example.com", "sent")
+    message = OutboundMessage.objects.get()
+    assert (message.channel, message.template, message.recipient, message.status, message.essential) == (
+        "email",
+        "reminder_warranty",
+        "li@example.com",
+        "sent",
+        False,
+    )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "The warranty of your Fridge ends soon"
     assert "ends on 2026-12-10" in mail.outbox[0].body
     assert "extend the warranty" in mail.outbox[0].body
+    assert sms_outbox == []
+
+
+def test_a_customer_without_a_confirmed_email_gets_the_reminder_by_sms(django_capture_on_commit_callbacks):
+    customer = factories.CustomerFactory(phone="+8613812345678", email="li@example.com", preferred_language="en")
+    _fridge(customer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule_warranty_expiry_callbacks(today=TODAY) == 1
+
+    (sms,) = sms_outbox
+    assert (sms.to, sms.template, sms.params) == (
+        "+8613812345678",
+        "reminder_warranty",
+        {"product": "Fridge", "warranty_end": "2026-12-10", "request_url": "http://127.0.0.1:8000/request/"},
+    )
+    assert sms.text == (
+        "The warranty of your Fridge ends on 2026-12-10. Ask us about an extended warranty: "
+        "http://127.0.0.1:8000/request/"
+    )
+    assert mail.outbox == []
 
 
 def test_a_maintenance_reminder_is_in_the_customers_language(django_capture_on_commit_callbacks):
-    customer = factories.CustomerFactory(email="wang@example.com", preferred_language="zh-hans")
+    customer = factories.CustomerFactory(
+        email="wang@example.com", email_verified=True, preferred_channel="email", preferred_language="zh-hans"
+    )
     washer = factories.ProductModelFactory(
         code="XQG-M",
         name="Washer",
@@ -50,9 +87,12 @@ def test_a_maintenance_reminder_is_in_the_customers_language(django_capture_on_c
     assert mail.outbox[0].subject == expected
 
 
-def test_no_email_address_means_no_reminder():
-    customer = factories.CustomerFactory(email="")
-    fridge = factories.ProductModelFactory(code="BCD-2", category=ProductCategory.objects.get(code="fridge"))
-    factories.ProductUnitFactory(owner=customer, model=fridge, invoice_date=dt.date(2025, 12, 10))
-    assert schedule_warranty_expiry_callbacks(today=TODAY) == 1
-    assert not OutboundEmail.objects.exists()
+def test_a_customer_who_opted_out_gets_the_call_but_no_reminder(django_capture_on_commit_callbacks):
+    customer = factories.CustomerFactory(optional_messages=False)
+    _fridge(customer, code="BCD-2")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert schedule_warranty_expiry_callbacks(today=TODAY) == 1
+
+    assert CallbackVisit.objects.filter(customer=customer).count() == 1
+    assert not OutboundMessage.objects.exists()
+    assert sms_outbox == [] and mail.outbox == []

@@ -13,10 +13,11 @@ from followups import snapshots
 from followups.metrics import Period, business_today
 from followups.models import AlertKind, Dimension, KpiThreshold, QualityAlert, RateSnapshot
 from followups.tasks import quality_snapshot_task
+from notifications.models import OutboundMessage
 from tests import factories
 from tickets.choices import RatingSource
 from tickets.choices import Status as TicketStatus
-from tickets.models import OutboundEmail, SatisfactionRating, Ticket
+from tickets.models import SatisfactionRating, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -157,8 +158,8 @@ def test_a_crossing_raises_one_alert_emails_managers_once_and_clears_when_back(
         Decimal("0.100000"),
     )
     assert (alert.window_start, alert.window_end) == (dt.date(2026, 3, 2), TODAY)
-    emails = OutboundEmail.objects.filter(template="followups/alert_raised")
-    assert sorted(emails.values_list("to_email", flat=True)) == sorted([manager.email, "second@example.com"])
+    emails = OutboundMessage.objects.filter(template="alert_raised", channel="email")
+    assert sorted(emails.values_list("recipient", flat=True)) == sorted([manager.email, "second@example.com"])
 
     RateSnapshot.objects.filter(pk=row.pk).update(low_ratings=15)
     assert snapshots.check_rate_alerts(now=NOW) == (0, 0)

@@ -13,6 +13,7 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tickets.callbacks import record_attempt
 from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, EventKind, Kind, RatingSource, Status
@@ -40,6 +41,7 @@ ON_THE_PHONE = (
 )
 
 
+
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     cache.clear()
@@ -52,9 +54,17 @@ def site_url(settings):
     settings.SITE_URL = SITE
 
 
-def _resolve(agent, *, email="li.na@example.com"):
-    """A consultation resolved at the desk through the services: its after-service callback is due."""
-    customer = factories.CustomerFactory(name="Li Na", email=email, preferred_language="en")
+def _resolve(agent, *, email="li.na@example.com", channel="email"):
+    """A consultation resolved at the desk through the services: its after-service callback is due.
+    The customer is reached by email (confirmed) unless ``channel`` says SMS."""
+    customer = factories.CustomerFactory(
+        name="Li Na",
+        phone="+8613812345678",
+        email=email,
+        email_verified=True,
+        preferred_channel=channel,
+        preferred_language="en",
+    )
     unit = factories.ProductUnitFactory(owner=customer, serial="SN-42")
     ticket = ticket_create(
         customer=customer, unit=unit, kind=Kind.CONSULTATION, channel="phone", description="How to descale?", by=agent
@@ -458,6 +468,19 @@ def test_the_resolved_email_carries_a_working_survey_link(client, agent, django_
     visit.refresh_from_db()
     assert visit.status == CallbackStatus.DONE
     assert client.get(path).status_code == 410
+
+
+def test_the_resolved_sms_carries_the_same_working_survey_link(client, agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, visit = _resolve(agent, channel="sms")
+
+    (sms,) = [sms for sms in sms_outbox if sms.template == "status_resolved"]
+    url = sms.params["feedback_url"]
+    assert url == f"{SITE}{_url(visit)}"
+    assert sms.to == "+8613812345678"
+    assert sms.text == f"Your request is resolved. Please rate our service: {url}"
+    assert client.get(url.removeprefix(SITE)).status_code == 200
+    assert [m for m in mail.outbox if "is resolved" in m.subject] == []
 
 
 def test_survey_url_for_points_at_the_survey_page(resolved):

@@ -14,13 +14,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from aftersales.roles import Role
+from notifications.models import OutboundMessage
 from tests.factories import CustomerFactory, ProductUnitFactory, TicketFactory, UserFactory
 from tickets.callbacks import record_attempt, schedule, schedule_after_resolution
 from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, Channel, EventKind, Kind, RatingSource, Status
 from tickets.models import (
     CallbackAttempt,
     CallbackVisit,
-    OutboundEmail,
     SatisfactionRating,
     Ticket,
     TicketEvent,
@@ -99,7 +99,7 @@ def everything() -> dict:
         "tickets": list(Ticket.objects.order_by("pk").values()),
         "events": TicketEvent.objects.count(),
         "ratings": SatisfactionRating.objects.count(),
-        "emails": OutboundEmail.objects.count(),
+        "messages": OutboundMessage.objects.count(),
     }
 
 
@@ -345,7 +345,7 @@ def test_a_satisfied_customer_settles_the_visit_and_the_case_can_be_verified(res
         SatisfactionRating.objects.values_list("ticket_id", "source", "score", "comment", "raised_complaint")
     ) == [(resolved.pk, RatingSource.CALLBACK, 5, "Quick and tidy.", False)]
     assert Ticket.objects.count() == 1
-    assert OutboundEmail.objects.filter(template="tickets/manager_dissatisfied").count() == 0
+    assert OutboundMessage.objects.filter(template="manager_dissatisfied", channel="email").count() == 0
 
     verified = ticket_transition(ticket=resolved, move="verify", by=agent, now=CALL_AT + H)
     assert (verified.status, verified.verified_at) == (Status.VERIFIED, CALL_AT + H)
@@ -463,7 +463,7 @@ def test_a_complaint_with_a_good_rating_reopens_the_case_too(resolved, agent, ma
         "Customer dissatisfied on the callback (4/5): Fine, but I was charged for a part under warranty."
     )
     assert list(SatisfactionRating.objects.values_list("score", "raised_complaint")) == [(4, True)]
-    assert OutboundEmail.objects.filter(template="tickets/manager_dissatisfied").count() == 2
+    assert OutboundMessage.objects.filter(template="manager_dissatisfied", channel="email").count() == 2
 
 
 def test_a_complaint_needs_no_rating(resolved, agent):
@@ -520,7 +520,7 @@ def test_the_customers_own_survey_answer_reopens_through_the_customer_move(resol
     )
     assert events(resolved, EventKind.CALLBACK)[-1][5]["source"] == RatingSource.SURVEY
     assert list(SatisfactionRating.objects.values_list("source", "score")) == [(RatingSource.SURVEY, 1)]
-    assert OutboundEmail.objects.filter(template="tickets/manager_dissatisfied").count() == 2
+    assert OutboundMessage.objects.filter(template="manager_dissatisfied", channel="email").count() == 2
 
 
 def test_another_customers_survey_answer_is_refused(resolved):
@@ -580,7 +580,7 @@ def test_a_complaint_on_a_call_without_a_ticket_still_opens_a_complaint(customer
     complaint = Ticket.objects.get(kind=Kind.COMPLAINT)
     assert (complaint.customer_id, complaint.unit_id) == (customer.pk, unit.pk)
     assert visit_row(visit)["complaint_ticket_id"] == complaint.pk
-    assert OutboundEmail.objects.filter(template="tickets/manager_dissatisfied").count() == 2
+    assert OutboundMessage.objects.filter(template="manager_dissatisfied", channel="email").count() == 2
 
 
 # --- record_attempt: refused calls change nothing ------------------------------------------------------

@@ -131,7 +131,9 @@ def test_demo_has_one_user_per_role_with_the_demo_password(db):
 
 def test_demo_prints_every_entry_point_on_the_chosen_port_the_logins_and_where_messages_appear(db, settings):
     settings.SITE_URL = "http://127.0.0.1:8080"  # as PORT=8080 makes it
-    settings.EMAIL_BACKEND = "aftersales.console_email.OneLineConsoleEmailBackend"  # the default outside tests
+    # The defaults outside the tests: each message one line on the console.
+    settings.EMAIL_BACKEND = "notifications.backends.ConsoleEmailBackend"
+    settings.SMS_BACKEND = "notifications.sms.console.SmsBackend"
     out = run("demo")
     lines = out.splitlines()
     start = lines.index("Aftersales Service is ready at http://127.0.0.1:8080/")
@@ -165,9 +167,10 @@ def test_demo_prints_every_entry_point_on_the_chosen_port_the_logins_and_where_m
     again = run("demo", base_url="http://localhost:9000/")
     assert "  API documentation    http://localhost:9000/api/docs/" in again.splitlines()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    assert (
-        run("demo").splitlines()[-1]
-        == "Messages are sent for real: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend"
+    settings.SMS_BACKEND = "notifications.sms.aliyun.SmsBackend"
+    assert run("demo").splitlines()[-1] == (
+        "Messages are sent for real: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, "
+        "SMS_BACKEND=notifications.sms.aliyun.SmsBackend"
     )
 
 

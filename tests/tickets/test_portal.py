@@ -16,6 +16,8 @@ from PIL import Image
 
 from customers.models import Customer, ProductCategory, ProductUnit
 from customers.warranty import add_months
+from notifications.models import OutboundMessage
+from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tickets.choices import EventKind, Status
 from tickets.models import Attachment, SatisfactionRating, Ticket, TicketEvent
@@ -113,8 +115,10 @@ def test_submit_creates_customer_unit_ticket_and_proof(client, washer_model, dja
     assert (proof.kind, proof.content_type, proof.uploaded_by_customer) == ("proof", "image/jpeg", True)
     page = client.get(response["Location"])
     assert ticket.reference in page.content.decode()
-    # The confirmation went to the outbox and out by email after the commit.
-    assert ticket.emails.get().status == "sent"
+    # The confirmation went to the outbox and out after the commit, by SMS: the email typed on
+    # the form is not confirmed.
+    message = OutboundMessage.objects.get(ticket_reference=ticket.reference)
+    assert (message.channel, message.recipient, message.status) == ("sms", "+8613988887777", "sent")
 
 
 def test_a_submission_costs_a_fixed_number_of_queries(client, washer_model, django_assert_num_queries):
@@ -156,11 +160,8 @@ def test_a_submission_costs_a_fixed_number_of_queries(client, washer_model, djan
     ]
     assert statements[11] == 'INSERT INTO "tickets_ticketsequence"'
     ticket = Ticket.objects.get(customer__phone="+8613988880002")
-    assert (ticket.preferred_visit_slot, ticket.attachments.get().kind, ticket.emails.count()) == (
-        "morning",
-        "proof",
-        1,
-    )
+    messages = OutboundMessage.objects.filter(ticket_reference=ticket.reference)
+    assert (ticket.preferred_visit_slot, ticket.attachments.get().kind, messages.count()) == ("morning", "proof", 1)
 
 
 def test_a_bad_proof_is_refused_before_anything_is_read_or_written(client, washer_model):
@@ -178,8 +179,12 @@ def test_existing_customer_is_matched_by_phone_not_duplicated(client, washer_mod
     client.post(reverse("portal:submit"), _submit_data(washer_model, name="Zhou M."))
     assert Customer.objects.count() == 1
     existing.refresh_from_db()
-    assert (existing.name, existing.email) == ("周敏", "zhou@example.com")
-    assert Ticket.objects.get().customer == existing
+    # Typing a phone proves nothing: the record is not changed, not even the missing email;
+    # what was typed stays on the request for the desk.
+    assert (existing.name, existing.email) == ("周敏", "")
+    ticket = Ticket.objects.get()
+    assert ticket.customer == existing
+    assert (ticket.submitted_contact["name"], ticket.submitted_contact["email"]) == ("Zhou M.", "zhou@example.com")
 
 
 def test_serial_of_another_customer_is_kept_for_the_desk(client, washer_model):
@@ -259,12 +264,12 @@ def test_a_pdf_proof_is_accepted(client, washer_model):
 def test_submission_is_saved_when_the_broker_is_down(client, washer_model, django_capture_on_commit_callbacks):
     from kombu.exceptions import OperationalError
 
-    with mock.patch("tickets.tasks.send_email_task.delay", side_effect=OperationalError("broker down")):
+    with mock.patch("notifications.tasks.send_message_task.delay", side_effect=OperationalError("broker down")):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("portal:submit"), _submit_data(washer_model))
     assert response.status_code == 302
     ticket = Ticket.objects.get()
-    assert ticket.emails.get().status == "pending"
+    assert OutboundMessage.objects.get(ticket_reference=ticket.reference).status == "pending"
 
 
 def test_warranty_preview_explains_the_entitlement(client, washer_model):
@@ -294,15 +299,45 @@ def web_ticket(washer_model):
     return ticket
 
 
-def test_track_with_reference_and_phone_shows_only_public_events(client, web_ticket):
+def test_track_with_reference_and_phone_shows_where_it_stands_and_nothing_personal(client, web_ticket):
+    web_ticket.customer.address = "7 Private Lane"
+    web_ticket.customer.save()
+    web_ticket.assignee = factories.UserFactory(first_name="Qiang", roles=["technician"])
+    web_ticket.appointment_start = timezone.now() + dt.timedelta(days=1)
+    web_ticket.save()
     response = client.post(
         reverse("portal:track"), {"reference": web_ticket.reference.lower(), "phone": "139-7777-6666"}
     )
     assert response["Location"] == reverse("portal:track_detail", args=[web_ticket.reference])
-    html = client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.context["sees_everything"] is False
+    assert "We have received your request and will contact you soon." in html
+    assert 'class="status-steps"' in html and "Appointment" in html
+    for secret in (
+        "We will call you tomorrow",
+        "customer is difficult",
+        web_ticket.customer.name,
+        "7 Private Lane",
+        web_ticket.unit.serial,
+        "Qiang",
+        "139 7777 6666",
+    ):
+        assert secret not in html
+    for form in ('id="add"', 'id="cancel"', 'id="rate"', 'id="timeline"'):
+        assert form not in html
+    assert 'id="prove"' in html and reverse("portal:track_code_send", args=[web_ticket.reference]) in html
+
+
+def test_with_the_code_the_page_shows_the_details_and_public_events_only(client, web_ticket, _open):
+    _open(client, web_ticket)
+    page = client.get(reverse("portal:track_detail", args=[web_ticket.reference]))
+    assert page.context["sees_everything"] is True
+    html = page.content.decode()
     assert "We will call you tomorrow" in html
     assert "customer is difficult" not in html
-    assert "We have received your request and will contact you soon." in html
+    assert web_ticket.customer.name in html and web_ticket.unit.serial in html
+    assert 'id="prove"' not in html
 
 
 @pytest.mark.parametrize("pair", ["wrong-reference", "wrong-phone", "both-wrong"])
@@ -322,11 +357,114 @@ def test_a_tracking_page_is_not_open_without_the_phone(client, web_ticket):
     assert response["Location"].startswith(reverse("portal:track"))
 
 
-def _open(client, ticket, phone="13977776666"):
-    client.post(reverse("portal:track"), {"reference": ticket.reference, "phone": phone})
+def _track(client, ticket, phone="13977776666", **extra):
+    return client.post(reverse("portal:track"), {"reference": ticket.reference, "phone": phone}, **extra)
 
 
-def test_customer_adds_information_and_a_photo(client, web_ticket):
+def _sent_code(phone: str) -> str:
+    return [message.params["code"] for message in sms_outbox if message.to == phone][-1]
+
+
+def _ask_code(client, ticket, capture):
+    with capture(execute=True):
+        return client.post(reverse("portal:track_code_send", args=[ticket.reference]))
+
+
+@pytest.fixture
+def _open(django_capture_on_commit_callbacks):
+    """Open a request with its reference and phone, and prove the phone with the code sent to it."""
+
+    def open_(client, ticket, phone="13977776666"):
+        _track(client, ticket, phone)
+        if client.session.get("portal_proven_phone") == ticket.customer.phone:
+            return  # proven for every request of this customer already
+        _ask_code(client, ticket, django_capture_on_commit_callbacks)
+        response = client.post(
+            reverse("portal:track_code_verify", args=[ticket.reference]), {"code": _sent_code(ticket.customer.phone)}
+        )
+        assert response.status_code == 302
+
+    return open_
+
+
+def _ticket_rows() -> list[tuple]:
+    return list(Ticket.objects.order_by("pk").values_list("pk", "status", "version", "customer_id"))
+
+
+def _what_a_ticket_holds(ticket) -> tuple:
+    return (
+        _ticket_rows(),
+        list(ticket.events.values_list("pk", flat=True)),
+        Attachment.objects.count(),
+        SatisfactionRating.objects.count(),
+    )
+
+
+def test_without_the_code_nothing_can_be_done_to_the_request(client, web_ticket):
+    """Someone who knows (or made up) a reference and the phone it was made with sees where the
+    request stands but cannot cancel, rate, add to it or open its files."""
+    photo = Attachment.objects.create(
+        ticket=web_ticket, kind="photo", file=png(), content_type="image/png", size=100, uploaded_by_customer=True
+    )
+    _track(client, web_ticket)
+    Ticket.objects.filter(pk=web_ticket.pk).update(status=Status.RESOLVED)
+    before = _what_a_ticket_holds(web_ticket)
+    for name, data in (
+        ("portal:track_cancel", {"reason": "Not mine"}),
+        ("portal:track_rate", {"score": "1"}),
+        ("portal:track_add", {"note": "Send the technician elsewhere"}),
+    ):
+        response = client.post(reverse(name, args=[web_ticket.reference]), data)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("portal:track_detail", args=[web_ticket.reference])
+    assert client.get(reverse("portal:attachment", args=[photo.pk])).status_code == 404
+    assert _what_a_ticket_holds(web_ticket) == before
+
+
+def test_the_code_goes_to_the_requests_phone_and_a_wrong_one_changes_nothing(
+    client, web_ticket, django_capture_on_commit_callbacks
+):
+    _track(client, web_ticket)
+    response = _ask_code(client, web_ticket, django_capture_on_commit_callbacks)
+    assert response.status_code == 200 and 'id="code-sent"' in response.content.decode()
+    assert [message.to for message in sms_outbox] == ["+8613977776666"]
+    right = _sent_code("+8613977776666")
+    response = client.post(
+        reverse("portal:track_code_verify", args=[web_ticket.reference]), {"code": f"{(int(right) + 1) % 10**6:06d}"}
+    )
+    assert response.status_code == 400
+    assert response.context["code_form"].errors["code"] == [
+        "This code is wrong or no longer valid. Check the SMS, or ask for a new code."
+    ]
+    assert "portal_proven_phone" not in client.session
+    response = client.post(reverse("portal:track_code_verify", args=[web_ticket.reference]), {"code": right})
+    assert response.status_code == 302
+    assert client.session["portal_proven_phone"] == "+8613977776666"
+    web_ticket.customer.refresh_from_db()
+    assert web_ticket.customer.phone_verified_at is not None
+
+
+def test_no_code_step_for_a_request_not_opened(client, web_ticket):
+    response = client.post(reverse("portal:track_code_send", args=[web_ticket.reference]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("portal:track"))
+    assert sms_outbox == []
+
+
+def test_a_customer_who_rated_on_the_phone_is_not_asked_again(client, web_ticket, _open):
+    Ticket.objects.filter(pk=web_ticket.pk).update(status=Status.RESOLVED)
+    SatisfactionRating.objects.create(ticket=web_ticket, source="callback", score=4)
+    _open(client, web_ticket)
+    page = client.get(reverse("portal:track_detail", args=[web_ticket.reference]))
+    html = page.content.decode()
+    assert page.context["can_rate"] is False
+    assert 'id="rate"' not in html and "You rated this service 4 out of 5. Thank you!" in html
+    response = client.post(reverse("portal:track_rate", args=[web_ticket.reference]), {"score": "1"})
+    assert response.status_code == 400
+    assert response.context["rate_form"].errors["score"] == ["You have already rated this request. Thank you!"]
+    assert SatisfactionRating.objects.count() == 1
+
+
+def test_customer_adds_information_and_a_photo(client, web_ticket, _open):
     _open(client, web_ticket)
     response = client.post(
         reverse("portal:track_add", args=[web_ticket.reference]), {"note": "It also smells burnt.", "photo": png()}
@@ -337,12 +475,12 @@ def test_customer_adds_information_and_a_photo(client, web_ticket):
             "kind", "note", "is_public"
         )
     )
-    assert events[-2:] == [(EventKind.NOTE, "It also smells burnt.", True), (EventKind.ATTACHMENT, "Photo", True)]
+    assert events[-2:] == [(EventKind.NOTE, "It also smells burnt.", True), (EventKind.ATTACHMENT, "Photo received.", True)]
     photo = Attachment.objects.get(ticket=web_ticket)
     assert client.get(reverse("portal:attachment", args=[photo.pk])).status_code == 200
 
 
-def test_files_are_served_only_to_those_allowed(client, web_ticket, agent, other_technician):
+def test_files_are_served_only_to_those_allowed(client, web_ticket, agent, other_technician, _open):
     _open(client, web_ticket)
     client.post(reverse("portal:track_add", args=[web_ticket.reference]), {"note": "", "photo": png()})
     photo = Attachment.objects.get()
@@ -360,7 +498,7 @@ def test_files_are_served_only_to_those_allowed(client, web_ticket, agent, other
     )
 
 
-def test_customer_cancels_before_dispatch_but_not_after(client, web_ticket):
+def test_customer_cancels_before_dispatch_but_not_after(client, web_ticket, _open):
     _open(client, web_ticket)
     response = client.post(reverse("portal:track_cancel", args=[web_ticket.reference]), {"reason": "Fixed it myself"})
     assert response.status_code == 302
@@ -377,7 +515,7 @@ def test_customer_cancels_before_dispatch_but_not_after(client, web_ticket):
     assert dispatched.status == Status.DISPATCHED
 
 
-def test_rating_after_resolution_once(client, web_ticket):
+def test_rating_after_resolution_once(client, web_ticket, _open):
     _open(client, web_ticket)
     early = client.post(reverse("portal:track_rate", args=[web_ticket.reference]), {"score": "4"})
     assert early.status_code == 400
@@ -394,7 +532,7 @@ def test_rating_after_resolution_once(client, web_ticket):
     assert bad.status_code == 400
 
 
-def test_tracking_is_rate_limited_per_phone(client, web_ticket):
+def test_tracking_is_rate_limited_per_address_and_phone(client, web_ticket):
     for _ in range(10):
         client.post(reverse("portal:track"), {"reference": "AS-2026-999999", "phone": "13977776666"})
     response = client.post(reverse("portal:track"), {"reference": web_ticket.reference, "phone": "13977776666"})
@@ -402,12 +540,57 @@ def test_tracking_is_rate_limited_per_phone(client, web_ticket):
     assert response.context["form"].non_field_errors() == ["Too many attempts. Please wait a while and try again."]
 
 
-def test_submission_is_rate_limited_per_phone(client, washer_model):
+def test_tracking_is_rate_limited_per_address(client, web_ticket):
+    for n in range(30):
+        client.post(reverse("portal:track"), {"reference": "AS-2026-999999", "phone": f"139000{n:05d}"})
+    response = _track(client, web_ticket)
+    assert response.status_code == 429
+
+
+def test_junk_tracking_against_a_phone_from_other_addresses_does_not_stop_its_owner(client, web_ticket):
+    """The lock-out attack: wrong references with the owner's phone from many addresses."""
+    for n in range(40):
+        client.post(
+            reverse("portal:track"),
+            {"reference": "AS-2026-999999", "phone": "13977776666"},
+            REMOTE_ADDR=f"10.1.{n // 10}.{n}",
+        )
+    owner = type(client)()
+    response = _track(owner, web_ticket, REMOTE_ADDR="198.51.100.77")
+    assert response.status_code == 302
+
+
+def test_a_proven_owner_is_not_held_by_others_junk_from_a_shared_address(client, web_ticket, _open):
+    _open(client, web_ticket)
+    for n in range(30):  # others behind the same address spend its budget
+        type(client)().post(reverse("portal:track"), {"reference": "AS-2026-999999", "phone": f"139000{n:05d}"})
+    assert _track(client, web_ticket).status_code == 302
+    assert _track(type(client)(), web_ticket).status_code == 429
+
+
+def test_submission_is_rate_limited_per_address_and_phone(client, washer_model):
     for index in range(5):
         client.post(reverse("portal:submit"), _submit_data(washer_model, serial=f"S-{index}"))
     response = client.post(reverse("portal:submit"), _submit_data(washer_model, serial="S-9"))
     assert response.status_code == 429
     assert Ticket.objects.count() == 5
+
+
+def test_junk_submissions_against_a_phone_from_other_addresses_do_not_stop_its_owner(client, washer_model):
+    """The lock-out attack: a flood of requests naming the owner's phone from other addresses."""
+    for index in range(12):
+        client.post(
+            reverse("portal:submit"),
+            _submit_data(washer_model, serial=f"JUNK-{index}", description="junk"),
+            REMOTE_ADDR=f"10.2.0.{index // 4}",
+        )
+    junk = Ticket.objects.count()
+    owner = type(client)()
+    response = owner.post(
+        reverse("portal:submit"), _submit_data(washer_model, serial="MINE-1"), REMOTE_ADDR="198.51.100.77"
+    )
+    assert response.status_code == 302
+    assert Ticket.objects.count() == junk + 1
 
 
 def test_portal_pages_render_in_chinese_from_the_browser_language(client):

@@ -1,0 +1,24 @@
+"""The SMS templates the product sends and the parameters each one declares.
+
+Vendors (Alibaba Cloud, Tencent Cloud) send only texts approved in advance, filled with named
+(Alibaba) or ordered (Tencent) parameters; so every SMS text is written from its parameters
+alone, and ``SMS_PARAMS`` is the one place that declares them, in order. The texts are
+``templates/notifications/sms/<template>.txt``, one per template, rendered in the message's
+language; each stays within two SMS segments.
+"""
+
+SMS_PARAMS: dict[str, tuple[str, ...]] = {
+    # A one-time code proving the phone: sign-in, sign-up, password reset.
+    "code": ("code", "minutes"),
+    # Customer messages about a request (essential).
+    "request_received": ("reference", "track_url"),
+    "appointment": ("reference", "appointment", "track_url"),
+    "status_dispatched": ("reference", "appointment", "track_url"),
+    # The signed survey link is long: no room for the reference in two Chinese segments.
+    "status_resolved": ("feedback_url",),
+    "status_cancelled": ("reference", "track_url"),
+    "recall_notice": ("product", "reference", "track_url"),
+    # Reminders and offers (non-essential: customers may opt out).
+    "reminder_maintenance": ("product", "request_url"),
+    "reminder_warranty": ("product", "warranty_end", "request_url"),
+}

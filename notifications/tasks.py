@@ -1,0 +1,26 @@
+"""Celery tasks of the notifications app: thin wrappers around the outbox's delivery."""
+
+from celery import shared_task
+
+from notifications.delivery import MAX_ATTEMPTS, RETRYABLE_ERRORS, deliver, outbox_sweep
+
+
+@shared_task(
+    name="notifications.send_message_task",
+    autoretry_for=RETRYABLE_ERRORS,
+    # A mail server or SMS vendor that is down usually comes back within the hour: wait about
+    # 1, 2, 4 ... minutes (capped at an hour, jittered so a backlog does not retry in one burst).
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=MAX_ATTEMPTS,
+)
+def send_message_task(message_id: int) -> bool:
+    """Send one outbox message. Idempotent: a message already sent (or given up on) is left alone."""
+    return deliver(message_id)
+
+
+@shared_task(name="notifications.outbox_sweep_task")
+def outbox_sweep_task() -> int:
+    """Send the outbox messages still waiting, e.g. those queued while the broker was down."""
+    return outbox_sweep()

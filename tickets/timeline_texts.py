@@ -1,0 +1,214 @@
+"""What the system writes on a ticket's timeline, as codes rendered in the reader's language.
+
+A system-written event stores a stable ``message_code`` and its ``message_params`` (plain JSON),
+never a sentence frozen in the language of whoever triggered it: a Chinese customer on the
+tracking page and an English-speaking agent on the desk read the same event each in their own
+language (DESIGN.md section 4, the timeline). Human-typed text (an agent's note, a customer's
+comment, a cancel reason) is not a code: it stays in ``TicketEvent.note`` as typed, and when a
+system text quotes it (a callback's comment, a goodwill reason) it is a parameter shown as is.
+
+How parameters are stored, so that old rows render again in any language:
+
+- vocabulary (a remedy, a callback result, a department, a kind of file) as its choice's code,
+  rendered through the choice's label in the active language;
+- dates and times as ISO strings, rendered in the active language's formats and in the business
+  time zone (``settings.TIME_ZONE``, Django's default time zone);
+- warranty reasons as the decision's reason codes with their values (tickets/three_guarantees);
+- references, serials, model codes, amounts and typed text as given.
+
+A missing or empty parameter shows as "—". An event without a code, or with a code this module
+no longer knows, shows its stored ``note``: rows written before the codes existed keep showing
+as they were.
+
+No ORM query, no clock: rendering reads only the event's own fields and the active language.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from tickets import three_guarantees as tg
+from tickets.choices import CallbackResult
+from tickets.models import AttachmentKind, Department, TicketEvent
+
+EMPTY = "—"
+
+# A system text as a caller hands it to ``append_event``: its code and its parameters.
+Message = tuple[str, Mapping[str, object]]
+# Renders one placeholder from the whole set of stored parameters.
+Formatter = Callable[[Mapping[str, object]], str]
+
+
+@dataclass(frozen=True)
+class SystemText:
+    """A template with named placeholders, and how each placeholder is rendered from the stored
+    parameters; a placeholder without a formatter shows the parameter of the same name as is."""
+
+    template: Promise | str
+    formatters: Mapping[str, Formatter] = field(default_factory=dict)
+
+
+def _plain(value: object) -> str:
+    return EMPTY if value is None or value == "" else str(value)
+
+
+def _business_time(value: object) -> dt.datetime | None:
+    moment = value if isinstance(value, dt.datetime) else parse_datetime(value) if isinstance(value, str) else None
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return timezone.localtime(moment, timezone.get_default_timezone())
+
+
+def day(name: str) -> Formatter:
+    """A date (or the business-time day of a moment) in the active language's short date format."""
+
+    def render(params: Mapping[str, object]) -> str:
+        value = params.get(name)
+        moment = _business_time(value)
+        if moment is not None:
+            value = moment.date()
+        elif isinstance(value, str):
+            value = parse_date(value)
+        return formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, dt.date) else EMPTY
+
+    return render
+
+
+def clock(name: str) -> Formatter:
+    """The time of day of a moment in business time, on the 24-hour clock desks read in both languages."""
+
+    def render(params: Mapping[str, object]) -> str:
+        moment = _business_time(params.get(name))
+        return formats.time_format(moment, "H:i") if moment is not None else EMPTY
+
+    return render
+
+
+def label(choices: type[models.Choices], name: str) -> Formatter:
+    """A vocabulary code by its label in the active language; a code no longer in the choices as is."""
+
+    def render(params: Mapping[str, object]) -> str:
+        code = params.get(name)
+        labels = dict(choices.choices)
+        return str(labels[code]) if code in labels else _plain(code)
+
+    return render
+
+
+def _joined(sentences: Iterable[str]) -> str:
+    # A Chinese sentence ends in "。" and is followed by the next one directly; others by a space.
+    text = ""
+    for sentence in sentences:
+        text += sentence if not text or text.endswith("。") else f" {sentence}"
+    return text
+
+
+def reasons(name: str) -> Formatter:
+    """A warranty decision's reasons, stored as reason codes with their values, in plain words."""
+
+    def render(params: Mapping[str, object]) -> str:
+        items = params.get(name) or []
+        return _joined(
+            tg.reason_text(
+                tg.Reason(
+                    item["code"],
+                    {key: tuple(v) if isinstance(v, list) else v for key, v in item.get("params", {}).items()},
+                )
+            )
+            for item in items
+        )
+
+    return render
+
+
+# The registry: every text the system writes on a timeline. Codes are stable (stored in rows);
+# a text may change its words, never its code's meaning.
+TEXTS: dict[str, SystemText] = {
+    "ticket.duplicate": SystemText(
+        _("Possible duplicate of %(reference)s (same customer, product and fault category).")
+    ),
+    "ticket.merged_in": SystemText(_("%(reference)s was merged into this ticket.")),
+    "ticket.deadline_passed": SystemText(_("The deadline for this stage has passed.")),
+    "visit.agreed": SystemText(
+        _("Visit agreed: %(day)s, %(from)s–%(to)s."),
+        {"day": day("start"), "from": clock("start"), "to": clock("end")},
+    ),
+    "file.received": SystemText(_("%(kind)s received."), {"kind": label(AttachmentKind, "kind")}),
+    "portal.serial_of_another": SystemText(
+        _("The customer gave model %(model)s, serial %(serial)s, registered to another customer.")
+    ),
+    "portal.unit_details": SystemText(
+        _("The customer gave model %(model)s, serial %(serial)s, purchased %(date)s."), {"date": day("date")}
+    ),
+    # The reasons are translated texts themselves; nothing around them to translate.
+    "claim.decided": SystemText("%(reasons)s", {"reasons": reasons("reasons")}),
+    "claim.chosen": SystemText(_("The customer chose: %(remedy)s."), {"remedy": label(tg.Remedy, "remedy")}),
+    "claim.goodwill": SystemText(
+        _("Goodwill: %(remedy)s, granted by a manager. Reason: %(reason)s"), {"remedy": label(tg.Remedy, "remedy")}
+    ),
+    "claim.repaired": SystemText(
+        _("%(remedy)s carried out; charge %(amount)s."), {"remedy": label(tg.Remedy, "remedy")}
+    ),
+    "claim.replaced": SystemText(
+        _("Replaced with a new unit, serial %(serial)s; its guarantee periods start again on %(date)s."),
+        {"date": day("date")},
+    ),
+    "claim.returned": SystemText(_("Product returned; %(amount)s refunded.")),
+    "callback.result": SystemText(_("%(result)s."), {"result": label(CallbackResult, "result")}),
+    "callback.result_noted": SystemText(_("%(result)s. %(note)s"), {"result": label(CallbackResult, "result")}),
+    "callback.dissatisfied": SystemText(_("Customer dissatisfied on the callback (%(score)s/5): %(comment)s")),
+    "callback.complaint_opened": SystemText(_("Complaint %(reference)s opened from the callback.")),
+    "feedback.opened": SystemText(
+        _("Quality fault %(code)s fed back to the %(department)s department."),
+        {"department": label(Department, "department")},
+    ),
+    "feedback.acknowledged": SystemText(
+        _("Quality feedback %(code)s to the %(department)s department: acknowledged."),
+        {"department": label(Department, "department")},
+    ),
+    "feedback.answered": SystemText(
+        _(
+            "Quality feedback %(code)s to the %(department)s department: answered.\nCause: %(cause)s\nCorrective action: %(action)s"
+        ),
+        {"department": label(Department, "department")},
+    ),
+}
+
+
+class _Values(dict):
+    """The placeholders' values, each rendered when the template asks for it."""
+
+    def __init__(self, text: SystemText, params: Mapping[str, object]) -> None:
+        super().__init__()
+        self.text, self.params = text, params
+
+    def __missing__(self, name: str) -> str:
+        formatter = self.text.formatters.get(name)
+        return formatter(self.params) if formatter is not None else _plain(self.params.get(name))
+
+
+def render(code: str, params: Mapping[str, object]) -> str:
+    """The text of ``code`` with ``params``, in the active language. Raises KeyError for an unknown code."""
+    text = TEXTS[code]
+    return str(text.template) % _Values(text, params)
+
+
+def render_event_text(event: TicketEvent) -> str:
+    """What an event says, in the active language: its system text when it has a known code,
+    otherwise (typed notes, rows written before the codes, a code since retired) its stored note."""
+    code = event.message_code
+    if not code or code not in TEXTS:
+        return event.note
+    try:
+        return render(code, event.message_params or {})
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # Parameters that do not fit the text any more: the note written with them still reads right.
+        return event.note
