@@ -207,30 +207,4 @@ def _jsonable(key: str, value):
 
 def reasons_from_codes(codes: list[dict]) -> list[str]:
     """Render stored reason codes in the active language (the customer's, on their record)."""
-    reasons = []
-    for item in codes:
-        params = {key: _revive(key, value) for key, value in item.get("params", {}).items()}
-        reasons.append(tg.reason_text(tg.Reason(item["code"], params)))
-    return reasons
-
-
-# Stored parameters that are amounts of money: shown with the currency, like a fresh decision.
-MONEY_PARAMS = frozenset({"refund", "price", "fee"})
-
-
-def _revive(key: str, value):
-    """A stored parameter back to what the decision held: lists to tuples, ISO dates to dates
-    and amounts to Decimals, so stored and fresh reasons read the same in every language."""
-    if isinstance(value, list):
-        return tuple(value)
-    if isinstance(value, str) and key in MONEY_PARAMS:
-        try:
-            return Decimal(value)
-        except ArithmeticError:
-            return value
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    return [tg.reason_text(tg.stored_reason(item)) for item in codes]

@@ -690,7 +690,7 @@ def test_claim_execute_a_free_repair_charges_nothing(claim, ticket, agent):
     assert (ticket.charge, ticket.version) == (Decimal("0.00"), 2)
     assert claim_events(ticket)[-1] == (
         agent.pk,
-        "Free repair carried out; charge 0.00.",
+        "Free repair carried out; charge ¥0.00.",
         True,
         {"claim": claim.pk, "step": "executed", "remedy": "repair_free", "charge": "0.00"},
     )
@@ -706,7 +706,7 @@ def test_claim_execute_a_paid_repair_records_the_charge(out_of_period_claim, age
     assert (ticket.charge, ticket.version) == (Decimal("350.50"), 2)
     assert claim_events(ticket)[-1] == (
         agent.pk,
-        "Paid repair carried out; charge 350.50.",
+        "Paid repair carried out; charge ¥350.50.",
         True,
         {"claim": claim.pk, "step": "executed", "remedy": "repair_paid", "charge": "350.50"},
     )
@@ -774,7 +774,7 @@ def test_claim_execute_a_replacement_registers_the_new_unit(claim, ticket, unit,
     )
     assert claim_events(ticket)[-1] == (
         agent.pk,
-        f"Replaced with a new unit, serial SN-NEW-0001; its guarantee periods start again on {today.isoformat()}.",
+        f"Replaced with a new unit, serial SN-NEW-0001; its guarantee periods start again on {today.day} {today:%b %Y}.",
         True,
         {"claim": claim.pk, "step": "executed", "remedy": "replace", "new_unit": new.pk, "new_serial": "SN-NEW-0001"},
     )
@@ -888,7 +888,7 @@ def test_claim_execute_a_return_less_depreciation(day_12_claim, unit, ticket, ag
     assert (unit.status, unit.replaced_by) == (UnitStatus.RETURNED, None)
     assert claim_events(ticket)[-1] == (
         agent.pk,
-        f"Product returned; {expected} refunded.",
+        f"Product returned; ¥{expected:,} refunded.",
         True,
         {"claim": claim.pk, "step": "executed", "remedy": "return_depreciated", "refund": str(expected)},
     )

@@ -7,7 +7,9 @@ components and remedies by their translated names.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils.formats import date_format
@@ -237,6 +239,33 @@ def _format(key: str, value: object) -> object:
     if isinstance(value, Decimal):
         return format_money(money(value), currency=settings.CURRENCY)
     return value
+
+
+# Stored parameters that are amounts of money (kept as text in JSON).
+MONEY_PARAMS = frozenset({"refund", "price", "fee"})
+
+
+def _revived(key: str, value: object) -> object:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, str) and key in MONEY_PARAMS:
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def stored_reason(item: Mapping[str, Any]) -> Reason:
+    """A reason kept as plain JSON (``{"code": …, "params": {…}}``) back as the decision held
+    it: lists as tuples, ISO dates as dates, amounts as Decimals, so a stored reason reads
+    exactly like a fresh one, in any language."""
+    return Reason(item["code"], {key: _revived(key, value) for key, value in item.get("params", {}).items()})
 
 
 def reason_text(reason: Reason) -> str:
