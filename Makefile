@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a machine with Python 3.11+:
 #   make run   - virtualenv, install, migrate, demo data, then web + Celery worker + beat
+#                (on PORT, 8000 by default: make run PORT=8080)
 #   make test  - the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -8,6 +9,9 @@ PORT ?= 8000
 # Local runs are development runs unless the environment says otherwise.
 export DEBUG ?= 1
 export PORT
+# Links in messages are built on SITE_URL. honcho hands the worker and beat PORT+100 and
+# PORT+200, so the web server's address is fixed here, once, for all three processes.
+export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install lint audit messages clean
 
@@ -23,7 +27,8 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo --base-url http://127.0.0.1:$(PORT)
 	@echo ""
-	@echo "  Starting the web server, a Celery worker and Celery beat; Ctrl-C stops all of them."
+	@echo "  Starting the web server on http://127.0.0.1:$(PORT)/ (entry points and logins above),"
+	@echo "  a Celery worker and Celery beat; Ctrl-C stops all of them. Another port: make run PORT=8080."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --procfile Procfile --app-root $(CURDIR) start
 

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    # The project package itself: its template tags (money, form marks, the organisation).
+    "aftersales",
     "customers",
     "tickets",
     "followups",
@@ -112,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aftersales.context.roles",
+                "aftersales.context.organisation",
             ],
         },
     },
@@ -310,6 +313,8 @@ PHONE_CODE_MINUTES = env_int("PHONE_CODE_MINUTES", 10)
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Aftersales Service")
 ORGANISATION_NAME_ZH = env_str("ORGANISATION_NAME_ZH", "售后服务中心")
 ORGANISATION_LOGO = env_str("ORGANISATION_LOGO", "img/logo.svg")
+# The currency every amount is in (ISO 4217): prices, charges and refunds are always shown with it.
+CURRENCY = env_str("CURRENCY", "CNY")
 
 # --- Security ---------------------------------------------------------------------------------
 # The reverse proxies in front of the app server (addresses or networks, e.g. "127.0.0.1" for

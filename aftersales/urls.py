@@ -1,12 +1,22 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from aftersales.health import healthz
 from aftersales.lockout import limit_sign_in_failures_per_address
+from aftersales.organisation import organisation_name
+
+# The admin under the organisation's name, in the language of the page.
+admin.site.site_header = admin.site.site_title = lazy(organisation_name, str)()
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico"), permanent=True)),
     # The admin's sign-in, limited per address like the desk's (aftersales/lockout.py); its
     # "Forgotten your password?" link leads to the staff password reset.
     path("admin/login/", limit_sign_in_failures_per_address(admin.site.login)),

@@ -19,7 +19,7 @@ from followups.survey_forms import DETAIL_SCORE_FIELDS, SurveyForm
 from tickets.callbacks import record_attempt
 from tickets.choices import CallbackResult, RatingSource
 from tickets.models import CallbackVisit
-from tickets.survey_links import SurveyLinkInvalid, SurveyUnavailable, visit_for_token
+from tickets.survey_links import SurveyAnsweredOnPhone, SurveyLinkInvalid, SurveyUnavailable, visit_for_token
 
 TOO_MANY = _("Too many attempts. Please wait a while and try again.")
 # Generous for a household sharing one address; tight for anyone trying links in bulk.
@@ -28,7 +28,8 @@ SURVEY_POST_RATE = "20/h"
 
 def _unavailable(request: HttpRequest, reason: SurveyUnavailable) -> HttpResponse:
     status = 404 if isinstance(reason, SurveyLinkInvalid) else 410
-    return render(request, "followups/survey_unavailable.html", {"message": reason.message}, status=status)
+    context = {"message": reason.message, "answered_on_phone": isinstance(reason, SurveyAnsweredOnPhone)}
+    return render(request, "followups/survey_unavailable.html", context, status=status)
 
 
 def _form_page(request: HttpRequest, visit: CallbackVisit, form: SurveyForm, status: int = 200) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.core import signing
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tickets.choices import CallbackStatus
+from tickets.choices import CallbackResult, CallbackStatus
 from tickets.models import CallbackVisit
 
 SALT = "aftersales.survey"
@@ -41,6 +41,14 @@ class SurveyAlreadyAnswered(SurveyUnavailable):
     message = _("This survey has already been answered. Thank you!")
 
 
+class SurveyAnsweredOnPhone(SurveyAlreadyAnswered):
+    """The customer gave their rating to an agent on the phone: they are not asked again."""
+
+    message = _(
+        "You already gave us your rating on the phone, so there is nothing more to fill in. Thank you for your time!"
+    )
+
+
 def survey_token(visit: CallbackVisit) -> str:
     """The signed, timestamped token of ``visit``'s survey link."""
     return signing.dumps({"visit": visit.pk}, salt=SALT)
@@ -50,7 +58,10 @@ def visit_for_token(token: str, *, max_age: dt.timedelta = MAX_AGE) -> CallbackV
     """The callback visit a survey token is for, with its ticket, customer and product loaded,
     when it may still be answered. Raises SurveyLinkInvalid (altered, cut or made for something
     else), SurveyLinkExpired (older than ``max_age``), SurveyAlreadyAnswered (the visit is done)
-    or SurveyUnavailable (the visit was settled otherwise: customer unreachable, cancelled)."""
+    or SurveyUnavailable (the visit was settled otherwise: customer unreachable, cancelled).
+    A visit settled by an agent's call that reached the customer raises SurveyAnsweredOnPhone:
+    the customer rated on the phone, and is thanked rather than told of a survey "already
+    answered" they never saw."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
@@ -68,6 +79,8 @@ def visit_for_token(token: str, *, max_age: dt.timedelta = MAX_AGE) -> CallbackV
     if visit is None:
         raise SurveyLinkInvalid
     if visit.status == CallbackStatus.DONE:
+        if visit.attempts.filter(result=CallbackResult.REACHED, by__isnull=False).exists():
+            raise SurveyAnsweredOnPhone
         raise SurveyAlreadyAnswered
     if visit.status != CallbackStatus.DUE:
         raise SurveyUnavailable

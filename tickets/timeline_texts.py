@@ -14,7 +14,8 @@ How parameters are stored, so that old rows render again in any language:
 - dates and times as ISO strings, rendered in the active language's formats and in the business
   time zone (``settings.TIME_ZONE``, Django's default time zone);
 - warranty reasons as the decision's reason codes with their values (tickets/three_guarantees);
-- references, serials, model codes, amounts and typed text as given.
+- amounts as text, rendered with the currency (aftersales/money.py);
+- references, serials, model codes and typed text as given.
 
 A missing or empty parameter shows as "—". An event without a code, or with a code this module
 no longer knows, shows its stored ``note``: rows written before the codes existed keep showing
@@ -27,12 +28,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.money import format_money
 from tickets import three_guarantees as tg
 from tickets.choices import CallbackResult
 from tickets.models import AttachmentKind, Department, TicketEvent
@@ -92,6 +95,16 @@ def clock(name: str) -> Formatter:
     return render
 
 
+def amount(name: str) -> Formatter:
+    """An amount of money with its currency (aftersales/money.py), as every page shows money."""
+
+    def render(params: Mapping[str, object]) -> str:
+        shown = format_money(params.get(name), currency=settings.CURRENCY)  # type: ignore[arg-type]
+        return shown or _plain(params.get(name))
+
+    return render
+
+
 def label(choices: type[models.Choices], name: str) -> Formatter:
     """A vocabulary code by its label in the active language; a code no longer in the choices as is."""
 
@@ -116,15 +129,7 @@ def reasons(name: str) -> Formatter:
 
     def render(params: Mapping[str, object]) -> str:
         items = params.get(name) or []
-        return _joined(
-            tg.reason_text(
-                tg.Reason(
-                    item["code"],
-                    {key: tuple(v) if isinstance(v, list) else v for key, v in item.get("params", {}).items()},
-                )
-            )
-            for item in items
-        )
+        return _joined(tg.reason_text(tg.stored_reason(item)) for item in items)
 
     return render
 
@@ -155,13 +160,14 @@ TEXTS: dict[str, SystemText] = {
         _("Goodwill: %(remedy)s, granted by a manager. Reason: %(reason)s"), {"remedy": label(tg.Remedy, "remedy")}
     ),
     "claim.repaired": SystemText(
-        _("%(remedy)s carried out; charge %(amount)s."), {"remedy": label(tg.Remedy, "remedy")}
+        _("%(remedy)s carried out; charge %(amount)s."),
+        {"remedy": label(tg.Remedy, "remedy"), "amount": amount("amount")},
     ),
     "claim.replaced": SystemText(
         _("Replaced with a new unit, serial %(serial)s; its guarantee periods start again on %(date)s."),
         {"date": day("date")},
     ),
-    "claim.returned": SystemText(_("Product returned; %(amount)s refunded.")),
+    "claim.returned": SystemText(_("Product returned; %(amount)s refunded."), {"amount": amount("amount")}),
     "callback.result": SystemText(_("%(result)s."), {"result": label(CallbackResult, "result")}),
     "callback.result_noted": SystemText(_("%(result)s. %(note)s"), {"result": label(CallbackResult, "result")}),
     "callback.dissatisfied": SystemText(_("Customer dissatisfied on the callback (%(score)s/5): %(comment)s")),

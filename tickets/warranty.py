@@ -207,14 +207,4 @@ def _jsonable(key: str, value):
 
 def reasons_from_codes(codes: list[dict]) -> list[str]:
     """Render stored reason codes in the active language (the customer's, on their record)."""
-    reasons = []
-    for item in codes:
-        params = {key: _revive(value) for key, value in item.get("params", {}).items()}
-        reasons.append(tg.reason_text(tg.Reason(item["code"], params)))
-    return reasons
-
-
-def _revive(value):
-    return tuple(value) if isinstance(value, list) else value
-
-
+    return [tg.reason_text(tg.stored_reason(item)) for item in codes]

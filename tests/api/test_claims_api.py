@@ -97,7 +97,7 @@ def body(claim: WarrantyClaim, *, internal: bool = True) -> dict:
         "free": True,
         "reasons": [
             "Your product is inside its 12-month guarantee period, which runs until "
-            f"{end.isoformat()}, so the repair is free."
+            f"{end.day} {end:%b %Y}, so the repair is free."
         ],
         "period_end": end.isoformat(),
         "refund_amount": None,

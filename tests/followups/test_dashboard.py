@@ -180,7 +180,7 @@ def test_trend_charts_leave_days_without_data_as_gaps(signed_in):
     assert html.count('<svg class="trend"') == 6
     assert 'class="threshold"' in html and "<title id=" in html and "<desc id=" in html
     assert "Daily values from" in html and "26 days without data are left as gaps" in html
-    assert "<title>March 20, 2026: 50.00 % (2/4)</title>" in html
+    assert "<title>20 Mar 2026: 50.00 % (2/4)</title>" in html
 
 
 def test_narrowing_to_a_station_narrows_every_figure(signed_in):

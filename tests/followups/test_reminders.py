@@ -58,10 +58,10 @@ def test_a_customer_without_a_confirmed_email_gets_the_reminder_by_sms(django_ca
     assert (sms.to, sms.template, sms.params) == (
         "+8613812345678",
         "reminder_warranty",
-        {"product": "Fridge", "warranty_end": "2026-12-10", "request_url": "http://127.0.0.1:8000/request/"},
+        {"product": "Fridge", "warranty_end": "10 Dec 2026", "request_url": "http://127.0.0.1:8000/request/"},
     )
     assert sms.text == (
-        "The warranty of your Fridge ends on 2026-12-10. Ask us about an extended warranty: "
+        "The warranty of your Fridge ends on 10 Dec 2026. Ask us about an extended warranty: "
         "http://127.0.0.1:8000/request/"
     )
     assert mail.outbox == []

@@ -24,6 +24,7 @@ from tickets.survey_links import (
     MAX_AGE,
     SALT,
     SurveyAlreadyAnswered,
+    SurveyAnsweredOnPhone,
     SurveyLinkExpired,
     SurveyLinkInvalid,
     SurveyUnavailable,
@@ -35,6 +36,10 @@ pytestmark = pytest.mark.django_db
 
 SITE = "https://service.example.com"
 ANSWERED = "This survey has already been answered. Thank you!"
+ON_THE_PHONE = (
+    "You already gave us your rating on the phone, so there is nothing more to fill in. Thank you for your time!"
+)
+
 
 
 @pytest.fixture(autouse=True)
@@ -148,8 +153,25 @@ def test_a_token_is_single_use_whoever_settled_the_visit(resolved, agent):
     _, visit = resolved
     token = survey_token(visit)
     record_attempt(visit=visit, result=CallbackResult.REACHED, by=agent, scores={"score_overall": 4})
-    with pytest.raises(SurveyAlreadyAnswered, match=re.escape(ANSWERED)):
+    with pytest.raises(SurveyAnsweredOnPhone, match=re.escape(ON_THE_PHONE)):
         visit_for_token(token)
+
+
+def test_a_token_answered_through_the_survey_is_used(resolved):
+    _, visit = resolved
+    token = survey_token(visit)
+    record_attempt(
+        visit=visit, result=CallbackResult.REACHED, by=None, scores={"score_overall": 4}, source=RatingSource.SURVEY
+    )
+    with pytest.raises(SurveyAlreadyAnswered, match=re.escape(ANSWERED)) as caught:
+        visit_for_token(token)
+    assert type(caught.value) is SurveyAlreadyAnswered
+
+
+def test_a_call_that_did_not_reach_the_customer_leaves_the_survey_open(resolved, agent):
+    _, visit = resolved
+    record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
+    assert visit_for_token(survey_token(visit)) == visit
 
 
 @pytest.mark.parametrize("status", [CallbackStatus.UNREACHABLE, CallbackStatus.CANCELLED])
@@ -338,7 +360,7 @@ def test_an_answer_arriving_just_after_the_call_was_recorded_says_so(client, res
         response = client.post(url, {"score_overall": "1"})
     assert len(calls) == 2
     assert response.status_code == 410
-    assert ANSWERED in response.content.decode()
+    assert ON_THE_PHONE in response.content.decode()
     assert not SatisfactionRating.objects.filter(ticket=ticket, source=RatingSource.SURVEY).exists()
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED
@@ -350,6 +372,7 @@ def test_an_answer_arriving_just_after_the_call_was_recorded_says_so(client, res
         ("not-a-token", 404, "This survey link is not valid."),
         ("expired", 410, "This survey link has expired."),
         pytest.param("answered", 410, ANSWERED),
+        pytest.param("rated on the phone", 410, ON_THE_PHONE),
     ],
 )
 def test_a_link_that_cannot_be_answered_gets_a_friendly_page_and_no_data(
@@ -360,16 +383,36 @@ def test_a_link_that_cannot_be_answered_gets_a_friendly_page_and_no_data(
         token = _signed_days_ago(visit, 15)
     elif token == "answered":
         token = survey_token(visit)
+        record_attempt(
+            visit=visit, result=CallbackResult.REACHED, by=None, scores={"score_overall": 5}, source=RatingSource.SURVEY
+        )
+    elif token == "rated on the phone":
+        token = survey_token(visit)
         record_attempt(visit=visit, result=CallbackResult.REACHED, by=agent, scores={"score_overall": 5})
+    ratings_before = list(SatisfactionRating.objects.filter(ticket=ticket).values_list("source", "score"))
     url = reverse("survey:answer", args=[token])
     for response in (client.get(url), client.post(url, {"score_overall": "1"})):
         assert response.status_code == status
         html = response.content.decode()
         assert message in html
+        assert 'name="score_overall"' not in html
         assert ticket.reference not in html
         assert "Drum washer" not in html
         assert "Li Na" not in html
-    assert SatisfactionRating.objects.filter(ticket=ticket, source=RatingSource.SURVEY).count() == 0
+    assert list(SatisfactionRating.objects.filter(ticket=ticket).values_list("source", "score")) == ratings_before
+
+
+def test_a_customer_rated_on_the_phone_is_thanked_and_not_asked_again(client, resolved, agent):
+    ticket, visit = resolved
+    record_attempt(visit=visit, result=CallbackResult.REACHED, by=agent, scores={"score_overall": 4})
+    response = client.get(_url(visit))
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "<h1>Thank you for your rating</h1>" in html
+    assert ON_THE_PHONE in html
+    assert "survey has already been answered" not in html
+    assert '<form method="post" novalidate>' not in html
+    assert SatisfactionRating.objects.filter(ticket=ticket).count() == 1
 
 
 def test_csrf_is_enforced(resolved):

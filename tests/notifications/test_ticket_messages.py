@@ -64,7 +64,7 @@ We have received your request. Your reference is AS-2026-000042.
 
 Request type: Repair
 Product: Drum washer (SN-42)
-Received: March 5, 2026, 2:30 p.m.
+Received: 5 Mar 2026 14:30
 
 What happens next
 A service agent will review your request and contact you to arrange a visit if one is needed. \
@@ -104,7 +104,7 @@ def test_request_received_is_written_at_once_and_emailed_after_commit(
     assert mimetype == "text/html"
     assert '<html lang="en">' in html
     assert f'<a href="{TRACK}"' in html
-    assert "March 5, 2026, 2:30 p.m." in html
+    assert "5 Mar 2026 14:30" in html
     assert "Aftersales Service</td>" in html
     assert sms_outbox == []
 
@@ -247,12 +247,12 @@ def test_dispatched_tells_the_appointment_window_station_and_technician(django_c
         "Your request AS-2026-000042 has been dispatched: a technician is assigned and will visit you.\n\n"
         "Request type: Repair\n"
         "Product: Drum washer (SN-42)\n"
-        "Appointment: March 6, 2026, 9 a.m. – noon\n"
+        "Appointment: 6 Mar 2026 09:00 – 12:00\n"
         "Service station: Qingdao East\n"
         "Technician: Wei Zhang\n"
     ) in email.body
     assert (
-        'Appointment</td><td style="padding:6px 0;font-weight:bold;">March 6, 2026, 9 a.m. – noon'
+        'Appointment</td><td style="padding:6px 0;font-weight:bold;">6 Mar 2026 09:00 – 12:00'
         in (email.alternatives[0][0])
     )
 
@@ -263,9 +263,9 @@ def test_dispatched_by_sms_tells_the_appointment_window(django_capture_on_commit
         notify_status_changed(ticket, _status_event(ticket, Status.DISPATCHED))
 
     (sms,) = sms_outbox
-    assert sms.params == {"reference": "AS-2026-000042", "appointment": "2026-03-06 09:00-12:00", "track_url": TRACK}
+    assert sms.params == {"reference": "AS-2026-000042", "appointment": "6 Mar 2026 09:00-12:00", "track_url": TRACK}
     assert sms.text == (
-        f"A technician is assigned to your request AS-2026-000042. Visit: 2026-03-06 09:00-12:00. Details: {TRACK}"
+        f"A technician is assigned to your request AS-2026-000042. Visit: 6 Mar 2026 09:00-12:00. Details: {TRACK}"
     )
 
 
@@ -377,7 +377,7 @@ def test_dispatching_with_an_agreed_visit_sends_one_message(agent, technician, d
     (message,) = OutboundMessage.objects.all()
     assert message.template == "status_dispatched"
     (sms,) = sms_outbox
-    assert sms.params["appointment"] == f"{day.isoformat()} 13:00-17:00"
+    assert sms.params["appointment"] == f"{day.day} {day:%b %Y} 13:00-17:00"
     assert mail.outbox == []
 
 

@@ -162,7 +162,7 @@ def test_with_a_token_the_page_says_since_when_but_never_shows_the_key(agent, dj
     assert token.key not in body
     assert not KEY_INPUT.search(body)
     created = timezone.localtime(token.token.created)  # as the desk shows times: the business time zone
-    assert f"You have a token, created {created:%Y-%m-%d %H:%M}." in body
+    assert f"You have a token, created {created.day} {created:%b %Y %H:%M}." in body
     assert "Its key is not shown again: replace the token to get a new key." in body
     assert 'name="action" value="replace"' in body and 'name="action" value="revoke"' in body
     assert 'value="create"' not in body

@@ -87,7 +87,7 @@ def test_day_8_with_stock_gives_replacement_or_repair_and_a_depreciated_refund_o
             "You bought this product 8 days ago. From day 8 to day 15 a performance fault entitles you to a "
             "replacement with the same model or a free repair — your choice.",
             # 2999.00 − 2999.00 × 0.1 % × 8 days = 2975.008
-            "If you still prefer a refund, you get 2975.01 back: the price of 2999.00 less 0.1% a day for 8 days of "
+            "If you still prefer a refund, you get ¥2,975.01 back: the price of ¥2,999.00 less 0.1% a day for 8 days of "
             "use (8 days since purchase, less 0 days in repair or waiting for parts).",
         ],
         "period_end": "2026-03-03",
@@ -118,7 +118,7 @@ def test_day_16_is_a_free_repair(client):
         "free": True,
         "rule": "general.repair_in_period",
         "reasons": [
-            "Your product is inside its 12-month guarantee period, which runs until 2026-03-03, so the repair is free."
+            "Your product is inside its 12-month guarantee period, which runs until 3 Mar 2026, so the repair is free."
         ],
         "period_end": "2026-03-03",
         "loaner": False,
@@ -135,7 +135,7 @@ def test_after_the_period_the_repair_is_paid_but_the_motor_keeps_its_own_period(
         "remedies": ["repair_paid"],
         "free": False,
         "rule": "general.out_of_period",
-        "reasons": ["The guarantee period of this product ended on 2026-03-03, so the repair is paid."],
+        "reasons": ["The guarantee period of this product ended on 3 Mar 2026, so the repair is paid."],
         "period_end": "2026-03-03",
         "loaner": False,
         "policy": WASHER_POLICY,
@@ -172,7 +172,7 @@ def test_a_phone_battery_at_7_months_is_out_of_its_6_month_period(client):
         "remedies": ["repair_paid"],
         "free": False,
         "rule": "general.accessory",
-        "reasons": ["The 6-month guarantee of the battery ended on 2025-07-10, so its repair or replacement is paid."],
+        "reasons": ["The 6-month guarantee of the battery ended on 10 Jul 2025, so its repair or replacement is paid."],
         "period_end": "2025-07-10",
         "loaner": False,
         "policy": {"code": "mobile_phone", "version": 1},
@@ -199,11 +199,11 @@ def test_a_car_repaired_5_times_for_the_same_problem_is_replaced_or_returned_les
         "free": True,
         "rule": "car.repeat_issue",
         "reasons": [
-            "Your car is inside its validity period (until 2026-05-06 or 50000 km, whichever comes first) and the "
+            "Your car is inside its validity period (until 6 May 2026 or 50000 km, whichever comes first) and the "
             "same problem has been repaired 5 times, more than 4. You may choose a replacement car or a return.",
             # 200000.00 × 20000 km ÷ 1000 × 0.5 % = 20000.00
-            "A usage fee of 20000.00 is charged for the distance driven (the price of 200000.00 × 20000 km ÷ 1,000 × "
-            "0.5%). If you return the car, you get 180000.00 back.",
+            "A usage fee of ¥20,000.00 is charged for the distance driven (the price of ¥200,000.00 × 20000 km ÷ 1,000 × "
+            "0.5%). If you return the car, you get ¥180,000.00 back.",
             "This repair has taken 7 days, more than 5, so you are entitled to a loaner car from day 6 of the repair.",
         ],
         "period_end": "2027-05-06",
@@ -358,7 +358,7 @@ def test_two_finished_repairs_of_the_same_fault_make_the_unit_replaceable(client
             "This fault has been repaired 2 times and the product still does not work properly. "
             "You may choose a replacement with the same model or a return.",
             # 3999.00 − 3999.00 × 0.1 % × (60 − 4) days = 3775.056
-            "If you still prefer a refund, you get 3775.06 back: the price of 3999.00 less 0.1% a day for 56 days of "
+            "If you still prefer a refund, you get ¥3,775.06 back: the price of ¥3,999.00 less 0.1% a day for 56 days of "
             "use (60 days since purchase, less 4 days in repair or waiting for parts).",
         ],
         "period_end": "2026-03-07",

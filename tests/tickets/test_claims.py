@@ -447,8 +447,8 @@ def test_claim_evaluate_two_failed_repairs_from_the_units_history(customer, wash
     assert claim.period_end == D(2026, 12, 7)
     assert claim_events(ticket)[0][1] == (
         "This fault has been repaired 2 times and the product still does not work properly. You may choose a "
-        "replacement with the same model or a return. If you still prefer a refund, you get 3607.10 back: the price "
-        "of 3999.00 less 0.1% a day for 98 days of use (104 days since purchase, less 6 days in repair or waiting "
+        "replacement with the same model or a return. If you still prefer a refund, you get ¥3,607.10 back: the price "
+        "of ¥3,999.00 less 0.1% a day for 98 days of use (104 days since purchase, less 6 days in repair or waiting "
         "for parts)."
     )
 
@@ -690,7 +690,7 @@ def test_claim_execute_a_free_repair_charges_nothing(claim, ticket, agent):
     assert (ticket.charge, ticket.version) == (Decimal("0.00"), 2)
     assert claim_events(ticket)[-1] == (
         agent.pk,
-        "Free repair carried out; charge 0.00.",
+        "Free repair carried out; charge ¥0.00.",
         True,
         {"claim": claim.pk, "step": "executed", "remedy": "repair_free", "charge": "0.00"},
     )
@@ -706,7 +706,7 @@ def test_claim_execute_a_paid_repair_records_the_charge(out_of_period_claim, age
     assert (ticket.charge, ticket.version) == (Decimal("350.50"), 2)
     assert claim_events(ticket)[-1] == (
         agent.pk,
-        "Paid repair carried out; charge 350.50.",
+        "Paid repair carried out; charge ¥350.50.",
         True,
         {"claim": claim.pk, "step": "executed", "remedy": "repair_paid", "charge": "350.50"},
     )
@@ -774,7 +774,7 @@ def test_claim_execute_a_replacement_registers_the_new_unit(claim, ticket, unit,
     )
     assert claim_events(ticket)[-1] == (
         agent.pk,
-        f"Replaced with a new unit, serial SN-NEW-0001; its guarantee periods start again on {today.isoformat()}.",
+        f"Replaced with a new unit, serial SN-NEW-0001; its guarantee periods start again on {today.day} {today:%b %Y}.",
         True,
         {"claim": claim.pk, "step": "executed", "remedy": "replace", "new_unit": new.pk, "new_serial": "SN-NEW-0001"},
     )
@@ -888,7 +888,7 @@ def test_claim_execute_a_return_less_depreciation(day_12_claim, unit, ticket, ag
     assert (unit.status, unit.replaced_by) == (UnitStatus.RETURNED, None)
     assert claim_events(ticket)[-1] == (
         agent.pk,
-        f"Product returned; {expected} refunded.",
+        f"Product returned; ¥{expected:,} refunded.",
         True,
         {"claim": claim.pk, "step": "executed", "remedy": "return_depreciated", "refund": str(expected)},
     )

@@ -129,6 +129,51 @@ def test_demo_has_one_user_per_role_with_the_demo_password(db):
     assert not User.objects.get(username="technician").is_staff
 
 
+def test_demo_prints_every_entry_point_on_the_chosen_port_the_logins_and_where_messages_appear(db, settings):
+    settings.SITE_URL = "http://127.0.0.1:8080"  # as PORT=8080 makes it
+    # The defaults outside the tests: each message one line on the console.
+    settings.EMAIL_BACKEND = "notifications.backends.ConsoleEmailBackend"
+    settings.SMS_BACKEND = "notifications.sms.console.SmsBackend"
+    out = run("demo")
+    lines = out.splitlines()
+    start = lines.index("Aftersales Service is ready at http://127.0.0.1:8080/")
+    assert lines[start + 2 : start + 8] == [
+        "  Customer portal      http://127.0.0.1:8080/",
+        "  Staff desk           http://127.0.0.1:8080/desk/",
+        "  Quality dashboard    http://127.0.0.1:8080/dashboard/",
+        "  Feedback inbox       http://127.0.0.1:8080/feedback/",
+        "  Administration       http://127.0.0.1:8080/admin/",
+        "  API documentation    http://127.0.0.1:8080/api/docs/",
+    ]
+    assert "Demo logins (password for every account: aftersales-demo)" in lines
+    for username, role in (
+        ("agent", "agent"),
+        ("technician", "technician"),
+        ("manager", "manager"),
+        ("quality", "department"),
+        ("admin", "admin"),
+    ):
+        assert any(line.startswith(f"  {username:<12} aftersales-demo  {role:<11} ") for line in lines), username
+    portal = Customer.objects.get(user__isnull=False)
+    assert (
+        f"  The demo customer signs in to the portal (http://127.0.0.1:8080/account/login/) with the phone "
+        f"{portal.phone}; tracking a request needs its reference and that phone."
+    ) in lines
+    assert lines[-1] == (
+        "Messages: nothing is really sent. Every SMS (sign-in and verification codes included) and every "
+        "email appears in this console, one line each, as the server and the worker run."
+    )
+    # Run again (nothing is loaded twice) with an explicit address: the same list on it.
+    again = run("demo", base_url="http://localhost:9000/")
+    assert "  API documentation    http://localhost:9000/api/docs/" in again.splitlines()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.SMS_BACKEND = "notifications.sms.aliyun.SmsBackend"
+    assert run("demo").splitlines()[-1] == (
+        "Messages are sent for real: EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend, "
+        "SMS_BACKEND=notifications.sms.aliyun.SmsBackend"
+    )
+
+
 def test_demo_catalogue_uses_the_statutory_codes(db):
     run("demo")
 

@@ -111,15 +111,15 @@ def test_every_template_has_its_chinese_translation(code):
         (
             "visit.agreed",
             {"start": "2026-03-05T01:00:00+00:00", "end": "2026-03-05T04:00:00+00:00"},
-            "Visit agreed: 2026-03-05, 09:00–12:00.",
-            "已约定上门时间：2026-03-05 09:00–12:00。",
+            "Visit agreed: 5 Mar 2026, 09:00–12:00.",
+            "已约定上门时间：2026年3月5日 09:00–12:00。",
         ),
         # After 16:00 UTC it is already the next day in Shanghai.
         (
             "visit.agreed",
             {"start": "2026-03-04T22:00:00+00:00", "end": "2026-03-05T01:00:00+00:00"},
-            "Visit agreed: 2026-03-05, 06:00–09:00.",
-            "已约定上门时间：2026-03-05 06:00–09:00。",
+            "Visit agreed: 5 Mar 2026, 06:00–09:00.",
+            "已约定上门时间：2026年3月5日 06:00–09:00。",
         ),
         # Vocabulary through its labels in the reader's language.
         (
@@ -163,13 +163,13 @@ def test_values_are_rendered_in_the_readers_language_and_the_business_time_zone(
 def test_the_warranty_reasons_are_rendered_from_their_codes_in_each_language():
     params = SAMPLES["claim.decided"]
 
-    reasons = [tg.Reason("general.out_of_period", {"period_end": "2026-01-31"}), tg.Reason("exclusion.misuse")]
+    reasons = [tg.Reason("general.out_of_period", {"period_end": dt.date(2026, 1, 31)}), tg.Reason("exclusion.misuse")]
     with translation.override("en"):
         english = [tg.reason_text(reason) for reason in reasons]
     with translation.override("zh-hans"):
         chinese = [tg.reason_text(reason) for reason in reasons]
 
-    assert english[0] == "The guarantee period of this product ended on 2026-01-31, so the repair is paid."
+    assert english[0] == "The guarantee period of this product ended on 31 Jan 2026, so the repair is paid."
     # English sentences follow each other after a space, Chinese ones directly.
     assert rendered("claim.decided", params, "en") == " ".join(english)
     assert rendered("claim.decided", params, "zh-hans") == "".join(chinese)
@@ -265,6 +265,16 @@ def test_a_reopen_by_the_system_stores_its_reason_as_a_code(chinese_customer_tic
         assert render_event_text(event) == "客户在回访中表示不满意（1/5）：Still leaking."
 
 
+def en_date(day: dt.date) -> str:
+    """A date as English pages show it (aftersales/formats/en)."""
+    return f"{day.day} {day:%b %Y}"
+
+
+def zh_date(day: dt.date) -> str:
+    """A date as Chinese pages show it (aftersales/formats/zh_Hans)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 # --- the readers: one event, each reader in their own language ----------------------------------
 
 
@@ -279,7 +289,7 @@ def agreed_visit(chinese_customer_ticket, agent, technician):
     day = timezone.localdate() + dt.timedelta(days=3)
     ticket_assign(ticket=ticket, station=None, assignee=technician, by=agent, appointment=(day, "morning"))
     append_event(ticket, EventKind.NOTE, agent, note="师傅会先打电话。", is_public=True)
-    return ticket, day.isoformat()
+    return ticket, day
 
 
 def test_the_chinese_customer_reads_the_agreed_visit_in_chinese_on_the_tracking_page(
@@ -296,10 +306,10 @@ def test_the_chinese_customer_reads_the_agreed_visit_in_chinese_on_the_tracking_
 
     html = client.get(reverse("portal:track_detail", args=[ticket.reference])).content.decode()
 
-    assert f"已约定上门时间：{day} 09:00–12:00。" in html
+    assert f"已约定上门时间：{zh_date(day)} 09:00–12:00。" in html
     assert "Visit agreed: 2025-12-01, 09:00–12:00." in html  # the old row, as it was
     assert "师傅会先打电话。" in html
-    assert f"Visit agreed: {day}" not in html
+    assert f"Visit agreed: {en_date(day)}" not in html
 
 
 def test_the_english_agent_reads_the_same_event_in_english_on_the_desk(client, agreed_visit, agent):
@@ -308,7 +318,7 @@ def test_the_english_agent_reads_the_same_event_in_english_on_the_desk(client, a
 
     html = client.get(reverse("desk:ticket", args=[ticket.reference]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert f"Visit agreed: {day}, 09:00–12:00." in html
+    assert f"Visit agreed: {en_date(day)}, 09:00–12:00." in html
     assert "Visit agreed: 2025-12-01, 09:00–12:00." in html
     assert "已约定上门时间" not in html
 
@@ -326,13 +336,13 @@ def test_the_api_answers_the_timeline_in_the_requests_language(agreed_visit, age
     agreed = [row for row in as_agent if row["message_code"] == "visit.agreed"]
     assert [(row["note"], row["message_params"]) for row in agreed] == [
         (
-            f"Visit agreed: {day}, 09:00–12:00.",
+            f"Visit agreed: {en_date(day)}, 09:00–12:00.",
             {"start": f"{day}T09:00:00+08:00", "end": f"{day}T12:00:00+08:00"},
         )
     ]
     assert [row["note"] for row in as_customer] == [
         "Visit agreed: 2025-12-01, 09:00–12:00.",
-        f"已约定上门时间：{day} 09:00–12:00。",
+        f"已约定上门时间：{zh_date(day)} 09:00–12:00。",
         "师傅会先打电话。",
     ]
 
@@ -363,4 +373,4 @@ def test_the_admin_shows_the_event_in_the_readers_language(client, agreed_visit)
         reverse("admin:tickets_ticketevent_change", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
 
-    assert f"已约定上门时间：{day} 09:00–12:00。" in html
+    assert f"已约定上门时间：{zh_date(day)} 09:00–12:00。" in html

@@ -403,7 +403,7 @@ def test_decision_data_leaves_out_the_refund_when_there_is_none():
         "remedies": ["repair_paid"],
         "free": False,
         "rule": "general.out_of_period",
-        "reasons": ["The guarantee period of this product ended on 2027-03-10, so the repair is paid."],
+        "reasons": ["The guarantee period of this product ended on 10 Mar 2027, so the repair is paid."],
         "reason_codes": [{"code": "general.out_of_period", "params": {"period_end": "2027-03-10"}}],
         "period_end": D(2027, 3, 10),
         "loaner": False,
@@ -445,12 +445,12 @@ def test_reasons_from_codes_revives_dates_and_components():
     ]
     english = (
         "The guarantee of the whole product is over, but the motor has its own 36-month guarantee, which runs until "
-        "2027-01-10. The motor is repaired or replaced free of charge."
+        "10 Jan 2027. The motor is repaired or replaced free of charge."
     )
     assert warranty.reasons_from_codes(codes) == tg.reason_texts(decision) == [english]
     with translation.override("zh-hans"):
         assert warranty.reasons_from_codes(codes) == [
-            "本产品的整机保修期已过，但电动机另有 36 个月的保修期（截至 2027-01-10），因此电动机可免费修理或更换。"
+            "本产品的整机保修期已过，但电动机另有 36 个月的保修期（截至 2027年1月10日），因此电动机可免费修理或更换。"
         ]
 
 

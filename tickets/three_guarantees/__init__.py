@@ -23,7 +23,7 @@ from .facts import (
     Remedy,
     RepairCause,
 )
-from .texts import COMPONENT_LABELS, REASON_TEXTS, component_label, reason_text, reason_texts
+from .texts import COMPONENT_LABELS, REASON_TEXTS, component_label, reason_text, reason_texts, stored_reason
 
 __all__ = [
     "ADDITIONS",
@@ -47,4 +47,5 @@ __all__ = [
     "decide",
     "reason_text",
     "reason_texts",
+    "stored_reason",
 ]

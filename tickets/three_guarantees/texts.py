@@ -1,16 +1,23 @@
 """What each reason code says to the customer, in plain words, marked for translation.
 
 Texts are rendered in the active language only when asked for (:func:`reason_texts`), so
-importing this module reads no settings. Parameters are formatted for people: dates as ISO
-dates, money with two decimals, components and remedies by their translated names.
+importing this module reads no settings. Parameters are formatted for people: dates in the
+one date format of the reader's language, money with its currency (aftersales/money.py),
+components and remedies by their translated names.
 """
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+from aftersales.money import format_money
 
 from .facts import CarFault, Decision, Reason, Remedy
 from .periods import money
@@ -228,10 +235,37 @@ def _format(key: str, value: object) -> object:
     if key == "remedies" and isinstance(value, tuple | list):
         return ", ".join(str(Remedy(code).label) for code in value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
-        return format(money(value), "f")
+        return format_money(money(value), currency=settings.CURRENCY)
     return value
+
+
+# Stored parameters that are amounts of money (kept as text in JSON).
+MONEY_PARAMS = frozenset({"refund", "price", "fee"})
+
+
+def _revived(key: str, value: object) -> object:
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, str) and key in MONEY_PARAMS:
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def stored_reason(item: Mapping[str, Any]) -> Reason:
+    """A reason kept as plain JSON (``{"code": …, "params": {…}}``) back as the decision held
+    it: lists as tuples, ISO dates as dates, amounts as Decimals, so a stored reason reads
+    exactly like a fresh one, in any language."""
+    return Reason(item["code"], {key: _revived(key, value) for key, value in item.get("params", {}).items()})
 
 
 def reason_text(reason: Reason) -> str:

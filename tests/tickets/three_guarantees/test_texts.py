@@ -49,7 +49,7 @@ def texts(facts: Facts, policy: Policy) -> list[str]:
             [
                 "You bought this product 10 days ago. From day 8 to day 15 a performance fault entitles you to a "
                 "replacement with the same model or a free repair — your choice.",
-                "If you still prefer a refund, you get 2880.00 back: the price of 3000.00 less 0.5% a day for 8 days "
+                "If you still prefer a refund, you get ¥2,880.00 back: the price of ¥3,000.00 less 0.5% a day for 8 days "
                 "of use (10 days since purchase, less 2 days in repair or waiting for parts).",
             ],
             id="replacement and depreciation",
@@ -59,25 +59,25 @@ def texts(facts: Facts, policy: Policy) -> list[str]:
             FRIDGE,
             [
                 "The guarantee of the whole product is over, but the compressor has its own 36-month guarantee, "
-                "which runs until 2028-03-03. The compressor is repaired or replaced free of charge."
+                "which runs until 3 Mar 2028. The compressor is repaired or replaced free of charge."
             ],
             id="main component",
         ),
         pytest.param(
             claim(on=d(2026, 3, 4)),
             WASHER,
-            ["The guarantee period of this product ended on 2026-03-03, so the repair is paid."],
+            ["The guarantee period of this product ended on 3 Mar 2026, so the repair is paid."],
             id="out of period",
         ),
         pytest.param(
             claim(400, km=20_000, same_issue_repairs=5, price=Decimal("200000"), open_repair=OpenRepair(6, "repairer")),
             CAR,
             [
-                "Your car is inside its validity period (until 2027-03-03 or 50000 km, whichever comes first) and "
+                "Your car is inside its validity period (until 3 Mar 2027 or 50000 km, whichever comes first) and "
                 "the same problem has been repaired 5 times, more than 4. You may choose a replacement car or a "
                 "return.",
-                "A usage fee of 20000.00 is charged for the distance driven (the price of 200000.00 × 20000 km ÷ "
-                "1,000 × 0.5%). If you return the car, you get 180000.00 back.",
+                "A usage fee of ¥20,000.00 is charged for the distance driven (the price of ¥200,000.00 × 20000 km ÷ "
+                "1,000 × 0.5%). If you return the car, you get ¥180,000.00 back.",
                 "This repair has taken 6 days, more than 5, so you are entitled to a loaner car from day 6 of the "
                 "repair.",
             ],
@@ -97,7 +97,7 @@ def texts(facts: Facts, policy: Policy) -> list[str]:
             claim(100),
             replace(FRIDGE, brand_extra_remedies=("replace", "return_full")),
             [
-                "Your product is inside its 12-month guarantee period, which runs until 2026-03-03, so the repair "
+                "Your product is inside its 12-month guarantee period, which runs until 3 Mar 2026, so the repair "
                 "is free.",
                 "The brand's own policy also offers: Replacement with the same model, Return with a full refund.",
             ],
@@ -115,15 +115,15 @@ def test_params_are_formatted_for_people() -> None:
         {"fee": Decimal("7.5"), "price": Decimal("1500"), "km": 1000, "rate": "0.5", "refund": Decimal("1492.5")},
     )
     assert reason_text(reason) == (
-        "A usage fee of 7.50 is charged for the distance driven (the price of 1500.00 × 1000 km ÷ 1,000 × 0.5%). "
-        "If you return the car, you get 1492.50 back."
+        "A usage fee of ¥7.50 is charged for the distance driven (the price of ¥1,500.00 × 1000 km ÷ 1,000 × 0.5%). "
+        "If you return the car, you get ¥1,492.50 back."
     )
 
 
 def test_a_component_an_admin_added_reads_as_words() -> None:
     reason = Reason("general.accessory", {"component": "remote_control", "months": 6, "period_end": d(2025, 9, 3)})
     assert reason_text(reason).startswith(
-        "The remote control has its own 6-month guarantee, which runs until 2025-09-03"
+        "The remote control has its own 6-month guarantee, which runs until 3 Sep 2025"
     )
 
 

@@ -20,8 +20,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from aftersales.organisation import organisation_name
 from aftersales.roles import Role
 from customers.models import Customer, Language, ProductCategory, ProductModel, ProductUnit
 from customers.selectors import policy_in_force
@@ -77,6 +79,15 @@ from tickets.models import (
 from tickets.services import ticket_assign, ticket_create, ticket_record_resolution, ticket_transition
 
 PASSWORD = "aftersales-demo"
+# What the run command prints for a newcomer to open: path, what it is (and who it is for).
+ENTRY_POINTS = (
+    ("/", "Customer portal"),
+    ("/desk/", "Staff desk"),
+    ("/dashboard/", "Quality dashboard"),
+    ("/feedback/", "Feedback inbox"),
+    ("/admin/", "Administration"),
+    ("/api/docs/", "API documentation"),
+)
 RANDOM_SEED = 1234
 CUSTOMERS = 50
 DAYS = 60
@@ -176,11 +187,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
-            "--base-url", default="http://127.0.0.1:8000", help="Where the product will be served, for the printed links."
+            "--base-url",
+            default=None,
+            help="Where the product will be served, for the printed links (default: SITE_URL, which follows PORT).",
         )
 
     def handle(self, *args, **options) -> None:
-        self.base_url = options["base_url"].rstrip("/")
+        self.base_url = (options["base_url"] or settings.SITE_URL).rstrip("/")
         if get_user_model().objects.filter(username="agent").exists():
             self.stdout.write("Demo data is already loaded; nothing was added.")
         else:
@@ -868,6 +881,14 @@ class Command(BaseCommand):
     # --- output -------------------------------------------------------------------------------
 
     def _print_logins(self) -> None:
+        """What a newcomer needs after ``make run``: every entry point as a full URL on the
+        chosen port, who to sign in as, and where the SMS codes and messages appear."""
+        name = organisation_name("en")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"{name} is ready at {self.base_url}/"))
+        self.stdout.write("")
+        for path, what in ENTRY_POINTS:
+            self.stdout.write(f"  {what:<20} {self.base_url}{path}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for every account: {PASSWORD})")
         for username, role, first, last in USERS:
@@ -875,8 +896,22 @@ class Command(BaseCommand):
         portal = Customer.objects.filter(user__isnull=False).order_by("pk").first()
         if portal is not None:
             self.stdout.write(f"  {portal.phone:<12} {PASSWORD:<16} {'customer':<11} {portal.name} (portal account)")
+            self.stdout.write(
+                f"  The demo customer signs in to the portal ({self.base_url}{reverse('portal:login')}) with the phone "
+                f"{portal.phone}; tracking a request needs its reference and that phone."
+            )
         self.stdout.write("")
-        self.stdout.write("Open:")
-        self.stdout.write(f"  {self.base_url}/desk/   the staff desk (agent, technician, manager)")
-        self.stdout.write(f"  {self.base_url}/admin/  the Django admin (admin, manager)")
-        self.stdout.write(f"  {self.base_url}/feedback/  the quality feedback inbox (quality, manager)")
+        self.stdout.write(self._messages_line())
+
+    def _messages_line(self) -> str:
+        """Where the messages go: with the console backends, one line each in this console."""
+        email_backend = settings.EMAIL_BACKEND
+        sms_backend = getattr(settings, "SMS_BACKEND", "")
+        if "console" in email_backend.lower() and (not sms_backend or "console" in sms_backend.lower()):
+            return (
+                "Messages: nothing is really sent. Every SMS (sign-in and verification codes included) and every "
+                "email appears in this console, one line each, as the server and the worker run."
+            )
+        return f"Messages are sent for real: EMAIL_BACKEND={email_backend}" + (
+            f", SMS_BACKEND={sms_backend}" if sms_backend else ""
+        )
