@@ -46,8 +46,7 @@ def test_a_warranty_expiry_callback_emails_one_reminder_with_the_offer(django_ca
     assert "ends on 2026-12-10" in mail.outbox[0].body
     assert "extend the warranty" in mail.outbox[0].body
     assert (
-        "To stop reminders and offers, or to choose SMS or email, go to your account:\n"
-        "http://127.0.0.1:8000/account/\n"
+        "To stop reminders and offers, or to choose SMS or email, go to your account:\nhttp://127.0.0.1:8000/account/\n"
     ) in mail.outbox[0].body
     assert sms_outbox == []
 
