@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from customers.models import Customer, Language, ProductUnit
+from customers.models import Channel, Customer, Language, ProductUnit
 
 STAFF_ONLY = _("Only service staff set this.")
 
@@ -44,6 +44,9 @@ class CustomerSerializer(serializers.ModelSerializer):
             "address",
             "region",
             "preferred_language",
+            "preferred_channel",
+            "optional_messages",
+            "email_verified",
             "representative",
             "has_portal_account",
             "created_at",
@@ -56,7 +59,19 @@ class CustomerSerializer(serializers.ModelSerializer):
             "phone": {"help_text": "International form (E.164), e.g. +8613812345678."},
             "address": {"help_text": "Postal or service address, as given; empty when none is known."},
             "region": {"help_text": "Region the customer lives in (free text, e.g. a city); empty when not known."},
-            "preferred_language": {"help_text": "Language of the emails sent to the customer."},
+            "preferred_language": {"help_text": "Language of the messages sent to the customer."},
+            "preferred_channel": {
+                "help_text": "How messages reach the customer: `sms` to the phone, or `email`, which only a confirmed "
+                "email receives (without one, messages go by SMS)."
+            },
+            "optional_messages": {
+                "help_text": "The customer receives reminders and offers (maintenance reminders, warranty offers); "
+                "messages about their requests are always sent."
+            },
+            "email_verified": {
+                "help_text": "The email was entered by staff, or by the customer after proving their phone; only a "
+                "confirmed email receives messages."
+            },
             "representative": {"help_text": "Id of the staff member who owns the relationship."},
             "created_at": {"help_text": "When the customer record was created."},
             "updated_at": {"help_text": "When the record last changed."},
@@ -91,6 +106,18 @@ class CustomerInputSerializer(serializers.Serializer):
         default=Language.CHINESE,
         help_text="Language of the messages sent to the customer. Default on creation: zh-hans; a correction "
         "(PATCH) without it leaves it as it is.",
+    )
+
+    preferred_channel = serializers.ChoiceField(
+        choices=Channel.choices,
+        required=False,
+        help_text="`sms` (the default) or `email`; `email` needs a confirmed email, and an email sent in the same "
+        "request by staff is confirmed. A correction without it leaves it as it is.",
+    )
+    optional_messages = serializers.BooleanField(
+        required=False,
+        help_text="Whether the customer receives reminders and offers; messages about their requests are always "
+        "sent. Default on creation: true; a correction without it leaves it as it is.",
     )
 
     def validate_email(self, value: str | None) -> str:

@@ -143,7 +143,8 @@ class CustomerDetailView(CustomerScope, generics.RetrieveAPIView):
         tags=["customers"],
         summary="Correct a customer's details",
         description="Only the fields sent change. A new phone is normalised and may not belong to another "
-        "customer; a portal account signs in with the new number. Agents, managers and administrators only.",
+        "customer; a portal account signs in with the new number. An email entered here is confirmed; "
+        "`preferred_channel` is `email` only with a confirmed email. Agents, managers and administrators only.",
         parameters=[CUSTOMER_ID],
         request=CustomerInputSerializer(partial=True),
         responses={200: CustomerSerializer, **error_responses(400, 401, 403, 404, 415, 429)},

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.roles import roles_of
-from customers.models import Customer, ProductModel, ProductUnit, WarrantyPolicy
+from customers.models import Channel, Customer, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import policy_in_force
 from customers.warranty import add_months, warranty_start
@@ -38,6 +38,8 @@ def customer_create(
     address: str = "",
     region: str = "",
     preferred_language: str = "zh-hans",
+    preferred_channel: str = Channel.SMS,
+    optional_messages: bool = True,
     representative: AbstractBaseUser | None = None,
     referred_by: Customer | None = None,
     by: AbstractBaseUser | None = None,
@@ -51,7 +53,8 @@ def customer_create(
 
     ``phone_is_new``: the caller has just looked the number up in this transaction and found
     nobody, so it is not looked up again; the unique phone still refuses a customer created
-    with the same number meanwhile, with the same field error.
+    with the same number meanwhile, with the same field error. The preferred channel is email
+    only with a confirmed email.
     """
     errors: dict[str, str] = {}
     if not (name or "").strip():
@@ -63,16 +66,21 @@ def customer_create(
         normalized = ""
     if normalized and not phone_is_new and Customer.objects.filter(phone=normalized).exists():
         errors["phone"] = _("A customer with this phone number already exists.")
+    email_confirmed = bool((email or "").strip()) and entered_by_staff(by)
+    if preferred_channel == Channel.EMAIL and not email_confirmed:
+        errors["preferred_channel"] = email_channel_error()
     if errors:
         raise ValidationError(errors)
     customer = Customer(
         name=name.strip(),
         phone=normalized,
         email=(email or "").strip(),
-        email_verified=bool((email or "").strip()) and entered_by_staff(by),
+        email_verified=email_confirmed,
         address=(address or "").strip(),
         region=(region or "").strip(),
         preferred_language=preferred_language,
+        preferred_channel=preferred_channel,
+        optional_messages=optional_messages,
         representative=representative,
         referred_by=referred_by,
     )
@@ -86,11 +94,32 @@ def customer_create(
 
 
 # What staff may correct on a customer record; the portal account and the dates are not among them.
-CUSTOMER_EDITABLE = frozenset({"name", "phone", "email", "address", "region", "preferred_language"})
+CUSTOMER_EDITABLE = frozenset(
+    {"name", "phone", "email", "address", "region", "preferred_language", "preferred_channel", "optional_messages"}
+)
+# Fields that are not text: taken as given, never stripped.
+NOT_TEXT = frozenset({"phone", "optional_messages"})
+
+
+def email_channel_error() -> str:
+    return _("Messages go by email only to a confirmed email address: enter the email, or choose SMS.")
+
+
+def check_channel(customer: Customer, channel_chosen: bool) -> str | None:
+    """The rule of the preferred channel: email only to a confirmed address (nothing goes to an
+    address nobody proved). A channel chosen now with no confirmed email is an error; an email
+    preference left without a confirmed address (the email was emptied, or changed by someone
+    who cannot confirm it) falls back to SMS, which ``customer_channel`` would use anyway."""
+    if customer.preferred_channel != Channel.EMAIL or (customer.email and customer.email_verified):
+        return None
+    if channel_chosen:
+        return email_channel_error()
+    customer.preferred_channel = Channel.SMS
+    return None
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, changes: dict[str, str], by: AbstractBaseUser | None) -> Customer:
+def customer_update(*, customer: Customer, changes: dict[str, str | bool], by: AbstractBaseUser | None) -> Customer:
     """Correct a customer's details; only the fields named in ``changes`` change.
 
     The phone stays the identity: normalised, and never the number of another customer. A
@@ -99,7 +128,9 @@ def customer_update(*, customer: Customer, changes: dict[str, str], by: Abstract
 
     An email a staff member (``by``) enters, new or the same, is confirmed; a changed email
     from anyone else is unconfirmed until staff or the proven customer confirm it; an emptied
-    email is unconfirmed.
+    email is unconfirmed. The preferred channel is email only with a confirmed email (chosen
+    without one: a field error; left without one: back to SMS). ``optional_messages`` is
+    whether the customer receives reminders and offers; messages about requests always go.
     """
     unknown = set(changes) - CUSTOMER_EDITABLE
     if unknown:
@@ -126,13 +157,22 @@ def customer_update(*, customer: Customer, changes: dict[str, str], by: Abstract
         raise ValidationError(errors)
     previous_email = locked.email
     for field, value in changes.items():
-        setattr(locked, field, (value or "").strip() if field != "phone" else phone)
+        if field == "phone":
+            value = phone
+        elif field not in NOT_TEXT:
+            value = (value or "").strip()
+        setattr(locked, field, value)
     fields = [*changes]
     if "email" in changes:
         locked.email_verified = bool(locked.email) and (
             entered_by_staff(by) or (locked.email == previous_email and locked.email_verified)
         )
         fields.append("email_verified")
+    channel_error = check_channel(locked, channel_chosen="preferred_channel" in changes)
+    if channel_error:
+        raise ValidationError({"preferred_channel": channel_error})
+    if "preferred_channel" not in fields:
+        fields.append("preferred_channel")
     locked.full_clean(exclude=["phone", "representative", "referred_by", "user"])
     try:
         with transaction.atomic():

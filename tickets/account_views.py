@@ -30,9 +30,11 @@ from django_ratelimit.decorators import ratelimit
 from aftersales.client_ip import client_ip
 from aftersales.errors import add_errors_to_form
 from aftersales.ratelimits import is_limited
+from customers.forms import MessagePreferencesForm
 from customers.models import Customer, Language
 from customers.phone_codes import code_send, code_sent_context, proven_phone, remember_proven_phone
 from customers.phones import try_normalize_phone
+from customers.preferences import customer_preferences_set
 from customers.selectors import units_with_warranty
 from customers.services import (
     customer_account_create,
@@ -252,7 +254,13 @@ def logout(request: HttpRequest) -> HttpResponse:
 # --- the account ----------------------------------------------------------------------------
 
 
-def _account_page(request: HttpRequest, customer: Customer, claim_form: ClaimForm, status: int = 200) -> HttpResponse:
+def _account_page(
+    request: HttpRequest,
+    customer: Customer,
+    claim_form: ClaimForm | None = None,
+    status: int = 200,
+    preferences_form: MessagePreferencesForm | None = None,
+) -> HttpResponse:
     """The customer's own requests and products, nobody else's: both read by the customer's id."""
     tickets = (
         Ticket.objects.filter(customer=customer)
@@ -266,7 +274,8 @@ def _account_page(request: HttpRequest, customer: Customer, claim_form: ClaimFor
             "customer": customer,
             "tickets": tickets,
             "units": units_with_warranty(customer, timezone.localdate()),
-            "claim_form": claim_form,
+            "claim_form": claim_form or ClaimForm(customer=customer),
+            "preferences_form": preferences_form or MessagePreferencesForm(customer=customer),
             "nav": "account",
         },
         status=status,
@@ -276,8 +285,26 @@ def _account_page(request: HttpRequest, customer: Customer, claim_form: ClaimFor
 @customer_required
 @require_GET
 def account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request, request.user.customer)
+
+
+@customer_required
+@require_POST
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The signed-in customer chooses how and in which language they are reached, and whether
+    they receive reminders and offers. The email they type is confirmed: they proved the phone
+    the account signs in with (customers/preferences.py)."""
     customer = request.user.customer
-    return _account_page(request, customer, ClaimForm(customer=customer))
+    form = MessagePreferencesForm(request.POST, customer=customer)
+    if form.is_valid():
+        try:
+            customer_preferences_set(customer=customer, **form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Your message settings are saved."))
+            return redirect(reverse("portal:account") + "#messages")
+    return _account_page(request, customer, status=400, preferences_form=form)
 
 
 @customer_required

@@ -188,6 +188,8 @@ def notify_callback_reminder(visit: CallbackVisit) -> OutboundMessage | None:
             "warranty_end": unit.warranty_end.isoformat() if unit.warranty_end else "",
             "extended_warranty_offer": visit.extended_warranty_offer,
             "request_url": absolute(reverse("portal:submit")),
+            # Where the customer stops reminders and offers: every such message says so.
+            "account_url": absolute(reverse("portal:account")),
         }
     return notify_customer(
         customer=customer,

@@ -28,4 +28,5 @@ urlpatterns = [
     path("account/reset/", account_views.password_reset, name="password_reset"),
     path("account/logout/", account_views.logout, name="logout"),
     path("account/claim/", account_views.claim_request, name="claim_request"),
+    path("account/messages/", account_views.preferences, name="account_preferences"),
 ]

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from aftersales.lockout import limit_sign_in_failures_per_address
-from tickets import claim_views, contact_views, token_views, views
+from tickets import claim_views, contact_views, customer_views, token_views, views
 from tickets import staff_password_views as password_views
 
 app_name = "desk"
@@ -41,6 +41,7 @@ urlpatterns = [
     path("tickets/<str:reference>/claims/<int:pk>/goodwill/", claim_views.claim_goodwill, name="claim_goodwill"),
     path("tickets/<str:reference>/claims/<int:pk>/execute/", claim_views.claim_execute, name="claim_execute"),
     path("tickets/<str:reference>/warranty-record/", claim_views.warranty_record, name="warranty_record"),
-    path("customers/<int:pk>/", views.customer_detail, name="customer"),
+    path("customers/<int:pk>/", customer_views.customer_detail, name="customer"),
+    path("customers/<int:pk>/messages/", customer_views.customer_preferences, name="customer_preferences"),
     path("account/api-token/", token_views.api_token, name="api_token"),
 ]

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
@@ -25,7 +25,7 @@ from aftersales.access import all_tickets_required, desk_required
 from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from aftersales.roles import Role, roles_of, sees_all_tickets
-from customers.models import Customer, Language
+from customers.models import Language
 from customers.phones import display_phone, try_normalize_phone
 from customers.selectors import customer_by_phone, units_with_warranty
 from tickets import feedback, selectors, services, submitted_contact
@@ -440,18 +440,3 @@ def ticket_resolution(request: HttpRequest, reference: str) -> HttpResponse:
         messages.success(request, _("Resolution saved."))
         return redirect("desk:ticket", reference=ticket.reference)
     return _detail(request, ticket, 400, resolution_form=form)
-
-
-@all_tickets_required
-@require_GET
-def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    customer = get_object_or_404(Customer.objects.select_related("representative", "referred_by"), pk=pk)
-    return render(
-        request,
-        "customers/detail.html",
-        {
-            "customer": customer,
-            "units": units_with_warranty(customer, timezone.localdate()),
-            "history": selectors.customer_history(customer, limit=50),
-        },
-    )

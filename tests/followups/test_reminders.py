@@ -45,6 +45,9 @@ def test_a_warranty_expiry_callback_emails_one_reminder_with_the_offer(django_ca
     assert mail.outbox[0].subject == "The warranty of your Fridge ends soon"
     assert "ends on 2026-12-10" in mail.outbox[0].body
     assert "extend the warranty" in mail.outbox[0].body
+    assert (
+        "To stop reminders and offers, or to choose SMS or email, go to your account:\nhttp://127.0.0.1:8000/account/\n"
+    ) in mail.outbox[0].body
     assert sms_outbox == []
 
 
@@ -58,11 +61,16 @@ def test_a_customer_without_a_confirmed_email_gets_the_reminder_by_sms(django_ca
     assert (sms.to, sms.template, sms.params) == (
         "+8613812345678",
         "reminder_warranty",
-        {"product": "Fridge", "warranty_end": "10 Dec 2026", "request_url": "http://127.0.0.1:8000/request/"},
+        {
+            "product": "Fridge",
+            "warranty_end": "10 Dec 2026",
+            "request_url": "http://127.0.0.1:8000/request/",
+            "account_url": "http://127.0.0.1:8000/account/",
+        },
     )
     assert sms.text == (
         "The warranty of your Fridge ends on 10 Dec 2026. Ask us about an extended warranty: "
-        "http://127.0.0.1:8000/request/"
+        "http://127.0.0.1:8000/request/ Stop reminders: http://127.0.0.1:8000/account/"
     )
     assert mail.outbox == []
 

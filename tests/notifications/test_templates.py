@@ -35,6 +35,7 @@ CONTEXT = {
     "rate_url": f"{SITE}/track/{REFERENCE}/#rate",
     "product": "Front-loading washer 10 kg",
     "request_url": f"{SITE}/request/",
+    "account_url": f"{SITE}/account/",
     "warranty_end": "2026-12-31",
 }
 CHINESE_PRODUCT = "滚筒洗衣机十公斤变频款"
