@@ -83,6 +83,16 @@ class CodeField(forms.CharField):
         return value
 
 
+def _account_holder(form: forms.Form, phone: str) -> Customer | None:
+    """The customer whose portal account signs in with ``phone``; None, with the phone's field
+    error on ``form``, when the number has no account (asked only after the phone is proven)."""
+    customer = Customer.objects.select_related("user").filter(phone=phone).first()
+    if customer is None or customer.user is None or not is_portal_customer(customer.user):
+        form.add_error("phone", NO_ACCOUNT)
+        return None
+    return customer
+
+
 def _password_errors(form: forms.Form, password1: str, password2: str, user: AbstractBaseUser) -> None:
     if password1 and password1 != password2:
         form.add_error("password2", _("The two passwords are not the same."))
@@ -216,12 +226,8 @@ class CodeLoginForm(CodeForm):
         data = super().clean()
         if self.send_only or self.errors:
             return data
-        customer = Customer.objects.select_related("user").filter(phone=data["phone"]).first()
         # The phone is proven: saying it has no account tells its owner nothing new.
-        if customer is None or customer.user is None or not is_portal_customer(customer.user):
-            self.add_error("phone", NO_ACCOUNT)
-        else:
-            self.customer = customer
+        self.customer = _account_holder(self, data["phone"])
         return data
 
 
@@ -258,11 +264,7 @@ class ResetForm(CodeForm):
         )
         if self.errors or not self.check_code():
             return data
-        customer = Customer.objects.select_related("user").filter(phone=phone).first()
-        if customer is None or customer.user is None or not is_portal_customer(customer.user):
-            self.add_error("phone", NO_ACCOUNT)
-        else:
-            self.customer = customer
+        self.customer = _account_holder(self, phone)
         return data
 
 
