@@ -23,7 +23,7 @@ from Tea.exceptions import TeaException
 
 from notifications.sms.base import BaseSmsBackend, SmsError, SmsMessage, SmsResult
 from notifications.sms.vendor_errors import aliyun_error
-from notifications.sms.vendors import national_number, parse_templates, setting, vendor_template
+from notifications.sms.vendors import national_number, no_template, parse_templates, setting, vendor_template
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +53,7 @@ class SmsBackend(BaseSmsBackend):
     def send(self, message: SmsMessage) -> SmsResult:
         template_code = vendor_template(self.templates, message.template, message.language)
         if not template_code:
-            return SmsResult(
-                sent=False,
-                error_code=SmsError.TEMPLATE_NOT_APPROVED,
-                detail=f"No Alibaba Cloud template is configured for {message.template} ({message.language}).",
-            )
+            return no_template("Alibaba Cloud", message)
         request = sms_models.SendSmsRequest(
             phone_numbers=national_number(message.to),
             sign_name=self.sign_name,

@@ -23,7 +23,7 @@ from tencentcloud.sms.v20210111 import models, sms_client
 from notifications.sms.base import BaseSmsBackend, SmsError, SmsMessage, SmsResult
 from notifications.sms.templates import SMS_PARAMS
 from notifications.sms.vendor_errors import tencent_error
-from notifications.sms.vendors import parse_templates, setting, vendor_template
+from notifications.sms.vendors import no_template, parse_templates, setting, vendor_template
 
 DEFAULT_ENDPOINT = "sms.tencentcloudapi.com"
 # The SDK's own codes for a request that never got an answer.
@@ -55,11 +55,7 @@ class SmsBackend(BaseSmsBackend):
     def send(self, message: SmsMessage) -> SmsResult:
         template_id = vendor_template(self.templates, message.template, message.language)
         if not template_id:
-            return SmsResult(
-                sent=False,
-                error_code=SmsError.TEMPLATE_NOT_APPROVED,
-                detail=f"No Tencent Cloud template is configured for {message.template} ({message.language}).",
-            )
+            return no_template("Tencent Cloud", message)
         request = models.SendSmsRequest()
         request.PhoneNumberSet = [message.to]
         request.SmsSdkAppId = self.app_id

@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from notifications.sms.base import SmsError, SmsMessage, SmsResult
+
 
 def setting(name: str, options: dict[str, Any], key: str, default: Any = "") -> Any:
     """A backend option passed in, else the setting ``name``, else ``default``."""
@@ -55,3 +57,13 @@ def national_number(phone: str) -> str:
     if phone.startswith("+86"):
         return digits[2:]
     return digits
+
+
+def no_template(vendor: str, message: SmsMessage) -> SmsResult:
+    """The result for a message whose template has no approved vendor template configured: it
+    fails as "template not approved" without calling the vendor."""
+    return SmsResult(
+        sent=False,
+        error_code=SmsError.TEMPLATE_NOT_APPROVED,
+        detail=f"No {vendor} template is configured for {message.template} ({message.language}).",
+    )
