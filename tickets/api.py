@@ -55,6 +55,7 @@ UNKNOWN_FAULT_CATEGORY = _("Unknown fault category.")
 CATEGORY_OR_UNIT = _("Give exactly one of a product category or a registered unit.")
 NO_START_DATE = _("No date shows when this product's guarantee started: enter it.")
 NO_POLICY = _("No warranty policy is set up for this product's category.")
+REQUIRED = serializers.Field.default_error_messages["required"]
 
 # Sending null for these is the same as leaving them out: the unit's records or the default stand.
 NULL_MEANS_ABSENT = ("category", "unit", "fault_category", "start_date", "claim_date")
@@ -245,7 +246,9 @@ def _claim_facts(data: dict, user: AbstractBaseUser | AnonymousUser) -> tuple[di
     """The facts in the engine's request shape and the policy that governs them.
 
     Raises DRF's ``ValidationError`` with field errors for a category, unit or fault category
-    that is unknown (to this user) and for a missing start date.
+    that is unknown (to this user) and for a claim nothing dates: no start date, and for a phone
+    with no proof of purchase no IMEI manufacture date either. The policy version is the one in
+    force on the day the claim's periods count from (under the IMEI rule: manufacture + 90 days).
     """
     given = {key: value for key, value in data.items() if key not in LOOKUP_FIELDS}
     given["claim_date"] = data.get("claim_date") or timezone.localdate()
@@ -255,18 +258,26 @@ def _claim_facts(data: dict, user: AbstractBaseUser | AnonymousUser) -> tuple[di
         if policy is None:
             raise ValidationError({"unit": [NO_POLICY]})
         facts = _unit_facts(unit, given, _fault_category(data.get("fault_category")), policy)
-        if facts["start_date"] is None:
-            raise ValidationError({"start_date": [NO_START_DATE]})
+        start = warranty.guarantee_start(facts, policy.family)
+        if start is None:
+            raise ValidationError(warranty.undated_errors(facts, policy.family, str(NO_START_DATE)))
+        if start != facts["start_date"]:
+            # The IMEI rule dates the phone: the policy version in force on that day governs.
+            policy = warranty.policy_for_unit(unit, start) or policy
         return facts, policy
     _fault_category(data.get("fault_category"))
-    errors = {}
-    if "start_date" not in given:
-        errors["start_date"] = [serializers.Field.default_error_messages["required"]]
     policy = warranty.policy_for_category(data["category"], given.get("start_date"))
     if policy is None:
-        errors["category"] = [UNKNOWN_CATEGORY]
-    if errors:
+        errors = {"category": [UNKNOWN_CATEGORY]}
+        if "start_date" not in given:
+            errors["start_date"] = [str(REQUIRED)]
         raise ValidationError(errors)
+    start = warranty.guarantee_start(given, policy.family)
+    if start is None:
+        raise ValidationError(warranty.undated_errors(given, policy.family, str(REQUIRED)))
+    if start != given.get("start_date"):
+        # The IMEI rule dates the phone: the policy version in force on that day governs.
+        policy = warranty.policy_for_category(data["category"], start) or policy
     return given, policy
 
 
