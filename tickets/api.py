@@ -87,7 +87,11 @@ class ProofSerializer(serializers.Serializer):
         required=False, help_text="The documents match the unit (serial, IMEI) and are not altered. Default true."
     )
     imei_date = _date(
-        required=False, allow_null=True, help_text="A phone's manufacture date from its IMEI (phones with no proof)."
+        required=False,
+        allow_null=True,
+        help_text="A phone's manufacture date from its IMEI. A phone with no invoice, card or other proof is dated "
+        "by it: its period starts 90 days later (free repair only) and any start_date is ignored. It dates no other "
+        "product and no phone with proof of purchase.",
     )
 
 
@@ -121,7 +125,9 @@ class WarrantyFactsSerializer(serializers.Serializer):
     start_date = _date(
         required=False,
         allow_null=True,
-        help_text="Start of the guarantee (invoice, installation or delivery date). Required with category.",
+        help_text="Start of the guarantee (invoice, installation or delivery date); with unit, the unit's recorded "
+        "start by default. Required, except for a phone with no invoice, card or other proof and a proof.imei_date: "
+        "its period starts 90 days after the IMEI date, and a start_date given is ignored (a reason says so).",
     )
     claim_date = _date(required=False, allow_null=True, help_text="Default: today in the business time zone.")
     fault_kind = serializers.ChoiceField(choices=tg.FaultKind.choices, required=False, help_text="Default performance.")
@@ -135,7 +141,10 @@ class WarrantyFactsSerializer(serializers.Serializer):
     prior_repairs = _count("Repairs of this same performance fault so far. Default 0.")
     repair_days = _count("Days the unit spent in repair since its period started. Default 0.", MAX_DAYS)
     waiting_days = _count("Days the unit waited for parts since its period started. Default 0.", MAX_DAYS)
-    proof = ProofSerializer(required=False, help_text="Proof of purchase. Default: none.")
+    proof = ProofSerializer(
+        required=False,
+        help_text="Proof of purchase. Default: none, and with none only a phone with an IMEI date is covered.",
+    )
     stock_available = serializers.BooleanField(
         required=False, help_text="A unit of the same model is in stock. Default true."
     )
@@ -332,7 +341,10 @@ class WarrantyEvaluateView(APIView):
             "Computes the remedies the three guarantees (三包) give one claim: the allowed remedies, whether they "
             "are free, the deciding rule, the reasons in plain words and the period end. Stores nothing. "
             "Anonymous calls are allowed with `category`; `unit` needs an agent, manager or administrator "
-            "(for anyone else it is an unknown unit)."
+            "(for anyone else it is an unknown unit). A phone with no proof of purchase at all is dated from its "
+            "IMEI manufacture date (`proof.imei_date`): its period starts 90 days later, free repair only, and a "
+            "`start_date` given with it is ignored. A claim nothing dates gets `400`: `start_date` for any product, "
+            "and for a phone with no proof also `proof.imei_date`."
         ),
         request=WarrantyFactsSerializer,
         responses={
