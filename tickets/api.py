@@ -55,6 +55,7 @@ UNKNOWN_FAULT_CATEGORY = _("Unknown fault category.")
 CATEGORY_OR_UNIT = _("Give exactly one of a product category or a registered unit.")
 NO_START_DATE = _("No date shows when this product's guarantee started: enter it.")
 NO_POLICY = _("No warranty policy is set up for this product's category.")
+REQUIRED = serializers.Field.default_error_messages["required"]
 
 # Sending null for these is the same as leaving them out: the unit's records or the default stand.
 NULL_MEANS_ABSENT = ("category", "unit", "fault_category", "start_date", "claim_date")
@@ -86,7 +87,11 @@ class ProofSerializer(serializers.Serializer):
         required=False, help_text="The documents match the unit (serial, IMEI) and are not altered. Default true."
     )
     imei_date = _date(
-        required=False, allow_null=True, help_text="A phone's manufacture date from its IMEI (phones with no proof)."
+        required=False,
+        allow_null=True,
+        help_text="A phone's manufacture date from its IMEI. A phone with no invoice, card or other proof is dated "
+        "by it: its period starts 90 days later (free repair only) and any start_date is ignored. It dates no other "
+        "product and no phone with proof of purchase.",
     )
 
 
@@ -120,7 +125,9 @@ class WarrantyFactsSerializer(serializers.Serializer):
     start_date = _date(
         required=False,
         allow_null=True,
-        help_text="Start of the guarantee (invoice, installation or delivery date). Required with category.",
+        help_text="Start of the guarantee (invoice, installation or delivery date); with unit, the unit's recorded "
+        "start by default. Required, except for a phone with no invoice, card or other proof and a proof.imei_date: "
+        "its period starts 90 days after the IMEI date, and a start_date given is ignored (a reason says so).",
     )
     claim_date = _date(required=False, allow_null=True, help_text="Default: today in the business time zone.")
     fault_kind = serializers.ChoiceField(choices=tg.FaultKind.choices, required=False, help_text="Default performance.")
@@ -134,7 +141,10 @@ class WarrantyFactsSerializer(serializers.Serializer):
     prior_repairs = _count("Repairs of this same performance fault so far. Default 0.")
     repair_days = _count("Days the unit spent in repair since its period started. Default 0.", MAX_DAYS)
     waiting_days = _count("Days the unit waited for parts since its period started. Default 0.", MAX_DAYS)
-    proof = ProofSerializer(required=False, help_text="Proof of purchase. Default: none.")
+    proof = ProofSerializer(
+        required=False,
+        help_text="Proof of purchase. Default: none, and with none only a phone with an IMEI date is covered.",
+    )
     stock_available = serializers.BooleanField(
         required=False, help_text="A unit of the same model is in stock. Default true."
     )
@@ -245,7 +255,9 @@ def _claim_facts(data: dict, user: AbstractBaseUser | AnonymousUser) -> tuple[di
     """The facts in the engine's request shape and the policy that governs them.
 
     Raises DRF's ``ValidationError`` with field errors for a category, unit or fault category
-    that is unknown (to this user) and for a missing start date.
+    that is unknown (to this user) and for a claim nothing dates: no start date, and for a phone
+    with no proof of purchase no IMEI manufacture date either. The policy version is the one in
+    force on the day the claim's periods count from (under the IMEI rule: manufacture + 90 days).
     """
     given = {key: value for key, value in data.items() if key not in LOOKUP_FIELDS}
     given["claim_date"] = data.get("claim_date") or timezone.localdate()
@@ -255,18 +267,26 @@ def _claim_facts(data: dict, user: AbstractBaseUser | AnonymousUser) -> tuple[di
         if policy is None:
             raise ValidationError({"unit": [NO_POLICY]})
         facts = _unit_facts(unit, given, _fault_category(data.get("fault_category")), policy)
-        if facts["start_date"] is None:
-            raise ValidationError({"start_date": [NO_START_DATE]})
+        start = warranty.guarantee_start(facts, policy.family)
+        if start is None:
+            raise ValidationError(warranty.undated_errors(facts, policy.family, str(NO_START_DATE)))
+        if start != facts["start_date"]:
+            # The IMEI rule dates the phone: the policy version in force on that day governs.
+            policy = warranty.policy_for_unit(unit, start) or policy
         return facts, policy
     _fault_category(data.get("fault_category"))
-    errors = {}
-    if "start_date" not in given:
-        errors["start_date"] = [serializers.Field.default_error_messages["required"]]
     policy = warranty.policy_for_category(data["category"], given.get("start_date"))
     if policy is None:
-        errors["category"] = [UNKNOWN_CATEGORY]
-    if errors:
+        errors = {"category": [UNKNOWN_CATEGORY]}
+        if "start_date" not in given:
+            errors["start_date"] = [str(REQUIRED)]
         raise ValidationError(errors)
+    start = warranty.guarantee_start(given, policy.family)
+    if start is None:
+        raise ValidationError(warranty.undated_errors(given, policy.family, str(REQUIRED)))
+    if start != given.get("start_date"):
+        # The IMEI rule dates the phone: the policy version in force on that day governs.
+        policy = warranty.policy_for_category(data["category"], start) or policy
     return given, policy
 
 
@@ -321,7 +341,10 @@ class WarrantyEvaluateView(APIView):
             "Computes the remedies the three guarantees (三包) give one claim: the allowed remedies, whether they "
             "are free, the deciding rule, the reasons in plain words and the period end. Stores nothing. "
             "Anonymous calls are allowed with `category`; `unit` needs an agent, manager or administrator "
-            "(for anyone else it is an unknown unit)."
+            "(for anyone else it is an unknown unit). A phone with no proof of purchase at all is dated from its "
+            "IMEI manufacture date (`proof.imei_date`): its period starts 90 days later, free repair only, and a "
+            "`start_date` given with it is ignored. A claim nothing dates gets `400`: `start_date` for any product, "
+            "and for a phone with no proof also `proof.imei_date`."
         ),
         request=WarrantyFactsSerializer,
         responses={

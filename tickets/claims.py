@@ -100,8 +100,9 @@ def claim_evaluate(
     if corrections and not correction_reason.strip():
         raise ValidationError({"correction_reason": _("Say why the facts from the records were corrected.")})
     facts = {**warranty.merge_facts(prefilled, entered), "claim_date": claim_date}
-    if facts.get("start_date") is None:
-        raise ValidationError({"start_date": _("No date shows when this product's guarantee started: enter it.")})
+    if warranty.guarantee_start(facts, policy.family) is None:
+        undated = tg.UNDATED_PHONE if warranty.undated_phone(facts, policy.family) else tg.UNDATED
+        raise ValidationError({"start_date": str(undated)})
     component = facts.get("component") or "whole"
     if component.startswith("main:") and not facts.get("component_replaced_on"):
         facts["component_replaced_on"] = _component_replaced_on(unit, component)

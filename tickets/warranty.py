@@ -11,6 +11,7 @@ import math
 from decimal import Decimal
 
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import PolicyFamily, ProductUnit, StatutoryHoliday, WarrantyPolicy
 from customers.selectors import policy_in_force
@@ -18,6 +19,10 @@ from tickets import three_guarantees as tg
 from tickets.choices import Kind, Status
 from tickets.models import FaultCategory, Ticket
 from tickets.three_guarantees.periods import money
+
+NO_IMEI_DATE = _(
+    "With no invoice and no warranty card, a phone's guarantee is dated from its IMEI: enter its manufacture date."
+)
 
 # Statuses in which a repair counts as done for the unit's history.
 DONE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
@@ -121,20 +126,54 @@ def _or(value, default):
     return default if value is None else value
 
 
+def _proof_from(data: dict) -> tg.Proof:
+    proof = data.get("proof") or {}
+    return tg.Proof(
+        invoice=bool(proof.get("invoice")),
+        card=bool(proof.get("card")),
+        other_proof=bool(proof.get("other_proof")),
+        documents_match=_or(proof.get("documents_match"), True),
+        imei_date=proof.get("imei_date"),
+    )
+
+
+def guarantee_start(data: dict, family: str) -> dt.date | None:
+    """The day a claim's periods are counted from, for picking the policy version and the holidays.
+
+    A phone with no proof of purchase at all and an IMEI manufacture date: that date + 90 days,
+    whatever start date was given (the 2001 mobile phone rules). Everything else: the start
+    date, or None when none is given.
+    """
+    return tg.imei_period_start(_proof_from(data), family) or data.get("start_date")
+
+
+def undated_phone(data: dict, family: str) -> bool:
+    """A phone with no proof dating its purchase: its IMEI manufacture date can date it instead."""
+    return family == PolicyFamily.PHONE and not _proof_from(data).dates_the_purchase
+
+
+def undated_errors(data: dict, family: str, missing_start: str) -> dict:
+    """The field errors of a claim that nothing dates (``guarantee_start`` is None).
+
+    A phone with no proof of purchase may be dated by either its start date or its IMEI
+    manufacture date, so both fields are named; anything else needs the start date
+    (``missing_start`` says how the caller asks for it).
+    """
+    if undated_phone(data, family):
+        return {
+            "start_date": [str(tg.UNDATED_PHONE)],
+            "proof": {"imei_date": [str(NO_IMEI_DATE)]},
+        }
+    return {"start_date": [missing_start]}
+
+
 def facts_from(data: dict, holidays: frozenset[dt.date]) -> tg.Facts:
     """Engine facts from a validated request-shaped dict (dates as dates, money as Decimal)."""
-    proof = data.get("proof") or {}
     open_repair = data.get("open_repair")
     return tg.Facts(
-        start_date=data["start_date"],
+        start_date=data.get("start_date"),
         claim_date=data["claim_date"],
-        proof=tg.Proof(
-            invoice=bool(proof.get("invoice")),
-            card=bool(proof.get("card")),
-            other_proof=bool(proof.get("other_proof")),
-            documents_match=_or(proof.get("documents_match"), True),
-            imei_date=proof.get("imei_date"),
-        ),
+        proof=_proof_from(data),
         fault_kind=data.get("fault_kind") or tg.FaultKind.PERFORMANCE,
         component=data.get("component") or "whole",
         prior_repairs=data.get("prior_repairs") or 0,
@@ -157,8 +196,11 @@ def facts_from(data: dict, holidays: frozenset[dt.date]) -> tg.Facts:
 
 
 def evaluate(data: dict, policy: WarrantyPolicy) -> tg.Decision:
-    """Decide a claim. Raises ``three_guarantees.FactsError`` for facts that cannot be true."""
-    return tg.decide(facts_from(data, holidays_from(data["start_date"])), engine_policy(policy))
+    """Decide a claim. Raises ``three_guarantees.FactsError`` for facts that cannot be true,
+    among them a claim that nothing dates (see :func:`undated_errors` for the field errors)."""
+    start = guarantee_start(data, policy.family)
+    holidays = holidays_from(start) if start is not None else frozenset()
+    return tg.decide(facts_from(data, holidays), engine_policy(policy))
 
 
 def policy_for_category(code: str, start_date: dt.date | None) -> WarrantyPolicy | None:
@@ -166,9 +208,10 @@ def policy_for_category(code: str, start_date: dt.date | None) -> WarrantyPolicy
     return policy_in_force(versions, start_date)
 
 
-def policy_for_unit(unit: ProductUnit) -> WarrantyPolicy | None:
+def policy_for_unit(unit: ProductUnit, start_date: dt.date | None = None) -> WarrantyPolicy | None:
+    """The policy in force for the unit's category on ``start_date`` (default: the unit's warranty start)."""
     versions = WarrantyPolicy.objects.select_related("category").filter(category_id=unit.model.category_id)
-    return policy_in_force(versions, unit.warranty_start)
+    return policy_in_force(versions, start_date or unit.warranty_start)
 
 
 def decision_data(decision: tg.Decision) -> dict:

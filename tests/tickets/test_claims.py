@@ -372,6 +372,50 @@ def test_claim_evaluate_needs_a_start_date(customer, washer, no_spin, agent):
     assert snapshot() == before
 
 
+@pytest.fixture
+def phone():
+    return ProductModelFactory(code="P60", category=ProductCategory.objects.get(code="mobile_phone"))
+
+
+def test_claim_evaluate_dates_a_phone_with_no_proof_from_its_imei(customer, phone, no_spin, agent):
+    unit = ProductUnitFactory(
+        owner=customer, model=phone, invoice_date=None, has_invoice=False, manufacture_date=D(2025, 6, 1)
+    )
+
+    claim = evaluate(open_ticket(unit, no_spin, agent), agent)
+
+    # 1 Jun 2025 + 90 days (29 + 31 + 30) = 30 Aug 2025; 12 months on: 30 Aug 2026.
+    assert (claim.rule, claim.remedies, claim.free, claim.period_end) == (
+        "phone.imei_no_proof",
+        ["repair_free"],
+        True,
+        D(2026, 8, 30),
+    )
+    assert claim.reason_codes == [
+        {
+            "code": "phone.imei_no_proof",
+            "params": {"imei_date": "2025-06-01", "start": "2025-08-30", "period_end": "2026-08-30"},
+        }
+    ]
+
+
+def test_claim_evaluate_of_a_phone_nothing_dates_asks_for_a_start_or_manufacture_date(customer, phone, no_spin, agent):
+    unit = ProductUnitFactory(owner=customer, model=phone, invoice_date=None, has_invoice=False)
+    ticket = open_ticket(unit, no_spin, agent)
+    before = snapshot()
+
+    with pytest.raises(ValidationError) as excinfo:
+        evaluate(ticket, agent)
+
+    assert excinfo.value.message_dict == {
+        "start_date": [
+            "No date shows when this phone's guarantee started: enter the start date from the invoice or warranty "
+            "card or, with neither, the manufacture date from the IMEI."
+        ]
+    }
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize(
     ("changes", "claim_date", "errors"),
     [

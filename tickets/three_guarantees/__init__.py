@@ -8,6 +8,7 @@ the active language.
 """
 
 from .catalogue import STATUTORY_POLICIES
+from .claim import UNDATED, UNDATED_PHONE, imei_period_start
 from .engine import ADDITIONS, RULES, decide
 from .facts import (
     CarFault,
@@ -31,6 +32,8 @@ __all__ = [
     "REASON_TEXTS",
     "RULES",
     "STATUTORY_POLICIES",
+    "UNDATED",
+    "UNDATED_PHONE",
     "CarFault",
     "Decision",
     "Facts",
@@ -45,6 +48,7 @@ __all__ = [
     "RepairCause",
     "component_label",
     "decide",
+    "imei_period_start",
     "reason_text",
     "reason_texts",
     "stored_reason",

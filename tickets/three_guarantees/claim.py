@@ -23,18 +23,26 @@ from .facts import (
     Family,
     FaultKind,
     Policy,
+    Proof,
     Reason,
     RepairCause,
 )
 from .periods import elapsed_days, period_end, window_end
 
-# A phone with no proof of purchase at all starts its period 90 days after manufacture.
+# The 2001 mobile phone rules: a phone with no proof of purchase at all starts its period 90
+# days after the manufacture date its IMEI encodes.
 IMEI_START_OFFSET = dt.timedelta(days=90)
 # Within 6 months of purchase the business carries the burden of proving misuse.
 BURDEN_OF_PROOF_MONTHS = 6
 # Cars: the 60-day / 3,000 km window for safety faults and main parts.
 CAR_SAFETY_DAYS = 60
 CAR_SAFETY_KM = 3_000
+
+UNDATED = _("No date shows when this product's guarantee started: enter it.")
+UNDATED_PHONE = _(
+    "No date shows when this phone's guarantee started: enter the start date from the invoice or warranty card "
+    "or, with neither, the manufacture date from the IMEI."
+)
 
 COUNT_FIELDS = ("prior_repairs", "repair_days", "waiting_days", "km", "same_issue_repairs", "assembly_replacements")
 
@@ -43,7 +51,8 @@ COUNT_FIELDS = ("prior_repairs", "repair_days", "waiting_days", "km", "same_issu
 class Claim:
     facts: Facts
     policy: Policy
-    # The day the purchase is taken to have happened: the start date, or IMEI + 90 days.
+    # The day the purchase is taken to have happened: the start date, or IMEI + 90 days
+    # (then any start date given is ignored and ``notes`` say so).
     purchase_start: dt.date
     imei_only: bool
     # The fault kind after the burden of proof and the independent-garage rule.
@@ -154,9 +163,28 @@ class Addition:
     apply: Callable[[Claim, Outcome], Outcome | None]
 
 
-def _check_facts(facts: Facts, policy: Policy) -> None:
-    """Raise :class:`FactsError` for facts that cannot be true of any claim."""
-    if facts.claim_date < facts.start_date:
+def imei_period_start(proof: Proof, family: str) -> dt.date | None:
+    """The day a phone's period starts when only its IMEI dates it: the manufacture date + 90 days.
+
+    The 2001 mobile phone rules: a phone with neither an invoice nor a warranty card (nor any
+    other proof dating the purchase) is taken to have been sold 90 days after it was made, and
+    its period is counted from then; a start date given without proof proves nothing, so it is
+    ignored. No other statute dates a product from its manufacture: general goods (1995),
+    computers (2002) and cars (2021) with no proof are not covered (``exclusion.no_proof``).
+    None when the rule does not apply.
+    """
+    if family != Family.PHONE or proof.dates_the_purchase or proof.imei_date is None:
+        return None
+    return proof.imei_date + IMEI_START_OFFSET
+
+
+def _check_facts(facts: Facts, policy: Policy, *, imei_start: dt.date | None) -> dt.date:
+    """Raise :class:`FactsError` for facts that cannot be true of any claim; answer the day the
+    claim's periods are counted from (the IMEI rule's day, else the start date)."""
+    if imei_start is None and facts.start_date is None:
+        undated_phone = policy.family == Family.PHONE and not facts.proof.dates_the_purchase
+        raise FactsError("start_date", UNDATED_PHONE if undated_phone else UNDATED)
+    if imei_start is None and facts.claim_date < facts.start_date:
         raise FactsError("claim_date", _("The claim date cannot be before the start date."))
     for name in COUNT_FIELDS:
         if getattr(facts, name) < 0:
@@ -175,9 +203,12 @@ def _check_facts(facts: Facts, policy: Policy) -> None:
             raise FactsError("open_repair.days_open", _("This cannot be negative."))
         if facts.open_repair.cause not in RepairCause.values:
             raise FactsError("open_repair.cause", _("Unknown cause."))
+    # Under the IMEI rule the unit exists from its manufacture date, and may be claimed for
+    # (and replaced) before its period starts.
+    earliest = facts.proof.imei_date if imei_start is not None else facts.start_date
     for name in ("whole_unit_replaced_on", "component_replaced_on"):
         replaced_on = getattr(facts, name)
-        if replaced_on is not None and not facts.start_date <= replaced_on <= facts.claim_date:
+        if replaced_on is not None and not earliest <= replaced_on <= facts.claim_date:
             raise FactsError(name, _("The replacement date must be between the start date and the claim date."))
     if facts.component_replaced_on is not None and not facts.component.startswith(MAIN_PREFIX):
         raise FactsError("component_replaced_on", _("Only a main component claim has a component replacement date."))
@@ -185,6 +216,7 @@ def _check_facts(facts: Facts, policy: Policy) -> None:
         raise FactsError("proof.imei_date", _("The manufacture date cannot be after the claim date."))
     if facts.car_fault is not None:
         _check_car_fault(facts.car_fault, policy)
+    return imei_start or facts.start_date
 
 
 def _check_component(component: str, policy: Policy) -> None:
@@ -208,11 +240,14 @@ def _check_car_fault(car_fault: str, policy: Policy) -> None:
 
 
 def build_claim(facts: Facts, policy: Policy) -> Claim:
-    """Check the facts, then work out every date the rules compare the claim date with."""
-    _check_facts(facts, policy)
-    proof = facts.proof
-    imei_only = policy.family == Family.PHONE and not proof.dates_the_purchase and proof.imei_date is not None
-    purchase_start = proof.imei_date + IMEI_START_OFFSET if imei_only and proof.imei_date else facts.start_date
+    """Check the facts, then work out every date the rules compare the claim date with.
+
+    Every period and window counts from ``purchase_start``: the start date, or under the IMEI
+    rule the manufacture date + 90 days. A claim made before the IMEI rule's day (the phone
+    was plainly sold earlier) has used no days of its period.
+    """
+    imei_start = imei_period_start(facts.proof, policy.family)
+    purchase_start = _check_facts(facts, policy, imei_start=imei_start)
     unit_start = facts.whole_unit_replaced_on or purchase_start
     counting = {"count_start_day": policy.count_start_day, "holidays": facts.holidays}
     extended = {**counting, "extension_days": facts.repair_days + facts.waiting_days}
@@ -225,19 +260,26 @@ def build_claim(facts: Facts, policy: Policy) -> Claim:
         facts=facts,
         policy=policy,
         purchase_start=purchase_start,
-        imei_only=imei_only,
+        imei_only=imei_start is not None,
         fault_kind=fault_kind,
-        notes=notes,
-        elapsed=elapsed_days(facts.start_date, facts.claim_date, count_start_day=policy.count_start_day),
-        return_end=window_end(facts.start_date, policy.return_days, **counting),
-        replace_end=window_end(facts.start_date, policy.replace_days, **counting),
+        notes=(*_ignored_start_date(facts, imei_start), *notes),
+        elapsed=max(0, elapsed_days(purchase_start, facts.claim_date, count_start_day=policy.count_start_day)),
+        return_end=window_end(purchase_start, policy.return_days, **counting),
+        replace_end=window_end(purchase_start, policy.replace_days, **counting),
         whole_end=period_end(unit_start, policy.whole_unit_months, **extended),
         part_months=part_months,
         part_end=part_end,
         validity_end=period_end(unit_start, policy.validity_months, **extended),
         repair_end=period_end(unit_start, policy.repair_period_months, **extended),
-        car_safety_end=window_end(facts.start_date, CAR_SAFETY_DAYS, **counting),
+        car_safety_end=window_end(purchase_start, CAR_SAFETY_DAYS, **counting),
     )
+
+
+def _ignored_start_date(facts: Facts, imei_start: dt.date | None) -> tuple[Reason, ...]:
+    """Say so when the IMEI rule sets aside a start date that was given (and differs from its day)."""
+    if imei_start is None or facts.start_date is None or facts.start_date == imei_start:
+        return ()
+    return (Reason("note.imei_start_ignored", {"given": facts.start_date, "start": imei_start}),)
 
 
 def _part_period(facts: Facts, policy: Policy, unit_start: dt.date) -> tuple[int | None, dt.date]:

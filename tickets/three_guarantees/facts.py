@@ -166,15 +166,18 @@ class OpenRepair:
 class Facts:
     """One claim: the unit's dates and history, the fault, and what is in stock.
 
+    ``start_date`` is the day the proof of purchase dates (invoice, installation or delivery);
+    it may be left out only where the IMEI rule dates the claim instead (a phone with no proof
+    of purchase at all and a known manufacture date), and there it is ignored if given.
     ``claim_date`` stands in for today. ``prior_repairs`` counts the repairs of this same
     performance fault so far; ``repair_days`` and ``waiting_days`` are the days the unit spent
     in repair or waiting for parts since its period started. ``holidays`` are the statutory
     holidays (data, not computed here). The car facts apply to the ``car`` family only.
     """
 
-    start_date: dt.date
     claim_date: dt.date
     proof: Proof
+    start_date: dt.date | None = None
     fault_kind: str = FaultKind.PERFORMANCE
     component: str = WHOLE
     prior_repairs: int = 0

@@ -36,6 +36,10 @@ REASON_TEXTS: dict[str, Promise] = {
         "The last day of the %(limit)d-day period fell on a statutory holiday, so the period runs until the day "
         "after the holiday, %(until)s."
     ),
+    "note.imei_start_ignored": _(
+        "The start date given, %(given)s, is not used: with no invoice and no warranty card nothing proves when "
+        "this phone was bought, so its guarantee is counted from 90 days after it was made, %(start)s."
+    ),
     # Exclusions: for the fault concerned only.
     "exclusion.misuse": _(
         "This fault was caused by misuse or improper storage, which the three guarantees do not cover. "
