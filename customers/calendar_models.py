@@ -174,6 +174,11 @@ class BusinessCalendar(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def validate_constraints(self, exclude: set[str] | None = None) -> None:
+        # Making a calendar the default takes the mark off the previous one in the same
+        # transaction (calendar_services.business_calendar_save): not a form error.
+        super().validate_constraints(exclude={*(exclude or ()), "is_default"})
+
     def spec(self, holidays: frozenset[dt.date], workdays: frozenset[dt.date]) -> CalendarSpec:
         """The calendar as business_time reads it, observing these national days."""
         return CalendarSpec(
