@@ -156,9 +156,7 @@ class WarrantyPolicyForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         try:
-            candidate = WarrantyPolicy(
-                **{k: v for k, v in data.items() if k in {f.name for f in WarrantyPolicy._meta.fields}}
-            )
+            candidate = WarrantyPolicy(**{k: v for k, v in data.items() if k in {f.name for f in WarrantyPolicy._meta.fields}})
             candidate.category = data.get("category")
             if candidate.category is not None:
                 engine_policy(candidate)
@@ -173,15 +171,7 @@ class WarrantyPolicyAdmin(admin.ModelAdmin):
     were decided under). "New version" opens a copy to edit; it gets the next number."""
 
     form = WarrantyPolicyForm
-    list_display = [
-        "category",
-        "version",
-        "effective_from",
-        "family",
-        "whole_unit_months",
-        "main_component_months",
-        "note",
-    ]
+    list_display = ["category", "version", "effective_from", "family", "whole_unit_months", "main_component_months", "note"]
     list_filter = ["family", "category"]
     search_fields = ["category__code", "category__name", "note"]
     list_select_related = ["category"]
