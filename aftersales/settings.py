@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "aftersales.context.roles",
                 "aftersales.context.organisation",
+                "customers.context.calendar_warning",
             ],
         },
     },

@@ -1,17 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.calendar_services import business_calendar_save
+from customers.calendars import calendar_gaps
 from customers.models import (
+    BusinessCalendar,
     Customer,
     FaqEntry,
+    NationalCalendarDay,
     PhoneCode,
     PriceListItem,
     ProductCategory,
     ProductModel,
     ProductUnit,
-    StatutoryHoliday,
 )
 
 
@@ -87,11 +91,78 @@ class ProductCategoryAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_zh"]
 
 
-@admin.register(StatutoryHoliday)
-class StatutoryHolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name"]
+class CalendarGapsWarningMixin:
+    """Warns on the list page when the national calendar has no day for this year or the next:
+    SLA clocks would count that year's holidays as working days."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        gaps = calendar_gaps(timezone.localdate())
+        if gaps:
+            messages.warning(
+                request,
+                _(
+                    "The national calendar has no holidays or make-up working days for %(years)s: SLA deadlines "
+                    "there count every holiday as a working day. Run manage.py load_holidays, or add the days "
+                    "below once the State Council publishes them."
+                )
+                % {"years": ", ".join(map(str, gaps))},
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(NationalCalendarDay)
+class NationalCalendarDayAdmin(CalendarGapsWarningMixin, admin.ModelAdmin):
+    """The State Council's schedule, one row per day; loaded from chinese-calendar
+    (manage.py load_holidays) and corrected or extended here."""
+
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(CalendarGapsWarningMixin, admin.ModelAdmin):
+    list_display = ["name", "is_default", "time_zone", "always_open", "makeup_weekday"]
+    list_filter = ["is_default", "always_open"]
+    search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "is_default", "time_zone", "always_open"]}),
+        (
+            _("Opening hours"),
+            {
+                "description": _(
+                    "Local times in the calendar's time zone. Statutory holidays are closed whatever "
+                    "the weekday; SLA deadlines count only these hours."
+                ),
+                "fields": [
+                    ("monday_opens", "monday_closes"),
+                    ("tuesday_opens", "tuesday_closes"),
+                    ("wednesday_opens", "wednesday_closes"),
+                    ("thursday_opens", "thursday_closes"),
+                    ("friday_opens", "friday_closes"),
+                    ("saturday_opens", "saturday_closes"),
+                    ("sunday_opens", "sunday_closes"),
+                ],
+            },
+        ),
+        (_("Make-up working days"), {"fields": ["makeup_weekday"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: BusinessCalendar, form, change: bool) -> None:
+        business_calendar_save(calendar=obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: BusinessCalendar | None = None) -> bool:
+        # The default calendar stays: make another one the default first.
+        if obj is not None and obj.is_default:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        # Calendars are deleted one at a time, so the default one cannot go along with others.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 @admin.register(ProductModel)

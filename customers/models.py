@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from customers.calendar_models import BusinessCalendar, DayKind, NationalCalendarDay  # noqa: F401
 from customers.phones import display_phone
 from customers.warranty import StartBasis
 
@@ -239,22 +240,6 @@ class WarrantyPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.code} v{self.version}"
-
-
-class StatutoryHoliday(models.Model):
-    """A day off under the State Council's holiday schedule: a warranty period whose last day
-    is a holiday ends on the day after the holiday (DESIGN.md section 5)."""
-
-    date = models.DateField(_("date"), unique=True)
-    name = models.CharField(_("holiday"), max_length=60)
-
-    class Meta:
-        verbose_name = _("statutory holiday")
-        verbose_name_plural = _("statutory holidays")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name}"
 
 
 class ProductModel(LocalizedNameMixin):

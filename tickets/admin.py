@@ -31,9 +31,10 @@ from tickets.warranty import engine_policy
 
 @admin.register(ServiceStation)
 class ServiceStationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_zh", "region", "phone", "is_active"]
+    list_display = ["code", "name", "name_zh", "region", "phone", "calendar", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["code", "name", "name_zh", "region", "address"]
+    list_select_related = ["calendar"]
 
 
 @admin.register(FaultCategory)

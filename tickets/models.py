@@ -34,6 +34,15 @@ class ServiceStation(LocalizedNameMixin):
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    calendar = models.ForeignKey(
+        "customers.BusinessCalendar",
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stations",
+        help_text=_("The hours this station's SLA clocks count in. Leave empty for the organisation's default."),
+    )
 
     class Meta:
         verbose_name = _("service station")

@@ -387,12 +387,13 @@ def test_the_dashboard_query_count_does_not_grow_with_the_breakdown(client, mana
     caches["fragments"].clear()
 
     # session, user, roles, thresholds, the snapshots' generation, totals, daily trend,
-    # breakdown sums, breakdown names, filter values, their names, open alerts, the slice's label.
-    with django_assert_num_queries(13):
+    # breakdown sums, breakdown names, filter values, their names, open alerts, the slice's label,
+    # the years the national calendar holds.
+    with django_assert_num_queries(14):
         assert client.get(HOME, params).status_code == 200
     for station in stations[2:]:
         snapshot(dt.date(2026, 3, 5), Dimension.STATION, str(station.pk), ratings=3, low_ratings=1)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(HOME, params)
     assert len(response.context["breakdown_page"].object_list) == 40
 
@@ -402,8 +403,8 @@ def test_the_figures_are_served_from_the_cache_until_the_snapshots_change(client
     client.force_login(manager)
     first = client.get(HOME, MARCH).content.decode()
 
-    # session, user, roles, thresholds, the snapshots' generation, open alerts.
-    with django_assert_num_queries(6):
+    # session, user, roles, thresholds, the snapshots' generation, open alerts, the calendar's years.
+    with django_assert_num_queries(7):
         again = client.get(HOME, MARCH).content.decode()
     assert text(article(again, "figure-dissatisfaction_rate")) == text(article(first, "figure-dissatisfaction_rate"))
     assert "6 of 170" in text(article(again, "figure-dissatisfaction_rate"))
@@ -422,12 +423,13 @@ def test_a_snapshot_run_renders_the_common_views_before_anyone_asks(client, mana
 
     assert dashboard_views.prerender_figures() == 2 * (1 + 2 * len(dashboard.BREAKDOWN_DIMENSIONS))
 
-    # session, user, roles, thresholds, the snapshots' generation, open alerts: no figure is worked out.
-    with django_assert_num_queries(6):
+    # session, user, roles, thresholds, the snapshots' generation, open alerts, the calendar's
+    # years: no figure is worked out.
+    with django_assert_num_queries(7):
         opened = client.get(HOME)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         tab = client.get(HOME, {"range": "90d", "by": "batch"})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         chinese = client.get(HOME, headers={"accept-language": "zh-hans"})
     assert "2 of 10" in text(article(opened.content.decode(), "figure-dissatisfaction_rate"))
     assert re.search(r'by=batch[^"]*" class="active" aria-current="page"', tab.content.decode())
