@@ -149,12 +149,17 @@ def test_no_leak_counters_and_service_kpis(signed_in):
     assert "start=2026-03-01" in link and "end=2026-03-31" in link
     assert (
         text(article(html, "kpi-first_time_fix_rate"))
-        == "First-time fix rate tickets 120 150 80.00 % 120/150 ≥ 80 % OK"
+        == "First-time fix rate 30 records 120 150 80.00 % 120/150 ≥ 80 % OK"
     )
-    assert text(article(html, "kpi-contact_timeliness")) == "Contact on time 88 100 88.00 % 88/100 ≥ 90 % Alert"
-    assert text(article(html, "kpi-callback_coverage")) == "Callback coverage 196 200 98.00 % 196/200 ≥ 95 % OK"
-    assert text(article(html, "kpi-callback_reach")) == "Callback reach 180 200 90.00 % 180/200 ≥ 85 % OK"
-    assert text(article(html, "kpi-arrival_timeliness")) == "Arrival on time 0 0 — 0/0 ≥ 90 % No data"
+    assert (
+        text(article(html, "kpi-contact_timeliness")) == "Contact on time 12 records 88 100 88.00 % 88/100 ≥ 90 % Alert"
+    )
+    assert (
+        text(article(html, "kpi-callback_coverage"))
+        == "Callback coverage 4 records 196 200 98.00 % 196/200 ≥ 95 % OK"
+    )
+    assert text(article(html, "kpi-callback_reach")) == "Callback reach 20 records 180 200 90.00 % 180/200 ≥ 85 % OK"
+    assert text(article(html, "kpi-arrival_timeliness")) == "Arrival on time 0 records 0 0 — 0/0 ≥ 90 % No data"
 
 
 def test_trend_charts_leave_days_without_data_as_gaps(signed_in):
@@ -527,12 +532,11 @@ def test_the_drilldown_query_count_does_not_grow_with_the_page_size(client, mana
     url = reverse("dashboard:tickets", args=["dissatisfied"])
     client.get(url, MARCH)
 
-    # session, user, roles, the rated tickets' ids, page ids, page rows, thresholds, totals,
-    # last computed, filter values (none: no dimension). The list is not counted: the figure
-    # above it is the total.
-    with django_assert_num_queries(9):
+    # session, user, roles, the rated tickets' ids, page ids, page rows, the list's count,
+    # thresholds, totals, last computed, filter values (none: no dimension).
+    with django_assert_num_queries(10):
         small = client.get(url, {**MARCH, "page_size": 25})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         large = client.get(url, {**MARCH, "page_size": 50})
     assert (len(small.context["page"].object_list), len(large.context["page"].object_list)) == (25, 50)
     assert (small.context["page"].has_next(), large.context["page"].has_next()) == (True, False)
