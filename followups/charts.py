@@ -28,7 +28,7 @@ RIGHT = 6
 TOP = 8
 BOTTOM = 18  # room for the first and last day
 VOLUME_HEIGHT = 24  # the volume bars' band, under the line's plot
-GAP = 6  # between the line's plot and the volume band
+GAP = 10  # between the line's plot and the volume band, room for both labels
 BASELINE = HEIGHT - BOTTOM - VOLUME_HEIGHT - GAP  # the line's 0 %
 VOLUME_BASELINE = HEIGHT - BOTTOM
 # Upper ends of the y axis, in per cent: the smallest one holding every value and the threshold.

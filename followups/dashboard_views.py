@@ -128,11 +128,12 @@ def _breakdown_rows(rows, params: dict, by: str) -> list[dict]:
     result = []
     for row in rows:
         narrowed = {**params, "dimension": by, "value": row.value}
-        urls = [_drilldown_url(kind, narrowed) if kind and row.value else "" for kind in kinds]
-        cells = [
-            dashboard.Cell.of(rate, row.minimum, url)
-            for rate, url in zip(row.of(dashboard.BREAKDOWN_KPIS), urls, strict=True)
+        rates = row.of(dashboard.BREAKDOWN_KPIS)
+        urls = [
+            _drilldown_url(kind, narrowed) if kind and row.value and (rate.numerator or rate.denominator) else ""
+            for kind, rate in zip(kinds, rates, strict=True)
         ]
+        cells = [dashboard.Cell.of(rate, row.minimum, url) for rate, url in zip(rates, urls, strict=True)]
         result.append({"row": row, "cells": cells})
     return result
 
