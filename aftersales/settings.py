@@ -452,11 +452,13 @@ DESK_PAGE_SIZE = env_int("DESK_PAGE_SIZE", 25)
 DESK_COUNT_CAP = env_int("DESK_COUNT_CAP", 10_000)
 # Quality snapshots and alerts (followups/snapshots.py): the nightly run recomputes the last
 # RECOMPUTE_DAYS days (a day's figures settle once its callbacks, feedback and first-time-fix
-# windows are over); alerts compare the last ALERT_WINDOW_DAYS days with the thresholds, and a
-# breakdown row (a station, a model…) needs ALERT_MIN_DENOMINATOR records before it can alert.
+# windows are over); alerts compare the last ALERT_WINDOW_DAYS days with the thresholds. A rate
+# over fewer than MIN_RECORDS records (its denominator) is "too few to judge": the dashboard
+# shows it neutral and it raises no alert, for the whole organisation as for a breakdown row or
+# a chart point (followups/alerts.py, has_enough_records). The old name still sets it.
 QUALITY_RECOMPUTE_DAYS = env_int("QUALITY_RECOMPUTE_DAYS", 45)
 QUALITY_ALERT_WINDOW_DAYS = env_int("QUALITY_ALERT_WINDOW_DAYS", 30)
-QUALITY_ALERT_MIN_DENOMINATOR = env_int("QUALITY_ALERT_MIN_DENOMINATOR", 20)
+QUALITY_MIN_RECORDS = env_int("QUALITY_MIN_RECORDS", env_int("QUALITY_ALERT_MIN_DENOMINATOR", 20))
 # Batch early warning (followups/batches.py): a production batch is flagged when its failure
 # rate (repairs per registered unit, over the last WINDOW_DAYS) is at least FACTOR times the
 # rest of its model's rate and MIN_MARGIN (a fraction: 0.02 is 2 points) above it, with at

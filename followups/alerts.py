@@ -27,6 +27,21 @@ from tickets.models import WebhookEvent
 SubjectKey = tuple[str, str, str, str]
 
 
+def minimum_records() -> int:
+    """How many records (a rate's denominator) a figure needs before it is judged against its
+    threshold: ``QUALITY_MIN_RECORDS``, at least 1."""
+    return max(1, settings.QUALITY_MIN_RECORDS)
+
+
+def has_enough_records(denominator: int, minimum: int | None = None) -> bool:
+    """The one "enough records" rule: a rate over fewer than the minimum number of records is
+    too few to judge. The dashboard shows such a figure, breakdown row or chart point neutral,
+    never as an alert, and :func:`followups.snapshots.check_rate_alerts` raises no alert for it,
+    for the whole organisation as for a station or a model: 2 dissatisfied of 3 is 67 %, and it
+    says nothing yet."""
+    return denominator >= (minimum_records() if minimum is None else minimum)
+
+
 @dataclass(frozen=True)
 class Reading:
     """One subject's figures as the job found them: a rate (or batch failure rate) against the

@@ -19,11 +19,13 @@ from functools import cached_property
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from followups import snapshots
+from followups import alerts, charts, snapshots
 from followups.charts import DayValue, LineChart, line_chart
-from followups.metrics import DRILLDOWNS, Dimensions, Period, Totals, rates_of
+from followups.dashboard_drilldowns import DRILLDOWNS, OF_FIGURE
+from followups.metrics import Dimensions, Period, Totals, rates_of
 from followups.models import AlertKind, Dimension, QualityAlert, RateSnapshot
 from followups.rates import KPIS, Kpi, Rate
+from followups.rates import Status as RateStatus
 
 # The three controlled rates of the 1234 model: the big figures, with trend charts.
 HEADLINE_KPIS = ("complaint_rate", "omission_rate", "dissatisfaction_rate")
@@ -41,18 +43,16 @@ SERVICE_KPIS = (
 )
 # The columns of a breakdown table.
 BREAKDOWN_KPIS = ("complaint_rate", "omission_rate", "dissatisfaction_rate", "first_time_fix_rate", "satisfaction_top2")
-# The tickets behind a figure: the drill-down list of metrics.drilldown.
-DRILLDOWN_OF = {
-    "complaint_rate": "service_complaints",
-    "omission_rate": "omission",
-    "omission_unrecorded": "unrecorded",
-    "omission_late": "late",
-    "omission_no_callback": "no_callback_attempt",
-    "omission_no_feedback": "no_feedback",
-    "dissatisfaction_rate": "dissatisfied",
-    "first_time_fix_rate": "not_first_time",
-}
-TREND_DAYS = (30, 90)
+# The records behind each figure: its drill-down list (followups.dashboard_drilldowns).
+DRILLDOWN_OF = {figure: drilldown.kind for figure, drilldown in OF_FIGURE.items()}
+# The trend charts: the rolling 7-day rate on each of the last 30 days, and the rate of each of
+# the last 13 calendar weeks (a quarter). Never a daily ratio: see followups.charts.
+ROLLING_WINDOW_DAYS = 7
+ROLLING_POINTS = 30
+TREND_WEEKS = 13
+TREND_VIEWS = ("rolling", "weekly")
+# A figure's state on the dashboard: the rate's status, or "too few to judge".
+TOO_FEW = "too_few"
 # The longest period a page or the API reads: a year, leap day included.
 MAX_PERIOD_DAYS = 366
 EARLIEST_DAY = dt.date(2000, 1, 1)
@@ -140,16 +140,39 @@ class Slice:
         return self.value if self.is_narrowed else ""
 
 
+def judged_status(rate: Rate, minimum: int) -> str:
+    """What the dashboard says of a rate: ``no_data`` when nothing was counted, ``too_few`` when
+    fewer records than the minimum were (neutral, never an alert: the rule alerts use,
+    :func:`followups.alerts.has_enough_records`), else the rate's ``ok`` or ``alert``."""
+    if rate.status == RateStatus.NO_DATA:
+        return str(RateStatus.NO_DATA)
+    if not alerts.has_enough_records(rate.denominator, minimum):
+        return TOO_FEW
+    return str(rate.status)
+
+
 @dataclass(frozen=True)
 class Figure:
     key: str
     kpi: Kpi
     rate: Rate
     drilldown: str | None
+    # ok, alert, no_data or too_few (judged_status).
+    status: str = ""
 
     @property
     def drilldown_label(self):
         return DRILLDOWNS.get(self.drilldown or "", "")
+
+    @property
+    def records(self) -> int | None:
+        """How many records the figure's drill-down list holds: the numerator, or for a rate
+        where higher is better the denominator less it (the repairs not fixed first time)."""
+        if self.key not in OF_FIGURE:
+            return None
+        if OF_FIGURE[self.key].complement:
+            return self.rate.denominator - self.rate.numerator
+        return self.rate.numerator
 
     @property
     def threshold_percent(self) -> Decimal:
@@ -167,44 +190,64 @@ class Overview:
         return [self.figures[key] for key in keys]
 
 
-def figures_of(totals: Totals, chosen: Mapping[str, Decimal]) -> dict[str, Figure]:
+def figures_of(totals: Totals, chosen: Mapping[str, Decimal], minimum: int | None = None) -> dict[str, Figure]:
+    minimum = alerts.minimum_records() if minimum is None else minimum
     return {
-        key: Figure(key=key, kpi=KPIS[key], rate=rate, drilldown=DRILLDOWN_OF.get(key))
+        key: Figure(
+            key=key, kpi=KPIS[key], rate=rate, drilldown=DRILLDOWN_OF.get(key), status=judged_status(rate, minimum)
+        )
         for key, rate in rates_of(totals, chosen).items()
     }
 
 
-def overview(scope: Slice, chosen: Mapping[str, Decimal]) -> Overview:
+def overview(scope: Slice, chosen: Mapping[str, Decimal], minimum: int | None = None) -> Overview:
     """Every KPI of the slice over its period (one query)."""
     totals = snapshots.totals(scope.period, scope.dimension, scope.snapshot_value)
-    return Overview(figures=figures_of(totals, chosen), totals=totals)
+    return Overview(figures=figures_of(totals, chosen, minimum), totals=totals)
 
 
 @dataclass(frozen=True)
 class Trend:
     key: str
     kpi: Kpi
-    charts: dict[int, LineChart]
+    # "rolling" and "weekly" (TREND_VIEWS).
+    charts: dict[str, LineChart]
 
 
-def trends(scope: Slice, chosen: Mapping[str, Decimal], keys: Iterable[str] = HEADLINE_KPIS) -> list[Trend]:
-    """The daily line of each rate over the last 30 and 90 days of the slice's period (one
-    query: the 30 days are the end of the 90)."""
-    longest = max(TREND_DAYS)
-    days = snapshots.daily(Period.last_days(longest, scope.period.end), scope.dimension, scope.snapshot_value)
+def trend_period(end: dt.date) -> Period:
+    """The days the trend charts of a period ending on ``end`` read: the 13 calendar weeks up to
+    ``end``'s, and the 6 days before the first rolling point."""
+    weeks_start = end - dt.timedelta(days=end.weekday()) - dt.timedelta(weeks=TREND_WEEKS - 1)
+    rolling_start = end - dt.timedelta(days=ROLLING_POINTS + ROLLING_WINDOW_DAYS - 2)
+    return Period(min(weeks_start, rolling_start), end)
+
+
+def trends(
+    scope: Slice, chosen: Mapping[str, Decimal], keys: Iterable[str] = HEADLINE_KPIS, minimum: int | None = None
+) -> list[Trend]:
+    """Each rate of the slice up to the end of its period, as the rolling 7-day rate of each of
+    the last 30 days and the rate of each of the last 13 weeks, numerators and denominators
+    summed over the window before dividing, the volume beside it; windows with fewer records
+    than the minimum are too few to judge (one query for the days)."""
+    minimum = alerts.minimum_records() if minimum is None else minimum
+    end = scope.period.end
+    days = snapshots.daily(trend_period(end), scope.dimension, scope.snapshot_value)
     keys = tuple(keys)
     nothing = rates_of(Totals(), chosen, keys)
     # A day with no records has no rates: skip working them out again for each empty day.
     daily_rates = [
-        (day, rates_of(counts, chosen, keys) if counts != Totals() else nothing)
-        for day, counts in sorted(days.items())
+        (day, rates_of(counts, chosen, keys) if counts != Totals() else nothing) for day, counts in sorted(days.items())
     ]
     result = []
     for key in keys:
         kpi = KPIS[key]
         series = [DayValue(day, rates[key].numerator, rates[key].denominator) for day, rates in daily_rates]
-        charts = {length: line_chart(series[-length:], chosen[key], kpi.direction) for length in TREND_DAYS}
-        result.append(Trend(key=key, kpi=kpi, charts=charts))
+        windows = {
+            "rolling": charts.rolling(series, ROLLING_WINDOW_DAYS, end, ROLLING_POINTS),
+            "weekly": charts.weekly(series, end, TREND_WEEKS),
+        }
+        drawn = {view: line_chart(windows[view], chosen[key], kpi.direction, minimum) for view in TREND_VIEWS}
+        result.append(Trend(key=key, kpi=kpi, charts=drawn))
     return result
 
 
@@ -217,6 +260,7 @@ class BreakdownRow:
     label: str
     totals: Totals
     chosen: Mapping[str, Decimal] = field(compare=False, repr=False)
+    minimum: int = field(default=1, compare=False, repr=False)
 
     @cached_property
     def rates(self) -> dict[str, Rate]:
@@ -228,7 +272,7 @@ class BreakdownRow:
     @property
     def cells(self) -> list["Cell"]:
         """The rates a breakdown table shows, in its column order, ready to print."""
-        return [Cell.of(rate) for rate in self.of(BREAKDOWN_KPIS)]
+        return [Cell.of(rate, self.minimum) for rate in self.of(BREAKDOWN_KPIS)]
 
 
 @dataclass(frozen=True)
@@ -239,11 +283,18 @@ class Cell:
     status: str
     percent: str
     fraction: str
+    # The records behind the cell (its drill-down), when it has one.
+    url: str = ""
 
     @classmethod
-    def of(cls, rate: Rate) -> "Cell":
+    def of(cls, rate: Rate, minimum: int = 1, url: str = "") -> "Cell":
         percent = "—" if rate.percent is None else f"{rate.percent} %"
-        return cls(status=str(rate.status), percent=percent, fraction=f"{rate.numerator}/{rate.denominator}")
+        return cls(
+            status=judged_status(rate, minimum),
+            percent=percent,
+            fraction=f"{rate.numerator}/{rate.denominator}",
+            url=url,
+        )
 
 
 # What a breakdown can be sorted by: the name, the completed service tickets, each rate.
@@ -282,14 +333,16 @@ def sort_rows(rows: Iterable[BreakdownRow], sort: str) -> list[BreakdownRow]:
 
 
 def breakdown(
-    period: Period, dimension: str, chosen: Mapping[str, Decimal], sort: str = DEFAULT_SORT
+    period: Period, dimension: str, chosen: Mapping[str, Decimal], sort: str = DEFAULT_SORT, minimum: int | None = None
 ) -> list[BreakdownRow]:
     """Every value of ``dimension`` with records in the period, its name and its rates, sorted
-    (two queries: the sums by value and the names)."""
+    (two queries: the sums by value and the names). A rate over fewer records than the minimum
+    is too few to judge."""
+    minimum = alerts.minimum_records() if minimum is None else minimum
     by_value = snapshots.totals_by_value(period, dimension)
     names = snapshots.labels(dimension, by_value)
     rows = [
-        BreakdownRow(value=value, label=str(names.get(value) or value), totals=counts, chosen=chosen)
+        BreakdownRow(value=value, label=str(names.get(value) or value), totals=counts, chosen=chosen, minimum=minimum)
         for value, counts in by_value.items()
     ]
     return sort_rows(rows, sort)

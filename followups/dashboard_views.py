@@ -33,10 +33,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.access import manager_required
 from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, UncountedPage, page_size_from
-from followups import dashboard, exports, metrics, snapshots
+from followups import dashboard, exports, snapshots
+from followups import dashboard_drilldowns as drilldowns
+from followups.alerts import minimum_records
 from followups.charts import LineChart
+from followups.dashboard_drilldowns import DRILLDOWNS
 from followups.dashboard_forms import DashboardFilterForm, ThresholdsForm, period_text
-from followups.metrics import DIMENSION_LABELS, DRILLDOWNS, business_today
+from followups.metrics import DIMENSION_LABELS, business_today
 from followups.models import AlertKind, Dimension, QualityAlert
 
 logger = logging.getLogger(__name__)
@@ -108,11 +111,31 @@ def _alerts_context(alerts: list[QualityAlert]) -> list[dict]:
     ]
 
 
+def _drilldown_url(kind: str, params: dict) -> str:
+    query = _query(params)
+    return reverse("dashboard:tickets", args=[kind]) + ("?" + query if query else "")
+
+
 def _figure_context(figure: dashboard.Figure, params: dict) -> dict:
-    url = ""
-    if figure.drilldown:
-        url = reverse("dashboard:tickets", args=[figure.drilldown]) + "?" + _query(params)
-    return {"figure": figure, "rate": figure.rate, "kpi": figure.kpi, "drilldown_url": url}
+    url = _drilldown_url(figure.drilldown, params) if figure.drilldown else ""
+    return {"figure": figure, "rate": figure.rate, "kpi": figure.kpi, "status": figure.status, "drilldown_url": url}
+
+
+def _breakdown_rows(rows, params: dict, by: str) -> list[dict]:
+    """A page of breakdown rows, each cell linking to the records behind it: the figure's list
+    narrowed to the row's value. A row without a value (no station…) has no list to narrow to."""
+    kinds = [dashboard.DRILLDOWN_OF.get(key) for key in dashboard.BREAKDOWN_KPIS]
+    result = []
+    for row in rows:
+        narrowed = {**params, "dimension": by, "value": row.value}
+        rates = row.of(dashboard.BREAKDOWN_KPIS)
+        urls = [
+            _drilldown_url(kind, narrowed) if kind and row.value and (rate.numerator or rate.denominator) else ""
+            for kind, rate in zip(kinds, rates, strict=True)
+        ]
+        cells = [dashboard.Cell.of(rate, row.minimum, url) for rate, url in zip(rates, urls, strict=True)]
+        result.append({"row": row, "cells": cells})
+    return result
 
 
 def _filter_context(form: DashboardFilterForm, scope: dashboard.Slice, clear_url: str) -> dict:
@@ -136,21 +159,35 @@ def _filter_context(form: DashboardFilterForm, scope: dashboard.Slice, clear_url
     }
 
 
-def _chart_dots(chart: LineChart, day_names: dict) -> str:
-    """Each day's dot with its figures as a tooltip. Built here rather than in a template loop:
-    six charts hold up to 360 dots, and a template spends ten times as long on them. Every
-    value is a number except the day's name, which is escaped."""
-    radius = "1.4" if chart.days > 45 else "2"
-    for point in chart.points:
-        if point.day not in day_names:
-            day_names[point.day] = escape(date_format(point.day, "DATE_FORMAT"))
-    return mark_safe(  # noqa: S308 - numbers and escaped day names only
-        "".join(
-            f'<circle class="{"dot crossed" if point.crossed else "dot"}" cx="{point.x}" cy="{point.y}" r="{radius}">'
-            f"<title>{day_names[point.day]}: {point.percent} % ({point.numerator}/{point.denominator})</title></circle>"
-            for point in chart.points
+def _window_name(first, last, day_names: dict) -> str:
+    for day in (first, last):
+        if day not in day_names:
+            day_names[day] = escape(date_format(day, "DATE_FORMAT"))
+    return day_names[last] if first == last else f"{day_names[first]} – {day_names[last]}"
+
+
+def _chart_marks(chart: LineChart, day_names: dict) -> str:
+    """Each window's volume bar and dot, with its days and figures as a tooltip. Built here
+    rather than in a template loop: six charts hold up to 120 windows, and a template spends ten
+    times as long on them. Every value is a number except the days' names, which are escaped,
+    and the fixed "too few to judge" text."""
+    radius = "1.6" if chart.windows > 20 else "2.2"
+    too_few = escape(_("too few to judge"))
+    parts = []
+    for point, bar in zip(chart.points, chart.bars, strict=True):
+        name = _window_name(point.first_day, point.last_day, day_names)
+        title = f"{name}: {point.percent} % ({point.numerator}/{point.denominator})"
+        if point.too_few:
+            title += f" · {too_few}"
+            dot_class = "dot few"
+        else:
+            dot_class = "dot crossed" if point.crossed else "dot"
+        parts.append(
+            f'<rect class="{"bar few" if bar.too_few else "bar"}" x="{bar.x}" y="{bar.y}" width="{bar.width}"'
+            f' height="{bar.height}"><title>{title}</title></rect>'
+            f'<circle class="{dot_class}" cx="{point.x}" cy="{point.y}" r="{radius}"><title>{title}</title></circle>'
         )
-    )
+    return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped texts only
 
 
 def _export_urls(name: str, params: dict, **kwargs) -> dict[str, str]:
@@ -178,6 +215,8 @@ def _figures_key(form: DashboardFilterForm, page: str, chosen: dict, state: snap
         _keeps_breakdown(form),
         page[:20],
         sorted((key, str(value)) for key, value in chosen.items()),
+        # What is too few to judge is part of what the page says.
+        minimum_records(),
     )
     return "figures:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -187,10 +226,11 @@ def _figures(page: str | None, form: DashboardFilterForm, chosen: dict, state: s
     no-leak counters, the service KPIs and the breakdown, rendered."""
     scope = form.slice
     params = form.params()
-    overview = dashboard.overview(scope, chosen)
-    trends = {trend.key: trend for trend in dashboard.trends(scope, chosen)}
+    minimum = minimum_records()
+    overview = dashboard.overview(scope, chosen, minimum)
+    trends = {trend.key: trend for trend in dashboard.trends(scope, chosen, minimum=minimum)}
     by, sort = form.breakdown_dimension, form.sort_key
-    rows = dashboard.breakdown(scope.period, by, chosen, sort)
+    rows = dashboard.breakdown(scope.period, by, chosen, sort, minimum)
     breakdown_page = Paginator(rows, BREAKDOWN_PAGE_SIZE).get_page(page)
     page_params = {**params, "by": by, "sort": sort}
     headline = []
@@ -199,8 +239,13 @@ def _figures(page: str | None, form: DashboardFilterForm, chosen: dict, state: s
         context = _figure_context(figure, params)
         charts = trends[figure.key].charts
         context["charts"] = [
-            {"chart": charts[days], "id": f"chart-{figure.key}-{days}", "dots": _chart_dots(charts[days], day_names)}
-            for days in dashboard.TREND_DAYS
+            {
+                "chart": charts[view],
+                "view": view,
+                "id": f"chart-{figure.key}-{view}",
+                "marks": _chart_marks(charts[view], day_names),
+            }
+            for view in dashboard.TREND_VIEWS
         ]
         headline.append(context)
     return render_to_string(
@@ -230,6 +275,8 @@ def _figures(page: str | None, form: DashboardFilterForm, chosen: dict, state: s
             ],
             "sort_links": _sort_links(params, by, sort),
             "breakdown_page": breakdown_page,
+            "breakdown_rows": _breakdown_rows(breakdown_page.object_list, params, by),
+            "minimum_records": minimum,
             "breakdown_kpis": dashboard.BREAKDOWN_KPIS,
             "breakdown_query": _query(page_params),
             "highlight_value": scope.value if scope.dimension == by else None,
@@ -316,23 +363,24 @@ def _drilldown_kind(kind: str) -> str:
 @manager_required
 @require_GET
 def tickets(request: HttpRequest, kind: str) -> HttpResponse:
-    """The tickets behind one figure, with the dashboard's filters: a live list, a page at a
-    time (three queries whatever the page size: the capped count, the page's ids, its rows)."""
+    """The records behind one figure, with the dashboard's filters: a live list, a page at a
+    time, and how many records it holds, counted as the figure counts them, beside the figure
+    from the snapshots. The two are equal unless the snapshots are older than the records: a
+    deadline passed since the last run is in the list and not yet in the figure, and the page
+    says so."""
     kind = _drilldown_kind(kind)
     now = timezone.now()
     form = _filters(request, now)
     scope = form.slice
     params = form.params()
-    rows = metrics.drilldown(kind, scope.period, scope.dimensions(), now=now).select_related("customer", "station")
-    # Not counted: the figure above the list gives the total, and counting the tickets behind a
-    # rare omission means testing every case of the period (hundreds of milliseconds at volume).
+    dimensions = scope.dimensions()
+    rows = drilldowns.drilldown(kind, scope.period, dimensions, now=now).select_related("customer", "station")
     page = UncountedPage(rows, page_size_from(request, settings.DESK_PAGE_SIZE), request.GET.get("page"))
+    count = drilldowns.drilldown_count(kind, scope.period, dimensions, now=now)
     query = request.GET.copy()
     query.pop("page", None)
-    figure = None
-    if kind in FIGURE_OF:
-        overview = dashboard.overview(scope, snapshots.thresholds())
-        figure = overview.figures[FIGURE_OF[kind]]
+    overview = dashboard.overview(scope, snapshots.thresholds())
+    figure = overview.figures[FIGURE_OF[kind]]
     return render(
         request,
         "dashboard/tickets.html",
@@ -341,6 +389,10 @@ def tickets(request: HttpRequest, kind: str) -> HttpResponse:
             "kind": kind,
             "title": DRILLDOWNS[kind],
             "figure": figure,
+            "status": figure.status,
+            "count": count,
+            "counts_ratings": drilldowns.BY_KIND[kind].counts_ratings,
+            "figure_differs": figure.records != count,
             "form": form,
             "scope": scope,
             "scope_label": dashboard.label_of(scope.dimension, scope.value),
@@ -400,7 +452,7 @@ def tickets_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if form.errors:
         return _bad_filters(form)
     scope = form.slice
-    rows = metrics.drilldown(kind, scope.period, scope.dimensions(), now=now).select_related("customer", "station")
+    rows = drilldowns.drilldown(kind, scope.period, scope.dimensions(), now=now).select_related("customer", "station")
     capped = rows[: settings.DESK_COUNT_CAP].iterator(chunk_size=2000)
     return exports.response(exports.tickets_table(capped, kind, scope.period), fmt)
 

@@ -159,7 +159,9 @@ def _direction(direction: Direction) -> str:
 
 
 def _status(status: str) -> str:
-    return {"ok": _("ok"), "alert": _("alert"), "no_data": _("no data")}.get(status, status)
+    return {"ok": _("ok"), "alert": _("alert"), "no_data": _("no data"), "too_few": _("too few to judge")}.get(
+        status, status
+    )
 
 
 def _threshold_percent(threshold: Decimal) -> Decimal:
@@ -188,7 +190,7 @@ def rates_table(overview: Overview, scope: Slice, scope_label: str) -> Table:
             figure.rate.percent,
             _threshold_percent(figure.rate.threshold),
             _direction(figure.rate.direction),
-            _status(figure.rate.status),
+            _status(figure.status),
         ]
         for figure in overview.figures.values()
     ]

@@ -239,9 +239,9 @@ def dimension_filter(dimension: str, value: str) -> Dimensions:
 
 def check_rate_alerts(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Compare the three controlled rates over the last ``QUALITY_ALERT_WINDOW_DAYS`` days with
-    their thresholds, for the whole organisation and every breakdown value with at least
-    ``QUALITY_ALERT_MIN_DENOMINATOR`` records; raise an alert for each crossing and clear the
-    ones back within. Returns (raised, cleared)."""
+    their thresholds, for the whole organisation and every breakdown value, each only with enough
+    records to judge (:func:`alerts.has_enough_records`, ``QUALITY_MIN_RECORDS``); raise an alert
+    for each crossing and clear the ones back within. Returns (raised, cleared)."""
     now = now or timezone.now()
     period = Period.last_days(settings.QUALITY_ALERT_WINDOW_DAYS, business_today(now))
     chosen = thresholds()
@@ -257,7 +257,7 @@ def check_rate_alerts(*, now: dt.datetime | None = None) -> tuple[int, int]:
             for key, rate in rates_of(counts, chosen).items():
                 if key not in ALERTED_KPIS or rate.status != RateStatus.ALERT:
                     continue
-                if dimension != Dimension.ALL and rate.denominator < settings.QUALITY_ALERT_MIN_DENOMINATOR:
+                if not alerts.has_enough_records(rate.denominator):
                     continue
                 reading = alerts.Reading(
                     kind=AlertKind.RATE,

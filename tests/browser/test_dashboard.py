@@ -22,11 +22,12 @@ def _rated(score: int, station) -> Ticket:
     return ticket
 
 
-def _ten_ratings_two_dissatisfied() -> list[Ticket]:
+def _twenty_ratings_four_dissatisfied() -> list[Ticket]:
+    """Enough ratings to judge (QUALITY_MIN_RECORDS, 20): fewer would be "too few to judge"."""
     north = factories.ServiceStationFactory(code="qd-north", name="Qingdao North")
     south = factories.ServiceStationFactory(code="qd-south", name="Qingdao South")
-    dissatisfied = [_rated(1, north), _rated(2, south)]
-    for index, score in enumerate((5, 5, 4, 4, 5, 3, 4, 5)):
+    dissatisfied = [_rated(1, north), _rated(2, south), _rated(1, south), _rated(2, north)]
+    for index, score in enumerate((5, 5, 4, 4, 5, 3, 4, 5) * 2):
         _rated(score, north if index % 2 else south)
     snapshots.refresh(Period.last_days(2, business_today()))
     snapshots.check_rate_alerts()
@@ -37,7 +38,7 @@ def test_a_manager_sees_dissatisfaction_over_its_threshold_and_drills_down(page,
     manager = factories.UserFactory(
         username="manager-dashboard", first_name="Chen", last_name="Jing", roles=[Role.MANAGER]
     )
-    dissatisfied = _ten_ratings_two_dissatisfied()
+    dissatisfied = _twenty_ratings_four_dissatisfied()
 
     sign_in(page, live_server, manager.username, factories.PASSWORD)
     page.click("nav >> text=Quality")
@@ -45,12 +46,14 @@ def test_a_manager_sees_dissatisfaction_over_its_threshold_and_drills_down(page,
     figure = page.locator("#figure-dissatisfaction_rate")
     assert figure.locator(".badge").inner_text() == "Alert"
     assert figure.locator(".big").inner_text() == "20.00 %"
-    assert re.sub(r"\s+", " ", figure.locator(".fraction").inner_text()) == "2 of 10 · over the 10 % threshold"
+    assert re.sub(r"\s+", " ", figure.locator(".fraction").inner_text()) == "4 of 20 · over the 10 % threshold"
     assert "figure-alert" in figure.get_attribute("class")
     assert figure.locator("svg.trend").count() == 2
-    assert figure.locator("svg.trend circle.dot.crossed").count() == 2  # today, in the 30- and 90-day charts
+    # Today's rolling 7 days and this week: 4 of 20 each, past the threshold; the volume beside.
+    assert figure.locator("svg.trend circle.dot.crossed").count() == 2
+    assert figure.locator("svg.trend rect.bar").count() == 2
     banner = page.locator(".alert-banner")
-    assert "Dissatisfaction rate · whole organisation: 20.00 % (2 of 10) over the 10 % threshold" in re.sub(
+    assert "Dissatisfaction rate · whole organisation: 20.00 % (4 of 20) over the 10 % threshold" in re.sub(
         r"\s+", " ", banner.inner_text()
     )
     breakdown = page.locator("#breakdown")
@@ -67,7 +70,8 @@ def test_a_manager_sees_dissatisfaction_over_its_threshold_and_drills_down(page,
     assert page.locator("h1").inner_text() == "Dissatisfied customers"
     listed = page.locator("table.drilldown-list a.ref").all_inner_texts()
     assert sorted(listed) == sorted(ticket.reference for ticket in dissatisfied)
-    assert "Tickets 1 to 2" in page.inner_text("main")
+    assert "Tickets 1 to 4" in page.inner_text("main")
+    assert page.locator("#drilldown-count").inner_text() == "4 responses behind this figure"
     screenshot(page, "dashboard-drilldown")
 
     page.locator("table.drilldown-list a.ref", has_text=dissatisfied[0].reference).click()
@@ -76,7 +80,7 @@ def test_a_manager_sees_dissatisfaction_over_its_threshold_and_drills_down(page,
 
 def test_the_dashboard_fits_a_phone(browser, live_server):
     manager = factories.UserFactory(username="manager-phone", roles=[Role.MANAGER])
-    _ten_ratings_two_dissatisfied()
+    _twenty_ratings_four_dissatisfied()
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
     context.set_default_timeout(15000)
     page = context.new_page()

@@ -6,15 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from followups.charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, DayValue, axis_maximum, line_chart
+from followups.charts import BASELINE, LEFT, RIGHT, TOP, WIDTH, Window, axis_maximum, line_chart
 from followups.rates import Direction
 
 LOWER, HIGHER = Direction.LOWER_IS_BETTER, Direction.HIGHER_IS_BETTER
 MARCH_1 = dt.date(2026, 3, 1)
 
 
-def series(*counts: tuple[int, int]) -> list[DayValue]:
-    return [DayValue(MARCH_1 + dt.timedelta(days=n), num, den) for n, (num, den) in enumerate(counts)]
+def series(*counts: tuple[int, int]) -> list[Window]:
+    return [Window.of_day(MARCH_1 + dt.timedelta(days=n), num, den) for n, (num, den) in enumerate(counts)]
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_the_axis_is_round_and_holds_every_value_and_the_threshold(values, thres
 def test_days_without_data_break_the_line():
     chart = line_chart(series((1, 10), (2, 10), (0, 0), (1, 4), (0, 0), (0, 5), (1, 5)), Decimal("0.10"), LOWER)
 
-    assert chart.days == 7 and chart.days_without_data == 2
+    assert chart.windows == chart.days == 7 and chart.windows_without_data == 2
     assert [point.day.day for point in chart.points] == [1, 2, 4, 6, 7]
     # Days 1–2 and 6–7 are lines; day 4 stands alone, drawn as its dot only.
     assert len(chart.segments) == 2
@@ -53,10 +53,10 @@ def test_coordinates_fill_the_plot_from_left_to_right_and_bottom_to_top():
     first, middle, last = chart.points
     assert (first.x, last.x) == (LEFT, WIDTH - RIGHT)
     assert middle.x == pytest.approx((LEFT + WIDTH - RIGHT) / 2, abs=0.1)
-    assert first.y == HEIGHT - BOTTOM  # 0 % on the baseline
+    assert first.y == BASELINE  # 0 % on the baseline
     maximum = axis_maximum([Decimal("0.2")], Decimal("0.10"))  # 25 %
-    assert last.y == pytest.approx(HEIGHT - BOTTOM - 20 / maximum * (HEIGHT - BOTTOM - TOP), abs=0.1)
-    assert chart.threshold_y == pytest.approx(HEIGHT - BOTTOM - 10 / maximum * (HEIGHT - BOTTOM - TOP), abs=0.1)
+    assert last.y == pytest.approx(BASELINE - 20 / maximum * (BASELINE - TOP), abs=0.1)
+    assert chart.threshold_y == pytest.approx(BASELINE - 10 / maximum * (BASELINE - TOP), abs=0.1)
     assert [tick.percent for tick in chart.ticks] == [0, Decimal("12.5"), 25]
     assert chart.segments == (f"{first.x},{first.y} {middle.x},{middle.y} {last.x},{last.y}",)
 
@@ -74,7 +74,7 @@ def test_higher_is_better_marks_points_below_the_threshold():
 
 def test_a_series_with_no_data_at_all_has_no_line():
     chart = line_chart(series((0, 0), (0, 0)), Decimal("0.10"), LOWER)
-    assert (chart.points, chart.segments, chart.latest, chart.days_without_data) == ((), (), None, 2)
+    assert (chart.points, chart.segments, chart.bars, chart.latest, chart.windows_without_data) == ((), (), (), None, 2)
 
 
 def test_a_single_day_sits_in_the_middle():
@@ -84,5 +84,5 @@ def test_a_single_day_sits_in_the_middle():
 
 
 def test_an_empty_series_is_a_mistake():
-    with pytest.raises(ValueError, match="at least one day"):
+    with pytest.raises(ValueError, match="at least one window"):
         line_chart([], Decimal("0.10"), LOWER)
