@@ -8,14 +8,12 @@ from customers.models import Language, ProductModel
 from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import active_models
 from tickets import selectors
-from tickets.choices import Channel, FaultGroup, Kind, Priority, VisitSlot
+from tickets.choices import Channel, Kind, Priority, VisitSlot
 from tickets.transitions import MOVES_BY_NAME
 
 NEW_UNIT = "new"
 # The value format of a browser's date-time input.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-# The fault groups a complaint's class comes from (the service classes and the product faults).
-COMPLAINT_GROUPS = frozenset({FaultGroup.SERVICE, FaultGroup.PRODUCT})
 
 
 def subject_label(ticket) -> str:
@@ -136,16 +134,15 @@ class IntakeForm(forms.Form):
         return contacted_at
 
     def _clean_complaint(self, data: dict) -> None:
-        """A complaint names its class and, when it is about one, the caller's ticket. Another
-        kind ignores the ticket choice, which the page hides for it."""
+        """A complaint names its class (a service class or a product fault: the service checks
+        which) and, when it is about one, the caller's ticket. Another kind ignores the ticket
+        choice, which the page hides for it."""
         data["complaint_about_ticket"] = None
         if data.get("kind") != Kind.COMPLAINT:
             return
         category = data.get("fault_category")
         if category is None and not self.has_error("fault_category"):
             self.add_error("fault_category", _("Choose what the complaint is about."))
-        elif category is not None and category.group not in COMPLAINT_GROUPS:
-            self.add_error("fault_category", _("Choose a service complaint class or a product fault."))
         reference = data.get("complaint_about") or ""
         data["complaint_about_ticket"] = next(
             (ticket for ticket in self.complaint_subjects if ticket.reference == reference), None

@@ -15,7 +15,7 @@ from django.utils import timezone
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
 from customers.phones import try_normalize_phone
-from tickets.choices import OPEN_STATUSES, FaultGroup, Kind, Status
+from tickets.choices import COMPLAINT_CLASS_GROUPS, OPEN_STATUSES, Kind, Status
 from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, WarrantyClaim
 
 REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,9}$", re.IGNORECASE)
@@ -151,9 +151,7 @@ def complaint_classes() -> QuerySet[FaultCategory]:
     """What a complaint can be about: the active service classes (attitude, delay, no-show,
     overcharging, workmanship), which the complaint rate counts, then the product faults, which
     are counted as product-quality complaints."""
-    return FaultCategory.objects.filter(is_active=True, group__in=(FaultGroup.SERVICE, FaultGroup.PRODUCT)).order_by(
-        "-group", "code"
-    )
+    return FaultCategory.objects.filter(is_active=True, group__in=COMPLAINT_CLASS_GROUPS).order_by("-group", "code")
 
 
 def technicians() -> QuerySet:
