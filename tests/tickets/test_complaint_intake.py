@@ -4,6 +4,7 @@ is about (its class), and when the customer first got in touch (no-leak 1)."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -190,7 +191,7 @@ def test_bad_complaint_input_gets_field_errors_and_saves_nothing(
 def test_the_service_refuses_another_customers_ticket_and_a_future_first_contact(agent, caller, delay):
     others = factories.TicketFactory(kind=Kind.REPAIR)
     now = timezone.now()
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(ValidationError) as raised:
         ticket_create(
             customer=caller,
             kind=Kind.COMPLAINT,
@@ -334,7 +335,7 @@ def test_a_low_rating_alone_may_leave_the_class_to_the_desk(agent, caller):
 def test_a_request_is_no_complaint_class(agent, caller, usage_question):
     visit = _after_service(_resolved_case(agent, caller))
 
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(ValidationError) as raised:
         record_attempt(
             visit=visit, result=CallbackResult.REACHED, by=agent, raised_complaint=True, complaint_class=usage_question
         )
