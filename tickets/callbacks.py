@@ -135,7 +135,7 @@ def record_attempt(
     A reached customer settles the visit: their ratings are stored (the overall one where the
     dissatisfaction rate reads it); 1–2 or a complaint reopens the ticket, opens a complaint
     ticket and tells the managers. The complaint is about the callback's ticket
-    (``complaint_about``), so it counts against that ticket's station, technician and product,
+    (``complaint_about``), so it counts against that ticket's station, product, region and agent,
     and takes ``complaint_class`` as its class: a service class (attitude, delay, no-show,
     overcharging, workmanship) enters the complaint rate, a product fault the product-quality
     count. Failed calls count towards "unreachable".

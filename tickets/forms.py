@@ -105,7 +105,7 @@ class IntakeForm(forms.Form):
         label=_("Complaint about"),
         required=False,
         error_messages={"invalid_choice": _("Choose one of the caller's tickets.")},
-        help_text=_("The complaint counts against that ticket's station, technician and product."),
+        help_text=_("The complaint counts against that ticket's station and product."),
     )
     contacted_at = forms.DateTimeField(
         label=_("First contact"),

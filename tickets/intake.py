@@ -71,7 +71,7 @@ def intake_request(
     ``contacted_at`` is when the customer first got in touch (no-leak 1 counts a ticket logged
     more than 2 hours after it as not recorded in time); it is never in the future. A complaint
     names in ``complaint_about`` the caller's ticket it is about, and counts against that
-    ticket's station, technician and product.
+    ticket's station, product, region and agent in the quality figures.
 
     Error fields: ``phone``, ``customer_<field>``, ``unit``, ``unit_<field>``, ``contacted_at``,
     ``complaint_about``, and the ticket's own.
