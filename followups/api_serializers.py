@@ -70,6 +70,16 @@ class CallbackAttemptInputSerializer(serializers.Serializer):
     raised_complaint = serializers.BooleanField(
         required=False, default=False, help_text="The customer complained: a complaint ticket is opened."
     )
+    complaint_class = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="What the complaint is about, by fault category code: a service class (attitude, delay, no_show, "
+        "overcharging, workmanship) counts in the complaint rate, a product fault as a product-quality complaint. "
+        "Taken as the class of the complaint ticket the call opens (on a complaint or a rating of 1–2); the complaint "
+        "is about the callback's ticket.",
+    )
 
 
 class CallbackAttemptSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import JSONParser
@@ -38,12 +39,14 @@ from followups.api_serializers import (
 from followups.models import QualityAlert, RecallCampaign, RecallUnit
 from tickets import feedback
 from tickets.callbacks import record_attempt
+from tickets.selectors import complaint_classes
 
 E409_FEEDBACK = "The item moved on since it was read (already acknowledged or answered): nothing was written."
 E404_FEEDBACK = "No such item in the caller's departments: another department's item is answered the same way."
 CALLBACK_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the callback visit.")
 FEEDBACK_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the quality feedback item.")
 RECALL_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="Id of the recall campaign.")
+UNKNOWN_COMPLAINT_CLASS = _("No complaint class has this code: give a service class or a product fault code.")
 
 
 # --- callback visits ------------------------------------------------------------------------------
@@ -141,6 +144,11 @@ class CallbackAttemptView(generics.GenericAPIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         scores = data.get("scores") or {}
+        complaint_class = None
+        if data.get("complaint_class"):
+            complaint_class = complaint_classes().filter(code=data["complaint_class"]).first()
+            if complaint_class is None:
+                raise DjangoValidationError({"complaint_class": [UNKNOWN_COMPLAINT_CLASS]})
         try:
             record_attempt(
                 visit=visit,
@@ -152,6 +160,7 @@ class CallbackAttemptView(generics.GenericAPIView):
                 },
                 comment=data.get("comment", ""),
                 raised_complaint=data["raised_complaint"],
+                complaint_class=complaint_class,
             )
         except DjangoValidationError as exc:
             raise _scores_errors(exc) from exc

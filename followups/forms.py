@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tickets.choices import CallbackKind, CallbackResult
+from tickets.choices import CallbackKind, CallbackResult, FaultGroup
+from tickets.models import FaultCategory
+from tickets.selectors import complaint_classes
 
 ASSIGNED_TO_ME = "me"
 SCORE_FIELDS = ("score_attitude", "score_punctuality", "score_quality", "score_overall")
@@ -66,6 +68,15 @@ class CallbackAttemptForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     raised_complaint = forms.BooleanField(label=_("The customer raised a complaint"), required=False)
+    # The complaint's class (tickets.selectors.complaint_classes), grouped service / product.
+    complaint_class = forms.TypedChoiceField(
+        label=_("What is the complaint about?"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Choose what the complaint is about.")},
+        help_text=_("A service class counts in the complaint rate; a product fault as a product-quality complaint."),
+    )
     note = forms.CharField(
         label=_("Note about the call"),
         required=False,
@@ -73,6 +84,27 @@ class CallbackAttemptForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For example: call again after 18:00."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        classes = list(complaint_classes())
+        self.classes = {category.pk: category for category in classes}
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for category in classes:
+            groups.setdefault(str(FaultGroup(category.group).label), []).append((category.pk, category.display_name))
+        self.fields["complaint_class"].choices = [("", "—"), *groups.items()]
+
+    def clean(self):
+        """A complaint raised on the call names its class, so it enters the complaint rate or
+        the product-quality count; a low rating alone may leave it for the desk to set."""
+        data = super().clean()
+        complained = data.get("result") == CallbackResult.REACHED and data.get("raised_complaint")
+        if complained and data.get("complaint_class") is None and not self.has_error("complaint_class"):
+            self.add_error("complaint_class", _("Choose what the complaint is about."))
+        return data
+
+    def complaint_class_chosen(self) -> FaultCategory | None:
+        return self.classes.get(self.cleaned_data.get("complaint_class"))
 
     def scores(self) -> dict[str, int | None]:
         return {name: self.cleaned_data.get(name) for name in SCORE_FIELDS}
@@ -87,5 +119,5 @@ class CallbackAttemptForm(forms.Form):
         comes back."""
         if not self.is_bound:
             return False
-        answers = (*SCORE_FIELDS, "comment", "raised_complaint")
+        answers = (*SCORE_FIELDS, "comment", "raised_complaint", "complaint_class")
         return self.data.get("result") == CallbackResult.REACHED or any(self.data.get(name) for name in answers)

@@ -17,13 +17,13 @@ deadline itself; first-time fix → ``resolved_at``, final 30 days after the day
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, Expression, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -200,13 +200,25 @@ def _count(condition: Q) -> Count:
     return Count("pk", filter=condition)
 
 
-def _grouped(queryset: QuerySet, day_field, group_by: Iterable[str], prefix: str = "") -> tuple[QuerySet, list[str]]:
-    """Annotate the grouping columns (``day`` and at most one dimension) and group by them."""
+def _grouped(
+    queryset: QuerySet,
+    day_field,
+    group_by: Iterable[str],
+    prefix: str = "",
+    columns: Callable[[str], Expression] | None = None,
+) -> tuple[QuerySet, list[str]]:
+    """Annotate the grouping columns (``day`` and at most one dimension) and group by them.
+
+    ``columns(name)``, when given, is the value a row is grouped under for a dimension instead
+    of its own (a complaint is counted under its original ticket's); it is None for no value."""
     names: list[str] = []
     for name in group_by:
         if name == "day":
             queryset = queryset.annotate(day=TruncDate(day_field, tzinfo=business_zone()))
             names.append("day")
+        elif name in DIMENSION_PATHS and columns is not None:
+            queryset = queryset.annotate(**{f"group_{name}": columns(name)})
+            names.append(f"group_{name}")
         elif name in DIMENSION_PATHS:
             path = DIMENSION_PATHS[name]
             column = batch_key(prefix) if name == "batch" else F(f"{prefix}{path}")
@@ -221,10 +233,17 @@ def _grouped(queryset: QuerySet, day_field, group_by: Iterable[str], prefix: str
     return queryset, names
 
 
-def _rows(queryset: QuerySet, day_field, group_by: Iterable[str], aggregates: dict, prefix: str = "") -> dict:
+def _rows(
+    queryset: QuerySet,
+    day_field,
+    group_by: Iterable[str],
+    aggregates: dict,
+    prefix: str = "",
+    columns: Callable[[str], Expression] | None = None,
+) -> dict:
     """``{(group values…): {aggregate: count}}``; the key is ``()`` when nothing is grouped.
     Rows whose dimension is empty (a ticket with no unit, no station) are only in the totals."""
-    queryset, names = _grouped(queryset.order_by(), day_field, group_by, prefix)
+    queryset, names = _grouped(queryset.order_by(), day_field, group_by, prefix, columns)
     if not names:
         return {(): queryset.aggregate(**aggregates)}
     result = {}
@@ -267,6 +286,45 @@ def first_valid_complaint_q() -> Q:
     return Q(kind=Kind.COMPLAINT) & (Q(complaint_about__isnull=True) | ~Exists(earlier))
 
 
+ORIGINAL = "complaint_about__"
+
+
+def about_an_original_q() -> Q:
+    """A complaint that names the ticket it is about."""
+    return Q(kind=Kind.COMPLAINT, complaint_about__isnull=False)
+
+
+def attributed_q(dimensions: Dimensions) -> Q:
+    """The rows of a complaint figure in a slice: a complaint about a ticket is in the slice of
+    that original ticket (its station, model, batch, category, region and agent); every other
+    row — a service ticket, a complaint naming no ticket — in its own."""
+    if dimensions == EVERYWHERE:
+        return Q()
+    about = about_an_original_q()
+    return (about & dimensions.q(ORIGINAL)) | (~about & dimensions.q())
+
+
+def _dimension_value(name: str, prefix: str) -> Expression:
+    """One breakdown value of a ticket (``prefix`` names the path to it); None when it has none."""
+    if name != "batch":
+        return F(f"{prefix}{DIMENSION_PATHS[name]}")
+    no_batch = Q(**{f"{prefix}unit__isnull": True}) | Q(**{f"{prefix}unit__batch": ""})
+    return Case(
+        When(no_batch, then=Value(None, output_field=CharField())),
+        default=batch_key(prefix),
+        output_field=CharField(),
+    )
+
+
+def attributed_column(name: str) -> Expression:
+    """The breakdown value a complaint figure counts a row under (:func:`attributed_q`): the
+    original ticket's for a complaint about one, the row's own otherwise."""
+    return Case(
+        When(about_an_original_q(), then=_dimension_value(name, ORIGINAL)),
+        default=_dimension_value(name, ""),
+    )
+
+
 @dataclass(frozen=True)
 class ComplaintTally:
     """The complaint rate's counts, and the product-quality complaints reported beside it."""
@@ -280,14 +338,26 @@ def complaint_counts(
 ) -> ComplaintTally | dict:
     """Complaint rate (DESIGN.md 6): service complaints ÷ service tickets completed.
 
-    Denominator: repair, installation and maintenance tickets resolved in the period.
-    Numerator: the first complaint per original ticket and class (:func:`first_valid_complaint_q`)
-    created in the period whose class (fault category) is in the ``service`` group. Complaints
-    in the ``product`` group are counted beside it, the same way.
+    Denominator: repair, installation and maintenance tickets resolved in the period (not test
+    tickets, merged duplicates or tickets cancelled before dispatch).
+    Numerator: the distinct (original ticket, class) pairs of service complaints first made in
+    the period — the first counted complaint per original ticket and class
+    (:func:`first_valid_complaint_q`), created in the period, whose class (fault category) is in
+    the ``service`` group (attitude, delay, no-show, overcharging, workmanship). A complaint
+    naming no original ticket counts on its own. Complaints whose class is in the ``product``
+    group are counted beside it (product-quality complaints), the same way; a complaint with no
+    class yet is in neither.
+
+    In a slice or a breakdown, a complaint about a ticket counts under that original ticket's
+    station, model, batch, category, region and agent (:func:`attributed_q`), so a station's
+    rate is the complaints about its work over the service tickets it completed; a complaint
+    naming no ticket counts under its own values.
     """
     first = first_valid_complaint_q()
     completed, complaint = _service_completed_q(), Q(kind=Kind.COMPLAINT)
-    queryset = _tickets(dimensions).filter((completed & period.q("resolved_at")) | (complaint & period.q("created_at")))
+    queryset = Ticket.objects.filter(counted_tickets_q(), attributed_q(dimensions)).filter(
+        (completed & period.q("resolved_at")) | (complaint & period.q("created_at"))
+    )
     day = Case(When(kind=Kind.COMPLAINT, then=F("created_at")), default=F("resolved_at"))
     rows = _rows(
         queryset,
@@ -298,6 +368,7 @@ def complaint_counts(
             "service": _count(first & Q(fault_category__group=FaultGroup.SERVICE)),
             "product": _count(first & Q(fault_category__group=FaultGroup.PRODUCT)),
         },
+        columns=attributed_column,
     )
 
     def tally(row: dict) -> ComplaintTally:
@@ -880,7 +951,8 @@ def drilldown(
         rated = SatisfactionRating.objects.filter(period.q("created_at"), dissatisfied_q()).order_by()
         tickets = tickets.filter(pk__in=list(rated.values_list("ticket_id", flat=True).distinct()))
     elif kind == "service_complaints":
-        tickets = tickets.filter(
+        # Counted under the original ticket's values, as complaint_counts counts them.
+        tickets = Ticket.objects.filter(counted_tickets_q(), attributed_q(dimensions)).filter(
             first_valid_complaint_q(), period.q("created_at"), fault_category__group=FaultGroup.SERVICE
         )
     elif kind == "not_first_time":

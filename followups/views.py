@@ -116,6 +116,7 @@ def callback_attempt(request: HttpRequest, pk: int) -> HttpResponse:
                 scores=form.scores(),
                 comment=data["comment"],
                 raised_complaint=data["raised_complaint"],
+                complaint_class=form.complaint_class_chosen(),
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)

@@ -21,6 +21,7 @@ from aftersales.roles import Role
 from customers.models import Customer, ProductUnit
 from tickets import webhooks
 from tickets.choices import (
+    COMPLAINT_CLASS_GROUPS,
     CallbackKind,
     CallbackResult,
     CallbackStatus,
@@ -29,7 +30,7 @@ from tickets.choices import (
     RatingSource,
     Status,
 )
-from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket, WebhookEvent
+from tickets.models import CallbackAttempt, CallbackVisit, FaultCategory, SatisfactionRating, Ticket, WebhookEvent
 
 AFTER_SERVICE_WITHIN = dt.timedelta(hours=72)
 INSTALLATION_CALLS = ((CallbackKind.INSTALLATION_7D, 7), (CallbackKind.INSTALLATION_30D, 30))
@@ -127,12 +128,17 @@ def record_attempt(
     at: dt.datetime | None = None,
     source: str = RatingSource.CALLBACK,
     customer: Customer | None = None,
+    complaint_class: FaultCategory | None = None,
 ) -> CallbackVisit:
     """Record one call (or the customer's own survey answer, ``source=survey``).
 
     A reached customer settles the visit: their ratings are stored (the overall one where the
-    dissatisfaction rate reads it); 1–2 or a complaint reopens the ticket, opens a linked
-    complaint ticket and tells the managers. Failed calls count towards "unreachable".
+    dissatisfaction rate reads it); 1–2 or a complaint reopens the ticket, opens a complaint
+    ticket and tells the managers. The complaint is about the callback's ticket
+    (``complaint_about``), so it counts against that ticket's station, product, region and agent,
+    and takes ``complaint_class`` as its class: a service class (attitude, delay, no-show,
+    overcharging, workmanship) enters the complaint rate, a product fault the product-quality
+    count. Failed calls count towards "unreachable".
     """
     from tickets.notifications import notify_managers_of_dissatisfaction
     from tickets.services import append_event, ticket_create, ticket_transition
@@ -145,6 +151,8 @@ def record_attempt(
         raise ValidationError({"result": _("This callback is already finished.")})
     if result not in CallbackResult.values:
         raise ValidationError({"result": _("Choose the result of the call.")})
+    if complaint_class is not None and complaint_class.group not in COMPLAINT_CLASS_GROUPS:
+        raise ValidationError({"complaint_class": _("Choose a service complaint class or a product fault.")})
     scores = scores or {}
     reached = result == CallbackResult.REACHED
     if reached:
@@ -189,6 +197,7 @@ def record_attempt(
                 customer=visit.customer,
                 unit=ticket.unit if ticket is not None else visit.unit,
                 kind=Kind.COMPLAINT,
+                fault_category=complaint_class,
                 channel="phone" if source == RatingSource.CALLBACK else "web",
                 description=_("Raised on the callback about %(reference)s: %(comment)s")
                 % {"reference": about, "comment": said},

@@ -81,6 +81,12 @@ class FaultGroup(models.TextChoices):
     REQUEST = "request", _("Request or question")
 
 
+# The groups a complaint's class comes from: a service class (attitude, delay, no-show,
+# overcharging, workmanship) counts in the complaint rate, a product fault as a product-quality
+# complaint; a plain request is no complaint class.
+COMPLAINT_CLASS_GROUPS = frozenset({FaultGroup.SERVICE, FaultGroup.PRODUCT})
+
+
 class VisitSlot(models.TextChoices):
     MORNING = "morning", _("Morning (9:00–12:00)")
     AFTERNOON = "afternoon", _("Afternoon (13:00–17:00)")

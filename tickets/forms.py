@@ -1,7 +1,7 @@
 """Desk forms. They parse and check input; the services decide and write."""
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Language, ProductModel
@@ -12,6 +12,20 @@ from tickets.choices import Channel, Kind, Priority, VisitSlot
 from tickets.transitions import MOVES_BY_NAME
 
 NEW_UNIT = "new"
+# The value format of a browser's date-time input.
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def subject_label(ticket) -> str:
+    """One line for a ticket a complaint can be about: reference, kind, product, date, status."""
+    parts = [ticket.reference, ticket.get_kind_display()]
+    if ticket.unit is not None:
+        parts.append(ticket.unit.model.code)
+    parts += [
+        formats.date_format(timezone.localtime(ticket.created_at), "SHORT_DATE_FORMAT"),
+        ticket.get_status_display(),
+    ]
+    return " · ".join(str(part) for part in parts)
 
 
 class PhoneField(forms.CharField):
@@ -86,15 +100,57 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Describe the problem or request.")},
     )
+    # Offered when the kind is complaint; the choices are the caller's latest tickets.
+    complaint_about = forms.ChoiceField(
+        label=_("Complaint about"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the caller's tickets.")},
+        help_text=_("The complaint counts against that ticket's station and product."),
+    )
+    contacted_at = forms.DateTimeField(
+        label=_("First contact"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        help_text=_("When the customer first got in touch: change it for a letter, a voicemail or a call-back."),
+    )
 
-    def __init__(self, *args, customer=None, units=(), **kwargs):
+    def __init__(self, *args, customer=None, units=(), complaint_subjects=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.customer = customer
         self.units = list(units)
+        self.complaint_subjects = list(complaint_subjects)
         self.fields["unit_model"].queryset = active_models()
+        self.fields["complaint_about"].choices = [
+            ("", _("No particular ticket")),
+            *((ticket.reference, subject_label(ticket)) for ticket in self.complaint_subjects),
+        ]
+        # Minutes only, as the browser's date-time input shows it; never after the ticket is logged.
+        self.fields["contacted_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def clean_contacted_at(self):
+        contacted_at = self.cleaned_data.get("contacted_at")
+        if contacted_at is not None and contacted_at > timezone.now():
+            raise forms.ValidationError(_("The first contact cannot be in the future."), code="future")
+        return contacted_at
+
+    def _clean_complaint(self, data: dict) -> None:
+        """A complaint names its class (a service class or a product fault: the service checks
+        which) and, when it is about one, the caller's ticket. Another kind ignores the ticket
+        choice, which the page hides for it."""
+        data["complaint_about_ticket"] = None
+        if data.get("kind") != Kind.COMPLAINT:
+            return
+        category = data.get("fault_category")
+        if category is None and not self.has_error("fault_category"):
+            self.add_error("fault_category", _("Choose what the complaint is about."))
+        reference = data.get("complaint_about") or ""
+        data["complaint_about_ticket"] = next(
+            (ticket for ticket in self.complaint_subjects if ticket.reference == reference), None
+        )
 
     def clean(self):
         data = super().clean()
+        self._clean_complaint(data)
         unit_choice = data.get("unit") or ""
         if self.customer is None and not (data.get("customer_name") or "").strip() and "phone" not in self.errors:
             self.add_error("customer_name", _("This caller is new: enter their name to create the customer."))

@@ -62,11 +62,19 @@ def intake_request(
     new_customer: NewCustomer | None = None,
     unit: ProductUnit | None = None,
     new_unit: NewUnit | None = None,
+    contacted_at: dt.datetime | None = None,
+    complaint_about: Ticket | None = None,
 ) -> Ticket:
     """Log a request for the caller on ``phone``: the existing customer when the number is
     known (never a second customer for the same number), else ``new_customer``.
 
-    Error fields: ``phone``, ``customer_<field>``, ``unit``, ``unit_<field>``, and the ticket's own.
+    ``contacted_at`` is when the customer first got in touch (no-leak 1 counts a ticket logged
+    more than 2 hours after it as not recorded in time); it is never in the future. A complaint
+    names in ``complaint_about`` the caller's ticket it is about, and counts against that
+    ticket's station, product, region and agent in the quality figures.
+
+    Error fields: ``phone``, ``customer_<field>``, ``unit``, ``unit_<field>``, ``contacted_at``,
+    ``complaint_about``, and the ticket's own.
     """
     errors: dict[str, list] = {}
     customer: Customer | None = customer_by_phone(phone)
@@ -117,6 +125,8 @@ def intake_request(
                 priority=priority,
                 fault_category=fault_category,
                 by=by,
+                contacted_at=contacted_at,
+                complaint_about=complaint_about,
             )
         except ValidationError as exc:
             errors.update(exc.error_dict)

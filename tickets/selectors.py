@@ -15,7 +15,7 @@ from django.utils import timezone
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
 from customers.phones import try_normalize_phone
-from tickets.choices import OPEN_STATUSES, Status
+from tickets.choices import COMPLAINT_CLASS_GROUPS, OPEN_STATUSES, Kind, Status
 from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, WarrantyClaim
 
 REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,9}$", re.IGNORECASE)
@@ -88,8 +88,9 @@ def _reference_of(field: str) -> Subquery:
 def ticket_for(user: AbstractBaseUser, reference: str) -> Ticket:
     """One ticket the user may see, with everything the ticket page shows joined in.
 
-    The tickets it may duplicate or was merged into are shown by reference only
-    (``duplicate_of_reference``, ``merged_into_reference``): two more joins of the ticket table
+    The tickets it may duplicate, was merged into or, for a complaint, is about are shown by
+    reference only (``duplicate_of_reference``, ``merged_into_reference``,
+    ``complaint_about_reference``): more joins of the ticket table
     would make the query slower to plan than to run.
     """
     try:
@@ -106,6 +107,7 @@ def ticket_for(user: AbstractBaseUser, reference: str) -> Ticket:
             .annotate(
                 duplicate_of_reference=_reference_of("suspected_duplicate_of"),
                 merged_into_reference=_reference_of("merged_into"),
+                complaint_about_reference=_reference_of("complaint_about"),
             )
             .get(reference=reference)
         )
@@ -128,6 +130,28 @@ def customer_history(customer: Customer, *, limit: int = 20) -> dict[str, list[T
     open_rows = [t for t in rows if t.status in OPEN_STATUSES]
     past_rows = [t for t in rows if t.status not in OPEN_STATUSES][:limit]
     return {"open": open_rows, "past": past_rows}
+
+
+# How many of a caller's tickets the desk offers as what a new complaint is about.
+COMPLAINT_SUBJECTS_SHOWN = 20
+
+
+def complaint_subjects(customer: Customer, *, limit: int = COMPLAINT_SUBJECTS_SHOWN) -> list[Ticket]:
+    """The caller's latest tickets a new complaint can be about, newest first: every kind but
+    complaints (a complaint counts against the work it is about, not against another complaint)."""
+    return list(
+        Ticket.objects.filter(customer=customer)
+        .exclude(kind=Kind.COMPLAINT)
+        .select_related("unit__model")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def complaint_classes() -> QuerySet[FaultCategory]:
+    """What a complaint can be about: the active service classes (attitude, delay, no-show,
+    overcharging, workmanship), which the complaint rate counts, then the product faults, which
+    are counted as product-quality complaints."""
+    return FaultCategory.objects.filter(is_active=True, group__in=COMPLAINT_CLASS_GROUPS).order_by("-group", "code")
 
 
 def technicians() -> QuerySet:

@@ -22,6 +22,7 @@ from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
 from tickets import sla, timeline_texts, webhooks
 from tickets.choices import (
+    COMPLAINT_CLASS_GROUPS,
     OPEN_STATUSES,
     SLOT_HOURS,
     CallbackKind,
@@ -207,6 +208,8 @@ def ticket_create(
         errors["unit"] = _("This product is registered to another customer.")
     if contacted_at is not None and contacted_at > now:
         errors["contacted_at"] = _("The first contact cannot be in the future.")
+    if kind == Kind.COMPLAINT and fault_category is not None and fault_category.group not in COMPLAINT_CLASS_GROUPS:
+        errors["fault_category"] = _("Choose a service complaint class or a product fault.")
     if complaint_about is not None:
         if kind != Kind.COMPLAINT:
             errors["complaint_about"] = _("Only a complaint is about another ticket.")

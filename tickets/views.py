@@ -179,20 +179,30 @@ def _caller_context(phone: str) -> dict:
         "customer": customer,
         "units": [],
         "history": None,
+        "complaint_subjects": [],
     }
     if customer is not None:
         context["units"] = list(units_with_warranty(customer, timezone.localdate()))
         context["history"] = selectors.customer_history(customer)
+        context["complaint_subjects"] = selectors.complaint_subjects(customer)
     return context
+
+
+def _intake_form(caller: dict, data=None, **kwargs) -> IntakeForm:
+    return IntakeForm(
+        data,
+        customer=caller["customer"],
+        units=caller["units"],
+        complaint_subjects=caller["complaint_subjects"],
+        **kwargs,
+    )
 
 
 @all_tickets_required
 @require_GET
 def caller_lookup(request: HttpRequest) -> HttpResponse:
     context = _caller_context(request.GET.get("phone", ""))
-    context["form"] = IntakeForm(
-        initial={"phone": context["phone"]}, customer=context["customer"], units=context["units"]
-    )
+    context["form"] = _intake_form(context, initial={"phone": context["phone"]})
     return render(request, "tickets/partials/caller.html", context)
 
 
@@ -214,10 +224,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     phone = request.POST.get("phone") if request.method == "POST" else request.GET.get("phone", "")
     caller = _caller_context(phone or "")
     if request.method != "POST":
-        form = IntakeForm(initial={"phone": phone}, customer=caller["customer"], units=caller["units"])
+        form = _intake_form(caller, initial={"phone": phone})
         return render(request, "tickets/new.html", {"form": form, **caller})
 
-    form = IntakeForm(request.POST, customer=caller["customer"], units=caller["units"])
+    form = _intake_form(caller, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         new_unit = None
@@ -252,6 +262,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 new_customer=new_customer if caller["customer"] is None else None,
                 unit=data.get("unit_object"),
                 new_unit=new_unit,
+                contacted_at=data["contacted_at"],
+                complaint_about=data["complaint_about_ticket"],
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)

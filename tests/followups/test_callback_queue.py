@@ -12,7 +12,7 @@ from django.utils import timezone
 from aftersales.roles import Role
 from tests import factories
 from tickets.callbacks import record_attempt, schedule
-from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, Kind, RatingSource, Status
+from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, FaultGroup, Kind, RatingSource, Status
 from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket
 from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
 
@@ -247,12 +247,13 @@ def test_call_page_query_count_does_not_grow_with_attempts(client, agent, django
     visit = _after_service(_resolved(agent))
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
     _login(client, agent)
-    # session, user, roles, visit with customer/product/ticket, its attempts with their agents
-    with django_assert_num_queries(5):
+    # session, user, roles, visit with customer/product/ticket, its attempts with their agents,
+    # the complaint classes the agent picks from
+    with django_assert_num_queries(6):
         client.get(reverse("followups:callback", args=[visit.pk]))
     for _ in range(4):
         record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("followups:callback", args=[visit.pk]))
     assert len(response.context["attempts"]) == 5
 
@@ -363,11 +364,20 @@ def test_reached_and_dissatisfied_reopens_opens_a_complaint_and_emails_the_manag
 def test_a_complaint_without_a_rating_still_opens_the_complaint(client, agent):
     ticket = _resolved(agent)
     visit = _after_service(ticket)
+    attitude = factories.FaultCategoryFactory(code="attitude", group=FaultGroup.SERVICE)
     _login(client, agent)
-    response = _post(client, visit, result=CallbackResult.REACHED, raised_complaint="on", comment="Rude technician.")
+    response = _post(
+        client,
+        visit,
+        result=CallbackResult.REACHED,
+        raised_complaint="on",
+        complaint_class=attitude.pk,
+        comment="Rude technician.",
+    )
     assert response.status_code == 302
     visit.refresh_from_db()
     assert (visit.raised_complaint, visit.complaint_ticket.kind) == (True, Kind.COMPLAINT)
+    assert visit.complaint_ticket.fault_category == attitude
     assert Ticket.objects.get(pk=ticket.pk).status == Status.REOPENED
 
 
