@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from followups import alerts, charts, snapshots
 from followups.charts import DayValue, LineChart, line_chart
 from followups.dashboard_drilldowns import DRILLDOWNS, OF_FIGURE
-from followups.metrics import Dimensions, Period, Totals, rates_of
+from followups.metrics import NO_VALUE, Dimensions, Period, Totals, rates_of
 from followups.models import AlertKind, Dimension, QualityAlert, RateSnapshot
 from followups.rates import KPIS, Kpi, Rate
 from followups.rates import Status as RateStatus
@@ -98,12 +98,13 @@ def preset_period(preset: str, today: dt.date) -> Period:
 
 def value_error(dimension: str, value: str) -> str | None:
     """Why ``value`` cannot be a value of ``dimension`` (None when it can): a primary key for a
-    category, model, station or agent, ``<model id>:<batch>`` for a batch, a name for a region."""
+    category, model, station or agent, ``<model id>:<batch>`` for a batch, a name for a region,
+    or ``none`` for the records without a value."""
     if dimension == Dimension.ALL:
         return None
     if not value:
         return str(_("Choose a value for this dimension."))
-    if dimension == Dimension.REGION:
+    if dimension == Dimension.REGION or value == NO_VALUE:
         return None
     if dimension == Dimension.BATCH:
         model, separator, batch = value.partition(":")

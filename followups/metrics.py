@@ -39,8 +39,17 @@ from followups.rates import (
     SatisfactionCounts,
     TimelinessCounts,
 )
-from tickets.choices import SERVICE_KINDS, CallbackKind, CallbackResult, FaultGroup, Kind, Status
-from tickets.models import CallbackAttempt, FaultCode, FeedbackItem, SatisfactionRating, Ticket
+from tickets.choices import (
+    OPEN_STATUSES,
+    SERVICE_KINDS,
+    CallbackKind,
+    CallbackResult,
+    CallbackStatus,
+    FaultGroup,
+    Kind,
+    Status,
+)
+from tickets.models import CallbackAttempt, CallbackVisit, FaultCode, FeedbackItem, SatisfactionRating, Ticket
 
 CALLBACK_WINDOW = dt.timedelta(hours=72)
 RECORDING_WINDOW = dt.timedelta(hours=2)
@@ -132,18 +141,26 @@ DIMENSION_LABELS = {
 }
 
 
-def batch_key(prefix: str = "") -> Concat:
-    """``"<model id>:<batch>"``: a batch is named within its model."""
-    return Concat(
+# The breakdown value of records without one (no station, no unit, a customer with no region, a
+# ticket logged by no agent): every breakdown has this row, so its rows sum to the whole.
+NO_VALUE = "none"
+
+
+def batch_key(prefix: str = "") -> Case:
+    """``"<model id>:<batch>"``: a batch is named within its model; empty without a unit or batch."""
+    named = Concat(
         Cast(f"{prefix}unit__model_id", CharField()), Value(":"), f"{prefix}unit__batch", output_field=CharField()
     )
+    missing = Q(**{f"{prefix}unit__isnull": True}) | Q(**{f"{prefix}unit__batch": ""})
+    return Case(When(missing, then=Value("")), default=named, output_field=CharField())
 
 
 @dataclass(frozen=True)
 class Dimensions:
-    """Optional filters; None means every value. Model instances or primary keys are accepted
-    for ``station``, ``product_category``, ``model`` and ``agent``; ``batch`` is the batch name
-    (narrow it to one model with ``model``); ``region`` is the customer's region."""
+    """Optional filters; None means every value, :data:`NO_VALUE` the records without one. Model
+    instances or primary keys are accepted for ``station``, ``product_category``, ``model`` and
+    ``agent``; ``batch`` is the batch name (narrow it to one model with ``model``); ``region`` is
+    the customer's region."""
 
     station: object | None = None
     product_category: object | None = None
@@ -154,25 +171,38 @@ class Dimensions:
 
     def q(self, prefix: str = "") -> Q:
         condition = Q()
-        if self.station is not None:
-            condition &= Q(**{f"{prefix}station": self.station})
-        if self.product_category is not None:
-            condition &= Q(**{f"{prefix}unit__model__category": self.product_category})
-        if self.model is not None:
-            condition &= Q(**{f"{prefix}unit__model": self.model})
-        if self.batch is not None:
+        for name, path in (
+            ("station", "station"),
+            ("product_category", "unit__model__category"),
+            ("model", "unit__model"),
+            ("agent", "created_by"),
+        ):
+            chosen = getattr(self, name)
+            if chosen == NO_VALUE:
+                condition &= Q(**{f"{prefix}{path}__isnull": True})
+            elif chosen is not None:
+                condition &= Q(**{f"{prefix}{path}": chosen})
+        if self.batch == NO_VALUE:
+            condition &= Q(**{f"{prefix}unit__isnull": True}) | Q(**{f"{prefix}unit__batch": ""})
+        elif self.batch is not None:
             condition &= Q(**{f"{prefix}unit__batch": self.batch})
-        if self.region is not None:
+        if self.region == NO_VALUE:
+            condition &= Q(**{f"{prefix}customer__region": ""})
+        elif self.region is not None:
             condition &= Q(**{f"{prefix}customer__region": self.region})
-        if self.agent is not None:
-            condition &= Q(**{f"{prefix}created_by": self.agent})
         return condition
 
     @classmethod
     def for_value(cls, dimension: str, value: str) -> "Dimensions":
-        """The filter for one breakdown row: ``("batch", "12:2403A")`` is model 12, batch 2403A."""
+        """The filter for one breakdown row: ``("batch", "12:2403A")`` is model 12, batch 2403A;
+        ``("station", "none")`` the records with no station."""
         if dimension in ("", "all"):
             return cls()
+        if value == NO_VALUE:
+            field = {"category": "product_category"}.get(dimension, dimension)
+            if field not in {"station", "product_category", "model", "agent", "batch", "region"}:
+                raise ValueError(f"unknown dimension {dimension!r}")
+            return cls(**{field: NO_VALUE})
         if dimension == "batch":
             model, _sep, batch = value.partition(":")
             return cls(model=int(model), batch=batch)
@@ -223,14 +253,18 @@ def _grouped(
             path = DIMENSION_PATHS[name]
             column = batch_key(prefix) if name == "batch" else F(f"{prefix}{path}")
             queryset = queryset.annotate(**{f"group_{name}": column})
-            if name == "batch":
-                queryset = queryset.exclude(Q(**{f"{prefix}unit__isnull": True}) | Q(**{f"{prefix}unit__batch": ""}))
             names.append(f"group_{name}")
         else:
             raise ValueError(f"cannot group by {name!r}")
     if names:
         queryset = queryset.values(*names)
     return queryset, names
+
+
+def _key_part(part, name: str):
+    if name == "day":
+        return part
+    return NO_VALUE if part is None or part == "" else str(part)
 
 
 def _rows(
@@ -242,18 +276,17 @@ def _rows(
     columns: Callable[[str], Expression] | None = None,
 ) -> dict:
     """``{(group values…): {aggregate: count}}``; the key is ``()`` when nothing is grouped.
-    Rows whose dimension is empty (a ticket with no unit, no station) are only in the totals."""
+    Records whose dimension is empty (a ticket with no unit, no station, a customer with no
+    region) are the :data:`NO_VALUE` row, so every breakdown's rows sum to the whole."""
     queryset, names = _grouped(queryset.order_by(), day_field, group_by, prefix, columns)
     if not names:
         return {(): queryset.aggregate(**aggregates)}
-    result = {}
+    result: dict[tuple, dict] = {}
     for row in queryset.annotate(**aggregates):
-        key = tuple(row[name] for name in names)
-        if any(part is None or part == "" for part in key):
-            continue
-        result[tuple(str(part) if name != "day" else part for part, name in zip(key, names, strict=True))] = {
-            name: row[name] for name in aggregates
-        }
+        key = tuple(_key_part(row[name], name) for name in names)
+        counts = result.setdefault(key, dict.fromkeys(aggregates, 0))
+        for name in aggregates:
+            counts[name] += row[name]
     return result
 
 
@@ -398,19 +431,20 @@ def omission_conditions(now: dt.datetime) -> dict[str, Q]:
     """One condition per no-leak, each true only once its obligation is due and missed:
 
     1. unrecorded — logged more than 2 h after the customer first got in touch;
-    2. late — the dispatch or completion deadline passed before the step was taken (a ticket
-       cancelled before the deadline owed nothing);
+    2. late — the dispatch or completion deadline passed (and its clock was not stopped by a
+       customer-caused pause running since before it) without the step being taken by it in
+       the current round (:func:`step_missed_q`: a reopened ticket not dispatched or resolved
+       again is late once its restarted deadline passes). A ticket cancelled before the
+       deadline owed nothing;
     3. no callback attempt — a completed service ticket, 72 h past its resolution, with no
        after-service callback attempt in those 72 h;
-    4. no feedback — a repair resolved with a quality fault code, 7 days past its resolution,
-       without a feedback item made in those 7 days and acknowledged by its due date.
+    4. no feedback — a repair resolved with a quality fault code (an active catalogue code
+       routed to a department, compared in its one spelling), 7 days past its resolution,
+       without a feedback item for it that was both made and acknowledged by the department
+       within those 7 days ("fed back and acknowledged within 7 days").
     """
-    dispatch_late = _before("dispatch_due", now) & (
-        Q(dispatched_at__isnull=True) | Q(dispatched_at__gt=F("dispatch_due"))
-    )
-    completion_late = _before("completion_due", now) & (
-        Q(resolved_at__isnull=True) | Q(resolved_at__gt=F("completion_due"))
-    )
+    dispatch_late = _before("dispatch_due", now) & running_q("dispatch") & step_missed_q("dispatch")
+    completion_late = _before("completion_due", now) & running_q("completion") & step_missed_q("completion")
     cancelled_in_time = Q(cancelled_at__isnull=False) & (
         Q(dispatch_due__isnull=True) | Q(cancelled_at__lte=F("dispatch_due"))
     )
@@ -429,8 +463,11 @@ def omission_conditions(now: dt.datetime) -> dict[str, Q]:
 
     quality_code = FaultCode.objects.filter(code=OuterRef("fault_code"), is_active=True).exclude(department="")
     fed_back = FeedbackItem.objects.filter(
-        ticket=OuterRef("pk"), created_at__lte=OuterRef("resolved_at") + FEEDBACK_WINDOW
-    ).filter(Q(acknowledged_at__lte=F("acknowledge_due")) | Q(acknowledged_at__isnull=True, acknowledge_due__gt=now))
+        ticket=OuterRef("pk"),
+        created_at__lte=OuterRef("resolved_at") + FEEDBACK_WINDOW,
+        acknowledged_at__isnull=False,
+        acknowledged_at__lte=OuterRef("resolved_at") + FEEDBACK_WINDOW,
+    )
     no_feedback = (
         Q(kind=Kind.REPAIR, status__in=COMPLETED_STATUSES, resolved_at__lte=now - FEEDBACK_WINDOW)
         & Exists(quality_code)
@@ -486,16 +523,32 @@ def dissatisfied_q() -> Q:
     return Q(score__lte=LOW_RATING_AT_MOST) | Q(raised_complaint=True)
 
 
+def unrated_complaint_q() -> Q:
+    """A call about a ticket that reached the customer, who complained and gave no overall
+    rating: one dissatisfied response with no rating row behind it."""
+    return Q(ticket__isnull=False, status=CallbackStatus.DONE, raised_complaint=True, score_overall__isnull=True) & Q(
+        completed_at__isnull=False
+    )
+
+
 def satisfaction_counts(
     period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
 ) -> SatisfactionCounts | dict:
-    """Dissatisfaction rate and top-2 box: ratings given in the period (DESIGN.md 6).
+    """Dissatisfaction rate and top-2 box (DESIGN.md 6), from the responses given in the period.
 
-    Every rating row (portal, callback call, emailed survey) is a valid rating: unreachable
-    customers and customers reached without a rating leave no row, so they are not in the
-    denominator. A complaint is counted only on a rated row, and only when the rating is not
-    already low, so each rating adds at most one to the numerator and the numerator never
-    exceeds the ratings.
+    A response is a rating (every rating row: portal, callback call, emailed survey; put on the
+    day it was given) or a complaint made on a call about a ticket without an overall rating
+    (put on the day of the call). Unreachable customers and customers reached who neither rated
+    nor complained leave neither, so they are in no denominator.
+
+    - ``valid_ratings``, ``low_ratings`` (1–2), ``top2_ratings`` (4–5): the rating rows;
+    - ``callback_complaints``: rating rows of 3–5 whose caller complained (a low rating with a
+      complaint is already dissatisfied: each response counts once);
+    - ``unrated_complaints``: the complaints without a rating.
+
+    Dissatisfaction = (low + callback complaints + unrated complaints) ÷ (ratings + unrated
+    complaints), never above 100 %; satisfaction = top-2 ÷ ratings. Two queries: ratings and
+    unrated complaints live in two tables.
     """
     low = Q(score__lte=LOW_RATING_AT_MOST)
     queryset = SatisfactionRating.objects.filter(
@@ -513,14 +566,23 @@ def satisfaction_counts(
         },
         prefix="ticket__",
     )
+    unrated = CallbackVisit.objects.filter(
+        unrated_complaint_q(), period.q("completed_at"), counted_tickets_q("ticket__"), dimensions.q("ticket__")
+    )
+    unrated_rows = _rows(unrated, F("completed_at"), group_by, {"unrated": Count("pk")}, prefix="ticket__")
+    empty = {"valid": 0, "low": 0, "top2": 0, "complaints": 0}
+    merged = {
+        key: {**empty, **rows.get(key, {}), **unrated_rows.get(key, {"unrated": 0})} for key in rows | unrated_rows
+    }
     return _shape(
-        rows,
+        merged,
         group_by,
         lambda row: SatisfactionCounts(
             valid_ratings=row["valid"],
             low_ratings=row["low"],
             top2_ratings=row["top2"],
             callback_complaints=row["complaints"],
+            unrated_complaints=row["unrated"],
         ),
     )
 
@@ -605,27 +667,91 @@ def first_time_fix_counts(
 
 # --- Timeliness ----------------------------------------------------------------------------
 
-# Each SLA clock: the deadline, the step that meets it, and whether cancelling before the
-# deadline releases it (a cancelled request owes no arrival or completion).
-CLOCKS = {
-    "contact": ("response_due", "acknowledged_at"),
-    "arrival": ("arrival_due", "started_at"),
-    "completion": ("completion_due", "resolved_at"),
+# Each SLA clock: the deadline, and the steps that meet it (the first one taken counts). The
+# contact clock is met by the desk's acknowledgement, or by the dispatch when the desk dispatches
+# straight away. Dispatch, arrival and completion restart when a ticket is reopened, so only a
+# step of the current round meets them; the first response is not owed again.
+CLOCKS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "contact": ("response_due", ("acknowledged_at", "dispatched_at")),
+    "dispatch": ("dispatch_due", ("dispatched_at",)),
+    "arrival": ("arrival_due", ("started_at",)),
+    "completion": ("completion_due", ("resolved_at",)),
 }
+# The clocks the timeliness KPIs report (dispatch is reported through the "late" omission).
+TIMELINESS_CLOCKS = ("contact", "arrival", "completion")
+ROUND_CLOCKS = frozenset({"dispatch", "arrival", "completion"})
+
+
+def _stale_q(step: str) -> Q:
+    """The step was taken before the latest reopen: it belongs to an earlier round."""
+    return Q(reopened_at__isnull=False, **{f"{step}__lt": F("reopened_at")})
+
+
+def step_taken_q(clock: str) -> Q:
+    """The clock's step has been taken (in the current round, for the clocks that restart)."""
+    _deadline, steps = CLOCKS[clock]
+    step = steps[0]
+    taken = Q(**{f"{step}__isnull": False})
+    if clock in ROUND_CLOCKS:
+        taken &= ~_stale_q(step)
+    for other in steps[1:]:
+        taken |= Q(**{f"{step}__isnull": True, f"{other}__isnull": False})
+    return taken
 
 
 def on_time_q(clock: str) -> Q:
-    deadline, step = CLOCKS[clock]
-    return Q(**{f"{step}__isnull": False, f"{step}__lte": F(deadline)})
+    """The clock's step was taken by its deadline (in the current round, where it restarts)."""
+    deadline, steps = CLOCKS[clock]
+    step = steps[0]
+    met = Q(**{f"{step}__isnull": False, f"{step}__lte": F(deadline)})
+    if clock in ROUND_CLOCKS:
+        met &= Q(reopened_at__isnull=True) | Q(**{f"{step}__gte": F("reopened_at")})
+    for other in steps[1:]:
+        met |= Q(**{f"{step}__isnull": True, f"{other}__isnull": False, f"{other}__lte": F(deadline)})
+    return met
+
+
+def step_missed_q(clock: str) -> Q:
+    """The clock's step was not taken by its deadline: not taken, taken late, or (where the
+    clock restarts) taken only in an earlier round. Written without negation, so that SQL's
+    empty values cannot turn a missed step into neither missed nor met."""
+    deadline, steps = CLOCKS[clock]
+    step = steps[0]
+    if len(steps) == 1:
+        missed = Q(**{f"{step}__isnull": True}) | Q(**{f"{step}__gt": F(deadline)})
+        return (missed | _stale_q(step)) if clock in ROUND_CLOCKS else missed
+    # The contact clock: the acknowledgement decides; without one, the dispatch.
+    other = steps[1]
+    return Q(**{f"{step}__gt": F(deadline)}) | Q(
+        Q(**{f"{other}__isnull": True}) | Q(**{f"{other}__gt": F(deadline)}), **{f"{step}__isnull": True}
+    )
+
+
+def running_q(clock: str) -> Q:
+    """The clock runs: no customer-caused pause has been stopping it since before its deadline
+    (the services move the deadlines still ahead by the pause's length when work resumes)."""
+    deadline, _steps = CLOCKS[clock]
+    return Q(on_hold_since__isnull=True) | Q(**{f"{deadline}__lte": F("on_hold_since")})
 
 
 def timeliness_due_q(clock: str, now: dt.datetime) -> Q:
-    """The clock's deadline has passed (or was met early), and the ticket was not cancelled
-    before it."""
-    deadline, _step = CLOCKS[clock]
-    due = _before(deadline, now) | on_time_q(clock)
+    """The clock's deadline has passed while it ran (or was met early), and the ticket was not
+    cancelled before it."""
+    deadline, _steps = CLOCKS[clock]
+    due = (_before(deadline, now) & running_q(clock)) | on_time_q(clock)
     released = Q(cancelled_at__isnull=False, **{"cancelled_at__lte": F(deadline)})
     return Q(**{f"{deadline}__isnull": False}) & due & ~released
+
+
+def overdue_now_q(now: dt.datetime) -> Q:
+    """An open ticket that is late right now: some clock's deadline has passed while it ran and
+    its step is not taken in the current round. The desk's overdue list (the current stage's
+    ``next_due`` passed) names the same tickets; a ticket on hold is late for neither."""
+    late = Q()
+    for clock in CLOCKS:
+        deadline, _steps = CLOCKS[clock]
+        late |= _before(deadline, now) & running_q(clock) & ~step_taken_q(clock)
+    return Q(status__in=OPEN_STATUSES) & ~Q(status=Status.ON_HOLD) & late
 
 
 def timeliness_counts(
@@ -637,10 +763,11 @@ def timeliness_counts(
     now: dt.datetime | None = None,
 ) -> TimelinessCounts | dict:
     """Contact, arrival or completion timeliness (DESIGN.md 6): deadlines falling in the period
-    that are due, and those met (acknowledged, technician arrived, resolved by the deadline). A
-    deadline passed without the step is due and late."""
+    that are due (:func:`timeliness_due_q`), and those met (:func:`on_time_q`: acknowledged or
+    dispatched, technician arrived, resolved by the deadline — arrival and completion in the
+    current round of a reopened ticket). A deadline passed without the step is due and late."""
     now = now or timezone.now()
-    deadline, _step = CLOCKS[clock]
+    deadline, _steps = CLOCKS[clock]
     queryset = _tickets(dimensions).filter(period.q(deadline), timeliness_due_q(clock, now))
     rows = _rows(queryset, F(deadline), group_by, {"due": Count("pk"), "on_time": _count(on_time_q(clock))})
     return _shape(rows, group_by, lambda row: TimelinessCounts(due=row["due"], on_time=row["on_time"]))
@@ -693,6 +820,7 @@ class Totals:
     low_ratings: int = 0
     top2_ratings: int = 0
     callback_complaints: int = 0
+    unrated_complaints: int = 0
     callback_attempted: int = 0
     callback_reached: int = 0
     repairs: int = 0
@@ -721,7 +849,7 @@ TOTAL_FIELDS = tuple(field.name for field in fields(Totals))
 def _family_totals(
     period: Period, dimensions: Dimensions, group_by: tuple[str, ...], now: dt.datetime
 ) -> list[tuple[object, dict[str, int]]]:
-    """Every family's counts as ``(key, {total field: count})`` pairs, nine queries in all."""
+    """Every family's counts as ``(key, {total field: count})`` pairs, ten queries in all (satisfaction takes two)."""
     pieces: list[tuple[object, dict[str, int]]] = []
 
     def add(result, convert) -> None:
@@ -754,6 +882,7 @@ def _family_totals(
             "low_ratings": c.low_ratings,
             "top2_ratings": c.top2_ratings,
             "callback_complaints": c.callback_complaints,
+            "unrated_complaints": c.unrated_complaints,
         },
     )
     add(
@@ -764,7 +893,7 @@ def _family_totals(
         first_time_fix_counts(period, dimensions, group_by),
         lambda c: {"repairs": c.repairs, "fixed_first_time": c.fixed_first_time},
     )
-    for clock in CLOCKS:
+    for clock in TIMELINESS_CLOCKS:
         add(
             timeliness_counts(clock, period, dimensions, group_by, now=now),
             lambda c, clock=clock: {f"{clock}_due": c.due, f"{clock}_on_time": c.on_time},
@@ -777,7 +906,7 @@ def _family_totals(
 
 
 def totals(period: Period, dimensions: Dimensions = EVERYWHERE, *, now: dt.datetime | None = None) -> Totals:
-    """Every count for one slice, straight from the tickets (nine queries)."""
+    """Every count for one slice, straight from the tickets (ten queries)."""
     merged: dict[str, int] = {}
     for _key, counts in _family_totals(period, dimensions, (), now or timezone.now()):
         merged.update(counts)
@@ -792,7 +921,7 @@ def totals_by(
     now: dt.datetime | None = None,
 ) -> dict[tuple, Totals]:
     """Every count grouped by ``group_by`` (``("day",)``, ``("day", "station")``, ``("model",)``…),
-    nine queries whatever the number of groups. Keys are tuples of the group values (dates for
+    ten queries whatever the number of groups. Keys are tuples of the group values (dates for
     ``day``, strings for a dimension)."""
     merged: dict[tuple, dict[str, int]] = {}
     for key, counts in _family_totals(period, dimensions, tuple(group_by), now or timezone.now()):
@@ -817,6 +946,7 @@ def _satisfaction(t: Totals) -> SatisfactionCounts:
         low_ratings=t.low_ratings,
         top2_ratings=t.top2_ratings,
         callback_complaints=t.callback_complaints,
+        unrated_complaints=t.unrated_complaints,
     )
 
 
@@ -910,7 +1040,7 @@ def rates_for(
     **filters,
 ) -> dict[str, Rate]:
     """Every rate for one slice straight from the tickets; ``filters`` are :class:`Dimensions`
-    fields. Nine queries, one per family."""
+    fields. Ten queries, one per family and two for satisfaction."""
     return rates_of(totals(period, Dimensions(**filters), now=now), thresholds)
 
 
@@ -921,7 +1051,7 @@ DRILLDOWNS = {
     "unrecorded": _("Not recorded within 2 hours"),
     "late": _("Dispatched or completed late"),
     "no_callback_attempt": _("No callback attempt within 72 hours"),
-    "no_feedback": _("Quality fault not fed back within 7 days"),
+    "no_feedback": _("Quality fault not fed back and acknowledged within 7 days"),
     "dissatisfied": _("Dissatisfied customers"),
     "service_complaints": _("Service complaints"),
     "not_first_time": _("Repairs not fixed first time"),
@@ -949,7 +1079,9 @@ def drilldown(
         # correlated EXISTS under the list's ORDER BY … LIMIT, PostgreSQL walks every recent ticket
         # backwards looking for ratings, which mostly come days after the ticket.
         rated = SatisfactionRating.objects.filter(period.q("created_at"), dissatisfied_q()).order_by()
-        tickets = tickets.filter(pk__in=list(rated.values_list("ticket_id", flat=True).distinct()))
+        unrated = CallbackVisit.objects.filter(unrated_complaint_q(), period.q("completed_at")).order_by()
+        ids = rated.values_list("ticket_id", flat=True).union(unrated.values_list("ticket_id", flat=True))
+        tickets = tickets.filter(pk__in=list(ids))
     elif kind == "service_complaints":
         # Counted under the original ticket's values, as complaint_counts counts them.
         tickets = Ticket.objects.filter(counted_tickets_q(), attributed_q(dimensions)).filter(

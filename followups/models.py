@@ -87,6 +87,7 @@ class RateSnapshot(models.Model):
     low_ratings = models.PositiveIntegerField(default=0)
     top2_ratings = models.PositiveIntegerField(default=0)
     callback_complaints = models.PositiveIntegerField(default=0)
+    unrated_complaints = models.PositiveIntegerField(default=0)
     callback_attempted = models.PositiveIntegerField(default=0)
     callback_reached = models.PositiveIntegerField(default=0)
     repairs = models.PositiveIntegerField(default=0)

@@ -9,6 +9,7 @@ from aftersales.roles import manages_quality
 from customers.models import WarrantyPolicy
 from customers.services import policy_publish
 from tickets import webhooks
+from tickets.fault_codes import normalise_fault_code
 from tickets.models import (
     Attachment,
     DepartmentMembership,
@@ -250,10 +251,26 @@ class SatisfactionRatingAdmin(admin.ModelAdmin):
         return False
 
 
+class FaultCodeForm(forms.ModelForm):
+    """Stores the code in its one spelling (upper case, no spaces), so ``q 12`` and ``Q12`` are
+    one code: the uniqueness check and the no-leak 4 comparisons see the stored spelling."""
+
+    class Meta:
+        model = FaultCode
+        fields = ["code", "name", "name_zh", "component", "department", "is_active"]
+
+    def clean_code(self) -> str:
+        code = normalise_fault_code(self.cleaned_data.get("code"))
+        if not code:
+            raise forms.ValidationError(_("Enter the code."))
+        return code
+
+
 @admin.register(FaultCode)
 class FaultCodeAdmin(admin.ModelAdmin):
     """The technicians' fault codes; a code with a department is a quality fault fed back to it."""
 
+    form = FaultCodeForm
     list_display = ["code", "name", "name_zh", "component", "department", "is_active"]
     list_filter = ["department", "is_active"]
     search_fields = ["code", "name", "name_zh", "component"]

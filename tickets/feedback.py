@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from aftersales.roles import Role, manages_quality, roles_of
 from customers.models import Language, ProductUnit
 from tickets.choices import EventKind, Kind
+from tickets.fault_codes import normalise_fault_code
 from tickets.models import Department, DepartmentMembership, FaultCode, FeedbackItem, FeedbackStatus, Ticket
 from tickets.services import append_event
 
@@ -81,15 +82,16 @@ def open_feedback_for_resolution(ticket: Ticket, *, now: dt.datetime) -> Feedbac
     in the same transaction (no-leak 4).
 
     Only a repair whose fault code matches an active fault code routed to a department opens
-    an item (matched without regard to case; the item carries the catalogue's spelling). The
+    an item. Codes are compared in their one spelling (:func:`normalise_fault_code`), exactly
+    as the no-feedback omission compares them, so the two always agree. The
     component is the technician's, or the code's when none was given. Idempotent on the
     (ticket, fault code) constraint: resolving the case again with the same code opens nothing
     new; with another quality code it opens a second item. Returns the item, or None.
     """
-    typed = (ticket.fault_code or "").strip()
+    typed = normalise_fault_code(ticket.fault_code)
     if ticket.kind != Kind.REPAIR or not typed:
         return None
-    code = FaultCode.objects.filter(code__iexact=typed, is_active=True).exclude(department="").first()
+    code = FaultCode.objects.filter(code=typed, is_active=True).exclude(department="").first()
     if code is None:
         return None
     model_id, batch = None, ""
@@ -97,7 +99,7 @@ def open_feedback_for_resolution(ticket: Ticket, *, now: dt.datetime) -> Feedbac
         model_id, batch = ProductUnit.objects.values_list("model_id", "batch").get(pk=ticket.unit_id)
     item, created = FeedbackItem.objects.get_or_create(
         ticket=ticket,
-        fault_code=code.code,
+        fault_code=normalise_fault_code(code.code),
         defaults={
             "department": code.department,
             "component": (ticket.fault_component or "").strip() or code.component,

@@ -167,6 +167,9 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # When the current round began (the latest reopen; empty: never reopened). Dispatch, arrival
+    # and completion count only when taken in the current round (followups/metrics.py).
+    reopened_at = models.DateTimeField(_("last reopened"), null=True, blank=True)
     # When the customer first got in touch; a ticket logged more than 2 hours later is an
     # omission (no-leak 1). Empty means the ticket was logged as the customer called.
     contacted_at = models.DateTimeField(_("customer first contacted"), null=True, blank=True)

@@ -33,6 +33,7 @@ from tickets.choices import (
     Priority,
     Status,
 )
+from tickets.fault_codes import normalise_fault_code
 from tickets.models import (
     CallbackVisit,
     FaultCategory,
@@ -190,6 +191,8 @@ def ticket_create(
     as a likely duplicate, and a timeline event says so; it is still created. The customer may
     say when they would like the visit (``preferred_visit_date`` and ``preferred_visit_slot``).
     A request from a public form keeps the contact details typed on it (``submitted_contact``).
+    A complaint about a test ticket is a test ticket too, whatever ``is_test`` says: test data
+    stays out of every KPI, and so does everything opened from it.
 
     Everything is checked before anything is written; the writes run in one transaction (the
     caller's, when there is one).
@@ -240,7 +243,7 @@ def ticket_create(
             status=Status.NEW,
             created_by=by if by is not None and by.is_authenticated else None,
             suspected_duplicate_of=duplicate,
-            is_test=is_test,
+            is_test=is_test or (complaint_about is not None and complaint_about.is_test),
             contacted_at=contacted_at,
             complaint_about=complaint_about,
             preferred_visit_date=preferred_visit_date,
@@ -389,6 +392,9 @@ def ticket_transition(
             status=CallbackStatus.CANCELLED
         )
         ticket.reopened_count += 1
+        # A new round: its dispatch, arrival and completion are measured from here (the KPIs read
+        # ``reopened_at``; the steps of the earlier round no longer meet the restarted deadlines).
+        ticket.reopened_at = now
         restarted = sla.restart_after_reopen(
             ticket.deadlines,
             ticket.kind,
@@ -399,7 +405,7 @@ def ticket_transition(
         )
         ticket.dispatch_due, ticket.arrival_due = restarted.dispatch, restarted.arrival
         ticket.completion_due = restarted.completion
-        changed += ["reopened_count", "dispatch_due", "arrival_due", "completion_due"]
+        changed += ["reopened_count", "reopened_at", "dispatch_due", "arrival_due", "completion_due"]
     if target == Status.RESOLVED:
         # No-leak 3: the re-check is scheduled in the same transaction as the resolution.
         from tickets.callbacks import schedule_after_resolution
@@ -568,7 +574,10 @@ def ticket_record_resolution(
     charge: object = "0",
     expected_version: int | None = None,
 ) -> Ticket:
-    """Record what was found and done. Repairs need the fault analysis (no-leak 4)."""
+    """Record what was found and done. Repairs need the fault analysis (no-leak 4).
+
+    The fault code is stored in its one spelling (:func:`normalise_fault_code`: upper case, no
+    spaces), the spelling the fault-code catalogue and the feedback items use."""
     ticket = lock_ticket(ticket, expected_version)
     ensure_may_act(ticket, by)
     if ticket.status in (Status.CLOSED, Status.CANCELLED, Status.MERGED):
@@ -584,6 +593,7 @@ def ticket_record_resolution(
         ):
             if not (value or "").strip():
                 errors[field] = message
+    fault_code = normalise_fault_code(fault_code)
     for field, value in (("fault_code", fault_code), ("fault_component", fault_component)):
         limit = Ticket._meta.get_field(field).max_length
         if len((value or "").strip()) > limit:
@@ -596,7 +606,7 @@ def ticket_record_resolution(
     if errors:
         raise ValidationError(errors)
     ticket.work_done = work_done.strip()
-    ticket.fault_code = (fault_code or "").strip()
+    ticket.fault_code = fault_code
     ticket.fault_component = (fault_component or "").strip()
     ticket.root_cause = (root_cause or "").strip()
     ticket.parts_used = (parts_used or "").strip()

@@ -74,16 +74,17 @@ def omission_subrates(
 def dissatisfaction_rate(
     counts: SatisfactionCounts, threshold: Decimal = kpis.DISSATISFACTION_RATE.default_threshold
 ) -> Rate:
-    """(Ratings 1–2 + complaints made during a callback) ÷ valid ratings; the unreachable and
-    those reached without a rating are not in the denominator."""
-    numerator = counts.low_ratings + counts.callback_complaints
-    return _rate(kpis.DISSATISFACTION_RATE, numerator, counts.valid_ratings, threshold)
+    """Dissatisfied responses ÷ responses. A response is a rating, or a complaint made during a
+    callback without a rating; it is dissatisfied when the rating is 1–2 or the customer
+    complained. Each response counts once in both, so the rate never passes 100 %. The
+    unreachable and those reached who neither rated nor complained are in neither."""
+    return _rate(kpis.DISSATISFACTION_RATE, counts.dissatisfied, counts.responses, threshold)
 
 
 def satisfaction_top2(
     counts: SatisfactionCounts, threshold: Decimal = kpis.SATISFACTION_TOP2.default_threshold
 ) -> Rate:
-    """Ratings 4–5 ÷ valid ratings (top-2 box)."""
+    """Ratings 4–5 ÷ ratings (top-2 box); complaints without a rating are not ratings."""
     return _rate(kpis.SATISFACTION_TOP2, counts.top2_ratings, counts.valid_ratings, threshold)
 
 

@@ -58,19 +58,36 @@ class OmissionCounts(_Counts):
 
 @dataclass(frozen=True)
 class SatisfactionCounts(_Counts):
-    """Callback ratings on a 5-point scale. ``valid_ratings`` excludes unreachable customers and
-    customers reached who gave no rating. ``callback_complaints`` are complaints made during a
-    callback; the selector counts a callback in at most one of it and ``low_ratings``."""
+    """The customers' responses. ``valid_ratings`` are the ratings on a 5-point scale given in
+    the period (unreachable customers and customers reached who gave no rating are not in it);
+    ``low_ratings`` (1–2) and ``top2_ratings`` (4–5) are among them. ``callback_complaints``
+    are rated responses of 3–5 whose caller also complained (a rating of 1–2 with a complaint
+    counts once, as a low rating). ``unrated_complaints`` are complaints made during a callback
+    without a rating: each is one dissatisfied response of its own."""
 
     valid_ratings: int
     low_ratings: int
     top2_ratings: int
     callback_complaints: int
+    unrated_complaints: int = 0
+
+    @property
+    def responses(self) -> int:
+        """Ratings, and complaints made without a rating."""
+        return self.valid_ratings + self.unrated_complaints
+
+    @property
+    def dissatisfied(self) -> int:
+        """Responses that are dissatisfied: a rating of 1–2, a complaint with a rating of 3–5,
+        or a complaint without a rating."""
+        return self.low_ratings + self.callback_complaints + self.unrated_complaints
 
     def __post_init__(self) -> None:
         super().__post_init__()
         rated = self.low_ratings + self.top2_ratings
         check_at_most("low_ratings + top2_ratings", rated, "valid_ratings", self.valid_ratings)
+        complained = self.low_ratings + self.callback_complaints
+        check_at_most("low_ratings + callback_complaints", complained, "valid_ratings", self.valid_ratings)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,10 @@ OMISSION_UNRECORDED = Kpi(
 OMISSION_LATE = Kpi(
     "omission_late",
     _("Handled late"),
-    _("Cases that missed their dispatch or completion deadline, for every case due."),
+    _(
+        "Cases that missed their dispatch or completion deadline, for every case due. A reopened case is "
+        "measured on its new round: late when its restarted deadline passes before it is done again."
+    ),
     LOWER,
     Decimal("0.10"),
 )
@@ -71,7 +74,10 @@ OMISSION_NO_CALLBACK = Kpi(
 OMISSION_NO_FEEDBACK = Kpi(
     "omission_no_feedback",
     _("No feedback"),
-    _("Quality faults with no feedback item for the department within 7 days, for every case due."),
+    _(
+        "Repairs resolved with a quality fault code whose feedback item was not both made and acknowledged by "
+        "the department within 7 days of the resolution, for every case due."
+    ),
     LOWER,
     Decimal("0.10"),
 )
@@ -79,8 +85,9 @@ DISSATISFACTION_RATE = Kpi(
     "dissatisfaction_rate",
     _("Dissatisfaction rate"),
     _(
-        "Ratings of 1 or 2 out of 5, plus complaints made during a callback, for every valid rating. "
-        "Customers who could not be reached or gave no rating are left out."
+        "Dissatisfied responses for every response: ratings of 1 or 2 out of 5, ratings with a complaint, and "
+        "complaints made during a callback without a rating (each counted once, above and below the line). "
+        "Customers who could not be reached, or neither rated nor complained, are left out."
     ),
     LOWER,
     Decimal("0.10"),

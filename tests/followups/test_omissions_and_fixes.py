@@ -226,21 +226,24 @@ def test_group_by_day_and_dimension_sums_to_the_total():
         (dt.date(2026, 3, 1), str(north.pk)): 2,
         (dt.date(2026, 3, 2), str(south.pk)): 1,
     }
-    # A ticket with no unit has no batch: it is in the totals, not in a batch row.
+    # A ticket with no unit has no batch: it is in the "none" row, so the rows sum to the whole.
     assert {key: value.tickets_completed for key, value in by_batch.items()} == {
         (f"{model.pk}:2403A",): 1,
         (f"{model.pk}:2403B",): 1,
+        (metrics.NO_VALUE,): 1,
     }
     assert metrics.callback_counts(MARCH, Dimensions.for_value("batch", f"{model.pk}:2403A")).tickets_completed == 1
 
 
-def test_every_family_grouped_is_nine_queries(django_assert_num_queries):
+def test_every_family_grouped_is_ten_queries(django_assert_num_queries):
     completed(at(3, 3), station=factories.ServiceStationFactory())
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         grouped = metrics.totals_by(MARCH, ("day", "agent"), now=LATER)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         whole = metrics.totals(MARCH, now=LATER)
-    assert grouped == {}  # no agent on the factory ticket
+    # No agent on the factory ticket: it is in the "none" rows, which sum to the whole.
+    assert {agent for _day, agent in grouped} == {metrics.NO_VALUE}
+    assert sum(grouped.values(), metrics.Totals()) == whole
     assert (whole.service_completed, whole.cases_due, whole.repairs) == (1, 1, 1)
 
 

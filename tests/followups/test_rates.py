@@ -317,7 +317,11 @@ def test_rate_fields_and_direction_from_string():
         (lambda: first_time_fix_rate(FirstTimeFixCounts(200, 201)), ValueError, r"numerator \(201\) cannot exceed"),
         (lambda: TimelinessCounts(due=-3, on_time=0), ValueError, "due cannot be negative"),
         (lambda: first_time_fix_rate(FirstTimeFixCounts(150, 151)), ValueError, "cannot exceed denominator"),
-        (lambda: dissatisfaction_rate(SatisfactionCounts(5, 5, 0, 1)), ValueError, r"numerator \(6\) cannot exceed"),
+        (
+            lambda: dissatisfaction_rate(SatisfactionCounts(5, 5, 0, 1)),
+            ValueError,
+            r"low_ratings \+ callback_complaints \(6\) cannot exceed",
+        ),
         (lambda: SatisfactionCounts(170, 20, 151, 0), ValueError, r"low_ratings \+ top2_ratings \(171\) cannot"),
         (lambda: CallbackCounts(200, 201, 0), ValueError, r"attempted_within_72h \(201\) cannot exceed"),
         (lambda: CallbackCounts(200, 180, 196), ValueError, r"reached_within_72h \(196\) cannot exceed"),
