@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.roles import manages_quality
 from customers.models import WarrantyPolicy
 from customers.services import policy_publish
-from tickets import webhooks
+from tickets import sla_admin, webhooks  # noqa: F401 (sla_admin registers the SLA targets)
 from tickets.models import (
     Attachment,
     DepartmentMembership,
@@ -31,9 +31,10 @@ from tickets.warranty import engine_policy
 
 @admin.register(ServiceStation)
 class ServiceStationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_zh", "region", "phone", "is_active"]
+    list_display = ["code", "name", "name_zh", "region", "phone", "lead", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["code", "name", "name_zh", "region", "address"]
+    raw_id_fields = ["lead"]
 
 
 @admin.register(FaultCategory)
