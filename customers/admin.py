@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import (
     Customer,
     FaqEntry,
+    NationalCalendarDay,
     PhoneCode,
     PriceListItem,
     ProductCategory,
     ProductModel,
     ProductUnit,
-    StatutoryHoliday,
 )
 
 
@@ -87,9 +87,10 @@ class ProductCategoryAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_zh"]
 
 
-@admin.register(StatutoryHoliday)
-class StatutoryHolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name"]
+@admin.register(NationalCalendarDay)
+class NationalCalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
     search_fields = ["name"]
     date_hierarchy = "date"
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 
-from customers.models import Customer, ProductModel, ProductUnit, StatutoryHoliday, WarrantyPolicy
+from customers.models import Customer, DayKind, NationalCalendarDay, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import try_normalize_phone
 
 
@@ -54,4 +54,7 @@ def policy_in_force(versions: int | QuerySet[WarrantyPolicy], on_date: dt.date |
 
 
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:
-    return frozenset(StatutoryHoliday.objects.filter(date__range=(start, end)).values_list("date", flat=True))
+    """The statutory holidays from ``start`` to ``end`` (both included); make-up working days are
+    working days, not holidays."""
+    days = NationalCalendarDay.objects.filter(kind=DayKind.HOLIDAY, date__range=(start, end))
+    return frozenset(days.values_list("date", flat=True))

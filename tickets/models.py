@@ -43,6 +43,15 @@ class ServiceStation(LocalizedNameMixin):
         related_name="+",
         help_text=_("Told when a ticket of this station misses a deadline; the managers are told when empty."),
     )
+    calendar = models.ForeignKey(
+        "customers.BusinessCalendar",
+        verbose_name=_("business calendar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stations",
+        help_text=_("The hours this station's SLA clocks count in. Leave empty for the organisation's default."),
+    )
 
     class Meta:
         verbose_name = _("service station")
@@ -346,14 +355,24 @@ class WarrantyClaim(models.Model):
 
     chosen_remedy = models.CharField(_("customer's choice"), max_length=30, blank=True)
     chosen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     chosen_at = models.DateTimeField(_("chosen"), null=True, blank=True)
     is_goodwill = models.BooleanField(_("goodwill override"), default=False)
     goodwill_reason = models.TextField(_("goodwill reason"), blank=True)
 
     executed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("carried out by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("carried out by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     executed_at = models.DateTimeField(_("carried out"), null=True, blank=True)
     charge = models.DecimalField(_("repair charge"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -399,7 +418,12 @@ class Attachment(models.Model):
     original_name = models.CharField(_("original name"), max_length=200)
     uploaded_by_customer = models.BooleanField(_("uploaded by the customer"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -452,16 +476,28 @@ class CallbackVisit(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=30, choices=CallbackKind.choices)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="callbacks")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="callbacks"
+    )
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
     )
     unit = models.ForeignKey(
-        ProductUnit, verbose_name=_("product unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+        ProductUnit,
+        verbose_name=_("product unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
     )
     due_at = models.DateTimeField(_("due"), db_index=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
     )
     status = models.CharField(_("status"), max_length=20, choices=CallbackStatus.choices, default=CallbackStatus.DUE)
     dedupe_key = models.CharField(_("de-duplication key"), max_length=120, unique=True)
@@ -504,11 +540,18 @@ class CallbackVisit(models.Model):
 
 
 class CallbackAttempt(models.Model):
-    visit = models.ForeignKey(CallbackVisit, verbose_name=_("callback"), on_delete=models.PROTECT, related_name="attempts")
+    visit = models.ForeignKey(
+        CallbackVisit, verbose_name=_("callback"), on_delete=models.PROTECT, related_name="attempts"
+    )
     result = models.CharField(_("result"), max_length=20, choices=CallbackResult.choices)
     note = models.TextField(_("note"), blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(_("when"))
 
@@ -588,7 +631,9 @@ class FeedbackItem(models.Model):
     is an omission) and answers with the cause and the corrective action.
     """
 
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="feedback_items")
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="feedback_items"
+    )
     department = models.CharField(_("department"), max_length=20, choices=Department.choices)
     fault_code = models.CharField(_("fault code"), max_length=40)
     component = models.CharField(_("component"), max_length=80, blank=True)
@@ -618,7 +663,12 @@ class FeedbackItem(models.Model):
     corrective_action = models.TextField(_("corrective action"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -661,7 +711,10 @@ class WebhookSubscription(models.Model):
     """
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="webhook_subscriptions"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="webhook_subscriptions",
     )
     url = models.URLField(_("receiver URL"), max_length=500)
     events = models.JSONField(_("events"), default=list, help_text=_("The event names this receiver is sent."))
@@ -697,7 +750,9 @@ class WebhookDelivery(models.Model):
         WebhookSubscription, verbose_name=_("subscription"), on_delete=models.PROTECT, related_name="deliveries"
     )
     event = models.CharField(_("event"), max_length=40)
-    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, help_text=_("The same for every receiver of one event."))
+    event_id = models.UUIDField(
+        _("event id"), default=uuid.uuid4, help_text=_("The same for every receiver of one event.")
+    )
     uuid = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
     payload = models.JSONField(_("payload"), encoder=DjangoJSONEncoder)
     status = models.CharField(

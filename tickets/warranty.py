@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import F, QuerySet
 
-from customers.models import PolicyFamily, ProductUnit, StatutoryHoliday, WarrantyPolicy
+from customers.models import DayKind, NationalCalendarDay, PolicyFamily, ProductUnit, WarrantyPolicy
 from customers.selectors import policy_in_force
 from tickets import three_guarantees as tg
 from tickets.choices import Kind, Status
@@ -48,8 +48,10 @@ def engine_policy(policy: WarrantyPolicy) -> tg.Policy:
 
 
 def holidays_from(start: dt.date) -> frozenset[dt.date]:
-    """Every statutory holiday from ``start`` on: a period's last day may be years later."""
-    return frozenset(StatutoryHoliday.objects.filter(date__gte=start).values_list("date", flat=True))
+    """Every statutory holiday from ``start`` on: a period's last day may be years later.
+    Make-up working days are not holidays: a period ending on one ends that day."""
+    days = NationalCalendarDay.objects.filter(kind=DayKind.HOLIDAY, date__gte=start)
+    return frozenset(days.values_list("date", flat=True))
 
 
 def _repairs_of(unit: ProductUnit, before: dt.date | None) -> QuerySet[Ticket]:

@@ -62,7 +62,7 @@ def unseed_targets(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0020_webhook_secret_encrypted"),
+        ("tickets", "0021_station_calendar"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
