@@ -77,7 +77,7 @@ def escalate_missed_stage(*, ticket_id: int, stage: str, due: dt.datetime, now: 
     names = ", ".join(_name(person) for person in recipients)
     append_event(
         ticket,
-        EventKind.SLA_BREACHED,
+        EventKind.ESCALATED,
         None,
         message=("ticket.escalated", {"stage": stage, "due": due.isoformat(), "to": names}),
         data={"stage": stage, "due": due.isoformat(), "escalation": escalation.pk, "told": [p.pk for p in recipients]},

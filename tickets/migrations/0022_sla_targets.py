@@ -293,5 +293,27 @@ class Migration(migrations.Migration):
                 name="sla_target_station_version_unique",
             ),
         ),
+        migrations.AlterField(
+            model_name="ticketevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("status", "Status changed"),
+                    ("assigned", "Assigned"),
+                    ("note", "Note"),
+                    ("resolution", "Resolution recorded"),
+                    ("sla_breached", "Deadline missed"),
+                    ("escalated", "Escalated"),
+                    ("duplicate", "Possible duplicate"),
+                    ("claim", "Warranty claim"),
+                    ("attachment", "File added"),
+                    ("rating", "Rated"),
+                    ("callback", "Callback"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
+        ),
         migrations.RunPython(seed_targets, unseed_targets),
     ]
