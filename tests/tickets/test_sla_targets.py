@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from customers.models import BusinessCalendar
 from tests.api.conftest import client_for
-from tests.factories import CustomerFactory, ServiceStationFactory
+from tests.factories import CustomerFactory, ServiceStationFactory, UserFactory
 from tickets.choices import Channel, Kind, Priority
 from tickets.models import SlaTarget, Ticket
 from tickets.services import ticket_assign, ticket_create
@@ -258,3 +258,42 @@ def test_the_kpis_read_the_fields_the_deadlines_are_written_to():
     assert {CLOCKS[clock][0] for clock in CLOCKS} == {"response_due", "arrival_due", "completion_due"}
     for field, _step in CLOCKS.values():
         assert getattr(ticket, field) is not None
+
+
+# --- the admin --------------------------------------------------------------------------------
+
+
+def test_the_admin_publishes_a_new_version_and_never_edits_one(client):
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    source = org_target(Kind.REPAIR, Priority.NORMAL)
+    add = reverse("admin:tickets_slatarget_add")
+    form = client.get(add + f"?from={source.pk}")
+    assert form.status_code == 200 and 'name="arrival_hours" value="24.00"' in form.content.decode()
+    data = {
+        "kind": "repair",
+        "priority": "normal",
+        "region": "",
+        "station": "",
+        "response_hours": "2",
+        "dispatch_hours": "6",
+        "arrival_hours": "24",
+        "completion_hours": "72",
+        "effective_from_0": "2099-01-01",
+        "effective_from_1": "08:00:00",
+        "note": "Faster dispatch",
+    }
+    assert client.post(add, data).status_code == 302
+    new = SlaTarget.objects.get(note="Faster dispatch")
+    assert (new.version, new.dispatch_hours, new.created_by) == (2, Decimal("6.00"), admin_user)
+    # Back-dated: a field error, nothing saved.
+    response = client.post(add, {**data, "effective_from_0": "2000-01-01", "note": "Back-dated"})
+    assert response.status_code == 200
+    assert "A new version applies from now or later, not from the past." in response.content.decode()
+    assert not SlaTarget.objects.filter(note="Back-dated").exists()
+    # A saved version cannot be changed or deleted.
+    change = reverse("admin:tickets_slatarget_change", args=[source.pk])
+    client.post(change, {**data, "dispatch_hours": "1"})
+    source.refresh_from_db()
+    assert source.dispatch_hours == Decimal("8.00")
+    assert client.post(reverse("admin:tickets_slatarget_delete", args=[source.pk]), {"post": "yes"}).status_code == 403
