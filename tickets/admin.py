@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.roles import manages_quality
 from customers.models import WarrantyPolicy
 from customers.services import policy_publish
-from tickets import webhooks
+from tickets import sla_admin, webhooks  # noqa: F401 (sla_admin registers the SLA targets)
 from tickets.fault_codes import normalise_fault_code
 from tickets.models import (
     Attachment,
@@ -32,10 +32,11 @@ from tickets.warranty import engine_policy
 
 @admin.register(ServiceStation)
 class ServiceStationAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_zh", "region", "phone", "calendar", "is_active"]
+    list_display = ["code", "name", "name_zh", "region", "phone", "calendar", "lead", "is_active"]
     list_filter = ["region", "is_active"]
     search_fields = ["code", "name", "name_zh", "region", "address"]
-    list_select_related = ["calendar"]
+    list_select_related = ["calendar", "lead"]
+    raw_id_fields = ["lead"]
 
 
 @admin.register(FaultCategory)

@@ -68,6 +68,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Note")
     RESOLUTION = "resolution", _("Resolution recorded")
     SLA_BREACHED = "sla_breached", _("Deadline missed")
+    ESCALATED = "escalated", _("Escalated")
     DUPLICATE = "duplicate", _("Possible duplicate")
     CLAIM = "claim", _("Warranty claim")
     ATTACHMENT = "attachment", _("File added")

@@ -34,6 +34,15 @@ class ServiceStation(LocalizedNameMixin):
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Told when a ticket of this station misses a deadline; the managers are told when empty."),
+    )
     calendar = models.ForeignKey(
         "customers.BusinessCalendar",
         verbose_name=_("business calendar"),
@@ -153,6 +162,17 @@ class Ticket(models.Model):
     completion_due = models.DateTimeField(_("completion due"), null=True, blank=True)
     next_due = models.DateTimeField(_("next deadline"), null=True, blank=True)
     breached_stage = models.CharField(_("deadline missed in status"), max_length=20, blank=True)
+    # The SLA target version the deadlines were set from; editing targets later never moves them.
+    sla_target = models.ForeignKey(
+        "tickets.SlaTarget",
+        verbose_name=_("SLA target"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    # When a missed stage was last escalated (tickets/escalation.py); the desk marks the ticket.
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     held_from = models.CharField(_("paused from status"), max_length=20, blank=True)
     on_hold_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
 
@@ -715,3 +735,7 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription_id} ({self.status})"
+
+
+# SLA targets and escalations live in their own module; importing them here registers them.
+from tickets.sla_models import SlaEscalation, SlaStage, SlaTarget  # noqa: E402, F401

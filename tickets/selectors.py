@@ -31,6 +31,7 @@ DESK_QUEUE_FIELDS = (
     "kind",
     "priority",
     "next_due",
+    "escalated_at",
     "created_at",
     "customer__name",
     "customer__phone",

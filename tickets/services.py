@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
-from tickets import sla, timeline_texts, webhooks
+from tickets import sla, sla_targets, timeline_texts, webhooks
 from tickets.choices import (
     COMPLAINT_CLASS_GROUPS,
     OPEN_STATUSES,
@@ -221,7 +221,10 @@ def ticket_create(
     if errors:
         raise ValidationError(errors)
 
-    deadlines = sla.deadlines_for(kind, priority, now, tz=_business_tz(), day_end_hour=settings.SERVICE_DAY_END_HOUR)
+    # The deadlines count business time of the organisation's default calendar (no station yet),
+    # under the target in force now for the customer's region; the ticket keeps that version.
+    target = sla_targets.target_in_force(kind=kind, priority=priority, station=None, region=customer.region, at=now)
+    deadlines = sla.deadlines_for(sla_targets.target_of(target, kind, priority), now, sla_targets.calendar_for(None))
     # Without a unit and a fault category there is nothing to compare (open_duplicates is empty).
     duplicate = (
         open_duplicates(customer=customer, unit=unit, fault_category=fault_category).first()
@@ -249,6 +252,7 @@ def ticket_create(
             preferred_visit_date=preferred_visit_date,
             preferred_visit_slot=preferred_visit_slot or "",
             submitted_contact=submitted_contact or {},
+            sla_target=target,
             response_due=deadlines.response,
             dispatch_due=deadlines.dispatch,
             arrival_due=deadlines.arrival,
@@ -372,7 +376,9 @@ def ticket_transition(
         ticket.on_hold_since = now
         changed += ["held_from", "on_hold_since"]
     elif source == Status.ON_HOLD and ticket.on_hold_since is not None:
-        shifted = sla.shift_for_pause(ticket.deadlines, ticket.on_hold_since, now - ticket.on_hold_since)
+        shifted = sla.shift_for_pause(
+            ticket.deadlines, ticket.on_hold_since, now, sla_targets.calendar_for(ticket.station)
+        )
         ticket.response_due, ticket.dispatch_due = shifted.response, shifted.dispatch
         ticket.arrival_due, ticket.completion_due = shifted.arrival, shifted.completion
         ticket.held_from, ticket.on_hold_since = "", None
@@ -397,11 +403,9 @@ def ticket_transition(
         ticket.reopened_at = now
         restarted = sla.restart_after_reopen(
             ticket.deadlines,
-            ticket.kind,
-            ticket.priority,
+            sla_targets.target_of(ticket.sla_target, ticket.kind, ticket.priority),
             now,
-            tz=_business_tz(),
-            day_end_hour=settings.SERVICE_DAY_END_HOUR,
+            sla_targets.calendar_for(ticket.station),
         )
         ticket.dispatch_due, ticket.arrival_due = restarted.dispatch, restarted.arrival
         ticket.completion_due = restarted.completion
@@ -468,9 +472,14 @@ def ticket_assign(
     by: AbstractBaseUser,
     expected_version: int | None = None,
     appointment: tuple[dt.date, str] | None = None,
+    now: dt.datetime | None = None,
 ) -> Ticket:
     """Give the ticket to a service station and/or a technician, and optionally agree the
-    visit: a day and a time slot (the customer sees it on the portal). Only desk roles assign."""
+    visit: a day and a time slot (the customer sees it on the portal). Only desk roles assign.
+
+    A ticket moved to another station counts its deadlines still ahead in that station's
+    calendar, under the station's own target when it has one (``_deadlines_at_station``)."""
+    now = now or timezone.now()
     ticket = lock_ticket(ticket, expected_version)
     if not sees_all_tickets(by):
         raise PermissionDenied(_("You cannot assign tickets."))
@@ -492,8 +501,10 @@ def ticket_assign(
     unchanged = station == ticket.station and assignee == ticket.assignee
     if unchanged and (appointment is None or (start, end) == (ticket.appointment_start, ticket.appointment_end)):
         return ticket
-    ticket.station, ticket.assignee = station, assignee
     fields = ["station", "assignee"]
+    if station != ticket.station and station is not None and ticket.status in OPEN_STATUSES:
+        fields += _deadlines_at_station(ticket, station, now)
+    ticket.station, ticket.assignee = station, assignee
     if appointment is not None:
         ticket.appointment_start, ticket.appointment_end = start, end
         fields += ["appointment_start", "appointment_end"]
@@ -530,6 +541,37 @@ def ticket_assign(
 
         notify_appointment(ticket, agreed)
     return ticket
+
+
+def _deadlines_at_station(ticket: Ticket, station: ServiceStation, now: dt.datetime) -> list[str]:
+    """Recount the deadlines of ``ticket``, about to move to ``station`` at ``now``; returns
+    the fields changed.
+
+    The rule (tickets/sla.py ``move_to_station``): a deadline already passed stays; one still
+    ahead keeps the business time it had left, counted from now in the station's calendar, and
+    changed by the difference in hours when the station has its own target. The target is the
+    station's version in force when the ticket was created, so targets edited since do not
+    apply; without a station target the ticket keeps the one it was created under. Moving back
+    to no station changes nothing.
+    """
+    old_target = sla_targets.target_of(ticket.sla_target, ticket.kind, ticket.priority)
+    station_target = sla_targets.target_in_force(
+        kind=ticket.kind, priority=ticket.priority, station=station, region=ticket.customer.region, at=ticket.created_at
+    )
+    new_row = station_target if station_target is not None and station_target.station_id else ticket.sla_target
+    moved = sla.move_to_station(
+        ticket.deadlines,
+        now,
+        old_target=old_target,
+        new_target=sla_targets.target_of(new_row, ticket.kind, ticket.priority),
+        old_spec=sla_targets.calendar_for(ticket.station),
+        new_spec=sla_targets.calendar_for(station),
+    )
+    ticket.sla_target = new_row
+    ticket.response_due, ticket.dispatch_due = moved.response, moved.dispatch
+    ticket.arrival_due, ticket.completion_due = moved.arrival, moved.completion
+    ticket.next_due = sla.stage_deadline(ticket.status, moved)
+    return ["sla_target", "response_due", "dispatch_due", "arrival_due", "completion_due", "next_due"]
 
 
 @transaction.atomic
@@ -626,19 +668,25 @@ def ticket_record_resolution(
 
 
 def sla_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
-    """Flag tickets whose current deadline has passed, once per status (no-leak 2).
+    """Flag tickets whose current deadline has passed, once per status (no-leak 2), and
+    escalate the missed stage once (tickets/escalation.py).
 
     Idempotent: the conditional update lets exactly one sweeper flag a ticket for a stage,
-    so two workers running at once append one event, not two.
+    so two workers running at once append one event, not two; the escalation is once per
+    stage and deadline, whatever status the ticket was in when it was seen.
     """
+    from tickets.escalation import escalate_missed_stage
+
     now = now or timezone.now()
     flagged = 0
     candidates = (
         Ticket.objects.filter(next_due__lt=now)
         .exclude(breached_stage=F("status"))
-        .values_list("pk", "status", "next_due")[:limit]
+        .values_list("pk", "status", "next_due", "response_due", "dispatch_due", "arrival_due", "completion_due")[
+            :limit
+        ]
     )
-    for pk, status, due in candidates:
+    for pk, status, due, *deadlines in candidates:
         with transaction.atomic():
             won = (
                 Ticket.objects.filter(pk=pk, status=status).exclude(breached_stage=status).update(breached_stage=status)
@@ -652,5 +700,8 @@ def sla_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
                     message=("ticket.deadline_passed", {}),
                     data={"status": status, "due": due.isoformat()},
                 )
+                stage = sla.stage_of(status, sla.Deadlines(*deadlines))
+                if stage is not None:
+                    escalate_missed_stage(ticket_id=pk, stage=stage, due=due, now=now)
                 flagged += 1
     return flagged

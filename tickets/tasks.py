@@ -9,7 +9,8 @@ from tickets.services import sla_sweep
 
 @shared_task(name="tickets.sla_sweep_task")
 def sla_sweep_task() -> int:
-    """Flag tickets past their stage deadline (no-leak 2). Idempotent: safe to run twice or at once."""
+    """Flag tickets past their stage deadline and escalate each missed stage once (no-leak 2).
+    Idempotent: safe to run twice or at once."""
     return sla_sweep()
 
 

@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales.money import format_money
 from tickets import three_guarantees as tg
 from tickets.choices import CallbackResult
-from tickets.models import AttachmentKind, Department, TicketEvent
+from tickets.models import AttachmentKind, Department, SlaStage, TicketEvent
 
 EMPTY = "—"
 
@@ -142,6 +142,10 @@ TEXTS: dict[str, SystemText] = {
     ),
     "ticket.merged_in": SystemText(_("%(reference)s was merged into this ticket.")),
     "ticket.deadline_passed": SystemText(_("The deadline for this stage has passed.")),
+    "ticket.escalated": SystemText(
+        _("Deadline missed: %(stage)s, due %(day)s %(time)s. Escalated to %(to)s."),
+        {"stage": label(SlaStage, "stage"), "day": day("due"), "time": clock("due")},
+    ),
     "visit.agreed": SystemText(
         _("Visit agreed: %(day)s, %(from)s–%(to)s."),
         {"day": day("start"), "from": clock("start"), "to": clock("end")},

@@ -29,7 +29,7 @@ from customers.models import Language
 from customers.phones import display_phone, try_normalize_phone
 from customers.selectors import customer_by_phone, units_with_warranty
 from tickets import feedback, selectors, services, submitted_contact
-from tickets.choices import FINAL_STATUSES, EventKind, Kind, Priority, Status
+from tickets.choices import FINAL_STATUSES, OPEN_STATUSES, EventKind, Kind, Priority, Status
 from tickets.filters import TicketQueueFilter
 from tickets.forms import NEW_UNIT, AssignForm, IntakeForm, MoveForm, NoteForm, ResolutionForm
 from tickets.intake import NewCustomer, NewUnit, intake_request
@@ -98,6 +98,7 @@ def queue_rows(tickets, now) -> list[dict]:
                 "station": (station.display_name if station else "") or "—",
                 "technician": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
                 "overdue": bool(ticket.next_due and ticket.next_due < now),
+                "escalated": ticket.escalated_at is not None and ticket.status in OPEN_STATUSES,
                 "next_due": short_datetime(ticket.next_due),
                 "created": short_datetime(ticket.created_at),
             }
@@ -334,6 +335,8 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         "attachments": list(ticket.attachments.all()),
         "now": timezone.now(),
         "today": timezone.localdate(),
+        # A missed stage was escalated while the ticket is still being worked (tickets/escalation.py).
+        "escalated": ticket.escalated_at is not None and ticket.status in OPEN_STATUSES,
         "sees_all": is_desk,
         # Details typed on the portal that differ from the customer's record, for those who may
         # take them over.

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from customers.calendars import calendar_spec_for
 from customers.models import Customer, ProductUnit
 from tests import factories
 from tickets import sla
@@ -145,6 +146,7 @@ def test_seeded_deadlines_duplicates_visits_and_ids_follow_the_rules(db, busines
         run("seed", customers=40, units=60, tickets=600, batch=100, days=60)
 
     tickets = {ticket.pk: ticket for ticket in Ticket.objects.all()}
+    calendar = calendar_spec_for(None)
     merged = [ticket for ticket in tickets.values() if ticket.status == Status.MERGED]
     assert len(tickets) == 600 and merged
     for ticket in tickets.values():
@@ -156,13 +158,7 @@ def test_seeded_deadlines_duplicates_visits_and_ids_follow_the_rules(db, busines
             assert [getattr(ticket, name) for name in same] == [getattr(original, name) for name in same]
             assert ticket.deadlines == original.deadlines and ticket.next_due is None
         else:
-            expected = sla.deadlines_for(
-                ticket.kind,
-                ticket.priority,
-                ticket.created_at,
-                tz=business_tz,
-                day_end_hour=settings.SERVICE_DAY_END_HOUR,
-            )
+            expected = sla.deadlines_for(sla.default_target(ticket.kind, ticket.priority), ticket.created_at, calendar)
             assert ticket.deadlines == expected
             assert ticket.next_due == sla.stage_deadline(ticket.status, expected)
         assert ticket.visits == (0 if ticket.started_at is None else 2 if ticket.pk % 10 == 0 else 1)

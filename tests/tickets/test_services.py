@@ -40,6 +40,18 @@ MIN = dt.timedelta(minutes=1)
 # Monday 2 March 2026, 09:00 in Shanghai.
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
+
+def sh(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+# The clocks count business hours of the default calendar: 08:30-17:30, Monday to Saturday, nine
+# hours a day (no holiday in March 2026). From T0, 24 business hours are 8.5 on Monday, 9 on
+# Tuesday and 6.5 on Wednesday; 72 are Monday's 8.5, six full days to Tuesday 10 March (54 + 9),
+# and half an hour on Wednesday 11 March.
+ARRIVAL_DUE = sh(3, 4, 15)
+COMPLETION_DUE = sh(3, 11, 9)
+
 CONFLICT = "Someone else changed this ticket while you were working on it. Reload it and try again."
 NOT_FROM_HERE = "This move is not possible from the current status."
 ROLE_DENIED = "Your role does not allow this move."
@@ -115,8 +127,8 @@ def test_ticket_create_sets_reference_deadlines_and_the_created_event(customer, 
     assert stored["created_at"] == T0
     assert stored["response_due"] == T0 + 2 * H
     assert stored["dispatch_due"] == T0 + 8 * H
-    assert stored["arrival_due"] == T0 + 24 * H
-    assert stored["completion_due"] == T0 + 72 * H
+    assert stored["arrival_due"] == ARRIVAL_DUE
+    assert stored["completion_due"] == COMPLETION_DUE
     assert stored["next_due"] == T0 + 2 * H
     assert stored["suspected_duplicate_of_id"] is None
     assert stored["version"] == 1
@@ -124,23 +136,27 @@ def test_ticket_create_sets_reference_deadlines_and_the_created_event(customer, 
 
 
 def test_ticket_create_complaint_is_answered_by_the_end_of_the_business_day(customer, agent):
-    ticket = create(customer, by=agent, kind=Kind.COMPLAINT, channel=Channel.LETTER, now=T0 + 8 * H + 30 * MIN)
+    ticket = create(customer, by=agent, kind=Kind.COMPLAINT, channel=Channel.LETTER, now=T0 + 8 * H)
     stored = row(ticket)
-    # Logged at 17:30 in Shanghai: a response is due at 18:00 the same day.
-    assert stored["response_due"] == dt.datetime(2026, 3, 2, 18, 0, tzinfo=SHANGHAI)
+    # Logged at 17:00 in Shanghai: a response is due at closing time, 17:30, the same day.
+    assert stored["response_due"] == sh(3, 2, 17, 30)
     assert (stored["dispatch_due"], stored["arrival_due"]) == (None, None)
-    assert stored["completion_due"] == dt.datetime(2026, 3, 9, 17, 30, tzinfo=SHANGHAI)
-    assert stored["next_due"] == dt.datetime(2026, 3, 2, 18, 0, tzinfo=SHANGHAI)
+    # 168 business hours: half an hour on Monday, 18 nine-hour days (Tuesday 3 to Monday 23
+    # March) and 5.5 hours on Tuesday 24 March.
+    assert stored["completion_due"] == sh(3, 24, 14)
+    assert stored["next_due"] == sh(3, 2, 17, 30)
 
 
 def test_ticket_create_urgent_priority_shortens_the_clocks(customer, agent):
     ticket = create(customer, by=agent, priority=Priority.URGENT)
     stored = row(ticket)
+    # A quarter of the normal clock; completion's 18 hours are Monday's 8.5, Tuesday's 9 and
+    # half an hour on Wednesday.
     assert (stored["response_due"], stored["dispatch_due"], stored["arrival_due"], stored["completion_due"]) == (
         T0 + 30 * MIN,
         T0 + 2 * H,
         T0 + 6 * H,
-        T0 + 18 * H,
+        sh(3, 4, 9),
     )
 
 
@@ -173,11 +189,20 @@ def test_ticket_create_a_rolled_back_ticket_gives_its_number_back(customer, agen
 
 def test_ticket_create_writes_the_ticket_stamped_now_in_one_insert(customer, agent, django_assert_num_queries):
     before = timezone.now()
-    with django_assert_num_queries(4) as captured:
+    with django_assert_num_queries(7) as captured:
         ticket = create(customer, by=agent, channel=Channel.WEB)
-    # The year's number (one statement), the ticket, its created event, and the webhook subscribers
-    # (read here, not from the cache: this test's own transaction created a user).
-    assert [query["sql"].split()[0] for query in captured.captured_queries] == ["INSERT", "INSERT", "INSERT", "SELECT"]
+    # The SLA target in force, the default calendar and the national calendar's days, the year's
+    # number (one statement), the ticket, its created event, and the webhook subscribers (read
+    # here, not from the cache: this test's own transaction created a user).
+    assert [query["sql"].split()[0] for query in captured.captured_queries] == [
+        "SELECT",
+        "SELECT",
+        "SELECT",
+        "INSERT",
+        "INSERT",
+        "INSERT",
+        "SELECT",
+    ]
     stored = row(ticket)
     assert (stored["reference"], stored["created_at"], ticket.created_at) == ("AS-2026-000001", T0, T0)
     # The last write is stamped by the clock, as auto_now would.
@@ -331,10 +356,10 @@ def test_happy_path_of_a_repair(customer, unit, fault, station, agent, technicia
     assert ticket.version == 3
 
     ticket = move(ticket, "dispatch", agent, T0 + H, expected_version=3)
-    assert (ticket.status, ticket.version, ticket.next_due) == (Status.DISPATCHED, 4, T0 + 24 * H)
+    assert (ticket.status, ticket.version, ticket.next_due) == (Status.DISPATCHED, 4, ARRIVAL_DUE)
 
     ticket = move(ticket, "start", technician, T0 + 20 * H, expected_version=4)
-    assert (ticket.status, ticket.version, ticket.next_due) == (Status.IN_PROGRESS, 5, T0 + 72 * H)
+    assert (ticket.status, ticket.version, ticket.next_due) == (Status.IN_PROGRESS, 5, COMPLETION_DUE)
 
     ticket = ticket_record_resolution(
         ticket=ticket,
@@ -443,8 +468,8 @@ def test_happy_path_of_a_repair(customer, unit, fault, station, agent, technicia
 def test_a_consultation_is_resolved_at_the_desk(customer, agent):
     ticket = create(customer, by=agent, kind=Kind.CONSULTATION, description="How do I descale?")
     ticket = move(ticket, "acknowledge", agent, T0 + 5 * MIN)
-    # Consultations have no dispatch stage: the clock races completion.
-    assert ticket.next_due == T0 + 24 * H
+    # Consultations have no dispatch stage: the clock races completion (24 business hours).
+    assert ticket.next_due == ARRIVAL_DUE
     ticket = ticket_record_resolution(ticket=ticket, by=agent, work_done="Explained the descaling programme.")
     ticket = move(ticket, "resolve", agent, T0 + 15 * MIN)
     stored = row(ticket)
@@ -593,17 +618,19 @@ def test_hold_and_resume_shift_the_remaining_deadlines(customer, agent):
         None,
     )
     # The deadlines do not move until the pause ends.
-    assert (stored["dispatch_due"], stored["completion_due"]) == (T0 + 8 * H, T0 + 72 * H)
+    assert (stored["dispatch_due"], stored["completion_due"]) == (T0 + 8 * H, COMPLETION_DUE)
 
     ticket = move(ticket, "resume", agent, T0 + 27 * H)
     stored = row(ticket)
     assert (stored["status"], stored["held_from"], stored["on_hold_since"]) == (Status.ACKNOWLEDGED, "", None)
-    # A 24-hour pause: the response deadline had passed before it and stays.
+    # A pause of 24 hours on the clock, 9 of them business hours (12:00-17:30 on Monday,
+    # 08:30-12:00 on Tuesday): the response deadline had passed before it and stays; the others
+    # move by 9 business hours.
     assert stored["response_due"] == T0 + 2 * H
-    assert stored["dispatch_due"] == T0 + 32 * H
-    assert stored["arrival_due"] == T0 + 48 * H
-    assert stored["completion_due"] == T0 + 96 * H
-    assert stored["next_due"] == T0 + 32 * H
+    assert stored["dispatch_due"] == sh(3, 3, 17)
+    assert stored["arrival_due"] == sh(3, 5, 15)
+    assert stored["completion_due"] == sh(3, 12, 9)
+    assert stored["next_due"] == sh(3, 3, 17)
     assert stored["version"] == 4
     assert timeline(ticket)[-2:] == [
         (
@@ -620,16 +647,17 @@ def test_hold_and_resume_shift_the_remaining_deadlines(customer, agent):
 
 
 def test_a_technician_pauses_and_resumes_work_in_progress(customer, unit, agent, technician):
-    ticket = move(dispatched(customer, unit, agent, technician), "start", technician, T0 + 20 * H)
-    ticket = move(ticket, "hold", technician, T0 + 21 * H, note="Waiting for the customer to fetch the receipt.")
-    ticket = move(ticket, "resume", technician, T0 + 23 * H + 30 * MIN)
+    ticket = move(dispatched(customer, unit, agent, technician), "start", technician, T0 + 24 * H)
+    ticket = move(ticket, "hold", technician, T0 + 25 * H, note="Waiting for the customer to fetch the receipt.")
+    ticket = move(ticket, "resume", technician, T0 + 27 * H + 30 * MIN)
     stored = row(ticket)
-    assert (stored["status"], stored["started_at"]) == (Status.IN_PROGRESS, T0 + 20 * H)
-    # Arrival (T0+24h) and completion (T0+72h) were still ahead: both move by 2.5 hours.
+    assert (stored["status"], stored["started_at"]) == (Status.IN_PROGRESS, T0 + 24 * H)
+    # Arrival (Wednesday 15:00) and completion (11 March 09:00) were still ahead: both move by the
+    # 2.5 business hours of the pause (Tuesday 10:00-12:30); arrival to Wednesday's closing time.
     assert (stored["arrival_due"], stored["completion_due"], stored["next_due"]) == (
-        T0 + 26 * H + 30 * MIN,
-        T0 + 74 * H + 30 * MIN,
-        T0 + 74 * H + 30 * MIN,
+        sh(3, 4, 17, 30),
+        sh(3, 11, 11, 30),
+        sh(3, 11, 11, 30),
     )
     assert (stored["response_due"], stored["dispatch_due"]) == (T0 + 2 * H, T0 + 8 * H)
 
@@ -643,7 +671,9 @@ def test_resume_to_dispatched_keeps_the_dispatch_time(customer, unit, agent, tec
         T0 + H,
         T0 + 10 * MIN,
     )
-    assert (stored["arrival_due"], stored["next_due"]) == (T0 + 28 * H, T0 + 28 * H)
+    # Arrival (Wednesday 15:00) moves by the 4 business hours of the pause: 2.5 on Wednesday,
+    # 1.5 on Thursday.
+    assert (stored["arrival_due"], stored["next_due"]) == (sh(3, 5, 10), sh(3, 5, 10))
 
 
 def test_hold_needs_a_note(customer, agent):
@@ -664,8 +694,9 @@ def test_reopen_counts_and_keeps_the_first_acknowledgement(customer, agent):
 
     ticket = move(ticket, "reopen", agent, T0 + H, note="Customer called back: still locked.")
     stored = row(ticket)
-    # A reopened case gets a fresh completion clock from the reopening (consultation: 24 h).
-    assert (stored["status"], stored["reopened_count"], stored["next_due"]) == (Status.REOPENED, 1, T0 + 25 * H)
+    # A reopened case gets a fresh completion clock from the reopening (consultation: 24 business
+    # hours from Monday 10:00: 7.5 on Monday, 9 on Tuesday, 7.5 on Wednesday).
+    assert (stored["status"], stored["reopened_count"], stored["next_due"]) == (Status.REOPENED, 1, sh(3, 4, 16))
     assert stored["response_due"] == T0 + 4 * H
 
     ticket = move(ticket, "acknowledge", agent, T0 + 2 * H)

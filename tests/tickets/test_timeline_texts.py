@@ -36,6 +36,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "ticket.duplicate": {"reference": "AS-2026-000041"},
     "ticket.merged_in": {"reference": "AS-2026-000042"},
     "ticket.deadline_passed": {},
+    "ticket.escalated": {"stage": "dispatch", "due": "2026-03-02T09:00:00+00:00", "to": "Wang Wei, Li Na"},
     "visit.agreed": {"start": "2026-03-05T09:00:00+08:00", "end": "2026-03-05T12:00:00+08:00"},
     "file.received": {"kind": AttachmentKind.PROOF_OF_PURCHASE},
     "portal.serial_of_another": {"model": "XQG80-P1", "serial": "P1-000777"},
@@ -120,6 +121,13 @@ def test_every_template_has_its_chinese_translation(code):
             {"start": "2026-03-04T22:00:00+00:00", "end": "2026-03-05T01:00:00+00:00"},
             "Visit agreed: 5 Mar 2026, 06:00–09:00.",
             "已约定上门时间：2026年3月5日 06:00–09:00。",
+        ),
+        # A missed stage by its label, its deadline in business time, the people told as given.
+        (
+            "ticket.escalated",
+            {"stage": "dispatch", "due": "2026-03-02T09:00:00+00:00", "to": "Wang Wei"},
+            "Deadline missed: Dispatch, due 2 Mar 2026 17:00. Escalated to Wang Wei.",
+            "已超时：派工，截止时间2026年3月2日 17:00。已升级通知Wang Wei。",
         ),
         # Vocabulary through its labels in the reader's language.
         (

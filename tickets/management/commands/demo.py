@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from aftersales.organisation import organisation_name
 from aftersales.roles import Role
+from customers.calendars import calendar_spec_for
 from customers.models import Customer, Language, ProductCategory, ProductModel, ProductUnit
 from customers.selectors import policy_in_force
 from customers.services import customer_account_link, customer_create, unit_register
@@ -209,6 +210,7 @@ class Command(BaseCommand):
         self.rng = random.Random(RANDOM_SEED)
         self.now = timezone.now().replace(microsecond=0)
         self.tz = ZoneInfo(settings.TIME_ZONE)
+        self.calendar = calendar_spec_for(None)
         self.today = self.now.astimezone(self.tz).date()
         self._catalogue()
         self._stations()
@@ -494,9 +496,8 @@ class Command(BaseCommand):
         return steps
 
     def _deadlines(self, plan: Plan, created: dt.datetime) -> sla.Deadlines:
-        return sla.deadlines_for(
-            plan.kind, plan.priority, created, tz=self.tz, day_end_hour=settings.SERVICE_DAY_END_HOUR
-        )
+        # What ticket_create sets: the organisation's target, in its default calendar.
+        return sla.deadlines_for(sla.default_target(plan.kind, plan.priority), created, self.calendar)
 
     def _plan_tickets(self) -> list[Plan]:
         rng = self.rng

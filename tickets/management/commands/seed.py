@@ -43,6 +43,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from aftersales.roles import Role
+from customers.calendars import calendar_spec_for
 from customers.models import Customer, Language, ProductCategory, ProductModel, ProductUnit
 from customers.selectors import policy_in_force
 from customers.warranty import add_months, warranty_start
@@ -425,7 +426,8 @@ class Command(BaseCommand):
         self.now = timezone.now()
         self.tz = ZoneInfo(settings.TIME_ZONE)
         self.today = self.now.astimezone(self.tz).date()
-        self.day_end_hour = settings.SERVICE_DAY_END_HOUR
+        # The organisation's default calendar: seeded tickets have no station when created.
+        self.calendar = calendar_spec_for(None)
         # What this run created, for the next step to build on; empty: use the rows already there.
         self.new_customers: list[tuple[int, str, str]] = []  # (pk, region, preferred language)
         self.new_units: list[UnitRow] = []
@@ -908,7 +910,7 @@ class Command(BaseCommand):
             kind = Kind.CONSULTATION
         fault = self._fault(kind, unit)
         region, language = self.customer_info.get(customer_id, ("", Language.CHINESE))
-        deadlines = sla.deadlines_for(kind, priority, created, tz=self.tz, day_end_hour=self.day_end_hour)
+        deadlines = sla.deadlines_for(sla.default_target(kind, priority), created, self.calendar)
         description = self._description(fault, unit, language)
         created_by_id = pick(self.agent_ids) if self.agent_ids and channel != Channel.WEB else None
         on_site = kind in SERVICE_KINDS
