@@ -195,8 +195,10 @@ def test_the_desk_overdue_list_and_the_kpis_name_the_same_tickets(people, statio
     new_in_time = open_repair(people, now - 30 * MINUTE)  # still inside its response time
     acknowledged = open_repair(people, start)
     move(acknowledged, "acknowledge", start + HOUR, people["agent"])  # dispatch deadline passes
-    dispatched_late = open_repair(people, start)
-    dispatch(people, dispatched_late, start + HOUR, station)  # the technician never arrives
+    # Logged on a Saturday: 24 business hours to arrive run out on Tuesday at 15:00 (open Mon–Sat
+    # 08:30–17:30), before the moment compared.
+    dispatched_late = open_repair(people, start - 3 * DAY)
+    dispatch(people, dispatched_late, start - 3 * DAY + HOUR, station)  # the technician never arrives
     straight = open_repair(people, now - 30 * MINUTE)
     dispatch(people, straight, now - 25 * MINUTE, station)  # dispatched without acknowledging
     working = serve(people, start)  # resolved: owes nothing

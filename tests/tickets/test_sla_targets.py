@@ -255,7 +255,7 @@ def test_the_kpis_read_the_fields_the_deadlines_are_written_to():
     from followups.metrics import CLOCKS
 
     ticket = stored(create(CustomerFactory(), now=T0))
-    assert {CLOCKS[clock][0] for clock in CLOCKS} == {"response_due", "arrival_due", "completion_due"}
+    assert {CLOCKS[clock][0] for clock in CLOCKS} == {"response_due", "dispatch_due", "arrival_due", "completion_due"}
     for field, _step in CLOCKS.values():
         assert getattr(ticket, field) is not None
 
