@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,5 +94,13 @@ def target_publish(*, target: SlaTarget, by: AbstractBaseUser | None, now: dt.da
     target.pk = None
     target.version = (latest or 0) + 1
     target.created_by = by if by is not None and by.is_authenticated else None
-    target.save()
+    try:
+        with transaction.atomic():
+            target.save()
+    except IntegrityError as exc:
+        # The first version of a new scope, published by someone else at the same moment: no
+        # row existed to lock, and the unique version refused this one.
+        raise ValidationError(
+            {"version": _("Someone published a version of these targets at the same moment. Open them again.")}
+        ) from exc
     return target
