@@ -17,12 +17,14 @@ by closing time that day, completion (168 h) → 18th open day after D at 16:00.
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.db import transaction
 from django.test import Client
 
-from followups.metrics import NO_VALUE
+from followups import metrics as kpis
+from followups.metrics import NO_VALUE, Period
 from followups.tasks import quality_snapshot_task
 from tests.followups.two_month_scenario import NOW, Scenario, at, build, clock
 
@@ -302,3 +304,34 @@ def test_the_dashboard_shows_the_same_figures(scenario, params, expected, produc
     assert dashboard_figures(html) == expected
     count = PRODUCT_QUALITY_COMPLAINTS[product]
     assert re.search(rf"{count} product-quality complaints?, reported beside it", html)
+
+
+# --- The records behind the figures -------------------------------------------------------------
+
+SEPTEMBER_DRILLDOWNS = {
+    "omission": {"s2", "s4", "s7", "s10", "s_edge"},
+    "unrecorded": {"s10"},
+    "late": {"s7"},
+    "no_callback_attempt": {"s4", "s_edge"},
+    "no_feedback": {"s2"},
+    # The rated tickets behind the dissatisfied responses: s7's 2, s20's complaint without a rating.
+    "dissatisfied": {"s7", "s20"},
+    "service_complaints": {"c7", "s11", "s13", "c20", "c_edge"},
+    "not_first_time": {"s7", "s8", "s20"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SEPTEMBER_DRILLDOWNS))
+def test_each_septembers_drilldown_lists_the_tickets_counted_by_hand(scenario, kind):
+    names = {ticket.pk: name for name, ticket in scenario.t.items()}
+    listed = kpis.drilldown(kind, Period.month(2026, 9), now=NOW).values_list("pk", flat=True)
+    assert {names[pk] for pk in listed} == SEPTEMBER_DRILLDOWNS[kind]
+
+
+def test_the_readme_and_the_written_definitions_say_the_same():
+    root = Path(__file__).resolve().parents[2]
+    quality = (root / "README.md").read_text(encoding="utf-8").split("## Quality control")[1].split("\n## ")[0]
+    written = (root / "docs" / "quality-kpis.md").read_text(encoding="utf-8")
+    assert "(docs/quality-kpis.md)" in quality
+    for phrase in ("fed back and acknowledged within 7 days", "make-up working days", "7 × 24"):
+        assert phrase in quality.replace("\n  ", " ") and phrase in written.replace("\n", " "), phrase
