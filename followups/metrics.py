@@ -14,6 +14,10 @@ Each family function counts SQL-side in a single query and returns the counts da
 The anchors: service tickets completed → ``resolved_at``; complaints → ``created_at``; cases
 (omissions) → when the customer first got in touch; ratings → when given; timeliness → the
 deadline itself; first-time fix → ``resolved_at``, final 30 days after the day.
+
+Every formula is written out in docs/quality-kpis.md (and in short in the README's quality
+section); the three say the same, and tests/followups/test_two_month_scenario.py checks the
+figures of two months of ordinary work against counts made by hand from it.
 """
 
 import datetime as dt

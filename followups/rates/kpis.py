@@ -50,7 +50,7 @@ OMISSION_RATE = Kpi(
 OMISSION_UNRECORDED = Kpi(
     "omission_unrecorded",
     _("Not recorded"),
-    _("Contacts that were a service request but had no ticket within 2 hours, for every case due."),
+    _("Tickets logged more than 2 hours after the customer first got in touch, for every case due."),
     LOWER,
     Decimal("0.10"),
 )
