@@ -396,8 +396,8 @@ class AlertSerializer(serializers.Serializer):
         choices=Dimension.choices, help_text="The breakdown the alert is about; all for the whole organisation."
     )
     value = serializers.CharField(
-        help_text="The dimension value: an id (category, model, station, agent), a region name, `<model id>:<batch>` "
-        "for a batch; empty for the whole organisation."
+        help_text="The dimension value: an id (category, model, station, agent, technician), a region name, "
+        "`<model id>:<batch>` for a batch; empty for the whole organisation."
     )
     label = serializers.CharField(
         help_text="What the value is called (a batch alert: the model code); empty for the whole organisation."

@@ -98,8 +98,8 @@ def preset_period(preset: str, today: dt.date) -> Period:
 
 def value_error(dimension: str, value: str) -> str | None:
     """Why ``value`` cannot be a value of ``dimension`` (None when it can): a primary key for a
-    category, model, station or agent, ``<model id>:<batch>`` for a batch, a name for a region,
-    or ``none`` for the records without a value."""
+    category, model, station, agent or technician, ``<model id>:<batch>`` for a batch, a name
+    for a region, or ``none`` for the records without a value."""
     if dimension == Dimension.ALL:
         return None
     if not value:

@@ -9,7 +9,8 @@ Each family function counts SQL-side in a single query and returns the counts da
 - counts an obligation only once it is due (its deadline is before ``now``), so today's
   figures do not call a deadline missed before it has passed;
 - leaves out test tickets, merged duplicates and tickets cancelled before dispatch;
-- narrows to the optional :class:`Dimensions` (category, model, batch, station, region, agent).
+- narrows to the optional :class:`Dimensions` (category, model, batch, station, region, agent,
+  technician).
 
 The anchors: service tickets completed → ``resolved_at``; complaints → ``created_at``; cases
 (omissions) → when the customer first got in touch; ratings → when given; timeliness → the
@@ -134,6 +135,7 @@ DIMENSION_PATHS: dict[str, str] = {
     "station": "station_id",
     "region": "customer__region",
     "agent": "created_by_id",
+    "technician": "assignee_id",
 }
 DIMENSION_LABELS = {
     "category": _("Product category"),
@@ -142,11 +144,12 @@ DIMENSION_LABELS = {
     "station": _("Service station"),
     "region": _("Region"),
     "agent": _("Agent"),
+    "technician": _("Technician"),
 }
 
 
 # The breakdown value of records without one (no station, no unit, a customer with no region, a
-# ticket logged by no agent): every breakdown has this row, so its rows sum to the whole.
+# ticket logged by no agent or assigned to no technician): every breakdown has this row, so its rows sum to the whole.
 NO_VALUE = "none"
 
 
@@ -162,9 +165,10 @@ def batch_key(prefix: str = "") -> Case:
 @dataclass(frozen=True)
 class Dimensions:
     """Optional filters; None means every value, :data:`NO_VALUE` the records without one. Model
-    instances or primary keys are accepted for ``station``, ``product_category``, ``model`` and
-    ``agent``; ``batch`` is the batch name (narrow it to one model with ``model``); ``region`` is
-    the customer's region."""
+    instances or primary keys are accepted for ``station``, ``product_category``, ``model``,
+    ``agent`` (who logged the ticket) and ``technician`` (the ticket's assignee, always a
+    technician); ``batch`` is the batch name (narrow it to one model with ``model``); ``region``
+    is the customer's region."""
 
     station: object | None = None
     product_category: object | None = None
@@ -172,6 +176,7 @@ class Dimensions:
     model: object | None = None
     batch: str | None = None
     agent: object | None = None
+    technician: object | None = None
 
     def q(self, prefix: str = "") -> Q:
         condition = Q()
@@ -180,6 +185,7 @@ class Dimensions:
             ("product_category", "unit__model__category"),
             ("model", "unit__model"),
             ("agent", "created_by"),
+            ("technician", "assignee"),
         ):
             chosen = getattr(self, name)
             if chosen == NO_VALUE:
@@ -204,7 +210,7 @@ class Dimensions:
             return cls()
         if value == NO_VALUE:
             field = {"category": "product_category"}.get(dimension, dimension)
-            if field not in {"station", "product_category", "model", "agent", "batch", "region"}:
+            if field not in {"station", "product_category", "model", "agent", "technician", "batch", "region"}:
                 raise ValueError(f"unknown dimension {dimension!r}")
             return cls(**{field: NO_VALUE})
         if dimension == "batch":
@@ -213,7 +219,7 @@ class Dimensions:
         if dimension == "region":
             return cls(region=value)
         field = {"category": "product_category"}.get(dimension, dimension)
-        if field not in {"station", "product_category", "model", "agent"}:
+        if field not in {"station", "product_category", "model", "agent", "technician"}:
             raise ValueError(f"unknown dimension {dimension!r}")
         return cls(**{field: int(value)})
 
@@ -333,8 +339,8 @@ def about_an_original_q() -> Q:
 
 def attributed_q(dimensions: Dimensions) -> Q:
     """The rows of a complaint figure in a slice: a complaint about a ticket is in the slice of
-    that original ticket (its station, model, batch, category, region and agent); every other
-    row — a service ticket, a complaint naming no ticket — in its own."""
+    that original ticket (its station, model, batch, category, region, agent and technician);
+    every other row — a service ticket, a complaint naming no ticket — in its own."""
     if dimensions == EVERYWHERE:
         return Q()
     about = about_an_original_q()
@@ -386,9 +392,9 @@ def complaint_counts(
     class yet is in neither.
 
     In a slice or a breakdown, a complaint about a ticket counts under that original ticket's
-    station, model, batch, category, region and agent (:func:`attributed_q`), so a station's
-    rate is the complaints about its work over the service tickets it completed; a complaint
-    naming no ticket counts under its own values.
+    station, model, batch, category, region, agent and technician (:func:`attributed_q`), so a
+    station's or a technician's rate is the complaints about its work over the service tickets
+    it completed; a complaint naming no ticket counts under its own values.
     """
     first = first_valid_complaint_q()
     completed, complaint = _service_completed_q(), Q(kind=Kind.COMPLAINT)

@@ -28,6 +28,7 @@ class Dimension(models.TextChoices):
     STATION = "station", _("Service station")
     REGION = "region", _("Region")
     AGENT = "agent", _("Agent")
+    TECHNICIAN = "technician", _("Technician")
 
 
 KPI_CHOICES = [(kpi.key, kpi.label) for kpi in KPIS.values()]

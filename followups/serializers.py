@@ -62,7 +62,7 @@ class MetricsQuerySerializer(serializers.Serializer):
     value = serializers.CharField(
         required=False,
         max_length=120,
-        help_text="The value to narrow to: an id (category, model, station, agent), a region name, or "
+        help_text="The value to narrow to: an id (category, model, station, agent, technician), a region name, or "
         "`<model id>:<batch>` for a batch.",
     )
 

@@ -57,7 +57,7 @@ def test_refresh_stores_counts_per_day_and_dimension_and_is_idempotent(django_as
 
     # Ten queries per breakdown; the rest writes the rows (two INSERTs where SQLite's limit on
     # parameters splits the rows, now that every breakdown has its "none" row).
-    with django_assert_max_num_queries(70 + 5):
+    with django_assert_max_num_queries(80 + 5):
         written = snapshots.refresh(Period(dt.date(2026, 3, 1), TODAY), now=NOW)
 
     whole = {row.day: row for row in RateSnapshot.objects.filter(dimension=Dimension.ALL)}
@@ -103,10 +103,10 @@ def test_the_task_refreshes_checks_alerts_and_renders_the_dashboard():
 
     result = quality_snapshot_task.delay(2).get()
 
-    # The whole organisation and the ticket's category, model, batch and region; no station or
-    # agent, so their "none" rows. The dashboard as it opens and its six tabs over 30 and 90
-    # days, in two languages.
-    assert result == {"rows": 7, "alerts_raised": 0, "alerts_cleared": 0, "views_rendered": 26}
+    # The whole organisation and the ticket's category, model, batch and region; no station,
+    # agent or technician, so their "none" rows. The dashboard as it opens and its seven tabs
+    # over 30 and 90 days, in two languages.
+    assert result == {"rows": 8, "alerts_raised": 0, "alerts_cleared": 0, "views_rendered": 30}
     assert set(RateSnapshot.objects.values_list("dimension", flat=True)) == {
         Dimension.ALL,
         Dimension.CATEGORY,
@@ -115,9 +115,12 @@ def test_the_task_refreshes_checks_alerts_and_renders_the_dashboard():
         Dimension.REGION,
         Dimension.STATION,
         Dimension.AGENT,
+        Dimension.TECHNICIAN,
     }
     assert set(
-        RateSnapshot.objects.filter(dimension__in=[Dimension.STATION, Dimension.AGENT]).values_list("value", flat=True)
+        RateSnapshot.objects.filter(
+            dimension__in=[Dimension.STATION, Dimension.AGENT, Dimension.TECHNICIAN]
+        ).values_list("value", flat=True)
     ) == {"none"}
     assert snapshots.totals(Period.day(business_today())).service_completed == 1
 
