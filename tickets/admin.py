@@ -1,8 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.roles import manages_quality
@@ -27,6 +25,7 @@ from tickets.models import (
     WebhookSubscription,
 )
 from tickets.timeline_texts import render_event_text
+from tickets.versioned_admin import VersionedAdmin
 from tickets.warranty import engine_policy
 
 
@@ -168,7 +167,7 @@ class WarrantyPolicyForm(forms.ModelForm):
 
 
 @admin.register(WarrantyPolicy)
-class WarrantyPolicyAdmin(admin.ModelAdmin):
+class WarrantyPolicyAdmin(VersionedAdmin):
     """Policies are versioned: a saved version is never changed (claims name the version they
     were decided under). "New version" opens a copy to edit; it gets the next number."""
 
@@ -177,24 +176,10 @@ class WarrantyPolicyAdmin(admin.ModelAdmin):
     list_filter = ["family", "category"]
     search_fields = ["category__code", "category__name", "note"]
     list_select_related = ["category"]
-    readonly_fields = ["version", "created_at", "created_by", "new_version_link"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description=_("new version"))
-    def new_version_link(self, obj: WarrantyPolicy) -> str:
-        if obj.pk is None:
-            return "—"
-        url = reverse("admin:customers_warrantypolicy_add") + f"?from={obj.pk}"
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Create a new version from this one"))
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        source = WarrantyPolicy.objects.filter(pk=request.GET.get("from") or 0).first()
+        source = self.version_source(request)
         if source is not None:
             for field in WarrantyPolicy._meta.fields:
                 if field.name not in ("id", "version", "created_at", "created_by"):

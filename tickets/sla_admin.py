@@ -3,13 +3,11 @@ edited; "New version" opens a copy to change, published as the next version)."""
 
 from django import forms
 from django.contrib import admin
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
 from tickets.models import SlaTarget
 from tickets.sla_targets import target_errors, target_publish
+from tickets.versioned_admin import VersionedAdmin
 
 EDITABLE = [
     "kind",
@@ -42,7 +40,7 @@ class SlaTargetForm(forms.ModelForm):
 
 
 @admin.register(SlaTarget)
-class SlaTargetAdmin(admin.ModelAdmin):
+class SlaTargetAdmin(VersionedAdmin):
     """Targets are versioned: a saved version is never changed (each ticket names the version
     its deadlines were set from). "New version" opens a copy to edit; it gets the next number
     and applies from the moment given, never from the past."""
@@ -65,24 +63,10 @@ class SlaTargetAdmin(admin.ModelAdmin):
     list_filter = ["kind", "priority", "region", "station"]
     search_fields = ["region", "station__code", "station__name", "note"]
     list_select_related = ["station"]
-    readonly_fields = ["version", "created_at", "created_by", "new_version_link"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description=_("new version"))
-    def new_version_link(self, obj: SlaTarget) -> str:
-        if obj.pk is None:
-            return "—"
-        url = reverse("admin:tickets_slatarget_add") + f"?from={obj.pk}"
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Create a new version from this one"))
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        source = SlaTarget.objects.filter(pk=request.GET.get("from") or 0).first()
+        source = self.version_source(request)
         if source is not None:
             for name in EDITABLE:
                 initial[name] = getattr(source, SlaTarget._meta.get_field(name).attname)
