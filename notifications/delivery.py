@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.models import EmailError, MessageChannel, MessageStatus, OutboundMessage
+from customers.models import Channel
+from notifications.models import EmailError, MessageStatus, OutboundMessage
 from notifications.rendering import render_email, render_sms, sms_params
 from notifications.sms import TRANSIENT_SMS_ERRORS, SmsError, SmsMessage, get_sms_backend
 
@@ -142,7 +143,7 @@ def deliver(pk: int) -> bool:
         message = OutboundMessage.objects.select_for_update().filter(pk=pk, status=MessageStatus.PENDING).first()
         if message is None:
             return False
-        outcome = _send_email(message) if message.channel == MessageChannel.EMAIL else _send_sms(message)
+        outcome = _send_email(message) if message.channel == Channel.EMAIL else _send_sms(message)
         fields = ["status", "context", "redacted_keys", "error_code", "last_error", "attempts", "vendor_id", "sent_at"]
         message.vendor_id = outcome.vendor_id or message.vendor_id
         if outcome.sent:
@@ -170,7 +171,7 @@ def deliver(pk: int) -> bool:
 
 def _unreachable(channel: str, exc: Exception) -> bool:
     """Whether every other message of the channel would fail the same way now."""
-    if channel == MessageChannel.EMAIL:
+    if channel == Channel.EMAIL:
         return isinstance(exc, UNREACHABLE_ERRORS)
     return isinstance(exc, SmsDeferred) and exc.error_code == SmsError.UNAVAILABLE
 

@@ -10,12 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer
-
-
-class MessageChannel(models.TextChoices):
-    SMS = "sms", _("SMS")
-    EMAIL = "email", _("Email")
+from customers.models import Channel, Customer
 
 
 class MessageStatus(models.TextChoices):
@@ -36,7 +31,7 @@ class OutboundMessage(models.Model):
     would let someone act in the customer's name (codes, signed links) are blanked once the
     message is sent or given up on, and ``redacted_keys`` lists them."""
 
-    channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipient = models.CharField(
         _("recipient"), max_length=254, help_text=_("A phone number in international form, or an email address.")
     )
@@ -87,6 +82,6 @@ class OutboundMessage(models.Model):
         server's reason); the raw code when it is not one the product knows."""
         from notifications.sms.base import SmsError
 
-        choices = SmsError if self.channel == MessageChannel.SMS else EmailError
+        choices = SmsError if self.channel == Channel.SMS else EmailError
         labels = dict(choices.choices)
         return str(labels.get(self.error_code, self.error_code))

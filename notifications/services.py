@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from customers.models import Channel, Customer
-from notifications.models import MessageChannel, OutboundMessage
+from notifications.models import OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,8 @@ def customer_channel(customer: Customer) -> tuple[str, str]:
     address is confirmed (only a confirmed email receives messages), SMS to their phone
     otherwise (a customer always has a phone)."""
     if customer.preferred_channel == Channel.EMAIL and customer.email and customer.email_verified:
-        return MessageChannel.EMAIL, customer.email
-    return MessageChannel.SMS, customer.phone
+        return Channel.EMAIL, customer.email
+    return Channel.SMS, customer.phone
 
 
 def notify_customer(
@@ -76,7 +76,7 @@ def send_code(
     sign-up, reset…) is kept on the row for the admin; the text is the same for every purpose.
     """
     message = queue_message(
-        channel=MessageChannel.SMS,
+        channel=Channel.SMS,
         recipient=phone,
         template="code",
         language=language,
@@ -96,7 +96,7 @@ def notify_staff(
     if not email:
         return None
     return queue_message(
-        channel=MessageChannel.EMAIL,
+        channel=Channel.EMAIL,
         recipient=email,
         template=template,
         language=settings.LANGUAGE_CODE,

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from customers.models import Channel
 from notifications import services
-from notifications.models import MessageChannel, MessageStatus, OutboundMessage
+from notifications.models import MessageStatus, OutboundMessage
 from notifications.sms import SmsMessage
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
@@ -25,11 +25,11 @@ RECEIVED = {"reference": "AS-2026-000123", "track_url": "http://127.0.0.1:8000/t
 @pytest.mark.parametrize(
     ("preferred", "email", "verified", "channel", "recipient"),
     [
-        (Channel.SMS, "li.na@example.com", True, MessageChannel.SMS, "+8613812345678"),
-        (Channel.EMAIL, "li.na@example.com", True, MessageChannel.EMAIL, "li.na@example.com"),
+        (Channel.SMS, "li.na@example.com", True, Channel.SMS, "+8613812345678"),
+        (Channel.EMAIL, "li.na@example.com", True, Channel.EMAIL, "li.na@example.com"),
         # Only a confirmed email receives messages; otherwise the phone does.
-        (Channel.EMAIL, "li.na@example.com", False, MessageChannel.SMS, "+8613812345678"),
-        (Channel.EMAIL, "", True, MessageChannel.SMS, "+8613812345678"),
+        (Channel.EMAIL, "li.na@example.com", False, Channel.SMS, "+8613812345678"),
+        (Channel.EMAIL, "", True, Channel.SMS, "+8613812345678"),
     ],
 )
 def test_the_customer_is_reached_on_their_preferred_channel_when_it_is_usable(
@@ -121,7 +121,7 @@ def test_a_code_goes_by_sms_to_any_phone_and_is_blanked_once_sent(django_capture
 
     message.refresh_from_db()
     assert (message.channel, message.recipient, message.template, message.essential, message.customer) == (
-        MessageChannel.SMS,
+        Channel.SMS,
         "+8613900000000",
         "code",
         True,
@@ -161,7 +161,7 @@ def test_staff_are_emailed_in_the_product_language(manager, django_capture_on_co
         message = services.notify_staff(user=manager, template="manager_dissatisfied", context=context, dedupe_key="d")
 
     assert (message.channel, message.recipient, message.language, message.customer) == (
-        MessageChannel.EMAIL,
+        Channel.EMAIL,
         "boss@example.com",
         "en",
         None,
