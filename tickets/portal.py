@@ -255,9 +255,12 @@ def portal_cancel(*, ticket: Ticket, customer: Customer, reason: str) -> Ticket:
 
 @transaction.atomic
 def portal_rate(*, ticket: Ticket, customer: Customer, score: int, comment: str) -> SatisfactionRating:
-    """The customer rates a resolved request, 1 to 5, once. The dissatisfaction rate reads it."""
+    """The customer rates a resolved request, 1 to 5, once. The dissatisfaction rate reads it.
+    A customer who already rated it, here or to an agent on a callback, is not asked again."""
     if ticket.customer_id != customer.pk:
         raise ValidationError({"score": _("We could not find this request.")})
+    if ticket.ratings.exists():
+        raise ValidationError({"score": _("You have already rated this request. Thank you!")})
     if ticket.status not in RATEABLE:
         raise ValidationError({"score": _("You can rate the service once your request is resolved.")})
     if not isinstance(score, int) or not 1 <= score <= 5:

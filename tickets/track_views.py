@@ -36,7 +36,6 @@ from tickets.selectors import REFERENCE_RE
 NOT_FOUND = gettext_lazy("We could not find a request with this reference and phone number.")
 TOO_MANY = gettext_lazy("Too many attempts. Please wait a while and try again.")
 PROVE_FIRST = gettext_lazy("To see the details of this request or act on it, enter the code we send to your phone.")
-ALREADY_RATED = gettext_lazy("You have already rated this request. Thank you!")
 # Per address, for a session that has not proven the phone it posts.
 TRACK_ADDRESS_RATE = "30/h"
 
@@ -189,9 +188,6 @@ def track_rate(request: HttpRequest, reference: str) -> HttpResponse:
         return ticket
     form = RateForm(request.POST)
     if form.is_valid():
-        if ticket.ratings.exists():  # rated already, here or on the phone
-            form.add_error("score", ALREADY_RATED)
-            return _track_page(request, ticket, 400, rate_form=form)
         try:
             portal.portal_rate(
                 ticket=ticket,
