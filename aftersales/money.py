@@ -2,7 +2,7 @@
 
 One format in both languages, "¥1,234.50": the currency's sign (or its ISO code where it has
 no sign everyone reads the same way), thousands grouped, two decimals, rounded half up as
-the three-guarantees arithmetic rounds (tickets/three_guarantees/periods.py).
+the three-guarantees arithmetic rounds (warranty/three_guarantees/periods.py).
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation

@@ -73,10 +73,16 @@ INSTALLED_APPS = [
     "csp",
     # The project package itself: its template tags (money, form marks, the organisation).
     "aftersales",
+    # The product's apps, lowest layer first: each may use only those above it in this list
+    # (docs/architecture.md; .importlinter holds it).
     "customers",
-    "tickets",
-    "followups",
     "notifications",
+    "tickets",
+    "warranty",
+    "followups",
+    "quality",
+    "portal",
+    "demo",
     # After knox: its admin for API tokens is replaced by this app's (aftersales/api/admin.py).
     "aftersales.api",
 ]
@@ -150,7 +156,7 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
         # Parts of pages rendered once and served again until what they show changes: the
-        # dashboard's figures (followups/dashboard_views.py), the portal's blank request form.
+        # dashboard's figures (quality/dashboard/views.py), the portal's blank request form.
         "fragments": {
             "BACKEND": "aftersales.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
@@ -225,7 +231,7 @@ AXES_CLIENT_IP_CALLABLE = "aftersales.client_ip.client_ip"
 # until the window ends (aftersales/lockout.py); 0 turns it off. Other addresses are not touched.
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
 SIGN_IN_ADDRESS_WINDOW_MINUTES = env_int("SIGN_IN_ADDRESS_WINDOW_MINUTES", 15)
-# Staff reset a forgotten password by email from the desk's sign-in page (tickets/staff_password_views.py):
+# Staff reset a forgotten password by email from the desk's sign-in page (aftersales/staff/password_views.py):
 # at most this many requests per address and per email address typed; a link stays valid this long.
 STAFF_PASSWORD_RESET_ADDRESS_RATE = env_str("STAFF_PASSWORD_RESET_ADDRESS_RATE", "10/h")
 STAFF_PASSWORD_RESET_EMAIL_RATE = env_str("STAFF_PASSWORD_RESET_EMAIL_RATE", "3/h")
@@ -422,24 +428,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "FaultKind": "tickets.three_guarantees.facts.FaultKind",
-        "RepairCause": "tickets.three_guarantees.facts.RepairCause",
-        "Remedy": "tickets.three_guarantees.facts.Remedy",
+        "FaultKind": "warranty.three_guarantees.facts.FaultKind",
+        "RepairCause": "warranty.three_guarantees.facts.RepairCause",
+        "Remedy": "warranty.three_guarantees.facts.Remedy",
         # Several models call their choices "status", "kind" or "…_slot": one stable name each.
         "TicketStatus": "tickets.choices.Status",
         "TicketKind": "tickets.choices.Kind",
         "EventKind": "tickets.choices.EventKind",
         "VisitSlot": "tickets.choices.VisitSlot",
         "UnitStatus": "customers.models.UnitStatus",
-        "ClaimStatus": "tickets.models.ClaimStatus",
-        "CallbackKind": "tickets.choices.CallbackKind",
-        "CallbackStatus": "tickets.choices.CallbackStatus",
-        "CallbackResult": "tickets.choices.CallbackResult",
-        "FeedbackStatus": "tickets.models.FeedbackStatus",
+        "ClaimStatus": "warranty.models.ClaimStatus",
+        "CallbackKind": "followups.choices.CallbackKind",
+        "CallbackStatus": "followups.choices.CallbackStatus",
+        "CallbackResult": "followups.choices.CallbackResult",
+        "FeedbackStatus": "followups.models.FeedbackStatus",
         "Department": "tickets.models.Department",
-        "WebhookEvent": "tickets.models.WebhookEvent",
-        "WebhookDeliveryStatus": "tickets.models.WebhookDeliveryStatus",
-        "AlertKind": "followups.models.AlertKind",
+        "WebhookEvent": "notifications.models.WebhookEvent",
+        "WebhookDeliveryStatus": "notifications.models.WebhookDeliveryStatus",
+        "AlertKind": "quality.models.AlertKind",
     },
 }
 
@@ -450,16 +456,16 @@ SERVICE_DAY_END_HOUR = env_int("SERVICE_DAY_END_HOUR", 18)
 DESK_PAGE_SIZE = env_int("DESK_PAGE_SIZE", 25)
 # Lists count at most this many rows; beyond it they say "10,000+" and filters narrow them down.
 DESK_COUNT_CAP = env_int("DESK_COUNT_CAP", 10_000)
-# Quality snapshots and alerts (followups/snapshots.py): the nightly run recomputes the last
+# Quality snapshots and alerts (quality/snapshots.py): the nightly run recomputes the last
 # RECOMPUTE_DAYS days (a day's figures settle once its callbacks, feedback and first-time-fix
 # windows are over); alerts compare the last ALERT_WINDOW_DAYS days with the thresholds. A rate
 # over fewer than MIN_RECORDS records (its denominator) is "too few to judge": the dashboard
 # shows it neutral and it raises no alert, for the whole organisation as for a breakdown row or
-# a chart point (followups/alerts.py, has_enough_records). The old name still sets it.
+# a chart point (quality/alerts.py, has_enough_records). The old name still sets it.
 QUALITY_RECOMPUTE_DAYS = env_int("QUALITY_RECOMPUTE_DAYS", 45)
 QUALITY_ALERT_WINDOW_DAYS = env_int("QUALITY_ALERT_WINDOW_DAYS", 30)
 QUALITY_MIN_RECORDS = env_int("QUALITY_MIN_RECORDS", env_int("QUALITY_ALERT_MIN_DENOMINATOR", 20))
-# Batch early warning (followups/batches.py): a production batch is flagged when its failure
+# Batch early warning (quality/batches.py): a production batch is flagged when its failure
 # rate (repairs per registered unit, over the last WINDOW_DAYS) is at least FACTOR times the
 # rest of its model's rate and MIN_MARGIN (a fraction: 0.02 is 2 points) above it, with at
 # least MIN_REPAIRS repairs and MIN_UNITS registered units, so a handful of units proves nothing.
@@ -468,12 +474,12 @@ BATCH_WARNING_MIN_MARGIN = env_decimal("BATCH_WARNING_MIN_MARGIN", "0.02")
 BATCH_WARNING_MIN_REPAIRS = env_int("BATCH_WARNING_MIN_REPAIRS", 5)
 BATCH_WARNING_MIN_UNITS = env_int("BATCH_WARNING_MIN_UNITS", 20)
 BATCH_WARNING_WINDOW_DAYS = env_int("BATCH_WARNING_WINDOW_DAYS", 365)
-# Webhooks (tickets/webhooks/): seconds to wait for a receiver to connect and for each read
+# Webhooks (notifications/webhooks/): seconds to wait for a receiver to connect and for each read
 # (a slow receiver only delays its own delivery task); plain http is refused except while
 # developing (DEBUG) and for the hosts listed here, e.g. "localhost,127.0.0.1".
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 5)
 WEBHOOK_ALLOW_HTTP = env_list("WEBHOOK_ALLOW_HTTP", [])
-# Receivers must be at public internet addresses (tickets/webhooks/addresses.py), except while
+# Receivers must be at public internet addresses (notifications/webhooks/addresses.py), except while
 # developing and for the hosts listed here: a receiver on your own network, e.g. "erp.internal".
 WEBHOOK_ALLOW_PRIVATE = env_list("WEBHOOK_ALLOW_PRIVATE", [])
 # The portal's per-address limits (django-ratelimit) read the client's address like the API and

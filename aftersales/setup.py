@@ -5,7 +5,7 @@ from django.apps import apps as global_apps
 from aftersales.roles import Role
 
 # Apps whose models administrators manage in the Django admin.
-ADMIN_APPS = ("customers", "tickets", "followups", "django_celery_beat", "auth")
+ADMIN_APPS = ("customers", "tickets", "warranty", "followups", "quality", "notifications", "django_celery_beat", "auth")
 # Managers edit the catalogue and stations; everyone else works in the desk only.
 MANAGER_MODELS = (
     "customers.productcategory",

@@ -28,13 +28,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("aftersales.api.urls")),
-    path("desk/callbacks/", include("followups.urls")),
+    path("desk/callbacks/", include("followups.callbacks.urls")),
+    path("desk/", include("warranty.urls")),
     path("desk/", include("tickets.urls")),
-    path("dashboard/recalls/", include("followups.recall_urls")),
-    path("dashboard/", include("followups.dashboard_urls")),
-    path("feedback/", include("tickets.feedback_urls")),
-    path("survey/", include("followups.survey_urls")),
-    path("", include("tickets.portal_urls")),
+    path("dashboard/recalls/", include("quality.recalls.urls")),
+    path("dashboard/", include("quality.dashboard.urls")),
+    path("feedback/", include("followups.feedback.urls")),
+    path("survey/", include("followups.survey.urls")),
+    path("", include("portal.urls")),
 ]
 
 # Under /api/ these answer in the API's JSON error shape; elsewhere they are the site's pages.

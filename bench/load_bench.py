@@ -145,7 +145,8 @@ def seed(args: argparse.Namespace, env: dict[str, str]) -> dict[str, float]:
     from django.db import connection
 
     from customers.models import Customer, ProductUnit
-    from tickets.models import CallbackVisit, Ticket
+    from followups.models import CallbackVisit
+    from tickets.models import Ticket
 
     call_command("migrate", verbosity=0)
     missing = {
@@ -175,9 +176,9 @@ def ensure_snapshots() -> float:
     """The dashboard reads the daily quality snapshots: compute the last 90 days when there are none."""
     from django.utils import timezone
 
-    from followups import snapshots
-    from followups.metrics import Period, business_today
-    from followups.models import RateSnapshot
+    from quality import snapshots
+    from quality.metrics import Period, business_today
+    from quality.models import RateSnapshot
 
     if RateSnapshot.objects.exists():
         return 0.0
@@ -191,7 +192,8 @@ def ensure_snapshots() -> float:
 
 def volumes() -> dict[str, int]:
     from customers.models import Customer, ProductUnit
-    from tickets.models import CallbackVisit, SatisfactionRating, Ticket
+    from followups.models import CallbackVisit, SatisfactionRating
+    from tickets.models import Ticket
 
     return {
         "tickets": Ticket.objects.count(),
@@ -228,7 +230,7 @@ def load_config() -> dict:
     from aftersales.api.token_store import token_issue
     from aftersales.roles import Role
     from customers.models import Customer, ProductModel
-    from followups.models import RateSnapshot
+    from quality.models import RateSnapshot
     from tickets.choices import OPEN_STATUSES
     from tickets.models import Ticket
 
@@ -712,7 +714,9 @@ def write_summary(summary: str) -> None:
     for readme, link in ((README, "LOAD_RESULTS.md"), (ROOT / "README.md", "bench/LOAD_RESULTS.md")):
         text = readme.read_text()
         if pattern.search(text):
-            readme.write_text(pattern.sub(lambda _, link=link: summary.replace("](LOAD_RESULTS.md)", f"]({link})"), text))
+            readme.write_text(
+                pattern.sub(lambda _, link=link: summary.replace("](LOAD_RESULTS.md)", f"]({link})"), text)
+            )
 
 
 # --- main -----------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def prepare(args: argparse.Namespace) -> dict[str, int]:
     from django.core.management import call_command
     from django.db import connection
 
-    from tickets.models import CallbackVisit, SatisfactionRating
+    from followups.models import CallbackVisit, SatisfactionRating
 
     counts = prepare_tickets(args)
     missing = args.callbacks - CallbackVisit.objects.count()
@@ -82,9 +82,9 @@ def time_jobs(args: argparse.Namespace) -> dict[str, object]:
     from django.conf import settings
     from django.utils import timezone
 
-    from followups import snapshots
-    from followups.metrics import Period, business_today
-    from followups.models import RateSnapshot
+    from quality import snapshots
+    from quality.metrics import Period, business_today
+    from quality.models import RateSnapshot
 
     now = timezone.now()
     today = business_today(now)
@@ -128,7 +128,7 @@ def scenarios() -> list[Scenario]:
     from django.conf import settings
     from django.urls import reverse
 
-    from followups.models import RateSnapshot
+    from quality.models import RateSnapshot
 
     home = reverse("dashboard:home")
     station = (

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.calendar_models import BusinessCalendar, DayKind, NationalCalendarDay  # noqa: F401
 from customers.phones import display_phone
-from customers.warranty import StartBasis
+from customers.warranty_periods import StartBasis
 
 
 class LocalizedNameMixin(models.Model):
@@ -210,7 +210,9 @@ class WarrantyPolicy(models.Model):
     )
     return_days = models.PositiveSmallIntegerField(_("return window (days)"), default=7)
     replace_days = models.PositiveSmallIntegerField(_("replacement window (days)"), default=15)
-    repairer_limit_days = models.PositiveSmallIntegerField(_("repair time limit, repairer's reasons (days)"), default=30)
+    repairer_limit_days = models.PositiveSmallIntegerField(
+        _("repair time limit, repairer's reasons (days)"), default=30
+    )
     no_parts_limit_days = models.PositiveSmallIntegerField(_("repair time limit, waiting for parts (days)"), default=90)
     brand_extra_remedies = models.JSONField(
         _("brand extra remedies"), default=list, blank=True, help_text=_("Remedy codes the brand adds to free claims.")
@@ -363,7 +365,9 @@ class PriceListItem(LocalizedNameMixin):
         ProductCategory, verbose_name=_("product category"), null=True, blank=True, on_delete=models.SET_NULL
     )
     code = models.CharField(_("part or service code"), max_length=40, blank=True)
-    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    price = models.DecimalField(
+        _("price"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     unit_label = models.CharField(_("per"), max_length=40, blank=True, help_text=_("e.g. per visit, per hour, each"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_published = models.BooleanField(_("published"), default=True)

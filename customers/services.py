@@ -14,7 +14,7 @@ from aftersales.roles import roles_of
 from customers.models import Channel, Customer, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import policy_in_force
-from customers.warranty import add_months, warranty_start
+from customers.warranty_periods import add_months, warranty_start
 
 
 def entered_by_staff(by: AbstractBaseUser | None) -> bool:

@@ -1,79 +1,61 @@
-"""Quality control in the Django admin: thresholds are edited here; snapshots, alerts and
-recalls are written by the daily jobs and the recall pages, so they are read-only."""
+"""TODO docstring"""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from followups.models import KpiThreshold, QualityAlert, RateSnapshot, RecallCampaign, RecallUnit
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the product writes through its services: shown, never added, edited or deleted here."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+from followups.models import DepartmentMembership, FeedbackItem, SatisfactionRating
+from tickets.sla import admin as sla_admin  # noqa: F401 (sla_admin registers the SLA targets)
 
 
-@admin.register(KpiThreshold)
-class KpiThresholdAdmin(admin.ModelAdmin):
-    list_display = ["kpi", "threshold", "updated_at", "updated_by"]
-    search_fields = ["kpi"]
-    readonly_fields = ["updated_at", "updated_by"]
+@admin.register(SatisfactionRating)
+class SatisfactionRatingAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "source", "score", "raised_complaint", "created_at"]
+    list_filter = ["source", "score", "raised_complaint"]
+    search_fields = ["ticket__reference", "comment"]
+    list_select_related = ["ticket"]
 
-    def save_model(self, request, obj, form, change) -> None:
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-@admin.register(RateSnapshot)
-class RateSnapshotAdmin(ReadOnlyAdmin):
-    list_display = ["day", "dimension", "value", "service_completed", "service_complaints", "cases_due", "ratings"]
-    list_filter = ["dimension", "day"]
-    search_fields = ["value"]
-    date_hierarchy = "day"
-
-
-@admin.register(QualityAlert)
-class QualityAlertAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "kpi", "dimension", "label", "batch", "numerator", "denominator", "rate", "threshold"]
-    list_display += ["raised_at", "checked_at", "cleared_at"]
-    list_filter = ["kind", "kpi", "dimension", ("cleared_at", admin.EmptyFieldListFilter)]
-    search_fields = ["label", "value", "batch", "model__code"]
-    list_select_related = ["model"]
-    date_hierarchy = "raised_at"
-
-
-class RecallUnitInline(admin.TabularInline):
-    model = RecallUnit
-    extra = 0
-    can_delete = False
-    fields = ["unit", "ticket", "callback"]
-    readonly_fields = fields
-    show_change_link = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("unit__model", "ticket", "callback")
-
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
-@admin.register(RecallCampaign)
-class RecallCampaignAdmin(ReadOnlyAdmin):
-    """Started from the recall pages, which open every owner's ticket and call."""
+@admin.register(DepartmentMembership)
+class DepartmentMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department"]
+    list_filter = ["department"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
 
-    list_display = ["title", "model", "batch", "serial_from", "serial_to", "started_by", "started_at", "opened_at"]
-    list_filter = ["model"]
-    search_fields = ["title", "batch", "model__code", "reason"]
-    list_select_related = ["model", "started_by"]
-    date_hierarchy = "started_at"
-    inlines = [RecallUnitInline]
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(admin.ModelAdmin):
+    """Read-mostly: departments acknowledge and answer in the feedback inbox, where each act is
+    on the ticket's timeline. Only a misrouted item's department can be changed here."""
+
+    list_display = [
+        "fault_code",
+        "ticket",
+        "department",
+        "status",
+        "model",
+        "component",
+        "batch",
+        "created_at",
+        "acknowledge_due",
+        "acknowledged_at",
+        "answered_at",
+    ]
+    list_filter = ["status", "department"]
+    search_fields = ["ticket__reference", "fault_code", "component", "batch", "model__code"]
+    list_select_related = ["ticket", "model"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [field.name for field in FeedbackItem._meta.fields if field.name != "department"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

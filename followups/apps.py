@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class FollowupsConfig(AppConfig):
     name = "followups"
-    verbose_name = _("Follow-ups and quality")
+    verbose_name = _("Follow-ups")

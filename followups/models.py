@@ -1,228 +1,236 @@
-"""Quality control: rate thresholds, daily rate snapshots, alerts and recall campaigns.
-
-Callback visits, attempts, satisfaction ratings and feedback items live in
-``tickets/models.py``: the ticket lifecycle depends on them (resolving creates the
-after-service callback and the feedback item in the same transaction, and verifying needs the
-callback settled), and apps depend one way only, customers ← tickets ← followups. This app
-holds the work around them: the callback queue, the daily scheduling, the emailed survey, the
-quality rates and what managers do about them (DESIGN.md sections 6 and 7).
-"""
+"""TODO docstring"""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import ProductModel, ProductUnit
-from followups.rates import KPIS
-from tickets.models import CallbackVisit, Ticket
+from customers.models import Customer, ProductUnit
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
+from tickets.models import Department, Ticket
 
 
-class Dimension(models.TextChoices):
-    """What a rate can be broken down by. ``all`` is the whole organisation."""
+class SatisfactionRating(models.Model):
+    """How satisfied the customer is with a ticket's service, 1 (very dissatisfied) to 5.
 
-    ALL = "all", _("Whole organisation")
-    CATEGORY = "category", _("Product category")
-    MODEL = "model", _("Model")
-    BATCH = "batch", _("Production batch")
-    STATION = "station", _("Service station")
-    REGION = "region", _("Region")
-    AGENT = "agent", _("Agent")
-    TECHNICIAN = "technician", _("Technician")
+    The dissatisfaction rate reads these rows, whatever the channel: the portal, a callback
+    call or an emailed survey (DESIGN.md section 6)."""
 
-
-KPI_CHOICES = [(kpi.key, kpi.label) for kpi in KPIS.values()]
-
-
-class KpiThreshold(models.Model):
-    """A manager's threshold for one KPI; a KPI with no row uses its default (10 % for each of
-    the three controlled rates)."""
-
-    kpi = models.CharField(_("rate"), max_length=40, choices=KPI_CHOICES, unique=True)
-    threshold = models.DecimalField(
-        _("threshold"), max_digits=5, decimal_places=4, help_text=_("A fraction: 0.1000 is 10 %.")
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="ratings")
+    source = models.CharField(_("source"), max_length=20, choices=RatingSource.choices)
+    score = models.PositiveSmallIntegerField(_("overall rating"))
+    comment = models.TextField(_("comment"), blank=True)
+    raised_complaint = models.BooleanField(_("complaint raised"), default=False)
+    created_at = models.DateTimeField(_("rated"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("rate threshold")
-        verbose_name_plural = _("rate thresholds")
-        ordering = ["kpi"]
+        # The table keeps the name it was created with in the tickets app.
+        db_table = "tickets_satisfactionrating"
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at"], name="rating_created_at")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"),
+            models.UniqueConstraint(
+                fields=["ticket"], condition=models.Q(source="portal"), name="one_portal_rating_per_ticket"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.score}"
+
+
+class CallbackVisit(models.Model):
+    """A call back to the customer: after service (no-leak 3), after an installation, before
+    maintenance or the end of the warranty, for a recall (DESIGN.md section 7).
+
+    It lives beside the ticket because the ticket's lifecycle depends on it: resolving
+    creates the after-service callback in the same transaction, and a resolved ticket is not
+    verified or closed until it is settled. ``dedupe_key`` makes every scheduler idempotent:
+    running it twice, or on two workers at once, cannot create a visit twice.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30, choices=CallbackKind.choices)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="callbacks"
+    )
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
+    )
+    unit = models.ForeignKey(
+        ProductUnit,
+        verbose_name=_("product unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+    )
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=CallbackStatus.choices, default=CallbackStatus.DUE)
+    dedupe_key = models.CharField(_("de-duplication key"), max_length=120, unique=True)
+    extended_warranty_offer = models.BooleanField(_("offer an extended warranty"), default=False)
+    score_attitude = models.PositiveSmallIntegerField(_("attitude"), null=True, blank=True)
+    score_punctuality = models.PositiveSmallIntegerField(_("punctuality"), null=True, blank=True)
+    score_quality = models.PositiveSmallIntegerField(_("quality of work"), null=True, blank=True)
+    score_overall = models.PositiveSmallIntegerField(_("overall"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    raised_complaint = models.BooleanField(_("complaint raised"), default=False)
+    complaint_ticket = models.ForeignKey(
+        Ticket, verbose_name=_("complaint ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        # The table keeps the name it was created with in the tickets app.
+        db_table = "tickets_callbackvisit"
+        verbose_name = _("callback visit")
+        verbose_name_plural = _("callback visits")
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="callback_status_due"),
+            # "Was this ticket called back in time?" (no-leak 3, the drill-down of tickets without
+            # a callback attempt), answered from the index alone.
+            models.Index(
+                fields=["ticket", "id"],
+                condition=models.Q(kind=CallbackKind.AFTER_SERVICE),
+                name="callback_after_service_ticket",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(threshold__gte=0, threshold__lte=1), name="kpi_threshold_between_0_and_1"
+                condition=models.Q(score_overall__isnull=True) | models.Q(score_overall__gte=1, score_overall__lte=5),
+                name="callback_overall_1_to_5",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kpi_display()}: {self.threshold:%}"
+        return f"{self.get_kind_display()} · {self.customer_id} · {self.due_at:%Y-%m-%d}"
 
 
-class RateSnapshot(models.Model):
-    """The counts behind every KPI for one day and one dimension value (DESIGN.md section 6).
-
-    Numerators and denominators are stored, never ratios, so a month or a region is the sum
-    of its rows. ``value`` is the dimension's key (a primary key, a region name, or
-    ``model_id:batch``); it is empty for the whole organisation. Each case and each rating is
-    anchored on exactly one day, so summing days never counts one twice.
-    """
-
-    day = models.DateField(_("day"))
-    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
-    value = models.CharField(_("value"), max_length=120, blank=True)
-    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
-
-    service_completed = models.PositiveIntegerField(default=0)
-    service_complaints = models.PositiveIntegerField(default=0)
-    product_complaints = models.PositiveIntegerField(default=0)
-    cases_due = models.PositiveIntegerField(default=0)
-    cases_with_omission = models.PositiveIntegerField(default=0)
-    omission_unrecorded = models.PositiveIntegerField(default=0)
-    omission_late = models.PositiveIntegerField(default=0)
-    omission_no_callback = models.PositiveIntegerField(default=0)
-    omission_no_feedback = models.PositiveIntegerField(default=0)
-    ratings = models.PositiveIntegerField(default=0)
-    low_ratings = models.PositiveIntegerField(default=0)
-    top2_ratings = models.PositiveIntegerField(default=0)
-    callback_complaints = models.PositiveIntegerField(default=0)
-    unrated_complaints = models.PositiveIntegerField(default=0)
-    callback_attempted = models.PositiveIntegerField(default=0)
-    callback_reached = models.PositiveIntegerField(default=0)
-    repairs = models.PositiveIntegerField(default=0)
-    fixed_first_time = models.PositiveIntegerField(default=0)
-    contact_due = models.PositiveIntegerField(default=0)
-    contact_on_time = models.PositiveIntegerField(default=0)
-    arrival_due = models.PositiveIntegerField(default=0)
-    arrival_on_time = models.PositiveIntegerField(default=0)
-    completion_due = models.PositiveIntegerField(default=0)
-    completion_on_time = models.PositiveIntegerField(default=0)
-    complaints_opened = models.PositiveIntegerField(default=0)
-    complaints_closed_7_days = models.PositiveIntegerField(default=0)
+class CallbackAttempt(models.Model):
+    visit = models.ForeignKey(
+        CallbackVisit, verbose_name=_("callback"), on_delete=models.PROTECT, related_name="attempts"
+    )
+    result = models.CharField(_("result"), max_length=20, choices=CallbackResult.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("when"))
 
     class Meta:
-        verbose_name = _("rate snapshot")
-        verbose_name_plural = _("rate snapshots")
-        ordering = ["-day", "dimension", "value"]
-        constraints = [
-            models.UniqueConstraint(fields=["dimension", "value", "day"], name="snapshot_one_per_day_and_value")
-        ]
-        indexes = [models.Index(fields=["dimension", "day"], name="snapshot_dimension_day")]
+        # The table keeps the name it was created with in the tickets app.
+        db_table = "tickets_callbackattempt"
+        verbose_name = _("callback attempt")
+        verbose_name_plural = _("callback attempts")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["visit", "at"], name="callback_attempt_visit_at")]
 
     def __str__(self) -> str:
-        return f"{self.day} · {self.dimension} · {self.value or '—'}"
+        return f"{self.visit_id} {self.result}"
 
 
-class AlertKind(models.TextChoices):
-    RATE = "rate", _("Rate over its threshold")
-    BATCH = "batch", _("Batch failure rate")
+class DepartmentMembership(models.Model):
+    """Which department's feedback inbox a department user answers. A department user with no
+    membership works for every department (a central quality office)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="departments"
+    )
+    department = models.CharField(_("department"), max_length=20, choices=Department.choices)
+
+    class Meta:
+        # The table keeps the name it was created with in the tickets app.
+        db_table = "tickets_departmentmembership"
+        verbose_name = _("department membership")
+        verbose_name_plural = _("department memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "department"], name="department_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_department_display()}"
 
 
-class QualityAlert(models.Model):
-    """A rate past its threshold, or a production batch failing far more often than its model.
+class FeedbackStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ANSWERED = "answered", _("Answered")
 
-    Raised by the daily job, at most one open alert per rate and dimension value; cleared (not
-    deleted) when the rate is back within its threshold. ``numerator``/``denominator`` and
-    ``rate`` are the figures when it was last checked.
+
+class FeedbackItem(models.Model):
+    """A quality fault fed back to the department that owns it (no-leak 4).
+
+    Opened when a repair is resolved with a quality fault code, with the model, batch,
+    component and root cause copied from the ticket so the inbox groups without joins. The
+    department acknowledges it within 7 days (an item not acknowledged by ``acknowledge_due``
+    is an omission) and answers with the cause and the corrective action.
     """
 
-    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
-    kpi = models.CharField(_("rate"), max_length=40, choices=KPI_CHOICES, blank=True)
-    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices, default=Dimension.ALL)
-    value = models.CharField(_("value"), max_length=120, blank=True)
-    label = models.CharField(_("about"), max_length=200, blank=True)
-    numerator = models.PositiveIntegerField(_("numerator"))
-    denominator = models.PositiveIntegerField(_("denominator"))
-    rate = models.DecimalField(_("rate"), max_digits=9, decimal_places=6)
-    threshold = models.DecimalField(_("threshold"), max_digits=9, decimal_places=6)
-    window_start = models.DateField(_("from"))
-    window_end = models.DateField(_("until"))
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="feedback_items"
+    )
+    department = models.CharField(_("department"), max_length=20, choices=Department.choices)
+    fault_code = models.CharField(_("fault code"), max_length=40)
+    component = models.CharField(_("component"), max_length=80, blank=True)
+    root_cause = models.TextField(_("root cause found by the technician"), blank=True)
     model = models.ForeignKey(
-        ProductModel, verbose_name=_("model"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "customers.ProductModel",
+        verbose_name=_("model"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback_items",
     )
     batch = models.CharField(_("production batch"), max_length=40, blank=True)
-    raised_at = models.DateTimeField(_("raised"), default=timezone.now)
-    checked_at = models.DateTimeField(_("last checked"), default=timezone.now)
-    cleared_at = models.DateTimeField(_("cleared"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    acknowledge_due = models.DateTimeField(_("acknowledge by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cause = models.TextField(_("cause"), blank=True)
+    corrective_action = models.TextField(_("corrective action"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
-        verbose_name = _("quality alert")
-        verbose_name_plural = _("quality alerts")
-        ordering = ["-raised_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "kpi", "dimension", "value"],
-                condition=models.Q(cleared_at__isnull=True),
-                name="alert_one_open_per_subject",
-            )
+        # The table keeps the name it was created with in the tickets app.
+        db_table = "tickets_feedbackitem"
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "status", "-created_at"], name="feedback_department_status"),
+            models.Index(fields=["model", "batch"], name="feedback_model_batch"),
         ]
-        indexes = [models.Index(fields=["cleared_at", "-raised_at"], name="alert_open_raised")]
+        constraints = [models.UniqueConstraint(fields=["ticket", "fault_code"], name="feedback_once_per_ticket_code")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.label or self.value or self.kpi}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.cleared_at is None
-
-
-class RecallCampaign(models.Model):
-    """A recall of one model's units, narrowed to a production batch or a serial range: every
-    registered owner gets a recall ticket and a recall callback.
-
-    The tickets are opened after the campaign is saved, in chunks, by a Celery task
-    (followups/recalls.py); ``opened_at`` is set once every unit it covers has its ticket.
-    ``request_key`` is the confirmation form's one-time key: the same confirmation submitted
-    twice starts one campaign.
-    """
-
-    title = models.CharField(_("title"), max_length=200)
-    model = models.ForeignKey(ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="recalls")
-    batch = models.CharField(_("production batch"), max_length=40, blank=True)
-    serial_from = models.CharField(_("serials from"), max_length=64, blank=True)
-    serial_to = models.CharField(_("serials to"), max_length=64, blank=True)
-    reason = models.TextField(_("reason and remedy"))
-    alert = models.ForeignKey(
-        QualityAlert, verbose_name=_("alert"), null=True, blank=True, on_delete=models.PROTECT, related_name="recalls"
-    )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("started by"), on_delete=models.PROTECT, related_name="+"
-    )
-    started_at = models.DateTimeField(_("started"), default=timezone.now)
-    opened_at = models.DateTimeField(_("every ticket opened"), null=True, blank=True)
-    request_key = models.CharField(_("submission key"), max_length=64, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("recall campaign")
-        verbose_name_plural = _("recall campaigns")
-        ordering = ["-started_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["request_key"], condition=~models.Q(request_key=""), name="recall_request_key_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class RecallUnit(models.Model):
-    """One registered unit in a recall, with the ticket and callback opened for its owner."""
-
-    campaign = models.ForeignKey(RecallCampaign, verbose_name=_("recall"), on_delete=models.PROTECT, related_name="units")
-    unit = models.ForeignKey(ProductUnit, verbose_name=_("product unit"), on_delete=models.PROTECT, related_name="+")
-    ticket = models.OneToOneField(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="recall")
-    callback = models.OneToOneField(
-        CallbackVisit, verbose_name=_("callback"), null=True, blank=True, on_delete=models.PROTECT, related_name="recall"
-    )
-
-    class Meta:
-        verbose_name = _("recalled unit")
-        verbose_name_plural = _("recalled units")
-        ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "unit"], name="recall_unit_once")]
-
-    def __str__(self) -> str:
-        return f"{self.campaign_id} · {self.unit_id}"
+        return f"{self.fault_code} · {self.ticket_id}"

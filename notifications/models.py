@@ -6,10 +6,14 @@ broker or the vendor is down the row waits and the periodic sweep sends it later
 knows nothing of tickets: ``ticket_reference`` is text, so this app depends on no other.
 """
 
+import uuid
+
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.encryption import EncryptedSecretField
 from customers.models import Channel, Customer
 
 
@@ -85,3 +89,99 @@ class OutboundMessage(models.Model):
         choices = SmsError if self.channel == Channel.SMS else EmailError
         labels = dict(choices.choices)
         return str(labels.get(self.error_code, self.error_code))
+
+
+class WebhookEvent(models.TextChoices):
+    """The events a subscription may ask for; the names are part of the public API."""
+
+    TICKET_CREATED = "ticket.created", _("Ticket created")
+    TICKET_STATUS_CHANGED = "ticket.status_changed", _("Ticket status changed")
+    TICKET_ASSIGNED = "ticket.assigned", _("Ticket assigned")
+    CLAIM_DECIDED = "claim.decided", _("Warranty claim decided")
+    CLAIM_EXECUTED = "claim.executed", _("Warranty claim carried out")
+    CALLBACK_COMPLETED = "callback.completed", _("Callback completed")
+    ALERT_RAISED = "alert.raised", _("Quality alert raised")
+    ALERT_CLEARED = "alert.cleared", _("Quality alert cleared")
+
+
+class WebhookSubscription(models.Model):
+    """A receiver URL that is sent the events it asks for, signed with its own secret.
+
+    Only managers and administrators subscribe; a subscription whose owner is no longer active
+    or no longer a manager is sent nothing. ``secret`` signs every delivery (HMAC-SHA256), is
+    stored encrypted and is shown once, when the subscription is created. Deleting a subscription through the API only
+    marks it deleted: its deliveries stay as the log of what was sent.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="webhook_subscriptions",
+    )
+    url = models.URLField(_("receiver URL"), max_length=500)
+    events = models.JSONField(_("events"), default=list, help_text=_("The event names this receiver is sent."))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    # Encrypted at rest (FIELD_ENCRYPTION_KEY): needed in clear to sign, so it cannot be hashed.
+    secret = EncryptedSecretField(_("signing secret"), max_length=100, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
+
+    class Meta:
+        # The table keeps the name it was created with in the tickets app.
+        db_table = "tickets_webhooksubscription"
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="webhook_owner_created")]
+
+    def __str__(self) -> str:
+        return self.description or self.url
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription: written in the transaction that caused the event, sent by
+    a Celery task after the commit, retried with growing pauses. Every attempt is logged here
+    (``attempt_log``), with the last answer in the ``last_*`` fields."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, verbose_name=_("subscription"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    event = models.CharField(_("event"), max_length=40)
+    event_id = models.UUIDField(
+        _("event id"), default=uuid.uuid4, help_text=_("The same for every receiver of one event.")
+    )
+    uuid = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
+    payload = models.JSONField(_("payload"), encoder=DjangoJSONEncoder)
+    status = models.CharField(
+        _("status"), max_length=20, choices=WebhookDeliveryStatus.choices, default=WebhookDeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
+    last_response = models.TextField(_("last response (start)"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    attempt_log = models.JSONField(_("attempts made"), encoder=DjangoJSONEncoder, default=list, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        # The table keeps the name it was created with in the tickets app.
+        db_table = "tickets_webhookdelivery"
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+            models.Index(fields=["subscription", "-created_at"], name="webhook_delivery_subscription"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription_id} ({self.status})"

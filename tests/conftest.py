@@ -18,8 +18,8 @@ from django.utils import translation
 
 from aftersales.roles import Role
 from notifications.sms.locmem import outbox as sms_outbox
+from notifications.webhooks import listened
 from tests import factories
-from tickets.webhooks import listened
 
 REQUIRED = {name.strip() for name in os.environ.get("AFTERSALES_REQUIRE", "").split(",") if name.strip()}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -142,7 +142,7 @@ class WarrantyClaimFactory(factory.django.DjangoModelFactory):
     choice or execution fields for a later step. Use the claim services to test the steps."""
 
     class Meta:
-        model = "tickets.WarrantyClaim"
+        model = "warranty.WarrantyClaim"
 
     ticket = factory.SubFactory(TicketFactory)
     unit = factory.SelfAttribute("ticket.unit")
@@ -178,7 +178,7 @@ class FaultCodeFactory(factory.django.DjangoModelFactory):
 
 class DepartmentMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "tickets.DepartmentMembership"
+        model = "followups.DepartmentMembership"
         django_get_or_create = ("user", "department")
 
     user = factory.SubFactory(UserFactory)
@@ -186,11 +186,11 @@ class DepartmentMembershipFactory(factory.django.DjangoModelFactory):
 
 
 class FeedbackItemFactory(factory.django.DjangoModelFactory):
-    """An open feedback item as tickets.feedback opens it for a resolved repair; set ``status``
+    """An open feedback item as followups.feedback.services opens it for a resolved repair; set ``status``
     and the acknowledgement or answer fields for a later step."""
 
     class Meta:
-        model = "tickets.FeedbackItem"
+        model = "followups.FeedbackItem"
 
     ticket = factory.SubFactory(
         TicketFactory,
@@ -211,10 +211,10 @@ class FeedbackItemFactory(factory.django.DjangoModelFactory):
 
 
 class CallbackVisitFactory(factory.django.DjangoModelFactory):
-    """A callback still to make, as tickets.callbacks.schedule creates it, about a resolved ticket."""
+    """A callback still to make, as followups.callbacks.services.schedule creates it, about a resolved ticket."""
 
     class Meta:
-        model = "tickets.CallbackVisit"
+        model = "followups.CallbackVisit"
 
     kind = "after_service"
     ticket = factory.SubFactory(TicketFactory, status=Status.RESOLVED)
@@ -228,7 +228,7 @@ class QualityAlertFactory(factory.django.DjangoModelFactory):
     """An open rate alert for the whole organisation; set ``kind="batch"`` with a model and batch."""
 
     class Meta:
-        model = "followups.QualityAlert"
+        model = "quality.QualityAlert"
 
     kind = "rate"
     kpi = "complaint_rate"
@@ -247,11 +247,20 @@ class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
     """A live subscription of a manager to every event, with a known secret."""
 
     class Meta:
-        model = "tickets.WebhookSubscription"
+        model = "notifications.WebhookSubscription"
 
     owner = factory.SubFactory(UserFactory, roles=["manager"])
     url = "https://receiver.example.com/hooks"
-    events = factory.LazyFunction(lambda: ["ticket.created", "ticket.status_changed", "ticket.assigned",
-                                           "claim.decided", "claim.executed", "callback.completed",
-                                           "alert.raised", "alert.cleared"])
+    events = factory.LazyFunction(
+        lambda: [
+            "ticket.created",
+            "ticket.status_changed",
+            "ticket.assigned",
+            "claim.decided",
+            "claim.executed",
+            "callback.completed",
+            "alert.raised",
+            "alert.cleared",
+        ]
+    )
     secret = factory.Sequence(lambda n: f"test-secret-{n}")

@@ -78,7 +78,9 @@ def test_a_policy_edit_in_the_admin_is_a_new_version(client, superuser):
     data = {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
     response = client.post(add, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    versions = list(WarrantyPolicy.objects.filter(category=current.category).values_list("version", "whole_unit_months"))
+    versions = list(
+        WarrantyPolicy.objects.filter(category=current.category).values_list("version", "whole_unit_months")
+    )
     assert versions == [(2, 24), (1, 12)]
     assert client.post(reverse("admin:customers_warrantypolicy_change", args=[current.pk]), data).status_code == 403
     current.refresh_from_db()

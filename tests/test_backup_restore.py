@@ -29,6 +29,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from followups.choices import CallbackResult, RatingSource
+from followups.models import CallbackAttempt, SatisfactionRating
 from notifications.models import OutboundMessage
 from tests.conftest import REQUIRED
 from tests.factories import (
@@ -38,8 +40,8 @@ from tests.factories import (
     UserFactory,
     WarrantyClaimFactory,
 )
-from tickets.choices import CallbackResult, EventKind, RatingSource, Status
-from tickets.models import CallbackAttempt, SatisfactionRating, TicketEvent
+from tickets.choices import EventKind, Status
+from tickets.models import TicketEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -34,12 +34,14 @@ from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError
 
 from aftersales.celery import app as celery_app
+from followups.choices import CallbackKind, CallbackStatus
+from followups.models import CallbackVisit
 from notifications.delivery import outbox_sweep
 from notifications.models import MessageStatus, OutboundMessage
 from notifications.services import queue_message
 from tests.factories import CustomerFactory, TicketFactory
-from tickets.choices import CallbackKind, CallbackStatus, Channel, EventKind, Kind, Status
-from tickets.models import CallbackVisit, Ticket, TicketEvent
+from tickets.choices import Channel, EventKind, Kind, Status
+from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_create, ticket_transition
 from tickets.tasks import sla_sweep_task
 

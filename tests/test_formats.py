@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import date_format
 
-from tickets.three_guarantees.texts import _format
+from warranty.three_guarantees.texts import _format
 
 DAY = dt.date(2026, 12, 7)
 MOMENT = dt.datetime(2026, 12, 7, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -7,6 +7,6 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
-        from tickets.webhooks import listened
+        from notifications.webhooks import listened
 
         listened.connect_signals()

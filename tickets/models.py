@@ -7,25 +7,11 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.encryption import EncryptedSecretField
 from customers.models import Customer, LocalizedNameMixin, ProductCategory, ProductUnit
-from tickets.choices import (
-    CallbackKind,
-    CallbackResult,
-    CallbackStatus,
-    Channel,
-    EventKind,
-    FaultGroup,
-    Kind,
-    Priority,
-    RatingSource,
-    Status,
-    VisitSlot,
-)
-from tickets.sla import Deadlines
+from tickets.choices import Channel, EventKind, FaultGroup, Kind, Priority, Status, VisitSlot
+from tickets.sla.clocks import Deadlines
 
 
 class ServiceStation(LocalizedNameMixin):
@@ -171,7 +157,7 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
-    # When a missed stage was last escalated (tickets/escalation.py); the desk marks the ticket.
+    # When a missed stage was last escalated (tickets/sla/escalation.py); the desk marks the ticket.
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     held_from = models.CharField(_("paused from status"), max_length=20, blank=True)
     on_hold_since = models.DateTimeField(_("on hold since"), null=True, blank=True)
@@ -188,7 +174,7 @@ class Ticket(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # When the current round began (the latest reopen; empty: never reopened). Dispatch, arrival
-    # and completion count only when taken in the current round (followups/metrics.py).
+    # and completion count only when taken in the current round (quality/metrics.py).
     reopened_at = models.DateTimeField(_("last reopened"), null=True, blank=True)
     # When the customer first got in touch; a ticket logged more than 2 hours later is an
     # omission (no-leak 1). Empty means the ticket was logged as the customer called.
@@ -258,7 +244,7 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "status"], name="ticket_customer_status"),
             models.Index(fields=["priority_rank", "-created_at"], name="ticket_priority_created"),
             models.Index(fields=["kind", "priority", "-created_at"], name="ticket_kind_priority_created"),
-            # The quality rates put each ticket in a day by one of these (followups/metrics.py).
+            # The quality rates put each ticket in a day by one of these (quality/metrics.py).
             models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
             models.Index(fields=["response_due"], name="ticket_response_due"),
             models.Index(fields=["arrival_due"], name="ticket_arrival_due"),
@@ -314,80 +300,6 @@ class TicketEvent(models.Model):
         return f"{self.ticket_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class ClaimStatus(models.TextChoices):
-    EVALUATED = "evaluated", _("Evaluated")
-    CHOSEN = "chosen", _("Remedy chosen")
-    EXECUTED = "executed", _("Carried out")
-
-
-class WarrantyClaim(models.Model):
-    """A three-guarantees claim on a ticket: the facts, the engine's decision and why, the
-    customer's choice and how it was carried out (DESIGN.md section 5).
-
-    The decision is stored with the rule that produced it, the policy version and the facts
-    it was computed from. Facts corrected by hand keep the prefilled value and the reason.
-    """
-
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="claims")
-    unit = models.ForeignKey(
-        ProductUnit, verbose_name=_("product unit"), on_delete=models.PROTECT, related_name="claims"
-    )
-    policy = models.ForeignKey(
-        "customers.WarrantyPolicy", verbose_name=_("policy version"), on_delete=models.PROTECT, related_name="+"
-    )
-    status = models.CharField(_("status"), max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.EVALUATED)
-    facts = models.JSONField(_("facts"), encoder=DjangoJSONEncoder)
-    prefilled = models.JSONField(_("facts from the records"), encoder=DjangoJSONEncoder, default=dict)
-    corrections = models.JSONField(
-        _("corrected facts"), encoder=DjangoJSONEncoder, default=dict, help_text=_("field: [from the records, entered]")
-    )
-    correction_reason = models.TextField(_("reason for the corrections"), blank=True)
-
-    rule = models.CharField(_("deciding rule"), max_length=60)
-    remedies = models.JSONField(_("remedies allowed"), default=list)
-    free = models.BooleanField(_("free of charge"))
-    reason_codes = models.JSONField(_("reasons"), encoder=DjangoJSONEncoder, default=list)
-    period_end = models.DateField(_("period end"), null=True, blank=True)
-    refund_amount = models.DecimalField(_("refund"), max_digits=10, decimal_places=2, null=True, blank=True)
-    usage_fee = models.DecimalField(_("usage fee"), max_digits=10, decimal_places=2, null=True, blank=True)
-    loaner = models.BooleanField(_("loaner car"), default=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("evaluated by"), on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("evaluated"), auto_now_add=True)
-
-    chosen_remedy = models.CharField(_("customer's choice"), max_length=30, blank=True)
-    chosen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    chosen_at = models.DateTimeField(_("chosen"), null=True, blank=True)
-    is_goodwill = models.BooleanField(_("goodwill override"), default=False)
-    goodwill_reason = models.TextField(_("goodwill reason"), blank=True)
-
-    executed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("carried out by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    executed_at = models.DateTimeField(_("carried out"), null=True, blank=True)
-    charge = models.DecimalField(_("repair charge"), max_digits=10, decimal_places=2, null=True, blank=True)
-    refund_paid = models.DecimalField(_("refund paid"), max_digits=10, decimal_places=2, null=True, blank=True)
-    replacement_unit = models.OneToOneField(
-        ProductUnit,
-        verbose_name=_("replacement unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="replacement_claim",
-    )
-
-    class Meta:
-        verbose_name = _("warranty claim")
-        verbose_name_plural = _("warranty claims")
-        ordering = ["-decided_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.ticket_id} {self.rule}"
-
-
 def attachment_path(instance: "Attachment", filename: str) -> str:
     """Stored under an unguessable name; the original name is kept in the row."""
     suffix = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}.get(instance.content_type, "")
@@ -411,7 +323,12 @@ class Attachment(models.Model):
     original_name = models.CharField(_("original name"), max_length=200)
     uploaded_by_customer = models.BooleanField(_("uploaded by the customer"), default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
@@ -422,116 +339,6 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class SatisfactionRating(models.Model):
-    """How satisfied the customer is with a ticket's service, 1 (very dissatisfied) to 5.
-
-    The dissatisfaction rate reads these rows, whatever the channel: the portal, a callback
-    call or an emailed survey (DESIGN.md section 6)."""
-
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="ratings")
-    source = models.CharField(_("source"), max_length=20, choices=RatingSource.choices)
-    score = models.PositiveSmallIntegerField(_("overall rating"))
-    comment = models.TextField(_("comment"), blank=True)
-    raised_complaint = models.BooleanField(_("complaint raised"), default=False)
-    created_at = models.DateTimeField(_("rated"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("satisfaction rating")
-        verbose_name_plural = _("satisfaction ratings")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["created_at"], name="rating_created_at")]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"),
-            models.UniqueConstraint(
-                fields=["ticket"], condition=models.Q(source="portal"), name="one_portal_rating_per_ticket"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.ticket_id}: {self.score}"
-
-
-class CallbackVisit(models.Model):
-    """A call back to the customer: after service (no-leak 3), after an installation, before
-    maintenance or the end of the warranty, for a recall (DESIGN.md section 7).
-
-    It lives beside the ticket because the ticket's lifecycle depends on it: resolving
-    creates the after-service callback in the same transaction, and a resolved ticket is not
-    verified or closed until it is settled. ``dedupe_key`` makes every scheduler idempotent:
-    running it twice, or on two workers at once, cannot create a visit twice.
-    """
-
-    kind = models.CharField(_("kind"), max_length=30, choices=CallbackKind.choices)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="callbacks")
-    ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
-    )
-    unit = models.ForeignKey(
-        ProductUnit, verbose_name=_("product unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
-    )
-    due_at = models.DateTimeField(_("due"), db_index=True)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("agent"), null=True, blank=True, on_delete=models.PROTECT, related_name="callbacks"
-    )
-    status = models.CharField(_("status"), max_length=20, choices=CallbackStatus.choices, default=CallbackStatus.DUE)
-    dedupe_key = models.CharField(_("de-duplication key"), max_length=120, unique=True)
-    extended_warranty_offer = models.BooleanField(_("offer an extended warranty"), default=False)
-    score_attitude = models.PositiveSmallIntegerField(_("attitude"), null=True, blank=True)
-    score_punctuality = models.PositiveSmallIntegerField(_("punctuality"), null=True, blank=True)
-    score_quality = models.PositiveSmallIntegerField(_("quality of work"), null=True, blank=True)
-    score_overall = models.PositiveSmallIntegerField(_("overall"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    raised_complaint = models.BooleanField(_("complaint raised"), default=False)
-    complaint_ticket = models.ForeignKey(
-        Ticket, verbose_name=_("complaint ticket"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("callback visit")
-        verbose_name_plural = _("callback visits")
-        ordering = ["due_at", "id"]
-        indexes = [
-            models.Index(fields=["status", "due_at"], name="callback_status_due"),
-            # "Was this ticket called back in time?" (no-leak 3, the drill-down of tickets without
-            # a callback attempt), answered from the index alone.
-            models.Index(
-                fields=["ticket", "id"],
-                condition=models.Q(kind=CallbackKind.AFTER_SERVICE),
-                name="callback_after_service_ticket",
-            ),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(score_overall__isnull=True) | models.Q(score_overall__gte=1, score_overall__lte=5),
-                name="callback_overall_1_to_5",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.customer_id} · {self.due_at:%Y-%m-%d}"
-
-
-class CallbackAttempt(models.Model):
-    visit = models.ForeignKey(CallbackVisit, verbose_name=_("callback"), on_delete=models.PROTECT, related_name="attempts")
-    result = models.CharField(_("result"), max_length=20, choices=CallbackResult.choices)
-    note = models.TextField(_("note"), blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("when"))
-
-    class Meta:
-        verbose_name = _("callback attempt")
-        verbose_name_plural = _("callback attempts")
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["visit", "at"], name="callback_attempt_visit_at")]
-
-    def __str__(self) -> str:
-        return f"{self.visit_id} {self.result}"
 
 
 class Department(models.TextChoices):
@@ -567,175 +374,8 @@ class FaultCode(LocalizedNameMixin):
         return bool(self.department)
 
 
-class DepartmentMembership(models.Model):
-    """Which department's feedback inbox a department user answers. A department user with no
-    membership works for every department (a central quality office)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="departments"
-    )
-    department = models.CharField(_("department"), max_length=20, choices=Department.choices)
-
-    class Meta:
-        verbose_name = _("department membership")
-        verbose_name_plural = _("department memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "department"], name="department_membership_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_department_display()}"
-
-
-class FeedbackStatus(models.TextChoices):
-    OPEN = "open", _("Awaiting acknowledgement")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    ANSWERED = "answered", _("Answered")
-
-
-class FeedbackItem(models.Model):
-    """A quality fault fed back to the department that owns it (no-leak 4).
-
-    Opened when a repair is resolved with a quality fault code, with the model, batch,
-    component and root cause copied from the ticket so the inbox groups without joins. The
-    department acknowledges it within 7 days (an item not acknowledged by ``acknowledge_due``
-    is an omission) and answers with the cause and the corrective action.
-    """
-
-    ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="feedback_items")
-    department = models.CharField(_("department"), max_length=20, choices=Department.choices)
-    fault_code = models.CharField(_("fault code"), max_length=40)
-    component = models.CharField(_("component"), max_length=80, blank=True)
-    root_cause = models.TextField(_("root cause found by the technician"), blank=True)
-    model = models.ForeignKey(
-        "customers.ProductModel",
-        verbose_name=_("model"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="feedback_items",
-    )
-    batch = models.CharField(_("production batch"), max_length=40, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
-    acknowledge_due = models.DateTimeField(_("acknowledge by"))
-    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    cause = models.TextField(_("cause"), blank=True)
-    corrective_action = models.TextField(_("corrective action"), blank=True)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("feedback item")
-        verbose_name_plural = _("feedback items")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["department", "status", "-created_at"], name="feedback_department_status"),
-            models.Index(fields=["model", "batch"], name="feedback_model_batch"),
-        ]
-        constraints = [models.UniqueConstraint(fields=["ticket", "fault_code"], name="feedback_once_per_ticket_code")]
-
-    def __str__(self) -> str:
-        return f"{self.fault_code} · {self.ticket_id}"
-
-
 # --- Webhooks (issue 7): integrators hear of ticket, claim, callback and alert events ----------
 
 
-class WebhookEvent(models.TextChoices):
-    """The events a subscription may ask for; the names are part of the public API."""
-
-    TICKET_CREATED = "ticket.created", _("Ticket created")
-    TICKET_STATUS_CHANGED = "ticket.status_changed", _("Ticket status changed")
-    TICKET_ASSIGNED = "ticket.assigned", _("Ticket assigned")
-    CLAIM_DECIDED = "claim.decided", _("Warranty claim decided")
-    CLAIM_EXECUTED = "claim.executed", _("Warranty claim carried out")
-    CALLBACK_COMPLETED = "callback.completed", _("Callback completed")
-    ALERT_RAISED = "alert.raised", _("Quality alert raised")
-    ALERT_CLEARED = "alert.cleared", _("Quality alert cleared")
-
-
-class WebhookSubscription(models.Model):
-    """A receiver URL that is sent the events it asks for, signed with its own secret.
-
-    Only managers and administrators subscribe; a subscription whose owner is no longer active
-    or no longer a manager is sent nothing. ``secret`` signs every delivery (HMAC-SHA256), is
-    stored encrypted and is shown once, when the subscription is created. Deleting a subscription through the API only
-    marks it deleted: its deliveries stay as the log of what was sent.
-    """
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="webhook_subscriptions"
-    )
-    url = models.URLField(_("receiver URL"), max_length=500)
-    events = models.JSONField(_("events"), default=list, help_text=_("The event names this receiver is sent."))
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    # Encrypted at rest (FIELD_ENCRYPTION_KEY): needed in clear to sign, so it cannot be hashed.
-    secret = EncryptedSecretField(_("signing secret"), max_length=100, editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("webhook subscription")
-        verbose_name_plural = _("webhook subscriptions")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-created_at"], name="webhook_owner_created")]
-
-    def __str__(self) -> str:
-        return self.description or self.url
-
-
-class WebhookDeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
-
-
-class WebhookDelivery(models.Model):
-    """One event for one subscription: written in the transaction that caused the event, sent by
-    a Celery task after the commit, retried with growing pauses. Every attempt is logged here
-    (``attempt_log``), with the last answer in the ``last_*`` fields."""
-
-    subscription = models.ForeignKey(
-        WebhookSubscription, verbose_name=_("subscription"), on_delete=models.PROTECT, related_name="deliveries"
-    )
-    event = models.CharField(_("event"), max_length=40)
-    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, help_text=_("The same for every receiver of one event."))
-    uuid = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
-    payload = models.JSONField(_("payload"), encoder=DjangoJSONEncoder)
-    status = models.CharField(
-        _("status"), max_length=20, choices=WebhookDeliveryStatus.choices, default=WebhookDeliveryStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
-    last_response = models.TextField(_("last response (start)"), blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    attempt_log = models.JSONField(_("attempts made"), encoder=DjangoJSONEncoder, default=list, blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("webhook delivery")
-        verbose_name_plural = _("webhook deliveries")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
-            models.Index(fields=["subscription", "-created_at"], name="webhook_delivery_subscription"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event} → {self.subscription_id} ({self.status})"
-
-
 # SLA targets and escalations live in their own module; importing them here registers them.
-from tickets.sla_models import SlaEscalation, SlaStage, SlaTarget  # noqa: E402, F401
+from tickets.sla.models import SlaEscalation, SlaStage, SlaTarget  # noqa: E402, F401

@@ -15,8 +15,8 @@ from django.utils import timezone
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
 from customers.phones import try_normalize_phone
-from tickets.choices import COMPLAINT_CLASS_GROUPS, OPEN_STATUSES, Kind, Status
-from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, WarrantyClaim
+from tickets.choices import COMPLAINT_CLASS_GROUPS, OPEN_STATUSES, Kind
+from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent
 
 REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,9}$", re.IGNORECASE)
 SEARCH_UNIT_LIMIT = 100
@@ -174,36 +174,3 @@ def active_fault_categories() -> QuerySet[FaultCategory]:
 
 def overdue_q(now=None) -> Q:
     return Q(next_due__lt=now or timezone.now())
-
-
-def claim_of(ticket: Ticket, pk: int) -> WarrantyClaim:
-    return WarrantyClaim.objects.select_related(
-        "unit__model__category", "policy", "decided_by", "chosen_by", "executed_by", "replacement_unit"
-    ).get(ticket=ticket, pk=pk)
-
-
-def claims_of(ticket: Ticket) -> QuerySet[WarrantyClaim]:
-    return WarrantyClaim.objects.filter(ticket=ticket).order_by("-decided_at", "-id")
-
-
-def warranty_record(unit: ProductUnit) -> dict:
-    """A unit's repairs and claims, oldest first, for the printed three-guarantees record.
-
-    A replacement unit's record carries on from the unit it replaced.
-    """
-    units = [unit.pk]
-    earlier = unit
-    while (earlier := ProductUnit.objects.filter(replaced_by=earlier).first()) is not None:
-        units.append(earlier.pk)
-    repairs = (
-        Ticket.objects.filter(unit__in=units)
-        .exclude(status__in=[Status.CANCELLED, Status.MERGED])
-        .select_related("unit__model", "fault_category")
-        .order_by("created_at", "id")
-    )
-    claims = (
-        WarrantyClaim.objects.filter(unit__in=units)
-        .select_related("ticket", "replacement_unit", "policy")
-        .order_by("decided_at", "id")
-    )
-    return {"repairs": list(repairs), "claims": list(claims)}

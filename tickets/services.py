@@ -20,13 +20,15 @@ from django.utils.translation import gettext as _
 
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
-from tickets import sla, sla_targets, timeline_texts, webhooks
+from followups.choices import CallbackKind, CallbackStatus
+from followups.models import CallbackVisit
+from notifications import webhooks
+from notifications.models import WebhookEvent
+from tickets import timeline_texts
 from tickets.choices import (
     COMPLAINT_CLASS_GROUPS,
     OPEN_STATUSES,
     SLOT_HOURS,
-    CallbackKind,
-    CallbackStatus,
     Channel,
     EventKind,
     Kind,
@@ -34,15 +36,9 @@ from tickets.choices import (
     Status,
 )
 from tickets.fault_codes import normalise_fault_code
-from tickets.models import (
-    CallbackVisit,
-    FaultCategory,
-    ServiceStation,
-    Ticket,
-    TicketEvent,
-    TicketSequence,
-    WebhookEvent,
-)
+from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
+from tickets.sla import clocks as sla
+from tickets.sla import targets as sla_targets
 from tickets.transitions import CUSTOMER, TicketState, UnknownMove, blockers, get_move, target_of
 
 User = get_user_model()
@@ -412,7 +408,7 @@ def ticket_transition(
         changed += ["reopened_count", "reopened_at", "dispatch_due", "arrival_due", "completion_due"]
     if target == Status.RESOLVED:
         # No-leak 3: the re-check is scheduled in the same transaction as the resolution.
-        from tickets.callbacks import schedule_after_resolution
+        from followups.callbacks.services import schedule_after_resolution
 
         schedule_after_resolution(ticket, now=now)
     if target == Status.MERGED:
@@ -443,13 +439,13 @@ def ticket_transition(
         now=now,
     )
     # The customer hears of the milestones by email, queued in the outbox in this transaction.
-    from tickets.notifications import notify_status_changed
+    from tickets.messages import notify_status_changed
 
     notify_status_changed(ticket, event)
     if target == Status.RESOLVED and ticket.kind == Kind.REPAIR:
         # No-leak 4: a quality fault is fed back in the resolving transaction (after the status
         # event, so the timeline reads in order).
-        from tickets.feedback import open_feedback_for_resolution
+        from followups.feedback.services import open_feedback_for_resolution
 
         open_feedback_for_resolution(ticket, now=now)
     if merge_into is not None:
@@ -537,7 +533,7 @@ def ticket_assign(
             is_public=True,
             data={"appointment": start.isoformat()},
         )
-        from tickets.notifications import notify_appointment
+        from tickets.messages import notify_appointment
 
         notify_appointment(ticket, agreed)
     return ticket
@@ -547,7 +543,7 @@ def _deadlines_at_station(ticket: Ticket, station: ServiceStation, now: dt.datet
     """Recount the deadlines of ``ticket``, about to move to ``station`` at ``now``; returns
     the fields changed.
 
-    The rule (tickets/sla.py ``move_to_station``): a deadline already passed stays; one still
+    The rule (tickets/sla/clocks.py ``move_to_station``): a deadline already passed stays; one still
     ahead keeps the business time it had left, counted from now in the station's calendar, and
     changed by the difference in hours when the station has its own target. The target is the
     station's version in force when the ticket was created, so targets edited since do not
@@ -669,13 +665,13 @@ def ticket_record_resolution(
 
 def sla_sweep(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
     """Flag tickets whose current deadline has passed, once per status (no-leak 2), and
-    escalate the missed stage once (tickets/escalation.py).
+    escalate the missed stage once (tickets/sla/escalation.py).
 
     Idempotent: the conditional update lets exactly one sweeper flag a ticket for a stage,
     so two workers running at once append one event, not two; the escalation is once per
     stage and deadline, whatever status the ticket was in when it was seen.
     """
-    from tickets.escalation import escalate_missed_stage
+    from tickets.sla.escalation import escalate_missed_stage
 
     now = now or timezone.now()
     flagged = 0

@@ -36,9 +36,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.money import format_money
-from tickets import three_guarantees as tg
-from tickets.choices import CallbackResult
-from tickets.models import AttachmentKind, Department, SlaStage, TicketEvent
+from followups.choices import CallbackResult
+from tickets.models import AttachmentKind, Department, TicketEvent
+from tickets.sla.models import SlaStage
+from warranty import three_guarantees as tg
 
 EMPTY = "—"
 

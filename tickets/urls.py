@@ -2,8 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from aftersales.lockout import limit_sign_in_failures_per_address
-from tickets import claim_views, contact_views, customer_views, token_views, views
-from tickets import staff_password_views as password_views
+from aftersales.staff import password_views, token_views
+from tickets import contact_views, customer_views, views
 
 app_name = "desk"
 urlpatterns = [
@@ -35,12 +35,6 @@ urlpatterns = [
     path("tickets/<str:reference>/note/", views.ticket_note, name="ticket_note"),
     path("tickets/<str:reference>/resolution/", views.ticket_resolution, name="ticket_resolution"),
     path("tickets/<str:reference>/contact/", contact_views.ticket_contact_apply, name="ticket_contact_apply"),
-    path("tickets/<str:reference>/claims/new/", claim_views.claim_new, name="claim_new"),
-    path("tickets/<str:reference>/claims/<int:pk>/", claim_views.claim_detail, name="claim"),
-    path("tickets/<str:reference>/claims/<int:pk>/choose/", claim_views.claim_choose, name="claim_choose"),
-    path("tickets/<str:reference>/claims/<int:pk>/goodwill/", claim_views.claim_goodwill, name="claim_goodwill"),
-    path("tickets/<str:reference>/claims/<int:pk>/execute/", claim_views.claim_execute, name="claim_execute"),
-    path("tickets/<str:reference>/warranty-record/", claim_views.warranty_record, name="warranty_record"),
     path("customers/<int:pk>/", customer_views.customer_detail, name="customer"),
     path("customers/<int:pk>/messages/", customer_views.customer_preferences, name="customer_preferences"),
     path("account/api-token/", token_views.api_token, name="api_token"),

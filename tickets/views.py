@@ -28,7 +28,9 @@ from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Language
 from customers.phones import display_phone, try_normalize_phone
 from customers.selectors import customer_by_phone, units_with_warranty
-from tickets import feedback, selectors, services, submitted_contact
+from followups.feedback import services as feedback
+from tickets import selectors, services, submitted_contact
+from warranty import selectors as warranty_selectors
 from tickets.choices import FINAL_STATUSES, OPEN_STATUSES, EventKind, Kind, Priority, Status
 from tickets.filters import TicketQueueFilter
 from tickets.forms import NEW_UNIT, AssignForm, IntakeForm, MoveForm, NoteForm, ResolutionForm
@@ -329,13 +331,13 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         ),
         # The catalogue a technician picks the fault code from (quality codes are fed back).
         "fault_codes": list(feedback.active_fault_codes()) if ticket.status not in FINAL_STATUSES else [],
-        "claims": list(selectors.claims_of(ticket)) if ticket.unit_id else [],
+        "claims": list(warranty_selectors.claims_of(ticket)) if ticket.unit_id else [],
         "ratings": list(ticket.ratings.all()),
         "callbacks": list(ticket.callbacks.select_related("complaint_ticket").prefetch_related("attempts")),
         "attachments": list(ticket.attachments.all()),
         "now": timezone.now(),
         "today": timezone.localdate(),
-        # A missed stage was escalated while the ticket is still being worked (tickets/escalation.py).
+        # A missed stage was escalated while the ticket is still being worked (tickets/sla/escalation.py).
         "escalated": ticket.escalated_at is not None and ticket.status in OPEN_STATUSES,
         "sees_all": is_desk,
         # Details typed on the portal that differ from the customer's record, for those who may

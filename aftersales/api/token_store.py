@@ -5,7 +5,7 @@ it. Only a hash of the key is stored (django-rest-knox's ``AuthToken``), so noth
 an administrator or a copy of the database, can show an existing key again: a user who lost
 theirs is issued a new one, which replaces the old. Tokens do not expire; revoking one stops
 it at once. The API (``aftersales/api/tokens.py``), the desk's API access page
-(``tickets/token_views.py``) and the admin all go through these functions.
+(``aftersales/staff/token_views.py``) and the admin all go through these functions.
 
 Why knox rather than DRF's tokens with a hashed key: knox stores exactly that (a SHA-512 digest
 and an indexed 15-character prefix), checks with one indexed lookup and a constant-time compare,

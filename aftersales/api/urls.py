@@ -6,8 +6,6 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from aftersales.api.errors import NoSuchEndpointView
-from followups.api import MetricsView
-from tickets.api import WarrantyEvaluateView
 
 app_name = "api"
 
@@ -19,12 +17,13 @@ docs_view = csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitVi
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs_view, name="docs"),
-    path("warranty/evaluate/", WarrantyEvaluateView.as_view(), name="warranty-evaluate"),
-    path("metrics/", MetricsView.as_view(), name="metrics"),
     path("", include("aftersales.api.auth_urls")),
     path("", include("customers.api_urls")),
-    path("", include("tickets.api_urls")),
-    path("", include("followups.api_urls")),
+    path("", include("tickets.api.urls")),
+    path("", include("notifications.webhooks.urls")),
+    path("", include("warranty.api.urls")),
+    path("", include("followups.api.urls")),
+    path("", include("quality.api.urls")),
     # Last: any other path ending in a slash is a JSON 404 (one without a slash still gets Django's
     # redirect to the slashed path, like every endpoint's).
     re_path(r"^[\s\S]*/$", NoSuchEndpointView.as_view(), name="no-such-endpoint"),

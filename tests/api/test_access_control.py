@@ -32,23 +32,20 @@ from rest_framework.test import APIClient
 
 from aftersales.roles import Role
 from customers.models import Customer, ProductUnit
-from followups import recalls
-from followups.models import RecallCampaign, RecallUnit
+from followups.callbacks.services import record_attempt
+from followups.choices import CallbackResult
+from followups.models import CallbackVisit, FeedbackItem
+from notifications import webhooks
+from notifications.models import WebhookDelivery, WebhookSubscription
+from quality.models import RecallCampaign, RecallUnit
+from quality.recalls import services as recalls
 from tests import factories
 from tests.api.conftest import RESOLUTION, client_for, portal_customer
-from tickets import claims, webhooks
-from tickets.callbacks import record_attempt
-from tickets.choices import CallbackResult, Channel, EventKind, Kind, Status
-from tickets.models import (
-    CallbackVisit,
-    FeedbackItem,
-    Ticket,
-    TicketEvent,
-    WarrantyClaim,
-    WebhookDelivery,
-    WebhookSubscription,
-)
+from tickets.choices import Channel, EventKind, Kind, Status
+from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_add_note, ticket_assign, ticket_create, ticket_transition
+from warranty import claims
+from warranty.models import WarrantyClaim
 
 pytestmark = pytest.mark.django_db
 
@@ -337,7 +334,7 @@ ENDPOINTS = [
         controls=each_caller("agent", 200),
     ),
     Endpoint("/api/units/{id}/", "get", "unit", CUSTOMER_SCOPE, readers=("customer", "agent")),
-    # tickets/api_scope.py: a customer's own tickets, a technician's own jobs; others are 404.
+    # tickets/api/scope.py: a customer's own tickets, a technician's own jobs; others are 404.
     Endpoint(
         "/api/tickets/{reference}/", "get", "ticket", same(NOT_FOUND), readers=("customer", "technician", "agent")
     ),
@@ -380,7 +377,7 @@ ENDPOINTS = [
         same(NOT_FOUND),
         readers=("customer", "technician", "agent"),
     ),
-    # tickets/claim_api.py: reading follows the tickets; working a claim is the desk's.
+    # warranty/api/claims.py: reading follows the tickets; working a claim is the desk's.
     Endpoint("/api/claims/{id}/", "get", "claim", same(NOT_FOUND), readers=("customer", "technician", "agent")),
     Endpoint(
         "/api/claims/{id}/choose/",
@@ -407,7 +404,7 @@ ENDPOINTS = [
         controls=each_caller("agent", 200),
         given=choose_repair,
     ),
-    # followups/api_views.py: callbacks for the desk, feedback for departments (their own
+    # followups/api/views.py: callbacks for the desk, feedback for departments (their own
     # departments' items), recalls for managers.
     Endpoint("/api/callbacks/{id}/", "get", "callback", same(DESK_ONLY), readers=("agent", "manager")),
     Endpoint(
@@ -436,7 +433,7 @@ ENDPOINTS = [
     ),
     Endpoint("/api/recalls/{id}/", "get", "recall", same(QUALITY_ONLY), readers=("manager",)),
     Endpoint("/api/recalls/{id}/units/", "get", "recall", same(QUALITY_ONLY), readers=("manager",)),
-    # tickets/webhook_api.py: managers, each with their own subscriptions.
+    # notifications/webhooks/api.py: managers, each with their own subscriptions.
     Endpoint("/api/webhooks/{id}/", "get", "webhook", WEBHOOK_SCOPE, readers=("manager",)),
     Endpoint(
         "/api/webhooks/{id}/",

@@ -8,11 +8,13 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
+from followups.callbacks.services import record_attempt
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
+from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
 from tests import factories
 from tests.api.conftest import client_for, error, field_errors
-from tickets.callbacks import record_attempt
-from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, Kind, RatingSource, Status
-from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket
+from tickets.choices import Kind, Status
+from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,10 @@ from aftersales.roles import Role
 from customers.models import UnitStatus
 from tests import factories
 from tests.api.conftest import client_for, error, field_errors
-from tickets import claims
 from tickets.choices import EventKind, Status
-from tickets.models import ClaimStatus, Ticket, TicketEvent, WarrantyClaim
+from tickets.models import Ticket, TicketEvent
+from warranty import claims
+from warranty.models import ClaimStatus, WarrantyClaim
 
 pytestmark = pytest.mark.django_db
 

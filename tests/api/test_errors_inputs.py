@@ -15,11 +15,11 @@ from aftersales.api.filters import DateTimeFilter
 from aftersales.api.parsers import MAX_DEPTH, ContentNegotiation, JSONParser, nesting_depth
 from aftersales.roles import Role
 from customers.models import Customer
-from followups.api_filters import CallbackFilter
+from followups.api.filters import CallbackFilter
+from followups.choices import CallbackStatus
 from tests import factories
 from tests.api.conftest import client_for, error, field_errors
-from tickets.api_filters import TicketFilter
-from tickets.choices import CallbackStatus
+from tickets.api.filters import TicketFilter
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,11 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from aftersales.roles import Role
+from followups.feedback import services as feedback
+from followups.models import FeedbackItem, FeedbackStatus
 from tests import factories
 from tests.api.conftest import client_for, error, field_errors
-from tickets import feedback
-from tickets.models import FeedbackItem, FeedbackStatus, TicketEvent
+from tickets.models import TicketEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,12 @@ import pytest
 from rest_framework import serializers
 
 from aftersales.roles import Role
-from followups import recalls
-from followups.models import RecallCampaign, RecallUnit
+from followups.choices import CallbackKind
+from quality.models import RecallCampaign, RecallUnit
+from quality.recalls import services as recalls
 from tests import factories
 from tests.api.conftest import client_for, error, field_errors
-from tickets.choices import CallbackKind, Status
+from tickets.choices import Status
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -34,13 +34,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from aftersales.roles import Role
-from followups import recalls, snapshots
-from followups.metrics import Period, business_today
+from quality import snapshots
+from quality.metrics import Period, business_today
+from quality.recalls import services as recalls
 from tests import factories
 from tests.api.conftest import api_key, portal_customer
-from tickets import claims
 from tickets.choices import Status
 from tickets.models import Ticket
+from warranty import claims
 
 CHECKS = [
     not_a_server_error,

@@ -1,4 +1,4 @@
-"""Webhook receivers must be on the public internet (tickets/webhooks/addresses.py): a URL that
+"""Webhook receivers must be on the public internet (notifications/webhooks/addresses.py): a URL that
 names an internal address is refused when subscribed, and a name that resolves to one is
 refused on delivery, before anything is sent; the delivery connects to the address it checked."""
 
@@ -6,12 +6,12 @@ import socket
 
 import pytest
 
+from notifications import webhooks
+from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
+from notifications.webhooks import addresses
 from tests import factories
 from tests.api.conftest import client_for, field_errors
 from tests.api.test_webhooks import Receiver
-from tickets import webhooks
-from tickets.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
-from tickets.webhooks import addresses
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_the_admin_refuses_an_internal_url_too(client, manager):
     client.force_login(admin)
 
     page = client.post(
-        "/admin/tickets/webhooksubscription/add/",
+        "/admin/notifications/webhooksubscription/add/",
         {"owner": manager.pk, "url": "https://169.254.169.254/latest", "events": ["ticket.created"], "is_active": "on"},
     )
 

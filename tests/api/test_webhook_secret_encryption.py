@@ -16,9 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
+from notifications.models import WebhookSubscription
+from notifications.webhooks.delivery import signature
 from tests import factories
-from tickets.models import WebhookSubscription
-from tickets.webhooks.delivery import signature
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_a_secret_no_configured_key_opens_is_an_error_not_a_wrong_signature(sett
     subscription = factories.WebhookSubscriptionFactory(secret=SECRET)
     settings.FIELD_ENCRYPTION_KEY = NEW_KEY
 
-    with pytest.raises(ImproperlyConfigured, match="tickets.WebhookSubscription.secret cannot be decrypted"):
+    with pytest.raises(ImproperlyConfigured, match="notifications.WebhookSubscription.secret cannot be decrypted"):
         WebhookSubscription.objects.get(pk=subscription.pk)
 
 
@@ -79,7 +79,7 @@ def test_rotating_the_key(settings):
     out = io.StringIO()
     call_command("reencrypt_secrets", stdout=out)
 
-    assert "tickets.WebhookSubscription: 2 re-encrypted (secret)" in out.getvalue()
+    assert "notifications.WebhookSubscription: 2 re-encrypted (secret)" in out.getvalue()
     for pk, secret in ((subscription.pk, SECRET), (other.pk, "another-secret")):
         assert Fernet(NEW_KEY).decrypt(raw_secret(pk).encode()).decode() == secret
         with pytest.raises(InvalidToken):

@@ -23,16 +23,18 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from aftersales.roles import Role
-from followups import alerts
-from followups.models import AlertKind, Dimension
+from followups.callbacks.services import record_attempt
+from followups.choices import CallbackResult
+from notifications import tasks, webhooks
+from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
+from notifications.webhooks import listened
+from quality import alerts
+from quality.models import AlertKind, Dimension
 from tests import factories
 from tests.api.conftest import client_for, error, field_errors
-from tickets import claims, tasks, webhooks
-from tickets.callbacks import record_attempt
-from tickets.choices import CallbackResult, Channel, Kind, Status
-from tickets.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
+from tickets.choices import Channel, Kind, Status
 from tickets.services import ticket_assign, ticket_create, ticket_transition
-from tickets.webhooks import listened
+from warranty import claims
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,7 @@ def iso(value: dt.datetime | None) -> str | None:
 
 
 def verify(secret: str, headers: dict, body: bytes) -> bool:
-    """The receiver's side, as tickets/webhooks.py documents it."""
+    """The receiver's side, as notifications/webhooks.py documents it."""
     expected = hmac.new(secret.encode(), f"{headers['X-Aftersales-Timestamp']}.".encode() + body, hashlib.sha256)
     return hmac.compare_digest(f"sha256={expected.hexdigest()}", headers["X-Aftersales-Signature"])
 
@@ -779,20 +781,22 @@ def test_the_admin_shows_the_secret_once_and_resends_deliveries(
     client.force_login(admin)
 
     added = client.post(
-        "/admin/tickets/webhooksubscription/add/",
+        "/admin/notifications/webhooksubscription/add/",
         {"owner": manager.pk, "url": "https://dealer.example.com/h", "events": ["ticket.created"], "is_active": "on"},
         follow=True,
     )
     new = WebhookSubscription.objects.exclude(pk=subscription.pk).get()
     assert new.secret in added.content.decode()
-    page = client.get(f"/admin/tickets/webhooksubscription/{new.pk}/change/").content.decode()
+    page = client.get(f"/admin/notifications/webhooksubscription/{new.pk}/change/").content.decode()
     assert new.secret not in page
 
     delivery = webhooks.emit("ticket.created", {"id": 7})[0]
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDeliveryStatus.FAILED, attempts=8)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            "/admin/tickets/webhookdelivery/", {"action": "resend", "_selected_action": [delivery.pk]}, follow=True
+            "/admin/notifications/webhookdelivery/",
+            {"action": "resend", "_selected_action": [delivery.pk]},
+            follow=True,
         )
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (WebhookDeliveryStatus.PENDING, 0)

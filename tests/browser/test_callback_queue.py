@@ -7,10 +7,12 @@ import pytest
 from django.core import mail
 
 from aftersales.roles import Role
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus
+from followups.models import CallbackVisit
 from tests import factories
 from tests.browser.conftest import screenshot, sign_in
-from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, Kind, Status
-from tickets.models import CallbackVisit, Ticket
+from tickets.choices import Kind, Status
+from tickets.models import Ticket
 from tickets.services import ticket_assign, ticket_create, ticket_record_resolution, ticket_transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

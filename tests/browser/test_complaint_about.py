@@ -5,10 +5,12 @@ customer complains."""
 import pytest
 
 from aftersales.roles import Role
+from followups.choices import CallbackKind
+from followups.models import CallbackVisit
 from tests import factories
 from tests.browser.conftest import screenshot, sign_in
-from tickets.choices import CallbackKind, FaultGroup, Kind, Status
-from tickets.models import CallbackVisit, Ticket
+from tickets.choices import FaultGroup, Kind, Status
+from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

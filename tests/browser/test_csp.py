@@ -8,12 +8,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from aftersales.roles import Role
-from followups import recalls, snapshots
-from followups.metrics import Period, business_today
+from followups.choices import RatingSource
+from followups.models import SatisfactionRating
+from quality import snapshots
+from quality.metrics import Period, business_today
+from quality.recalls import services as recalls
 from tests import factories
 from tests.browser.conftest import screenshot, sign_in
-from tickets.choices import RatingSource, Status
-from tickets.models import SatisfactionRating, Ticket
+from tickets.choices import Status
+from tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

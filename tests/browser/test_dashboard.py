@@ -6,12 +6,13 @@ import re
 import pytest
 
 from aftersales.roles import Role
-from followups import snapshots
-from followups.metrics import Period, business_today
+from followups.choices import RatingSource
+from followups.models import SatisfactionRating
+from quality import snapshots
+from quality.metrics import Period, business_today
 from tests import factories
 from tests.browser.conftest import screenshot, sign_in
-from tickets.choices import RatingSource
-from tickets.models import SatisfactionRating, Ticket
+from tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

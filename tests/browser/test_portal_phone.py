@@ -11,10 +11,11 @@ from PIL import Image
 
 from aftersales.roles import Role
 from customers.models import ProductCategory
+from followups.models import SatisfactionRating
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tests.browser.conftest import ARTIFACTS, screenshot, sign_in
-from tickets.models import SatisfactionRating, Ticket
+from tickets.models import Ticket
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}

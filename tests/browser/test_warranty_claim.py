@@ -11,7 +11,7 @@ from customers.models import ProductCategory, ProductUnit, UnitStatus
 from tests import factories
 from tests.browser.conftest import screenshot, sign_in
 from tickets.choices import Kind
-from tickets.models import ClaimStatus, WarrantyClaim
+from warranty.models import ClaimStatus, WarrantyClaim
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

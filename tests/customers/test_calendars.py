@@ -10,7 +10,7 @@ from customers.calendars import CalendarSpecs, calendar_gaps, calendar_spec_for
 from customers.models import BusinessCalendar, DayKind, NationalCalendarDay
 from customers.selectors import holidays_between
 from tests.factories import ServiceStationFactory
-from tickets.warranty import holidays_from
+from warranty.evaluation import holidays_from
 
 pytestmark = pytest.mark.django_db
 

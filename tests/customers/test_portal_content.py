@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from customers.models import FaqEntry, PriceKind, PriceListItem, ProductCategory
-from customers.views import price_sections
+from portal.content_views import price_sections
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from customers.models import Customer, ProductCategory
 from customers.preferences import customer_preferences_set
 from customers.services import customer_create, customer_update, email_channel_error
-from followups.scheduling import schedule_maintenance_callbacks
+from followups.reminders import schedule_maintenance_callbacks
 from notifications.models import OutboundMessage
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories

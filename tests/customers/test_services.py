@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from customers.models import Customer, ProductUnit
 from customers.services import customer_create, unit_register
-from customers.warranty import StartBasis
+from customers.warranty_periods import StartBasis
 from tests.factories import (
     CustomerFactory,
     ProductCategoryFactory,

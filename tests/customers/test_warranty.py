@@ -1,10 +1,10 @@
-"""customers/warranty.py: period arithmetic. No database."""
+"""customers/warranty_periods.py: period arithmetic. No database."""
 
 import datetime as dt
 
 import pytest
 
-from customers.warranty import StartBasis, WarrantyStatus, add_months, warranty_start, warranty_status
+from customers.warranty_periods import StartBasis, WarrantyStatus, add_months, warranty_start, warranty_status
 
 D = dt.date
 

@@ -16,10 +16,12 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from followups import recalls
-from followups.models import RecallCampaign, RecallUnit
-from followups.tasks import recall_open_tickets_task
+from followups.choices import CallbackKind
+from followups.models import CallbackVisit
 from notifications.models import MessageStatus, OutboundMessage
+from quality.models import RecallCampaign, RecallUnit
+from quality.recalls import services as recalls
+from quality.tasks import recall_open_tickets_task
 from tests import factories
 from tests.faults.services import sessions_waiting_on_a_lock
 from tests.test_celery_worker import (
@@ -29,8 +31,7 @@ from tests.test_celery_worker import (
     tasks_sent_to,
     wait_for,
 )
-from tickets.choices import CallbackKind
-from tickets.models import CallbackVisit, Ticket
+from tickets.models import Ticket
 
 UNITS = 6
 # The unit whose transaction is under way when the worker dies (the first two are done).

@@ -1,4 +1,4 @@
-"""Batch early warning (followups/batches.py): the pure assessment, the counting query, the
+"""Batch early warning (quality/batches.py): the pure assessment, the counting query, the
 alerts it raises, refreshes and clears, the task and its schedule."""
 
 import datetime as dt
@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from aftersales.env import env_decimal
-from followups.batches import (
+from notifications.models import OutboundMessage
+from quality.batches import (
     BatchCounts,
     BatchPolicy,
     alert_value,
@@ -22,9 +23,8 @@ from followups.batches import (
     check_batch_alerts,
     policy_from_settings,
 )
-from followups.models import AlertKind, Dimension, QualityAlert, RecallCampaign, RecallUnit
-from followups.tasks import batch_warning_task
-from notifications.models import OutboundMessage
+from quality.models import AlertKind, Dimension, QualityAlert, RecallCampaign, RecallUnit
+from quality.tasks import batch_warning_task
 from tests import factories
 from tickets.choices import Kind, Status
 
@@ -304,7 +304,7 @@ def test_migrate_schedules_the_batch_check_nightly_and_the_recall_sweep_every_te
 def test_the_demo_shows_a_batch_alert_and_a_recall_started_from_it():
     from django.core.management import call_command
 
-    from tickets.management.commands.demo import RECALL_STORY_BATCHES
+    from demo.management.commands.demo import RECALL_STORY_BATCHES
 
     call_command("demo", stdout=StringIO())
     alert = QualityAlert.objects.get(kind=AlertKind.BATCH, cleared_at__isnull=True)

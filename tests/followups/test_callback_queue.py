@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.roles import Role
+from followups.callbacks.services import record_attempt, schedule
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
+from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
 from tests import factories
-from tickets.callbacks import record_attempt, schedule
-from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, FaultGroup, Kind, RatingSource, Status
-from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket
+from tickets.choices import FaultGroup, Kind, Status
+from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from followups.charts import BASELINE, LEFT, RIGHT, TOP, WIDTH, Window, axis_maximum, line_chart
-from followups.rates import Direction
+from quality.charts import BASELINE, LEFT, RIGHT, TOP, WIDTH, Window, axis_maximum, line_chart
+from quality.rates import Direction
 
 LOWER, HIGHER = Direction.LOWER_IS_BETTER, Direction.HIGHER_IS_BETTER
 MARCH_1 = dt.date(2026, 3, 1)

@@ -20,9 +20,9 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from aftersales.api.token_store import token_issue
-from followups import metrics, snapshots
-from followups.metrics import Dimensions, Period
-from followups.rates import ComplaintCounts
+from quality import metrics, snapshots
+from quality.metrics import Dimensions, Period
+from quality.rates import ComplaintCounts
 from tests import factories
 from tickets.choices import FaultGroup, Kind, Status
 from tickets.models import Ticket

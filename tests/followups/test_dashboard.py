@@ -15,13 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from followups import dashboard, dashboard_views, snapshots
-from followups.dashboard import BreakdownRow, Preset
-from followups.metrics import Period, Totals, business_today
-from followups.models import AlertKind, Dimension, KpiThreshold, QualityAlert, RateSnapshot
+from followups.choices import RatingSource
+from followups.models import SatisfactionRating
+from quality import snapshots
+from quality.dashboard import figures as dashboard
+from quality.dashboard import views as dashboard_views
+from quality.dashboard.figures import BreakdownRow, Preset
+from quality.metrics import Period, Totals, business_today
+from quality.models import AlertKind, Dimension, KpiThreshold, QualityAlert, RateSnapshot
 from tests import factories
-from tickets.choices import RatingSource
-from tickets.models import SatisfactionRating, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -785,7 +788,7 @@ def test_the_alerts_page_lists_open_and_recently_cleared_alerts(signed_in):
 
 
 def test_recompute_now_queues_the_snapshot_job(signed_in, monkeypatch):
-    from followups import tasks
+    from quality import tasks
 
     queued = []
     monkeypatch.setattr(tasks.quality_snapshot_task, "delay", lambda days: queued.append(days))
@@ -809,7 +812,7 @@ def test_recompute_now_computes_today_with_an_eager_worker(signed_in):
 
 
 def test_a_broker_that_is_down_is_a_message_not_a_500(signed_in, monkeypatch):
-    from followups import tasks
+    from quality import tasks
 
     def down(days):
         raise ConnectionError("broker down")

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import override_settings
 
-from followups import charts, snapshots
-from followups.charts import DayValue, Window, line_chart
-from followups.models import Dimension, QualityAlert, RateSnapshot
-from followups.rates import Direction
+from quality import charts, snapshots
+from quality.charts import DayValue, Window, line_chart
+from quality.models import Dimension, QualityAlert, RateSnapshot
+from quality.rates import Direction
 from tests import factories
 from tests.followups.test_dashboard import article, text
 

@@ -11,14 +11,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from followups import dashboard, snapshots
-from followups import dashboard_drilldowns as drilldowns
-from followups.dashboard import Slice
-from followups.metrics import Dimensions, Period
+from followups.choices import CallbackKind, CallbackResult, RatingSource
+from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
+from quality import snapshots
+from quality.dashboard import drilldowns
+from quality.dashboard import figures as dashboard
+from quality.dashboard.figures import Slice
+from quality.metrics import Dimensions, Period
 from tests import factories
-from tickets.choices import CallbackKind, CallbackResult, FaultGroup, Kind, RatingSource
+from tickets.choices import FaultGroup, Kind
 from tickets.choices import Status as TicketStatus
-from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 

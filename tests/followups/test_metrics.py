@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from followups import metrics
-from followups.metrics import Dimensions, Period
-from followups.rates import (
+from followups.choices import CallbackKind, CallbackResult, RatingSource
+from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
+from quality import metrics
+from quality.metrics import Dimensions, Period
+from quality.rates import (
     KPIS,
     CallbackCounts,
     ComplaintClosureCounts,
@@ -20,9 +22,9 @@ from followups.rates import (
     TimelinessCounts,
 )
 from tests import factories
-from tickets.choices import CallbackKind, CallbackResult, FaultGroup, Kind, RatingSource
+from tickets.choices import FaultGroup, Kind
 from tickets.choices import Status as TicketStatus
-from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 

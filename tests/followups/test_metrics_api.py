@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from aftersales.api.token_store import token_issue
-from followups.metrics import business_today
-from followups.models import Dimension, KpiThreshold, RateSnapshot
-from followups.rates import KPIS
+from quality.metrics import business_today
+from quality.models import Dimension, KpiThreshold, RateSnapshot
+from quality.rates import KPIS
 from tests import factories
 
 pytestmark = pytest.mark.django_db

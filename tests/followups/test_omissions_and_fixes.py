@@ -7,21 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from followups import metrics
-from followups.metrics import Dimensions, Period
-from followups.rates import FirstTimeFixCounts, OmissionCounts, Status
+from followups.choices import CallbackKind, CallbackResult, RatingSource
+from followups.models import CallbackAttempt, CallbackVisit, FeedbackItem, SatisfactionRating
+from quality import metrics
+from quality.metrics import Dimensions, Period
+from quality.rates import FirstTimeFixCounts, OmissionCounts, Status
 from tests import factories
-from tickets.choices import CallbackKind, CallbackResult, FaultGroup, Kind, RatingSource
+from tickets.choices import FaultGroup, Kind
 from tickets.choices import Status as TicketStatus
-from tickets.models import (
-    CallbackAttempt,
-    CallbackVisit,
-    Department,
-    FaultCode,
-    FeedbackItem,
-    SatisfactionRating,
-    Ticket,
-)
+from tickets.models import Department, FaultCode, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +126,9 @@ def test_no_callback_attempt_within_72_hours():
     counts = metrics.omission_counts(MARCH, now=at(4, 1, 12))
 
     assert counts.no_callback_attempt == 2
-    assert reopened.pk not in set(metrics.drilldown("no_callback_attempt", MARCH, now=at(4, 1, 12)).values_list("pk", flat=True))
+    assert reopened.pk not in set(
+        metrics.drilldown("no_callback_attempt", MARCH, now=at(4, 1, 12)).values_list("pk", flat=True)
+    )
 
 
 def test_no_feedback_for_a_quality_fault(quality_code):
@@ -189,13 +185,21 @@ def test_first_time_fix():
     repeated = completed(at(3, 12), visits=1)
     ticket(created_at=at(4, 11), kind=Kind.REPAIR, unit=repeated.unit, customer=repeated.customer)  # 30 days on: repeat
     later = completed(at(3, 14), visits=1)
-    ticket(created_at=at(4, 14, 12, 1), kind=Kind.REPAIR, unit=later.unit, customer=later.customer)  # 31 days: new fault
+    ticket(
+        created_at=at(4, 14, 12, 1), kind=Kind.REPAIR, unit=later.unit, customer=later.customer
+    )  # 31 days: new fault
     completed(at(3, 10), visits=1, kind=Kind.INSTALLATION)  # not a repair
     completed(at(3, 10), visits=1, work_done="")  # no repair outcome recorded
     tested = completed(at(3, 16), visits=1)
     ticket(created_at=at(3, 20), kind=Kind.REPAIR, unit=tested.unit, customer=tested.customer, is_test=True)
     no_unit = completed(at(3, 18), visits=1, unit=None, fault_category=factories.FaultCategoryFactory())
-    ticket(created_at=at(3, 25), kind=Kind.REPAIR, unit=None, customer=no_unit.customer, fault_category=no_unit.fault_category)
+    ticket(
+        created_at=at(3, 25),
+        kind=Kind.REPAIR,
+        unit=None,
+        customer=no_unit.customer,
+        fault_category=no_unit.fault_category,
+    )
 
     assert metrics.first_time_fix_counts(MARCH) == FirstTimeFixCounts(repairs=7, fixed_first_time=3)
     not_first = set(metrics.drilldown("not_first_time", MARCH).values_list("pk", flat=True))

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from followups.rates import (
+from quality.rates import (
     KPIS,
     CallbackCounts,
     ComplaintClosureCounts,

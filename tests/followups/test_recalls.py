@@ -1,4 +1,4 @@
-"""Recall campaigns (followups/recalls.py, recall_selectors.py, recall_views.py): which units a
+"""Recall campaigns (quality/recalls/services.py, recall_selectors.py, recall_views.py): which units a
 recall reaches, the tickets and calls it opens, idempotence, bad input, progress, the pages."""
 
 import datetime as dt
@@ -10,14 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import UnitStatus
-from followups import recalls
-from followups.models import AlertKind, Dimension, QualityAlert, RecallCampaign, RecallUnit
-from followups.recall_selectors import campaigns_with_progress, pending_count, progress_of
-from followups.tasks import recall_open_tickets_task, recall_sweep_task
+from followups.choices import CallbackKind, CallbackStatus
+from followups.models import CallbackVisit
 from notifications.models import OutboundMessage
+from quality.models import AlertKind, Dimension, QualityAlert, RecallCampaign, RecallUnit
+from quality.recalls import services as recalls
+from quality.recalls.selectors import campaigns_with_progress, pending_count, progress_of
+from quality.tasks import recall_open_tickets_task, recall_sweep_task
 from tests import factories
-from tickets.choices import CallbackKind, CallbackStatus, Channel, EventKind, Kind, Status
-from tickets.models import CallbackVisit, Ticket, TicketEvent
+from tickets.choices import Channel, EventKind, Kind, Status
+from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -432,14 +434,14 @@ def test_the_quality_tables_are_read_only_in_the_admin(client, campaign, model):
     _batch_alert(model, "B1")
     client.force_login(root)
     for name in ("qualityalert", "recallcampaign", "ratesnapshot", "kpithreshold"):
-        assert client.get(reverse(f"admin:followups_{name}_changelist"), {"q": "x"}).status_code == 200, name
-    page = client.get(reverse("admin:followups_recallcampaign_change", args=[campaign.pk]))
+        assert client.get(reverse(f"admin:quality_{name}_changelist"), {"q": "x"}).status_code == 200, name
+    page = client.get(reverse("admin:quality_recallcampaign_change", args=[campaign.pk]))
     assert page.status_code == 200 and campaign.units.first().ticket.reference in page.content.decode()
     for model_class in (QualityAlert, RecallCampaign):
         model_admin = admin.site._registry[model_class]
         assert not model_admin.has_add_permission(None) and not model_admin.has_delete_permission(None)
     assert (
-        client.post(reverse("admin:followups_recallcampaign_delete", args=[campaign.pk]), {"post": "yes"}).status_code
+        client.post(reverse("admin:quality_recallcampaign_delete", args=[campaign.pk]), {"post": "yes"}).status_code
         == 403
     )
 

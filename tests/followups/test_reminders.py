@@ -8,11 +8,11 @@ from django.core import mail
 from django.utils import translation
 
 from customers.models import ProductCategory
-from followups.scheduling import schedule_maintenance_callbacks, schedule_warranty_expiry_callbacks
+from followups.models import CallbackVisit
+from followups.reminders import schedule_maintenance_callbacks, schedule_warranty_expiry_callbacks
 from notifications.models import OutboundMessage
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
-from tickets.models import CallbackVisit
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 23)

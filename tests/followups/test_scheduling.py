@@ -1,4 +1,4 @@
-"""followups/scheduling.py and its tasks: maintenance and warranty-expiry callbacks (issue 5 point 3)."""
+"""followups/reminders.py and its tasks: maintenance and warranty-expiry callbacks (issue 5 point 3)."""
 
 import contextlib
 import datetime as dt
@@ -10,8 +10,10 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from customers.models import ProductUnit, UnitStatus
-from followups import scheduling
-from followups.scheduling import (
+from followups import reminders as scheduling
+from followups.choices import CallbackKind, CallbackStatus
+from followups.models import CallbackVisit
+from followups.reminders import (
     schedule_maintenance_callbacks,
     schedule_warranty_expiry_callbacks,
     warranty_expiry_candidates,
@@ -19,8 +21,6 @@ from followups.scheduling import (
 from followups.tasks import maintenance_callbacks_task, warranty_expiry_callbacks_task
 from tests import factories
 from tests.concurrency import run_at_once
-from tickets.choices import CallbackKind, CallbackStatus
-from tickets.models import CallbackVisit
 
 TODAY = dt.date(2026, 3, 5)
 DAY = dt.timedelta(days=1)
@@ -267,8 +267,6 @@ def test_migrate_schedules_both_tasks_daily_at_night_in_business_time(settings):
 
 
 # --- PostgreSQL: two workers at once -------------------------------------------------------------
-
-
 
 
 @pytest.mark.postgres

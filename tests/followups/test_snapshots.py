@@ -9,15 +9,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from followups import snapshots
-from followups.metrics import Period, business_today
-from followups.models import AlertKind, Dimension, KpiThreshold, QualityAlert, RateSnapshot
-from followups.tasks import quality_snapshot_task
+from followups.choices import RatingSource
+from followups.models import SatisfactionRating
 from notifications.models import OutboundMessage
+from quality import snapshots
+from quality.metrics import Period, business_today
+from quality.models import AlertKind, Dimension, KpiThreshold, QualityAlert, RateSnapshot
+from quality.tasks import quality_snapshot_task
 from tests import factories
-from tickets.choices import RatingSource
 from tickets.choices import Status as TicketStatus
-from tickets.models import SatisfactionRating, Ticket
+from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 

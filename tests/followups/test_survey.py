@@ -13,14 +13,10 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
-from notifications.sms.locmem import outbox as sms_outbox
-from tests import factories
-from tickets.callbacks import record_attempt
-from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, EventKind, Kind, RatingSource, Status
-from tickets.models import CallbackAttempt, CallbackVisit, SatisfactionRating, Ticket, TicketEvent
-from tickets.notifications import survey_url_for
-from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
-from tickets.survey_links import (
+from followups.callbacks.services import record_attempt
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
+from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
+from followups.survey.links import (
     MAX_AGE,
     SALT,
     SurveyAlreadyAnswered,
@@ -31,6 +27,12 @@ from tickets.survey_links import (
     survey_token,
     visit_for_token,
 )
+from notifications.sms.locmem import outbox as sms_outbox
+from tests import factories
+from tickets.choices import EventKind, Kind, Status
+from tickets.messages import survey_url_for
+from tickets.models import Ticket, TicketEvent
+from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +41,6 @@ ANSWERED = "This survey has already been answered. Thank you!"
 ON_THE_PHONE = (
     "You already gave us your rating on the phone, so there is nothing more to fill in. Thank you for your time!"
 )
-
 
 
 @pytest.fixture(autouse=True)
@@ -356,7 +357,7 @@ def test_an_answer_arriving_just_after_the_call_was_recorded_says_so(client, res
         calls.append(token)
         return stale if len(calls) == 1 else visit_for_token(token)
 
-    with mock.patch("followups.survey_views.visit_for_token", checked_before_the_call_then_now):
+    with mock.patch("followups.survey.views.visit_for_token", checked_before_the_call_then_now):
         response = client.post(url, {"score_overall": "1"})
     assert len(calls) == 2
     assert response.status_code == 410

@@ -40,14 +40,16 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from aftersales.api.token_store import token_issue
 from aftersales.roles import Role
-from followups import metrics, snapshots
-from followups.metrics import Dimensions, Period, Totals
-from followups.models import Dimension, QualityAlert, RateSnapshot
-from followups.rates import KPIS
+from followups.callbacks.services import record_attempt
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus
+from followups.models import CallbackVisit
+from quality import metrics, snapshots
+from quality.metrics import Dimensions, Period, Totals
+from quality.models import Dimension, QualityAlert, RateSnapshot
+from quality.rates import KPIS
 from tests import factories
-from tickets.callbacks import record_attempt
-from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, FaultGroup, Kind
-from tickets.models import CallbackVisit, Ticket
+from tickets.choices import FaultGroup, Kind
+from tickets.models import Ticket
 from tickets.services import ticket_assign, ticket_create, ticket_record_resolution, ticket_transition
 
 pytestmark = pytest.mark.django_db

@@ -23,9 +23,9 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from followups import metrics as kpis
-from followups.metrics import NO_VALUE, Period
-from followups.tasks import quality_snapshot_task
+from quality import metrics as kpis
+from quality.metrics import NO_VALUE, Period
+from quality.tasks import quality_snapshot_task
 from tests.followups.two_month_scenario import NOW, Scenario, at, build, clock
 
 pytestmark = pytest.mark.django_db

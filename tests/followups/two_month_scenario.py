@@ -21,11 +21,13 @@ from rest_framework.test import APIClient
 
 from aftersales.api.token_store import token_issue
 from aftersales.roles import Role
+from followups.callbacks.services import record_attempt
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus
+from followups.feedback.services import feedback_acknowledge
+from followups.models import CallbackVisit, FeedbackItem
 from tests import factories
-from tickets.callbacks import record_attempt
-from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, FaultGroup, Kind
-from tickets.feedback import feedback_acknowledge
-from tickets.models import CallbackVisit, FeedbackItem, Ticket
+from tickets.choices import FaultGroup, Kind
+from tickets.models import Ticket
 from tickets.services import ticket_assign, ticket_create, ticket_record_resolution, ticket_transition
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -17,7 +17,7 @@ from notifications.sms import SmsMessage, get_sms_backend
 from notifications.sms.locmem import outbox as sms_outbox
 from notifications.sms.templates import SMS_PARAMS
 from tests.factories import CustomerFactory, TicketFactory
-from tickets.notifications import notify_request_received
+from tickets.messages import notify_request_received
 
 # The longest values the product realistically puts in a message: a public address on a long
 # domain, a reference of the business year, a Chinese model name, a signed survey link.

@@ -1,4 +1,4 @@
-"""tickets/notifications.py: what the customer is told about a ticket, on their channel.
+"""tickets/messages.py: what the customer is told about a ticket, on their channel.
 
 Celery runs eagerly, mail goes to the locmem outbox and SMS to ``notifications.sms.locmem``
 (tests/settings.py), so a send scheduled on commit shows up once the captured callbacks run.
@@ -17,8 +17,8 @@ from notifications.rendering import render_email
 from notifications.sms.locmem import outbox as sms_outbox
 from tests.factories import CustomerFactory, ServiceStationFactory, TicketFactory, UserFactory
 from tickets.choices import EventKind, Status
+from tickets.messages import notify_request_received, notify_status_changed
 from tickets.models import TicketEvent
-from tickets.notifications import notify_request_received, notify_status_changed
 from tickets.services import ticket_assign, ticket_transition
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Staff reset a forgotten password by email from the desk's sign-in page
-(tickets/staff_password_views.py): the same answer whether or not the address is known, a link
+(aftersales/staff/password_views.py): the same answer whether or not the address is known, a link
 built on SITE_URL whatever Host the request named, staff accounts only, limited per address and
 per email, the email in the staff member's language."""
 

@@ -14,9 +14,10 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from aftersales.api.token_store import token_issue
 from customers.models import ProductUnit
 from tests.factories import FaultCategoryFactory, ProductUnitFactory, TicketFactory, UserFactory
-from tickets.api import OpenRepairSerializer, ProofSerializer, WarrantyFactsSerializer
 from tickets.choices import Status
-from tickets.models import Ticket, WarrantyClaim
+from tickets.models import Ticket
+from warranty.api.evaluate import OpenRepairSerializer, ProofSerializer, WarrantyFactsSerializer
+from warranty.models import WarrantyClaim
 
 URL = "/api/warranty/evaluate/"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -1,4 +1,4 @@
-"""tickets/callbacks.py: scheduling callback visits and recording each call (no-leak 3).
+"""followups/callbacks/services.py: scheduling callback visits and recording each call (no-leak 3).
 
 DESIGN.md sections 4 and 7, issue 5 points 3-5: resolving schedules the after-service call
 72 hours out (installations also 7 and 30 days out); three failed calls on two business days
@@ -14,17 +14,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from aftersales.roles import Role
+from followups.callbacks.services import record_attempt, schedule, schedule_after_resolution
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
+from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
 from notifications.models import OutboundMessage
 from tests.factories import CustomerFactory, ProductUnitFactory, TicketFactory, UserFactory
-from tickets.callbacks import record_attempt, schedule, schedule_after_resolution
-from tickets.choices import CallbackKind, CallbackResult, CallbackStatus, Channel, EventKind, Kind, RatingSource, Status
-from tickets.models import (
-    CallbackAttempt,
-    CallbackVisit,
-    SatisfactionRating,
-    Ticket,
-    TicketEvent,
-)
+from tickets.choices import Channel, EventKind, Kind, Status
+from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_transition
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 from customers.models import ProductCategory, ProductUnit, UnitStatus
 from tests import factories
 from tickets.choices import EventKind
-from tickets.models import ClaimStatus, WarrantyClaim
+from warranty.models import ClaimStatus, WarrantyClaim
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def _facts(**overrides):
 
 def test_claim_form_is_prefilled_from_the_unit(client, agent, ticket):
     client.force_login(agent)
-    response = client.get(reverse("desk:claim_new", args=[ticket.reference]))
+    response = client.get(reverse("warranty:claim_new", args=[ticket.reference]))
     form = response.context["form"]
     assert response.status_code == 200
     assert (form.initial["start_date"], form.initial["proof_invoice"], form.initial["price"]) == (
@@ -57,17 +57,17 @@ def test_claim_form_is_prefilled_from_the_unit(client, agent, ticket):
 
 def test_evaluate_choose_and_replace_through_the_pages(client, agent, ticket):
     client.force_login(agent)
-    response = client.post(reverse("desk:claim_new", args=[ticket.reference]), _facts())
+    response = client.post(reverse("warranty:claim_new", args=[ticket.reference]), _facts())
     claim = WarrantyClaim.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("desk:claim", args=[ticket.reference, claim.pk])
+    assert response["Location"] == reverse("warranty:claim", args=[ticket.reference, claim.pk])
     page = client.get(response["Location"])
     assert [r.value for r in page.context["remedies"]] == ["return_full", "replace", "repair_free"]
     assert page.context["reasons"][0].startswith("You bought this product 5 days ago.")
 
-    choose = client.post(reverse("desk:claim_choose", args=[ticket.reference, claim.pk]), {"remedy": "replace"})
+    choose = client.post(reverse("warranty:claim_choose", args=[ticket.reference, claim.pk]), {"remedy": "replace"})
     assert choose.status_code == 302
-    execute = client.post(reverse("desk:claim_execute", args=[ticket.reference, claim.pk]), {"new_serial": "WM-2"})
+    execute = client.post(reverse("warranty:claim_execute", args=[ticket.reference, claim.pk]), {"new_serial": "WM-2"})
     assert execute.status_code == 302
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.EXECUTED
@@ -79,7 +79,7 @@ def test_evaluate_choose_and_replace_through_the_pages(client, agent, ticket):
 
 def test_changed_facts_need_a_reason_and_nothing_is_saved(client, agent, ticket):
     client.force_login(agent)
-    response = client.post(reverse("desk:claim_new", args=[ticket.reference]), _facts(prior_repairs="2"))
+    response = client.post(reverse("warranty:claim_new", args=[ticket.reference]), _facts(prior_repairs="2"))
     assert response.status_code == 400
     assert response.context["form"].errors["correction_reason"] == [
         "Say why the facts from the records were corrected."
@@ -94,14 +94,18 @@ def test_changed_facts_need_a_reason_and_nothing_is_saved(client, agent, ticket)
         ({"claim_date": "2999-01-01"}, "claim_date", "This date is in the future."),
         ({"prior_repairs": "-1"}, "prior_repairs", "Ensure this value is greater than or equal to 0."),
         ({"price": "abc"}, "price", "Enter a number."),
-        ({"component": "main:wings"}, "component", "Select a valid choice. main:wings is not one of the available choices."),
+        (
+            {"component": "main:wings"},
+            "component",
+            "Select a valid choice. main:wings is not one of the available choices.",
+        ),
         ({"open_repair_days": "3"}, "open_repair_cause", "Say why the repair is not finished."),
         ({"fault_kind": "virus"}, "fault_kind", "A virus or pirated software fault applies to computers only."),
     ],
 )
 def test_bad_claim_input_is_a_field_error(client, agent, ticket, overrides, field, message):
     client.force_login(agent)
-    response = client.post(reverse("desk:claim_new", args=[ticket.reference]), _facts(**overrides))
+    response = client.post(reverse("warranty:claim_new", args=[ticket.reference]), _facts(**overrides))
     assert response.status_code == 400
     assert response.context["form"].errors[field] == [message]
     assert not WarrantyClaim.objects.exists()
@@ -109,10 +113,10 @@ def test_bad_claim_input_is_a_field_error(client, agent, ticket, overrides, fiel
 
 def test_goodwill_is_for_managers_only(client, agent, manager, ticket):
     client.force_login(agent)
-    client.post(reverse("desk:claim_new", args=[ticket.reference]), _facts())
+    client.post(reverse("warranty:claim_new", args=[ticket.reference]), _facts())
     claim = WarrantyClaim.objects.get()
-    url = reverse("desk:claim_goodwill", args=[ticket.reference, claim.pk])
-    page = client.get(reverse("desk:claim", args=[ticket.reference, claim.pk]))
+    url = reverse("warranty:claim_goodwill", args=[ticket.reference, claim.pk])
+    page = client.get(reverse("warranty:claim", args=[ticket.reference, claim.pk]))
     assert page.context["goodwill_form"] is None
     assert client.post(url, {"remedy": "return_depreciated", "reason": "Loyal customer"}).status_code == 403
     claim.refresh_from_db()
@@ -134,25 +138,25 @@ def test_technician_sees_claims_only_on_own_jobs(client, technician, other_techn
     ticket.assignee = other_technician
     ticket.save()
     client.force_login(technician)
-    assert client.get(reverse("desk:claim_new", args=[ticket.reference])).status_code == 404
-    assert client.post(reverse("desk:claim_new", args=[ticket.reference]), _facts()).status_code == 404
+    assert client.get(reverse("warranty:claim_new", args=[ticket.reference])).status_code == 404
+    assert client.post(reverse("warranty:claim_new", args=[ticket.reference]), _facts()).status_code == 404
     assert not WarrantyClaim.objects.exists()
 
 
 def test_claim_page_query_count(client, agent, ticket, django_assert_num_queries):
     client.force_login(agent)
-    client.post(reverse("desk:claim_new", args=[ticket.reference]), _facts())
+    client.post(reverse("warranty:claim_new", args=[ticket.reference]), _facts())
     claim = WarrantyClaim.objects.get()
     # session, user, roles, ticket, claim, replacement-model choices
     with django_assert_num_queries(6):
-        response = client.get(reverse("desk:claim", args=[ticket.reference, claim.pk]))
+        response = client.get(reverse("warranty:claim", args=[ticket.reference, claim.pk]))
     assert response.status_code == 200
 
 
 def test_warranty_record_prints_in_the_customers_language(client, agent, ticket):
     client.force_login(agent)
-    client.post(reverse("desk:claim_new", args=[ticket.reference]), _facts())
-    response = client.get(reverse("desk:warranty_record", args=[ticket.reference]))
+    client.post(reverse("warranty:claim_new", args=[ticket.reference]), _facts())
+    response = client.get(reverse("warranty:warranty_record", args=[ticket.reference]))
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="zh-hans">' in html

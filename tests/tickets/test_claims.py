@@ -1,4 +1,4 @@
-"""tickets/claims.py: evaluate a three-guarantees claim, record the choice, grant goodwill, carry it out.
+"""warranty/claims.py: evaluate a three-guarantees claim, record the choice, grant goodwill, carry it out.
 
 Real database, the statutory catalogue and holidays the migrations load. Every refused call
 is checked to leave claims, units, tickets and the timeline exactly as they were.
@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
 from customers.models import ProductCategory, ProductUnit, UnitStatus, WarrantyPolicy
-from customers.warranty import add_months
+from customers.warranty_periods import add_months
 from tests.factories import (
     CustomerFactory,
     FaultCategoryFactory,
@@ -24,11 +24,12 @@ from tests.factories import (
     WarrantyClaimFactory,
     WarrantyPolicyFactory,
 )
-from tickets import warranty
 from tickets.choices import Channel, EventKind, Kind, Status
-from tickets.claims import claim_choose, claim_evaluate, claim_execute, claim_goodwill
-from tickets.models import ClaimStatus, Ticket, TicketEvent, WarrantyClaim
+from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_create
+from warranty import evaluation as warranty
+from warranty.claims import claim_choose, claim_evaluate, claim_execute, claim_goodwill
+from warranty.models import ClaimStatus, WarrantyClaim
 
 pytestmark = pytest.mark.django_db
 

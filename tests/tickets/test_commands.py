@@ -13,32 +13,14 @@ from aftersales.roles import Role
 from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import normalize_phone
 from customers.services import compute_unit_warranty
+from demo.management.commands._demo_data import luhn_digit, vin
+from demo.management.commands.demo import RECALL_STORY_BATCHES
+from demo.management.commands.seed import seed_phone
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus
+from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
 from tests import factories
-from tickets.choices import (
-    OPEN_STATUSES,
-    SERVICE_KINDS,
-    CallbackKind,
-    CallbackResult,
-    CallbackStatus,
-    Channel,
-    EventKind,
-    Kind,
-    Priority,
-    Status,
-)
-from tickets.management.commands._demo_data import luhn_digit, vin
-from tickets.management.commands.demo import RECALL_STORY_BATCHES
-from tickets.management.commands.seed import seed_phone
-from tickets.models import (
-    CallbackAttempt,
-    CallbackVisit,
-    FaultCategory,
-    SatisfactionRating,
-    ServiceStation,
-    Ticket,
-    TicketEvent,
-    TicketSequence,
-)
+from tickets.choices import OPEN_STATUSES, SERVICE_KINDS, Channel, EventKind, Kind, Priority, Status
+from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent, TicketSequence
 from tickets.services import ticket_create
 
 STATUTORY_CODES = {

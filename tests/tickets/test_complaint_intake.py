@@ -8,15 +8,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from followups import metrics
-from followups.metrics import Period
+from followups.callbacks.services import record_attempt, schedule
+from followups.choices import CallbackKind, CallbackResult
+from followups.models import CallbackVisit
+from portal.services import Contact, portal_submit
+from quality import metrics
+from quality.metrics import Period
 from tests import factories
 from tests.api.conftest import client_for, field_errors
-from tickets.callbacks import record_attempt, schedule
-from tickets.choices import CallbackKind, CallbackResult, Channel, FaultGroup, Kind, Status
+from tickets.choices import Channel, FaultGroup, Kind, Status
 from tickets.forms import DATETIME_LOCAL
-from tickets.models import CallbackVisit, Ticket
-from tickets.portal import Contact, portal_submit
+from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
 
 pytestmark = pytest.mark.django_db

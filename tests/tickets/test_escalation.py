@@ -1,4 +1,4 @@
-"""A missed stage escalates once (tickets/escalation.py), from the SLA sweep, with the clock
+"""A missed stage escalates once (tickets/sla/escalation.py), from the SLA sweep, with the clock
 controlled: the assignee and the station's lead (the managers when there is none) are told by
 email and in the desk, and the timeline says so."""
 
@@ -15,9 +15,10 @@ from notifications.rendering import render_email
 from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, ServiceStationFactory, UserFactory
 from tickets.choices import Channel, EventKind, Kind, Status
-from tickets.escalation import escalate_missed_stage
-from tickets.models import SlaEscalation, Ticket, TicketEvent
+from tickets.models import Ticket, TicketEvent
 from tickets.services import sla_sweep, ticket_assign, ticket_create, ticket_record_resolution, ticket_transition
+from tickets.sla.escalation import escalate_missed_stage
+from tickets.sla.models import SlaEscalation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 H = dt.timedelta(hours=1)

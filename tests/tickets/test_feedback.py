@@ -1,4 +1,4 @@
-"""tickets/feedback.py: quality feedback to the departments (no-leak 4).
+"""followups/feedback/services.py: quality feedback to the departments (no-leak 4).
 
 DESIGN.md section 4: a repair resolved with a quality fault code opens a feedback item for the
 department that owns the fault, grouped by model, component and batch; the department
@@ -13,6 +13,16 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from aftersales.roles import Role
+from followups.feedback.services import (
+    departments_of,
+    feedback_acknowledge,
+    feedback_answer,
+    feedback_groups,
+    feedback_inbox,
+    feedback_visible_to,
+    open_feedback_for_resolution,
+)
+from followups.models import FeedbackItem, FeedbackStatus
 from tests.factories import (
     DepartmentMembershipFactory,
     FaultCodeFactory,
@@ -23,16 +33,7 @@ from tests.factories import (
     UserFactory,
 )
 from tickets.choices import EventKind, Kind, Status
-from tickets.feedback import (
-    departments_of,
-    feedback_acknowledge,
-    feedback_answer,
-    feedback_groups,
-    feedback_inbox,
-    feedback_visible_to,
-    open_feedback_for_resolution,
-)
-from tickets.models import FeedbackItem, FeedbackStatus, TicketEvent
+from tickets.models import TicketEvent
 from tickets.services import ticket_record_resolution, ticket_transition
 
 pytestmark = pytest.mark.django_db
@@ -492,7 +493,7 @@ def test_grouping_by_model_component_and_batch_counts_in_sql(manager, django_ass
 
 
 def test_the_demo_catalogue_has_every_resolution_code_with_its_component():
-    from tickets.management.commands._demo_data import FAULT_CODES, RESOLUTIONS
+    from demo.management.commands._demo_data import FAULT_CODES, RESOLUTIONS
 
     resolution_codes = {option[0]: option[1] for options in RESOLUTIONS.values() for option in options}
     catalogue = {code: component for code, component, _department, _name, _name_zh in FAULT_CODES}

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.roles import Role
+from followups.feedback.services import FeedbackGroup
+from followups.models import FeedbackItem, FeedbackStatus
 from tests.factories import (
     DepartmentMembershipFactory,
     FaultCodeFactory,
@@ -18,8 +20,7 @@ from tests.factories import (
     UserFactory,
 )
 from tickets.choices import Status
-from tickets.feedback import FeedbackGroup
-from tickets.models import FeedbackItem, FeedbackStatus, TicketEvent
+from tickets.models import TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -329,9 +330,9 @@ def test_the_admin_reroutes_a_feedback_item_but_changes_nothing_else(client, ite
     root.is_staff = root.is_superuser = True
     root.save()
     _login(client, root)
-    url = reverse("admin:tickets_feedbackitem_change", args=[item.pk])
+    url = reverse("admin:followups_feedbackitem_change", args=[item.pk])
     assert client.get(url).status_code == 200
-    assert client.get(reverse("admin:tickets_feedbackitem_add")).status_code == 403
+    assert client.get(reverse("admin:followups_feedbackitem_add")).status_code == 403
 
     response = client.post(url, {"department": "design", "status": "answered", "cause": "Edited in the admin."})
 

@@ -15,12 +15,13 @@ from django.utils import timezone
 from PIL import Image
 
 from customers.models import Customer, ProductCategory, ProductUnit
-from customers.warranty import add_months
+from customers.warranty_periods import add_months
+from followups.models import SatisfactionRating
 from notifications.models import OutboundMessage
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tickets.choices import EventKind, Status
-from tickets.models import Attachment, SatisfactionRating, Ticket, TicketEvent
+from tickets.models import Attachment, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -478,7 +479,10 @@ def test_customer_adds_information_and_a_photo(client, web_ticket, _open):
             "kind", "note", "is_public"
         )
     )
-    assert events[-2:] == [(EventKind.NOTE, "It also smells burnt.", True), (EventKind.ATTACHMENT, "Photo received.", True)]
+    assert events[-2:] == [
+        (EventKind.NOTE, "It also smells burnt.", True),
+        (EventKind.ATTACHMENT, "Photo received.", True),
+    ]
     photo = Attachment.objects.get(ticket=web_ticket)
     assert client.get(reverse("portal:attachment", args=[photo.pk])).status_code == 200
 

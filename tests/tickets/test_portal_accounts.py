@@ -15,15 +15,8 @@ from aftersales.roles import Role
 from customers.models import Customer, PhoneCode
 from customers.phone_codes import PROVEN_PHONE_SESSION_KEY
 from notifications.sms.locmem import outbox
+from portal.accounts.forms import BAD_LOGIN, CLAIM_NOT_FOUND, CODE_WRONG, PROVE_FIRST, TOO_MANY, normalize_reference
 from tests import factories
-from tickets.account_forms import (
-    BAD_LOGIN,
-    CLAIM_NOT_FOUND,
-    CODE_WRONG,
-    PROVE_FIRST,
-    TOO_MANY,
-    normalize_reference,
-)
 from tickets.choices import Status
 from tickets.models import Ticket
 

@@ -1,5 +1,5 @@
 """Public forms never change what is stored about a known customer; the desk takes typed details
-over; the language of messages follows the page (tickets/portal.py, tickets/submitted_contact.py)."""
+over; the language of messages follows the page (portal/services.py, tickets/submitted_contact.py)."""
 
 import datetime as dt
 
@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from customers.models import Customer, ProductCategory, ProductUnit
 from notifications.models import OutboundMessage
+from portal.services import portal_cancel
 from tests import factories
 from tickets.choices import EventKind
 from tickets.models import Ticket, TicketEvent
-from tickets.portal import portal_cancel
 from tickets.submitted_contact import Difference, contact_differences, customer_apply_submitted_contact
 
 pytestmark = pytest.mark.django_db

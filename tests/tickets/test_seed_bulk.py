@@ -14,11 +14,8 @@ from django.utils import timezone
 
 from customers.calendars import calendar_spec_for
 from customers.models import Customer, ProductUnit
-from tests import factories
-from tickets import sla
-from tickets.choices import EventKind, Status
-from tickets.management.commands import seed as seed_command
-from tickets.management.commands._seed_writers import (
+from demo.management.commands import seed as seed_command
+from demo.management.commands._seed_writers import (
     CopyWriter,
     Table,
     foreign_keys,
@@ -27,15 +24,11 @@ from tickets.management.commands._seed_writers import (
     reserve_ids,
     secondary_indexes,
 )
-from tickets.models import (
-    CallbackAttempt,
-    CallbackVisit,
-    FeedbackItem,
-    SatisfactionRating,
-    Ticket,
-    TicketEvent,
-    TicketSequence,
-)
+from followups.models import CallbackAttempt, CallbackVisit, FeedbackItem, SatisfactionRating
+from tests import factories
+from tickets.choices import EventKind, Status
+from tickets.models import Ticket, TicketEvent, TicketSequence
+from tickets.sla import clocks as sla
 
 # What the seed writes, parents before children.
 SEEDED = (Customer, ProductUnit, Ticket, TicketEvent, FeedbackItem, CallbackVisit, CallbackAttempt, SatisfactionRating)

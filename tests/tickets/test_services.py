@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from aftersales.roles import Role
+from followups.callbacks.services import record_attempt
+from followups.models import CallbackVisit
 from tests.factories import (
     CustomerFactory,
     FaultCategoryFactory,
@@ -18,9 +20,8 @@ from tests.factories import (
     TicketFactory,
     UserFactory,
 )
-from tickets.callbacks import record_attempt
 from tickets.choices import Channel, EventKind, Kind, Priority, Status
-from tickets.models import CallbackVisit, Ticket, TicketEvent, TicketSequence
+from tickets.models import Ticket, TicketEvent, TicketSequence
 from tickets.services import (
     TicketConflict,
     sla_sweep,

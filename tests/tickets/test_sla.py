@@ -1,4 +1,4 @@
-"""tickets/sla.py: deadlines from a target in business time, the business day, pauses, moving to a
+"""tickets/sla/clocks.py: deadlines from a target in business time, the business day, pauses, moving to a
 station's calendar. No database: every calendar is built here, every expected moment worked out
 by hand from the rules in the comments."""
 
@@ -9,7 +9,7 @@ import pytest
 
 from customers.business_time import CalendarSpec
 from tickets.choices import Kind, Priority, Status
-from tickets.sla import (
+from tickets.sla.clocks import (
     Deadlines,
     Target,
     deadlines_for,

@@ -1,4 +1,4 @@
-"""SLA targets as data (tickets/sla_targets.py) and the deadlines tickets get from them, in the
+"""SLA targets as data (tickets/sla/targets.py) and the deadlines tickets get from them, in the
 business calendar loaded by the migrations (China's statutory holidays and make-up working days)
 and in a station's own calendar. Every expected moment is worked out by hand in the comments."""
 
@@ -14,9 +14,10 @@ from customers.models import BusinessCalendar
 from tests.api.conftest import client_for
 from tests.factories import CustomerFactory, ServiceStationFactory, UserFactory
 from tickets.choices import Channel, Kind, Priority
-from tickets.models import SlaTarget, Ticket
+from tickets.models import Ticket
 from tickets.services import ticket_assign, ticket_create
-from tickets.sla_targets import target_in_force, target_publish
+from tickets.sla.models import SlaTarget
+from tickets.sla.targets import target_in_force, target_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +253,7 @@ def test_the_api_and_the_desk_show_the_same_stored_deadline_in_business_time(cli
 
 
 def test_the_kpis_read_the_fields_the_deadlines_are_written_to():
-    from followups.metrics import CLOCKS
+    from quality.metrics import CLOCKS
 
     ticket = stored(create(CustomerFactory(), now=T0))
     assert {CLOCKS[clock][0] for clock in CLOCKS} == {"response_due", "dispatch_due", "arrival_due", "completion_due"}

@@ -18,15 +18,16 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from aftersales.roles import Role
+from followups.choices import CallbackResult
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tests.api.conftest import client_for, portal_customer
-from tickets import three_guarantees as tg
-from tickets.choices import CallbackResult, EventKind, Status
+from tickets.choices import EventKind, Status
 from tickets.models import AttachmentKind, Department, TicketEvent
 from tickets.services import append_event, ticket_assign, ticket_transition
-from tickets.three_guarantees import Remedy
 from tickets.timeline_texts import EMPTY, TEXTS, render, render_event_text
+from warranty import three_guarantees as tg
+from warranty.three_guarantees import Remedy
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PLACEHOLDER = re.compile(r"%\(\w+\)|%[sd]|\{\w*\}")

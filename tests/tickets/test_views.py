@@ -218,7 +218,11 @@ def test_new_caller_with_new_product_in_one_step(client, agent):
         ({"unit_invoice_date": "2999-01-01"}, "unit_invoice_date", "This date is in the future."),
         ({"unit_invoice_date": "31/02/2024"}, "unit_invoice_date", "Enter a valid date."),
         ({"unit_model": "999999"}, "unit_model", "Choose a known product model."),
-        ({"unit_serial": "TAKEN-1"}, "unit_serial", "A unit of this model with this serial number is already registered."),
+        (
+            {"unit_serial": "TAKEN-1"},
+            "unit_serial",
+            "A unit of this model with this serial number is already registered.",
+        ),
         ({"description": "  "}, "description", "Describe the problem or request."),
         ({"kind": "teleport"}, "kind", "Select a valid choice. teleport is not one of the available choices."),
     ],
@@ -249,16 +253,20 @@ def test_duplicate_is_flagged_on_check_and_on_create(client, agent):
     fault = factories.FaultCategoryFactory(group=FaultGroup.PRODUCT)
     unit = factories.ProductUnitFactory()
     first = ticket_create(
-        customer=unit.owner, unit=unit, fault_category=fault, kind=Kind.REPAIR, channel="phone", description="x", by=agent
+        customer=unit.owner,
+        unit=unit,
+        fault_category=fault,
+        kind=Kind.REPAIR,
+        channel="phone",
+        description="x",
+        by=agent,
     )
     _login(client, agent)
     check = client.get(
         reverse("desk:duplicate_check"), {"phone": unit.owner.phone, "unit": unit.pk, "fault_category": fault.pk}
     )
     assert check.context["duplicates"] == [first]
-    client.post(
-        reverse("desk:ticket_new"), _intake(phone=unit.owner.phone, unit=str(unit.pk), fault_category=fault.pk)
-    )
+    client.post(reverse("desk:ticket_new"), _intake(phone=unit.owner.phone, unit=str(unit.pk), fault_category=fault.pk))
     second = Ticket.objects.exclude(pk=first.pk).get()
     assert second.suspected_duplicate_of == first
     assert second.events.filter(kind=EventKind.DUPLICATE).count() == 1
@@ -326,8 +334,7 @@ def test_full_repair_journey_through_the_desk(client, agent, technician):
     assert client.post(url, {"move": "acknowledge", "version": version()}).status_code == 302
     assign = reverse("desk:ticket_assign", args=[ticket.reference])
     assert (
-        client.post(assign, {"station": station.pk, "assignee": technician.pk, "version": version()}).status_code
-        == 302
+        client.post(assign, {"station": station.pk, "assignee": technician.pk, "version": version()}).status_code == 302
     )
     assert client.post(url, {"move": "dispatch", "version": version()}).status_code == 302
     _login(client, technician)

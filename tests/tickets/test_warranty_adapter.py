@@ -1,4 +1,4 @@
-"""tickets/warranty.py: the stored policy, holidays and unit history turned into engine facts, and back."""
+"""warranty/evaluation.py: the stored policy, holidays and unit history turned into engine facts, and back."""
 
 import datetime as dt
 import json
@@ -17,10 +17,10 @@ from tests.factories import (
     TicketFactory,
     WarrantyPolicyFactory,
 )
-from tickets import three_guarantees as tg
-from tickets import warranty
 from tickets.choices import Kind, Status
 from tickets.models import Ticket
+from warranty import evaluation as warranty
+from warranty import three_guarantees as tg
 
 pytestmark = pytest.mark.django_db
 

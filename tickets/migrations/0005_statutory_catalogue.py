@@ -23,7 +23,7 @@ EFFECTIVE_FROM = dt.date(1995, 8, 25)
 
 
 def load(apps, schema_editor):
-    from tickets.three_guarantees import STATUTORY_POLICIES
+    from warranty.three_guarantees import STATUTORY_POLICIES
 
     ProductCategory = apps.get_model("customers", "ProductCategory")
     WarrantyPolicy = apps.get_model("customers", "WarrantyPolicy")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from tickets.three_guarantees import STATUTORY_POLICIES, Decision, Facts, Policy, Proof, decide
+from warranty.three_guarantees import STATUTORY_POLICIES, Decision, Facts, Policy, Proof, decide
 
 START = dt.date(2025, 3, 3)
 INVOICE = Proof(invoice=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tickets.three_guarantees import OpenRepair, Proof, decide
+from warranty.three_guarantees import OpenRepair, Proof, decide
 
 from .builders import ASSEMBLY, CAR, FREE, PAID, VEHICLE, Case, cases, check, claim, d
 

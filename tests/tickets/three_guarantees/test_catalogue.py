@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from tickets.three_guarantees import STATUTORY_POLICIES
+from warranty.three_guarantees import STATUTORY_POLICIES
 
 CODES = {
     "washing_machine",

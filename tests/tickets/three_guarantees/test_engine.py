@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tickets.three_guarantees import ADDITIONS, REASON_TEXTS, RULES, Remedy, decide
+from warranty.three_guarantees import ADDITIONS, REASON_TEXTS, RULES, Remedy, decide
 
 from . import test_cars, test_exclusions, test_general
 from .builders import CAR, FREE, FRIDGE, PAID, REPLACE_15D, RETURN_7D, Case, cases, check, claim, d

@@ -5,7 +5,7 @@ DESIGN.md section 5, exclusions. No database.
 
 import pytest
 
-from tickets.three_guarantees import Policy, Proof, decide
+from warranty.three_guarantees import Policy, Proof, decide
 
 from .builders import FREE, FRIDGE, LAPTOP, PAID, PHONE, RETURN_7D, WASHER, Case, cases, check, claim, d
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tickets.three_guarantees import OpenRepair
+from warranty.three_guarantees import OpenRepair
 
 from .builders import (
     ACCESSORY,

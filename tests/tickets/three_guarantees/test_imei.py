@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from django.utils import translation
 
-from tickets.three_guarantees import (
+from warranty.three_guarantees import (
     STATUTORY_POLICIES,
     Decision,
     Facts,

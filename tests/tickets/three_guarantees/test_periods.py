@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tickets.three_guarantees.periods import (
+from warranty.three_guarantees.periods import (
     car_usage_fee,
     depreciated_refund,
     elapsed_days,

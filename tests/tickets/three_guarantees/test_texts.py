@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from tickets.three_guarantees import Facts, OpenRepair, Policy, Reason, decide, reason_text, reason_texts
+from warranty.three_guarantees import Facts, OpenRepair, Policy, Reason, decide, reason_text, reason_texts
 
 from .builders import CAR, FRIDGE, PHONE, WASHER, claim, d
 from .test_engine import ALL_CASES

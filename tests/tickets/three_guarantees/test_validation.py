@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tickets.three_guarantees import Facts, FactsError, OpenRepair, Policy, Proof, decide
+from warranty.three_guarantees import Facts, FactsError, OpenRepair, Policy, Proof, decide
 
 from .builders import CAR, FRIDGE, PHONE, WASHER, claim, d
 

@@ -1,0 +1,15 @@
+"""The follow-up API's routes (callback visits and quality feedback); see aftersales/api/urls.py."""
+
+from django.urls import path
+
+from followups.api import views
+
+urlpatterns = [
+    path("callbacks/", views.CallbackListView.as_view(), name="callback-list"),
+    path("callbacks/<int:pk>/", views.CallbackDetailView.as_view(), name="callback-detail"),
+    path("callbacks/<int:pk>/attempts/", views.CallbackAttemptView.as_view(), name="callback-attempts"),
+    path("feedback/", views.FeedbackListView.as_view(), name="feedback-list"),
+    path("feedback/<int:pk>/", views.FeedbackDetailView.as_view(), name="feedback-detail"),
+    path("feedback/<int:pk>/acknowledge/", views.FeedbackAcknowledgeView.as_view(), name="feedback-acknowledge"),
+    path("feedback/<int:pk>/answer/", views.FeedbackAnswerView.as_view(), name="feedback-answer"),
+]

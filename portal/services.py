@@ -1,0 +1,285 @@
+"""Writes for the customer portal: submit a request, register a product, add information,
+cancel, rate. Customers act without a staff account; every write still goes through the
+ticket services and leaves a timeline event (DESIGN.md sections 2, 4 and 8)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, ProductModel, ProductUnit
+from customers.selectors import customer_by_phone
+from customers.services import customer_create, unit_register
+from followups.choices import RatingSource
+from followups.models import SatisfactionRating
+from tickets.choices import EventKind, Status
+from tickets.models import Attachment, AttachmentKind, Ticket
+from tickets.services import append_event, ticket_create, ticket_transition
+from tickets.submitted_contact import typed_contact
+from tickets.uploads import checked_upload
+
+RATEABLE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+    email: str = ""
+    address: str = ""
+    region: str = ""
+    language: str = "zh-hans"
+
+
+def _find_or_create_customer(contact: Contact) -> Customer:
+    """The customer who owns the phone number; a new one only when nobody does.
+
+    Typing a phone number proves nothing, so a public form never changes what is stored about a
+    known customer, not even a detail the record lacks: what was typed is kept on the request
+    and offered to the desk (tickets/submitted_contact.py). A new customer gets the typed
+    details, but their email stays unconfirmed (``by`` None) and receives nothing until staff
+    or the customer, having proven the phone, confirm it."""
+    customer = customer_by_phone(contact.phone)
+    if customer is not None:
+        return customer
+    return customer_create(
+        name=contact.name,
+        phone=contact.phone,
+        email=contact.email,
+        address=contact.address,
+        region=contact.region,
+        preferred_language=contact.language,
+        by=None,
+        phone_is_new=True,
+    )
+
+
+def _typed(contact: Contact) -> dict[str, str]:
+    return typed_contact(
+        name=contact.name,
+        email=contact.email,
+        address=contact.address,
+        region=contact.region,
+        language=contact.language,
+    )
+
+
+def attach(
+    *,
+    ticket: Ticket,
+    upload: UploadedFile,
+    kind: str,
+    field: str,
+    by_customer: bool,
+    by=None,
+    content_type: str | None = None,
+) -> Attachment:
+    """Store ``upload`` on the ticket, with a timeline event. ``content_type`` is what
+    ``checked_upload`` already answered for this upload; without it the file is checked here."""
+    if content_type is None:
+        content_type = checked_upload(upload, field=field)
+    attachment = Attachment(
+        ticket=ticket,
+        kind=kind,
+        content_type=content_type,
+        size=upload.size,
+        original_name=(upload.name or "")[-200:],
+        uploaded_by_customer=by_customer,
+        uploaded_by=by if by is not None and by.is_authenticated else None,
+    )
+    attachment.file.save(attachment_name(content_type), upload, save=False)
+    attachment.save()
+    append_event(
+        ticket,
+        EventKind.ATTACHMENT,
+        by,
+        message=("file.received", {"kind": attachment.kind}),
+        is_public=True,
+        data={"attachment": attachment.pk, "by": "customer" if by_customer else "staff"},
+    )
+    return attachment
+
+
+def attachment_name(content_type: str) -> str:
+    return {"image/jpeg": "upload.jpg", "image/png": "upload.png"}.get(content_type, "upload.pdf")
+
+
+@transaction.atomic
+def portal_submit(
+    *,
+    contact: Contact,
+    model: ProductModel | None,
+    serial: str,
+    purchase_date: dt.date | None,
+    kind: str,
+    description: str,
+    preferred_visit_date: dt.date | None = None,
+    preferred_visit_slot: str = "",
+    proof: UploadedFile | None = None,
+) -> Ticket:
+    """A request submitted on the portal: the ticket enters the desk queue (channel web).
+
+    The caller is matched by phone, never duplicated, and a known customer's record is never
+    changed from here: the contact details typed are kept on the ticket for the desk to take
+    over (``submitted_contact``). The product is the customer's unit of
+    that model and serial, registered now if new; a serial already registered to someone
+    else is kept in the ticket for the desk to sort out rather than refused. The
+    confirmation email is written to the outbox in the same transaction and sent after the
+    commit, so the request is saved even when the broker or the mail server is down.
+    """
+    from tickets import messages as notifications
+
+    if preferred_visit_date is not None and preferred_visit_date < timezone.localdate():
+        raise ValidationError({"preferred_visit_date": _("Choose today or a later day.")})
+    # The file is checked before anything is written: a bad one costs no database work.
+    proof_type = checked_upload(proof, field="proof") if proof is not None else None
+    customer = _find_or_create_customer(contact)
+    unit, serial_note = None, None
+    serial = (serial or "").strip()
+    if model is not None and serial:
+        existing = ProductUnit.objects.filter(model=model, serial__iexact=serial).first()
+        if existing is None:
+            unit = unit_register(
+                owner=customer,
+                model=model,
+                serial=serial,
+                invoice_date=purchase_date,
+                has_invoice=proof is not None,
+                by=None,
+                serial_is_new=True,
+            )
+        elif existing.owner_id == customer.pk:
+            unit = existing
+        else:
+            serial_note = ("portal.serial_of_another", {"model": model.code, "serial": serial})
+    ticket = ticket_create(
+        customer=customer,
+        unit=unit,
+        kind=kind,
+        channel="web",
+        description=description,
+        by=None,
+        preferred_visit_date=preferred_visit_date,
+        preferred_visit_slot=preferred_visit_slot,
+        submitted_contact=_typed(contact),
+    )
+    if serial_note:
+        append_event(ticket, EventKind.NOTE, None, message=serial_note, is_public=False)
+    elif unit is None and (model is not None or serial):
+        details = {
+            "model": model.code if model else "",
+            "serial": serial,
+            "date": purchase_date.isoformat() if purchase_date else "",
+        }
+        append_event(ticket, EventKind.NOTE, None, message=("portal.unit_details", details), is_public=False)
+    if proof is not None:
+        attach(
+            ticket=ticket,
+            upload=proof,
+            kind=AttachmentKind.PROOF_OF_PURCHASE,
+            field="proof",
+            by_customer=True,
+            content_type=proof_type,
+        )
+    notifications.notify_request_received(ticket)
+    return ticket
+
+
+@transaction.atomic
+def portal_register_unit(
+    *,
+    contact: Contact,
+    model: ProductModel | None,
+    serial: str,
+    purchase_date: dt.date | None,
+    installation_date: dt.date | None = None,
+    dealer: str = "",
+    price: Decimal | None = None,
+    has_invoice: bool = False,
+    has_warranty_card: bool = False,
+) -> ProductUnit:
+    """Warranty registration of a purchased product by its owner.
+
+    The owner is the customer with the phone typed, created from the typed details when new. A
+    known customer's record is not changed, and with no request to keep them on, the details
+    typed that differ from it are not kept: the registration page tells the visitor that the
+    details on file stay as they are, to be changed on a request or by a call to the desk."""
+    customer = _find_or_create_customer(contact)
+    looked_up = False
+    if model is not None and (serial or "").strip():
+        existing = ProductUnit.objects.filter(model=model, serial__iexact=serial.strip()).first()
+        if existing is not None:
+            if existing.owner_id == customer.pk:
+                raise ValidationError({"serial": _("You have already registered this product.")})
+            raise ValidationError(
+                {"serial": _("This serial number is already registered. If the product changed hands, call us.")}
+            )
+        looked_up = True
+    return unit_register(
+        serial_is_new=looked_up,
+        owner=customer,
+        model=model,
+        serial=serial,
+        invoice_date=purchase_date,
+        installation_date=installation_date,
+        dealer=dealer,
+        price=price,
+        has_invoice=has_invoice,
+        has_warranty_card=has_warranty_card,
+        by=None,
+    )
+
+
+@transaction.atomic
+def portal_add_info(*, ticket: Ticket, customer: Customer, note: str, photo: UploadedFile | None) -> None:
+    """The customer adds information or a photo to their own open request."""
+    if ticket.customer_id != customer.pk:
+        raise ValidationError({"note": _("We could not find this request.")})
+    if ticket.status in (Status.CLOSED, Status.CANCELLED, Status.MERGED):
+        raise ValidationError({"note": _("This request is closed. Submit a new request instead.")})
+    if not (note or "").strip() and photo is None:
+        raise ValidationError({"note": _("Write something or add a photo.")})
+    if (note or "").strip():
+        append_event(ticket, EventKind.NOTE, None, note=note.strip(), is_public=True, data={"by": "customer"})
+    if photo is not None:
+        attach(ticket=ticket, upload=photo, kind=AttachmentKind.PHOTO, field="photo", by_customer=True)
+
+
+def portal_cancel(*, ticket: Ticket, customer: Customer, reason: str) -> Ticket:
+    """The customer withdraws their request; only until a technician is dispatched."""
+    return ticket_transition(ticket=ticket, move="customer_cancel", by=None, customer=customer, note=reason)
+
+
+@transaction.atomic
+def portal_rate(*, ticket: Ticket, customer: Customer, score: int, comment: str) -> SatisfactionRating:
+    """The customer rates a resolved request, 1 to 5, once. The dissatisfaction rate reads it.
+    A customer who already rated it, here or to an agent on a callback, is not asked again."""
+    if ticket.customer_id != customer.pk:
+        raise ValidationError({"score": _("We could not find this request.")})
+    if ticket.ratings.exists():
+        raise ValidationError({"score": _("You have already rated this request. Thank you!")})
+    if ticket.status not in RATEABLE:
+        raise ValidationError({"score": _("You can rate the service once your request is resolved.")})
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
+    try:
+        with transaction.atomic():
+            rating = SatisfactionRating.objects.create(
+                ticket=ticket, source=RatingSource.PORTAL, score=score, comment=(comment or "").strip()
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"score": _("You have already rated this request. Thank you!")}) from exc
+    append_event(
+        ticket,
+        EventKind.RATING,
+        None,
+        note=rating.comment,
+        is_public=True,
+        data={"score": score, "source": RatingSource.PORTAL, "by": "customer"},
+    )
+    return rating

@@ -1,0 +1,14 @@
+"""The quality API's routes (the metrics, recall campaigns, quality alerts); see aftersales/api/urls.py."""
+
+from django.urls import path
+
+from quality.api import views
+from quality.api.metrics import MetricsView
+
+urlpatterns = [
+    path("metrics/", MetricsView.as_view(), name="metrics"),
+    path("recalls/", views.RecallListCreateView.as_view(), name="recall-list"),
+    path("recalls/<int:pk>/", views.RecallDetailView.as_view(), name="recall-detail"),
+    path("recalls/<int:pk>/units/", views.RecallUnitListView.as_view(), name="recall-units"),
+    path("alerts/", views.AlertListView.as_view(), name="alert-list"),
+]

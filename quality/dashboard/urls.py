@@ -1,0 +1,16 @@
+"""The manager dashboard (``/dashboard/``): figures, drill-downs, exports, thresholds, alerts."""
+
+from django.urls import path
+
+from quality.dashboard import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tickets/<slug:kind>/", views.tickets, name="tickets"),
+    path("tickets/<slug:kind>/export.<str:fmt>", views.tickets_export, name="tickets_export"),
+    path("export/<slug:table>.<str:fmt>", views.export, name="export"),
+    path("thresholds/", views.thresholds, name="thresholds"),
+    path("alerts/", views.alerts, name="alerts"),
+    path("recompute/", views.recompute, name="recompute"),
+]
