@@ -38,6 +38,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Known vulnerabilities in the pinned requirements (pip-audit against PyPI's data or OSV). Fails on
 # any, and also when no vulnerability source is reachable: an audit that checked nothing is no pass.

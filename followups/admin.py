@@ -3,7 +3,6 @@
 from django.contrib import admin
 
 from followups.models import DepartmentMembership, FeedbackItem, SatisfactionRating
-from tickets.sla import admin as sla_admin  # noqa: F401 (sla_admin registers the SLA targets)
 
 
 @admin.register(SatisfactionRating)

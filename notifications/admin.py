@@ -8,7 +8,6 @@ from aftersales.roles import manages_quality
 from notifications import webhooks
 from notifications.delivery import redact
 from notifications.models import OutboundMessage, WebhookDelivery, WebhookEvent, WebhookSubscription
-from tickets.sla import admin as sla_admin  # noqa: F401 (sla_admin registers the SLA targets)
 
 
 @admin.register(OutboundMessage)

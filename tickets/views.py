@@ -30,13 +30,13 @@ from customers.phones import display_phone, try_normalize_phone
 from customers.selectors import customer_by_phone, units_with_warranty
 from followups.feedback import services as feedback
 from tickets import selectors, services, submitted_contact
-from warranty import selectors as warranty_selectors
 from tickets.choices import FINAL_STATUSES, OPEN_STATUSES, EventKind, Kind, Priority, Status
 from tickets.filters import TicketQueueFilter
 from tickets.forms import NEW_UNIT, AssignForm, IntakeForm, MoveForm, NoteForm, ResolutionForm
 from tickets.intake import NewCustomer, NewUnit, intake_request
 from tickets.models import Ticket, TicketEvent
 from tickets.transitions import blockers, get_move, moves_for
+from warranty import selectors as warranty_selectors
 
 
 @require_GET

@@ -6,7 +6,6 @@ from django.contrib import admin
 from aftersales.versioned_admin import VersionedAdmin
 from customers.models import WarrantyPolicy
 from customers.services import policy_publish
-from tickets.sla import admin as sla_admin  # noqa: F401 (sla_admin registers the SLA targets)
 from warranty.evaluation import engine_policy
 from warranty.models import WarrantyClaim
 

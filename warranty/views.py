@@ -12,9 +12,8 @@ from aftersales.access import desk_required
 from aftersales.errors import add_errors_to_form
 from aftersales.roles import Role, roles_of
 from tickets import selectors as ticket_selectors
-from warranty import selectors
 from tickets.models import Ticket
-from warranty import claims
+from warranty import claims, selectors
 from warranty import evaluation as warranty
 from warranty import three_guarantees as tg
 from warranty.forms import ChooseForm, ClaimForm, ExecuteForm, GoodwillForm
