@@ -16,7 +16,7 @@ The anchors: service tickets completed → ``resolved_at``; complaints → ``cre
 (omissions) → when the customer first got in touch; ratings → when given; timeliness → the
 deadline itself; first-time fix → ``resolved_at``, final 30 days after the day.
 
-Every formula is written out in docs/quality-kpis.md (and in short in the README's quality
+Every formula is written out in docs/kpis.md (and in short in the README's quality
 section); the three say the same, and tests/followups/test_two_month_scenario.py checks the
 figures of two months of ordinary work against counts made by hand from it.
 """

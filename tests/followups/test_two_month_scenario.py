@@ -1,5 +1,5 @@
 """Two months of mixed work (tests/followups/two_month_scenario.py) and every KPI of September and
-October 2026 worked out by hand from the written formulas (docs/quality-kpis.md, the README's
+October 2026 worked out by hand from the written formulas (docs/kpis.md, the README's
 quality section), compared with GET /api/metrics/ (whole organisation and by station) and with
 the dashboard, after the snapshot job has run. No expectation is computed by the code under test.
 
@@ -331,7 +331,7 @@ def test_each_septembers_drilldown_lists_the_tickets_counted_by_hand(scenario, k
 def test_the_readme_and_the_written_definitions_say_the_same():
     root = Path(__file__).resolve().parents[2]
     quality = (root / "README.md").read_text(encoding="utf-8").split("## Quality control")[1].split("\n## ")[0]
-    written = (root / "docs" / "quality-kpis.md").read_text(encoding="utf-8")
-    assert "(docs/quality-kpis.md)" in quality
+    written = (root / "docs" / "kpis.md").read_text(encoding="utf-8")
+    assert "(docs/kpis.md)" in quality
     for phrase in ("fed back and acknowledged within 7 days", "make-up working days", "7 × 24"):
         assert phrase in quality.replace("\n  ", " ") and phrase in written.replace("\n", " "), phrase
