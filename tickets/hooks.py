@@ -44,7 +44,9 @@ What may be registered, who registers what, and where tickets calls it:
     ``warranty.timeline_texts.TEXTS`` (``claim.*``); followups registers
     ``followups.timeline_texts.TEXTS`` (``callback.*`` and ``feedback.*``).
 
-A code, move or function registered twice is a mistake at start-up and raises ``ValueError``.
+Each app's ``apps.py`` lists what it registers. A function or a timeline code registered twice,
+or a guard for a move that does not exist, is a mistake at start-up and raises ``ValueError``;
+tests/tickets/test_hooks.py checks that every registration above is in place.
 """
 
 import datetime as dt
