@@ -3,6 +3,7 @@
 Customers are not staff and have no role here. A superuser counts as an administrator.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,3 +59,9 @@ def manages_quality(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 def answers_feedback(user: AbstractBaseUser | AnonymousUser) -> bool:
     return has_any_role(user, FEEDBACK_ROLES)
+
+
+def managers():
+    """The active managers who can be emailed: those told of a dissatisfied customer, a missed
+    deadline with no station lead, a quality alert."""
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER).exclude(email="").distinct()

@@ -21,8 +21,8 @@ from django.utils import timezone
 from customers.models import ProductUnit, UnitStatus
 from followups.callbacks.services import schedule
 from followups.choices import CallbackKind
+from followups.messages import notify_callback_reminder
 from followups.models import CallbackVisit
-from tickets.messages import notify_callback_reminder
 
 # A maintenance visit is arranged with the customer up to two weeks ahead.
 MAINTENANCE_LOOKAHEAD_DAYS = 14

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.encryption import EncryptedSecretField
 from customers.models import Channel, Customer
+from notifications.sms.base import SmsError
 
 
 class MessageStatus(models.TextChoices):
@@ -84,8 +85,6 @@ class OutboundMessage(models.Model):
     def error_label(self) -> str:
         """Why the message was not sent, in the reader's words (the SMS vendor's or the mail
         server's reason); the raw code when it is not one the product knows."""
-        from notifications.sms.base import SmsError
-
         choices = SmsError if self.channel == Channel.SMS else EmailError
         labels = dict(choices.choices)
         return str(labels.get(self.error_code, self.error_code))

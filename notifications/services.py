@@ -17,6 +17,7 @@ from django.db import transaction
 
 from customers.models import Channel, Customer
 from notifications.models import OutboundMessage
+from notifications.tasks import send_message_task
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +148,6 @@ def dispatch(pk: int) -> None:
     """Hand a message to Celery. Runs after the commit, inside the request that made the change:
     whatever goes wrong reaching the broker is logged, never raised, because the change is
     saved and the row waits for the sweep."""
-    from notifications.tasks import send_message_task
-
     try:
         send_message_task.delay(pk)
     except Exception:  # noqa: BLE001 - any publishing failure leaves the row for the sweep

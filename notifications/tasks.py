@@ -1,10 +1,15 @@
-"""Celery tasks of the notifications app: thin wrappers around the outbox's delivery."""
+"""Celery tasks of the notifications app: thin wrappers around the outbox's delivery.
+
+The webhook deliveries' tasks live with the webhooks (notifications/webhooks/tasks.py); they are
+imported here because this is the module the worker looks for in every app.
+"""
 
 from celery import shared_task
-from django.db import OperationalError
 
-from notifications import webhooks
 from notifications.delivery import MAX_ATTEMPTS, RETRYABLE_ERRORS, deliver, outbox_sweep
+from notifications.webhooks.tasks import deliver_webhook_task, webhook_sweep_task
+
+__all__ = ["deliver_webhook_task", "outbox_sweep_task", "send_message_task", "webhook_sweep_task"]
 
 
 @shared_task(
@@ -26,28 +31,3 @@ def send_message_task(message_id: int) -> bool:
 def outbox_sweep_task() -> int:
     """Send the outbox messages still waiting, e.g. those queued while the broker was down."""
     return outbox_sweep()
-
-
-@shared_task(
-    name="tickets.deliver_webhook_task",
-    bind=True,
-    # The delivery row counts the attempts (webhooks.MAX_ATTEMPTS) and picks each pause; Celery
-    # only schedules them. A lost database connection is retried like any other task's.
-    max_retries=None,
-    autoretry_for=(OperationalError,),
-    retry_backoff=60,
-)
-def deliver_webhook_task(self, delivery_id: int) -> bool:
-    """Make a webhook delivery's next attempt; when it fails, try again after 30 s, 1, 2, 4 …
-    minutes. Idempotent: a delivery already delivered, given up on, or under way is left alone."""
-    outcome = webhooks.attempt_delivery(delivery_id)
-    if outcome.retry_in is not None:
-        raise self.retry(countdown=outcome.retry_in)
-    return outcome.delivered
-
-
-@shared_task(name="tickets.webhook_sweep_task")
-def webhook_sweep_task() -> int:
-    """Queue the webhook deliveries still pending past their time, e.g. those written while the
-    broker was down. Every two minutes. Idempotent."""
-    return webhooks.webhook_sweep()

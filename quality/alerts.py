@@ -16,13 +16,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from aftersales.roles import managers
 from customers.models import ProductModel
-from followups.callbacks.services import managers
 from notifications import webhooks
 from notifications.models import WebhookEvent
 from notifications.services import notify_staff
 from quality.models import AlertKind, Dimension, QualityAlert
 from quality.rates import KPIS
+from quality.webhook_payloads import alert_data
 
 SubjectKey = tuple[str, str, str, str]
 
@@ -107,7 +108,7 @@ def raise_or_refresh(reading: Reading, *, now: dt.datetime | None = None) -> tup
         # Another job raised it a moment ago: refresh that one.
         return raise_or_refresh(reading, now=now)
     notify_managers_of_alert(alert)
-    webhooks.emit(WebhookEvent.ALERT_RAISED, webhooks.alert_data(alert), now=now)
+    webhooks.emit(WebhookEvent.ALERT_RAISED, alert_data(alert), now=now)
     return alert, True
 
 
@@ -126,7 +127,7 @@ def clear_all_but(kind: str, still_crossed: Iterable[SubjectKey], *, now: dt.dat
     count = QualityAlert.objects.filter(pk__in=[alert.pk for alert in cleared]).update(cleared_at=now, checked_at=now)
     for alert in cleared:
         alert.cleared_at = alert.checked_at = now
-        webhooks.emit(WebhookEvent.ALERT_CLEARED, webhooks.alert_data(alert), now=now)
+        webhooks.emit(WebhookEvent.ALERT_CLEARED, alert_data(alert), now=now)
     return count
 
 

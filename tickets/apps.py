@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
-
-    def ready(self) -> None:
-        from notifications.webhooks import listened
-
-        listened.connect_signals()

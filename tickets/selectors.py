@@ -16,7 +16,7 @@ from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductUnit
 from customers.phones import try_normalize_phone
 from tickets.choices import COMPLAINT_CLASS_GROUPS, OPEN_STATUSES, Kind
-from tickets.models import FaultCategory, ServiceStation, Ticket, TicketEvent
+from tickets.models import FaultCategory, FaultCode, ServiceStation, Ticket, TicketEvent
 
 REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,9}$", re.IGNORECASE)
 SEARCH_UNIT_LIMIT = 100
@@ -170,6 +170,11 @@ def active_stations() -> QuerySet[ServiceStation]:
 
 def active_fault_categories() -> QuerySet[FaultCategory]:
     return FaultCategory.objects.filter(is_active=True).order_by("group", "code")
+
+
+def active_fault_codes() -> QuerySet[FaultCode]:
+    """The catalogue the technician picks a resolution's fault code from."""
+    return FaultCode.objects.filter(is_active=True).order_by("code")
 
 
 def overdue_q(now=None) -> Q:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from tickets.services import sla_sweep
+from tickets.sla.sweep import sla_sweep
 
 
 @shared_task(name="tickets.sla_sweep_task")

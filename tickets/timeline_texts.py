@@ -13,9 +13,12 @@ How parameters are stored, so that old rows render again in any language:
   rendered through the choice's label in the active language;
 - dates and times as ISO strings, rendered in the active language's formats and in the business
   time zone (``settings.TIME_ZONE``, Django's default time zone);
-- warranty reasons as the decision's reason codes with their values (tickets/three_guarantees);
+- warranty reasons as the decision's reason codes with their values (warranty/timeline_texts.py);
 - amounts as text, rendered with the currency (aftersales/money.py);
 - references, serials, model codes and typed text as given.
+
+The texts of tickets are here; follow-ups and warranty add theirs at start-up
+(followups/timeline_texts.py, warranty/timeline_texts.py, through ``tickets.hooks.register_timeline_texts``).
 
 A missing or empty parameter shows as "—". An event without a code, or with a code this module
 no longer knows, shows its stored ``note``: rows written before the codes existed keep showing
@@ -25,7 +28,7 @@ No ORM query, no clock: rendering reads only the event's own fields and the acti
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,10 +39,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.money import format_money
-from followups.choices import CallbackResult
-from tickets.models import AttachmentKind, Department, TicketEvent
+from tickets.models import AttachmentKind, TicketEvent
 from tickets.sla.models import SlaStage
-from warranty import three_guarantees as tg
 
 EMPTY = "—"
 
@@ -117,26 +118,9 @@ def label(choices: type[models.Choices], name: str) -> Formatter:
     return render
 
 
-def _joined(sentences: Iterable[str]) -> str:
-    # A Chinese sentence ends in "。" and is followed by the next one directly; others by a space.
-    text = ""
-    for sentence in sentences:
-        text += sentence if not text or text.endswith("。") else f" {sentence}"
-    return text
-
-
-def reasons(name: str) -> Formatter:
-    """A warranty decision's reasons, stored as reason codes with their values, in plain words."""
-
-    def render(params: Mapping[str, object]) -> str:
-        items = params.get(name) or []
-        return _joined(tg.reason_text(tg.stored_reason(item)) for item in items)
-
-    return render
-
-
-# The registry: every text the system writes on a timeline. Codes are stable (stored in rows);
-# a text may change its words, never its code's meaning.
+# The registry: every text the system writes on a timeline, those of other apps added at start-up
+# (tickets/hooks.py). Codes are stable (stored in rows); a text may change its words, never its
+# code's meaning.
 TEXTS: dict[str, SystemText] = {
     "ticket.duplicate": SystemText(
         _("Possible duplicate of %(reference)s (same customer, product and fault category).")
@@ -157,39 +141,6 @@ TEXTS: dict[str, SystemText] = {
     ),
     "portal.unit_details": SystemText(
         _("The customer gave model %(model)s, serial %(serial)s, purchased %(date)s."), {"date": day("date")}
-    ),
-    # The reasons are translated texts themselves; nothing around them to translate.
-    "claim.decided": SystemText("%(reasons)s", {"reasons": reasons("reasons")}),
-    "claim.chosen": SystemText(_("The customer chose: %(remedy)s."), {"remedy": label(tg.Remedy, "remedy")}),
-    "claim.goodwill": SystemText(
-        _("Goodwill: %(remedy)s, granted by a manager. Reason: %(reason)s"), {"remedy": label(tg.Remedy, "remedy")}
-    ),
-    "claim.repaired": SystemText(
-        _("%(remedy)s carried out; charge %(amount)s."),
-        {"remedy": label(tg.Remedy, "remedy"), "amount": amount("amount")},
-    ),
-    "claim.replaced": SystemText(
-        _("Replaced with a new unit, serial %(serial)s; its guarantee periods start again on %(date)s."),
-        {"date": day("date")},
-    ),
-    "claim.returned": SystemText(_("Product returned; %(amount)s refunded."), {"amount": amount("amount")}),
-    "callback.result": SystemText(_("%(result)s."), {"result": label(CallbackResult, "result")}),
-    "callback.result_noted": SystemText(_("%(result)s. %(note)s"), {"result": label(CallbackResult, "result")}),
-    "callback.dissatisfied": SystemText(_("Customer dissatisfied on the callback (%(score)s/5): %(comment)s")),
-    "callback.complaint_opened": SystemText(_("Complaint %(reference)s opened from the callback.")),
-    "feedback.opened": SystemText(
-        _("Quality fault %(code)s fed back to the %(department)s department."),
-        {"department": label(Department, "department")},
-    ),
-    "feedback.acknowledged": SystemText(
-        _("Quality feedback %(code)s to the %(department)s department: acknowledged."),
-        {"department": label(Department, "department")},
-    ),
-    "feedback.answered": SystemText(
-        _(
-            "Quality feedback %(code)s to the %(department)s department: answered.\nCause: %(cause)s\nCorrective action: %(action)s"
-        ),
-        {"department": label(Department, "department")},
     ),
 }
 

@@ -3,7 +3,8 @@
 Pure: no ORM, no clock, no settings. DESIGN.md section 4:
 ``new → acknowledged → dispatched → in_progress → resolved → verified → closed`` plus
 ``on_hold`` (customer-caused pause), ``reopened``, ``cancelled`` and ``merged``. A guard returns
-the reason a move is blocked, or None; :func:`blockers` collects them (``[]`` = allowed).
+the reason a move is blocked, or None; :func:`blockers` collects them (``[]`` = allowed), with the
+reasons of the guards other apps registered (tickets/hooks.py), which the state carries.
 """
 
 from collections.abc import Callable
@@ -27,7 +28,9 @@ class TicketState:
     has_fault_analysis: bool = False
     held_from: str = ""
     has_merge_target: bool = False
-    callback_settled: bool = True
+    # The reasons of the guards other apps registered (tickets/hooks.py), as (move, reason): a
+    # resolved ticket is not verified while its after-service callback is due (no-leak 3).
+    blocked_by_hooks: tuple[tuple[str, str], ...] = ()
 
 
 Guard = Callable[[TicketState, str], "str | None"]
@@ -74,13 +77,6 @@ def needs_note(state: TicketState, note: str) -> str | None:
 def needs_merge_target(state: TicketState, note: str) -> str | None:
     if not state.has_merge_target:
         return _("Choose the ticket this one duplicates.")
-    return None
-
-
-def needs_callback_settled(state: TicketState, note: str) -> str | None:
-    # No-leak 3: every handling result is re-checked with the customer before the case ends.
-    if not state.callback_settled:
-        return _("Call the customer back first: the after-service callback is not done yet.")
     return None
 
 
@@ -137,7 +133,8 @@ MOVES: tuple[Move, ...] = (
         FIELD,
         (needs_site_work_for_service_kinds, needs_resolution, needs_fault_analysis_for_repairs),
     ),
-    Move("verify", _("Verify"), frozenset({Status.RESOLVED}), Status.VERIFIED, DESK, (needs_callback_settled,)),
+    # Follow-ups guard it: not while the after-service callback is due (tickets/hooks.py).
+    Move("verify", _("Verify"), frozenset({Status.RESOLVED}), Status.VERIFIED, DESK),
     Move("close", _("Close"), frozenset({Status.VERIFIED}), Status.CLOSED, DESK),
     Move(
         "reopen",
@@ -208,7 +205,8 @@ def blockers(move: Move, state: TicketState, roles: frozenset[str], note: str = 
         return [_("This move is not possible from the current status.")]
     if not roles & move.roles:
         return [_("Your role does not allow this move.")]
-    return [str(reason) for guard in move.guards if (reason := guard(state, note)) is not None]
+    reasons = [str(reason) for guard in move.guards if (reason := guard(state, note)) is not None]
+    return reasons + [str(reason) for name, reason in state.blocked_by_hooks if name == move.name]
 
 
 def moves_for(state: TicketState, roles: frozenset[str]) -> list[Move]:

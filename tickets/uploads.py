@@ -1,8 +1,10 @@
 """Checking uploaded files by their content, not their name (DESIGN.md section 8)."""
 
+import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 ALLOWED_TYPES = ("image/jpeg", "image/png", "application/pdf")
@@ -16,9 +18,6 @@ def checked_upload(upload: UploadedFile, *, field: str) -> str:
     ``MAX_IMAGE_PIXELS`` (a "decompression bomb": a few kilobytes that unpack to gigabytes) is
     refused from its header, before anything is decoded.
     """
-    import filetype
-    from PIL import Image, UnidentifiedImageError
-
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError({field: _("The file is larger than 5 MB.")})
     upload.seek(0)

@@ -28,15 +28,13 @@ from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Language
 from customers.phones import display_phone, try_normalize_phone
 from customers.selectors import customer_by_phone, units_with_warranty
-from followups.feedback import services as feedback
-from tickets import selectors, services, submitted_contact
+from tickets import hooks, selectors, services, submitted_contact
 from tickets.choices import FINAL_STATUSES, OPEN_STATUSES, EventKind, Kind, Priority, Status
 from tickets.filters import TicketQueueFilter
 from tickets.forms import NEW_UNIT, AssignForm, IntakeForm, MoveForm, NoteForm, ResolutionForm
 from tickets.intake import NewCustomer, NewUnit, intake_request
 from tickets.models import Ticket, TicketEvent
 from tickets.transitions import blockers, get_move, moves_for
-from warranty import selectors as warranty_selectors
 
 
 @require_GET
@@ -330,10 +328,9 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
             }
         ),
         # The catalogue a technician picks the fault code from (quality codes are fed back).
-        "fault_codes": list(feedback.active_fault_codes()) if ticket.status not in FINAL_STATUSES else [],
-        "claims": list(warranty_selectors.claims_of(ticket)) if ticket.unit_id else [],
-        "ratings": list(ticket.ratings.all()),
-        "callbacks": list(ticket.callbacks.select_related("complaint_ticket").prefetch_related("attempts")),
+        "fault_codes": list(selectors.active_fault_codes()) if ticket.status not in FINAL_STATUSES else [],
+        # Claims, ratings and callbacks, from the apps above tickets (tickets/hooks.py).
+        **hooks.extra_context(hooks.ticket_page_context, ticket),
         "attachments": list(ticket.attachments.all()),
         "now": timezone.now(),
         "today": timezone.localdate(),

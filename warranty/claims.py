@@ -28,6 +28,7 @@ from tickets.services import append_event, ensure_may_act, lock_ticket, parse_am
 from warranty import evaluation as warranty
 from warranty import three_guarantees as tg
 from warranty.models import ClaimStatus, WarrantyClaim
+from warranty.webhook_payloads import claim_data
 
 Remedy = tg.Remedy
 REPAIRS = frozenset(
@@ -146,7 +147,7 @@ def claim_evaluate(
             "policy": f"{policy.category.code} v{policy.version}",
         },
     )
-    webhooks.emit(WebhookEvent.CLAIM_DECIDED, webhooks.claim_data(claim, ticket))
+    webhooks.emit(WebhookEvent.CLAIM_DECIDED, claim_data(claim, ticket))
     return claim
 
 
@@ -293,7 +294,7 @@ def claim_execute(
     claim.executed_at = timezone.now()
     claim.save(update_fields=["status", "executed_by", "executed_at", "charge", "refund_paid", "replacement_unit"])
     append_event(ticket, EventKind.CLAIM, by, message=message, is_public=True, data=data)
-    webhooks.emit(WebhookEvent.CLAIM_EXECUTED, webhooks.claim_data(claim, ticket))
+    webhooks.emit(WebhookEvent.CLAIM_EXECUTED, claim_data(claim, ticket))
     return claim
 
 

@@ -10,21 +10,22 @@ are told. Every scheduler is idempotent through the visit's unique ``dedupe_key`
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.roles import Role
 from customers.models import Customer, ProductUnit
 from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
+from followups.messages import notify_managers_of_dissatisfaction
 from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
+from followups.webhook_payloads import callback_data
 from notifications import webhooks
 from notifications.models import WebhookEvent
 from tickets.choices import COMPLAINT_CLASS_GROUPS, EventKind, Kind, Status
 from tickets.models import FaultCategory, Ticket
+from tickets.services import append_event, ticket_create, ticket_transition
 
 AFTER_SERVICE_WITHIN = dt.timedelta(hours=72)
 INSTALLATION_CALLS = ((CallbackKind.INSTALLATION_7D, 7), (CallbackKind.INSTALLATION_30D, 30))
@@ -94,6 +95,14 @@ def schedule_after_resolution(ticket: Ticket, *, now: dt.datetime) -> list[Callb
     return [visit for visit in created if visit is not None]
 
 
+def cancel_due_after_service(ticket: Ticket) -> int:
+    """Cancel the ticket's after-service callback still due: the resolution it would re-check was
+    reopened, and the next resolution schedules its own. Returns how many were cancelled."""
+    return CallbackVisit.objects.filter(
+        ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE
+    ).update(status=CallbackStatus.CANCELLED)
+
+
 def _failed_attempts_make_unreachable(visit: CallbackVisit) -> bool:
     failed = [a.at for a in visit.attempts.all() if a.result != CallbackResult.REACHED]
     days = {timezone.localdate(at) for at in failed}
@@ -134,9 +143,6 @@ def record_attempt(
     overcharging, workmanship) enters the complaint rate, a product fault the product-quality
     count. Failed calls count towards "unreachable".
     """
-    from tickets.messages import notify_managers_of_dissatisfaction
-    from tickets.services import append_event, ticket_create, ticket_transition
-
     at = at or timezone.now()
     note = (note or "").strip()
     # Only the visit row is locked: its ticket is optional (an outer join PostgreSQL cannot lock).
@@ -232,9 +238,5 @@ def record_attempt(
             },
         )
     if visit.status != CallbackStatus.DUE:
-        webhooks.emit(WebhookEvent.CALLBACK_COMPLETED, webhooks.callback_data(visit), now=at)
+        webhooks.emit(WebhookEvent.CALLBACK_COMPLETED, callback_data(visit), now=at)
     return visit
-
-
-def managers():
-    return get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER).exclude(email="").distinct()

@@ -322,8 +322,3 @@ def as_groups(rows) -> list[FeedbackGroup]:
         )
         for row in rows
     ]
-
-
-def active_fault_codes() -> QuerySet[FaultCode]:
-    """The catalogue the technician picks a resolution's fault code from."""
-    return FaultCode.objects.filter(is_active=True).order_by("code")

@@ -1,16 +1,22 @@
 """Webhooks: integrators are told of ticket, claim, callback and alert events (issue 7).
 
+This package is generic: it knows the event names (``notifications.models.WebhookEvent``), the
+subscriptions, the outbox of deliveries and how to send them, never what a ticket, claim,
+callback or alert is. The app that owns an event builds its ``data`` (``tickets``,
+``warranty``, ``followups`` and ``quality``, each in its ``webhook_payloads.py``) and calls
+:func:`emit`.
+
 How an event reaches a receiver, and why each step is where it is:
 
 1. A service that changes something calls :func:`emit` inside its own transaction. ``emit``
    writes one ``WebhookDelivery`` row per active subscription that asked for the event, so a
    delivery exists exactly when the change was committed (the outbox pattern, like the emails
-   in tickets/messages.py), and queues ``deliver_webhook_task`` after the commit. Nothing
+   in notifications/services.py), and queues ``deliver_webhook_task`` after the commit. Nothing
    is sent from the request: a slow or failing receiver never slows down or breaks it, and a
    broker that is down only delays the delivery (the sweep sends it later). Which events have
    any subscriber at all is cached (:mod:`notifications.webhooks.listened`), so an event nobody
    listens to costs no query.
-2. The task (:func:`attempt_delivery`) POSTs the payload as JSON with a short timeout
+2. The task (tasks.py, :func:`attempt_delivery`) POSTs the payload as JSON with a short timeout
    (``WEBHOOK_TIMEOUT``, 5 s by default) and records the attempt on the row: status code,
    the start of the answer, the error, how long it took. A 2xx answer delivers it; anything
    else is tried again after 30 s, 1, 2, 4 … minutes, :data:`MAX_ATTEMPTS` attempts in all.
@@ -53,19 +59,8 @@ from notifications.webhooks.delivery import (
     body_of,
     signature,
     take_for_attempt,
-    webhook_sweep,
 )
-from notifications.webhooks.events import (
-    PING,
-    alert_data,
-    callback_data,
-    claim_data,
-    dispatch,
-    emit,
-    ping,
-    redeliver,
-    ticket_data,
-)
+from notifications.webhooks.events import PING, emit, ping, redeliver
 from notifications.webhooks.subscriptions import (
     check_events,
     check_url,
@@ -76,22 +71,19 @@ from notifications.webhooks.subscriptions import (
     subscription_delete,
     subscriptions_of,
 )
+from notifications.webhooks.tasks import webhook_sweep
 
 __all__ = [
     "MAX_ATTEMPTS",
     "PING",
     "RESPONSE_KEPT",
     "Outcome",
-    "alert_data",
     "attempt_delivery",
     "backoff_seconds",
     "body_of",
-    "callback_data",
     "check_events",
     "check_url",
-    "claim_data",
     "deliveries_of",
-    "dispatch",
     "emit",
     "new_secret",
     "ping",
@@ -102,6 +94,5 @@ __all__ = [
     "subscription_delete",
     "subscriptions_of",
     "take_for_attempt",
-    "ticket_data",
     "webhook_sweep",
 ]

@@ -1,5 +1,5 @@
-"""Delivering webhook events: sign, POST with short timeouts, record every attempt, retry with
-growing pauses, sweep what the broker missed (issue 7)."""
+"""Delivering webhook events: sign, POST with short timeouts, record every attempt, and say when
+to retry, with growing pauses (issue 7). The tasks that run it are in tasks.py beside it."""
 
 import datetime as dt
 import hashlib
@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus
 from notifications.webhooks.addresses import CheckedHTTPHandler, CheckedHTTPSHandler
-from notifications.webhooks.events import dispatch
 from notifications.webhooks.subscriptions import receives
 
 logger = logging.getLogger(__name__)
@@ -33,9 +32,6 @@ LOG_RESPONSE_KEPT = 200
 LOG_KEPT = 50
 # A retry may fire a little before its time (clocks of two machines); it is still due.
 EARLY_TOLERANCE = dt.timedelta(seconds=5)
-# The sweep leaves a delivery to its own task this long past its time.
-SWEEP_GRACE = dt.timedelta(minutes=2)
-SWEEP_BATCH = 500
 USER_AGENT = "Aftersales-Webhooks/1.0"
 
 
@@ -223,17 +219,3 @@ def attempt_delivery(pk: int, *, now: dt.datetime | None = None) -> Outcome:
     }
     answer = post(delivery.subscription.url, body, headers, seconds=timeout())
     return _record(pk, answer, started=started, finished=clock())
-
-
-def webhook_sweep(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> int:
-    """Queue the deliveries still pending well past their time; returns how many. Idempotent:
-    the task checks the row again, so queueing one twice sends it once."""
-    now = now or timezone.now()
-    pks = list(
-        WebhookDelivery.objects.filter(status=WebhookDeliveryStatus.PENDING, next_attempt_at__lte=now - SWEEP_GRACE)
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for pk in pks:
-        dispatch(pk)
-    return len(pks)

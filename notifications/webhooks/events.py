@@ -1,9 +1,9 @@
 """Emitting webhook events: one delivery row per subscriber, in the caller's transaction, handed
-to Celery after the commit; and what each event's payload holds (issue 7)."""
+to Celery after the commit (issue 7). What an event's ``data`` holds is built by the app that
+owns the data (``<app>/webhook_payloads.py``)."""
 
 import datetime as dt
 import json
-import logging
 import uuid
 from typing import Any
 
@@ -16,13 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.roles import QUALITY_ROLES
-from followups.models import CallbackVisit
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
 from notifications.webhooks import listened
-from tickets.models import Ticket
-from warranty.models import WarrantyClaim
-
-logger = logging.getLogger(__name__)
+from notifications.webhooks.tasks import dispatch
 
 # Sent on request (POST /api/webhooks/{id}/ping/) to check a receiver; nobody subscribes to it.
 PING = "ping"
@@ -110,93 +106,3 @@ def redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.next_attempt_at = timezone.now()
     delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
     return _queue([delivery])[0]
-
-
-def dispatch(pk: int) -> None:
-    """Hand a delivery to Celery, after the commit of the change it tells about. Whatever goes
-    wrong reaching the broker is logged, never raised: the change is saved, the row waits for
-    the sweep."""
-    from notifications.tasks import deliver_webhook_task
-
-    try:
-        deliver_webhook_task.delay(pk)
-    except Exception:  # noqa: BLE001 - any publishing failure leaves the row for the sweep
-        logger.warning("Could not queue webhook delivery %s; the sweep will send it", pk, exc_info=True)
-
-
-# --- the payloads -------------------------------------------------------------------------------------
-
-
-def ticket_data(ticket: Ticket) -> dict[str, Any]:
-    """A ticket's ids and state; ids only for the people and places (no personal data)."""
-    return {
-        "id": ticket.pk,
-        "reference": ticket.reference,
-        "kind": ticket.kind,
-        "channel": ticket.channel,
-        "priority": ticket.priority,
-        "status": ticket.status,
-        "customer_id": ticket.customer_id,
-        "unit_id": ticket.unit_id,
-        "station_id": ticket.station_id,
-        "assignee_id": ticket.assignee_id,
-        "created_at": ticket.created_at,
-    }
-
-
-def claim_data(claim: WarrantyClaim, ticket: Ticket) -> dict[str, Any]:
-    return {
-        "id": claim.pk,
-        "ticket": {"id": ticket.pk, "reference": ticket.reference},
-        "unit_id": claim.unit_id,
-        "status": claim.status,
-        "rule": claim.rule,
-        "remedies": list(claim.remedies),
-        "free": claim.free,
-        "chosen_remedy": claim.chosen_remedy or None,
-        "is_goodwill": claim.is_goodwill,
-        "refund_paid": claim.refund_paid,
-        "charge": claim.charge,
-        "replacement_unit_id": claim.replacement_unit_id,
-    }
-
-
-def callback_data(visit: CallbackVisit) -> dict[str, Any]:
-    """A settled callback: its outcome and scores; the customer's comment stays in the product."""
-    ticket = visit.ticket
-    return {
-        "id": visit.pk,
-        "kind": visit.kind,
-        "status": visit.status,
-        "customer_id": visit.customer_id,
-        "ticket": {"id": ticket.pk, "reference": ticket.reference} if ticket is not None else None,
-        "completed_at": visit.completed_at,
-        "scores": {
-            "attitude": visit.score_attitude,
-            "punctuality": visit.score_punctuality,
-            "quality": visit.score_quality,
-            "overall": visit.score_overall,
-        },
-        "raised_complaint": visit.raised_complaint,
-        "complaint_ticket": visit.complaint_ticket.reference if visit.complaint_ticket_id else None,
-    }
-
-
-def alert_data(alert) -> dict[str, Any]:
-    """A quality alert's subject and figures (quality.models.QualityAlert)."""
-    return {
-        "id": alert.pk,
-        "kind": alert.kind,
-        "kpi": alert.kpi,
-        "dimension": alert.dimension,
-        "value": alert.value,
-        "label": alert.label,
-        "numerator": alert.numerator,
-        "denominator": alert.denominator,
-        "rate": alert.rate,
-        "threshold": alert.threshold,
-        "window_start": alert.window_start,
-        "window_end": alert.window_end,
-        "raised_at": alert.raised_at,
-        "cleared_at": alert.cleared_at,
-    }

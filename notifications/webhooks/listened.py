@@ -17,6 +17,7 @@ picked up within :data:`TIMEOUT` seconds.
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connections, router, transaction
@@ -99,9 +100,7 @@ def _groups_changed(sender, action, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    """Follow every change the set depends on; called once, when the tickets app is ready."""
-    from django.contrib.auth import get_user_model
-
+    """Follow every change the set depends on; called once, when the notifications app is ready."""
     for signal in (post_save, post_delete):
         signal.connect(_subscription_changed, sender=WebhookSubscription, dispatch_uid="webhooks.listened.subscription")
         signal.connect(_user_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="webhooks.listened.user")

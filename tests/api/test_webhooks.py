@@ -25,9 +25,9 @@ from rest_framework import serializers
 from aftersales.roles import Role
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult
-from notifications import tasks, webhooks
+from notifications import webhooks
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
-from notifications.webhooks import listened
+from notifications.webhooks import listened, tasks
 from quality import alerts
 from quality.models import AlertKind, Dimension
 from tests import factories

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
+from followups.messages import survey_url_for
 from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
 from followups.survey.links import (
     MAX_AGE,
@@ -30,7 +31,6 @@ from followups.survey.links import (
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tickets.choices import EventKind, Kind, Status
-from tickets.messages import survey_url_for
 from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
 

@@ -16,9 +16,10 @@ from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, ServiceStationFactory, UserFactory
 from tickets.choices import Channel, EventKind, Kind, Status
 from tickets.models import Ticket, TicketEvent
-from tickets.services import sla_sweep, ticket_assign, ticket_create, ticket_record_resolution, ticket_transition
+from tickets.services import ticket_assign, ticket_create, ticket_record_resolution, ticket_transition
 from tickets.sla.escalation import escalate_missed_stage
 from tickets.sla.models import SlaEscalation
+from tickets.sla.sweep import sla_sweep
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 H = dt.timedelta(hours=1)

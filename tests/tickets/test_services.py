@@ -1,4 +1,4 @@
-"""tickets/services.py: create, lifecycle, assignment, notes, resolution and the SLA sweep."""
+"""tickets/services/ and tickets/sla/sweep.py: create, lifecycle, assignment, notes, resolution and the SLA sweep."""
 
 import datetime as dt
 from decimal import Decimal
@@ -24,13 +24,13 @@ from tickets.choices import Channel, EventKind, Kind, Priority, Status
 from tickets.models import Ticket, TicketEvent, TicketSequence
 from tickets.services import (
     TicketConflict,
-    sla_sweep,
     ticket_add_note,
     ticket_assign,
     ticket_create,
     ticket_record_resolution,
     ticket_transition,
 )
+from tickets.sla.sweep import sla_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -168,9 +168,9 @@ def test_ticket_create_numbers_are_consecutive(customer, agent):
 
 
 def test_ticket_create_numbers_are_consecutive_without_insert_returning(customer, agent, monkeypatch):
-    from tickets import services
+    from tickets.services import creation
 
-    monkeypatch.setattr(services, "_returns_from_insert", lambda connection: False)
+    monkeypatch.setattr(creation, "_returns_from_insert", lambda connection: False)
 
     references = [create(customer, by=agent, now=T0 + n * MIN).reference for n in range(3)]
     assert references == ["AS-2026-000001", "AS-2026-000002", "AS-2026-000003"]

@@ -262,7 +262,16 @@ def test_unknown_move():
         get_move("teleport")
 
 
-@pytest.mark.parametrize(("settled", "expected"), [(False, [NEEDS_CALLBACK]), (True, [])])
-def test_verifying_needs_the_after_service_callback_settled(settled, expected):
-    state = replace(ready(S.RESOLVED), callback_settled=settled)
+@pytest.mark.parametrize(
+    ("blocked_by_hooks", "expected"),
+    [
+        ((("verify", NEEDS_CALLBACK),), [NEEDS_CALLBACK]),
+        ((("reopen", "Another move's reason."),), []),
+        ((), []),
+    ],
+)
+def test_verifying_is_blocked_by_the_reasons_of_the_guards_other_apps_registered(blocked_by_hooks, expected):
+    # Follow-ups register the guard "the after-service callback is settled" (tickets/hooks.py);
+    # tests/tickets/test_hooks.py checks it against the database.
+    state = replace(ready(S.RESOLVED), blocked_by_hooks=blocked_by_hooks)
     assert blockers(get_move("verify"), state, AGENT) == expected

@@ -20,10 +20,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from aftersales.roles import managers
 from notifications.services import notify_staff
 from tickets.choices import EventKind
 from tickets.messages import absolute
 from tickets.models import Ticket
+from tickets.services.timeline import append_event
 from tickets.sla.models import SlaEscalation, SlaStage
 
 EMAIL_TEMPLATE = "sla_escalated"
@@ -32,8 +34,6 @@ EMAIL_TEMPLATE = "sla_escalated"
 def escalation_recipients(ticket: Ticket) -> list[AbstractBaseUser]:
     """Who is told of a missed stage: the assignee, and the station's lead or, when there is
     none, every active manager. Each person once, inactive accounts never."""
-    from followups.callbacks.services import managers
-
     people: list[AbstractBaseUser] = []
     if ticket.assignee is not None:
         people.append(ticket.assignee)
@@ -57,8 +57,6 @@ def escalate_missed_stage(*, ticket_id: int, stage: str, due: dt.datetime, now: 
     """Escalate the miss of ``stage`` (deadline ``due``) on a ticket, in the caller's
     transaction. None when it was escalated already (by an earlier sweep or another worker) or
     the ticket is a test ticket."""
-    from tickets.services import append_event
-
     ticket = Ticket.objects.select_related("assignee", "station__lead", "customer").get(pk=ticket_id)
     if ticket.is_test:
         return None

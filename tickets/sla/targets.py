@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.business_time import CalendarSpec
+from customers.calendars import calendar_spec_for
 from tickets.models import ServiceStation
 from tickets.sla import clocks as sla
 from tickets.sla.models import SlaTarget
@@ -54,8 +55,6 @@ def target_of(row: SlaTarget | None, kind: str, priority: str) -> sla.Target:
 def calendar_for(station: ServiceStation | None) -> CalendarSpec:
     """The business calendar a ticket's clocks count in: its station's, or the organisation's
     default while it has none."""
-    from customers.calendars import calendar_spec_for
-
     return calendar_spec_for(station)
 
 

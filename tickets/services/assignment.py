@@ -1,0 +1,133 @@
+"""Giving a ticket to a service station and a technician, and agreeing the visit with the customer.
+
+A ticket moved to another station counts its deadlines still ahead in that station's calendar.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aftersales.roles import Role, roles_of, sees_all_tickets
+from notifications import webhooks
+from notifications.models import WebhookEvent
+from tickets.choices import OPEN_STATUSES, SLOT_HOURS, EventKind, Status
+from tickets.messages import notify_appointment
+from tickets.models import ServiceStation, Ticket
+from tickets.services.locking import lock_ticket, save_ticket
+from tickets.services.timeline import append_event
+from tickets.sla import clocks as sla
+from tickets.sla import targets as sla_targets
+from tickets.webhook_payloads import ticket_data
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    station: ServiceStation | None,
+    assignee: AbstractBaseUser | None,
+    by: AbstractBaseUser,
+    expected_version: int | None = None,
+    appointment: tuple[dt.date, str] | None = None,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """Give the ticket to a service station and/or a technician, and optionally agree the
+    visit: a day and a time slot (the customer sees it on the portal). Only desk roles assign.
+
+    A ticket moved to another station counts its deadlines still ahead in that station's
+    calendar, under the station's own target when it has one (``_deadlines_at_station``)."""
+    now = now or timezone.now()
+    ticket = lock_ticket(ticket, expected_version)
+    if not sees_all_tickets(by):
+        raise PermissionDenied(_("You cannot assign tickets."))
+    if ticket.status in (Status.CLOSED, Status.CANCELLED, Status.MERGED):
+        raise ValidationError({"assignee": _("A closed, cancelled or merged ticket cannot be assigned.")})
+    if assignee is not None and Role.TECHNICIAN not in roles_of(assignee):
+        raise ValidationError({"assignee": _("Only a technician can be assigned a job.")})
+    if station is not None and not station.is_active:
+        raise ValidationError({"station": _("This service station is not active.")})
+    start = end = None
+    if appointment is not None:
+        day, slot = appointment
+        if day < timezone.localdate():
+            raise ValidationError({"appointment_date": _("The appointment cannot be in the past.")})
+        first, last = SLOT_HOURS[slot]
+        tz = timezone.get_default_timezone()
+        start = dt.datetime.combine(day, dt.time(first), tz)
+        end = dt.datetime.combine(day, dt.time(last), tz)
+    unchanged = station == ticket.station and assignee == ticket.assignee
+    if unchanged and (appointment is None or (start, end) == (ticket.appointment_start, ticket.appointment_end)):
+        return ticket
+    fields = ["station", "assignee"]
+    if station != ticket.station and station is not None and ticket.status in OPEN_STATUSES:
+        fields += _deadlines_at_station(ticket, station, now)
+    ticket.station, ticket.assignee = station, assignee
+    if appointment is not None:
+        ticket.appointment_start, ticket.appointment_end = start, end
+        fields += ["appointment_start", "appointment_end"]
+    save_ticket(ticket, fields)
+    append_event(
+        ticket,
+        EventKind.ASSIGNED,
+        by,
+        is_public=False,
+        data={
+            "station": station.name if station else "",
+            "assignee": assignee.get_full_name() or assignee.get_username() if assignee else "",
+            **({"appointment": start.isoformat()} if start else {}),
+        },
+    )
+    webhooks.emit(
+        WebhookEvent.TICKET_ASSIGNED,
+        {
+            **ticket_data(ticket),
+            "appointment_start": ticket.appointment_start,
+            "appointment_end": ticket.appointment_end,
+        },
+    )
+    if start is not None:
+        agreed = append_event(
+            ticket,
+            EventKind.NOTE,
+            by,
+            message=("visit.agreed", {"start": start.isoformat(), "end": end.isoformat()}),
+            is_public=True,
+            data={"appointment": start.isoformat()},
+        )
+        notify_appointment(ticket, agreed)
+    return ticket
+
+
+def _deadlines_at_station(ticket: Ticket, station: ServiceStation, now: dt.datetime) -> list[str]:
+    """Recount the deadlines of ``ticket``, about to move to ``station`` at ``now``; returns
+    the fields changed.
+
+    The rule (tickets/sla/clocks.py ``move_to_station``): a deadline already passed stays; one still
+    ahead keeps the business time it had left, counted from now in the station's calendar, and
+    changed by the difference in hours when the station has its own target. The target is the
+    station's version in force when the ticket was created, so targets edited since do not
+    apply; without a station target the ticket keeps the one it was created under. Moving back
+    to no station changes nothing.
+    """
+    old_target = sla_targets.target_of(ticket.sla_target, ticket.kind, ticket.priority)
+    station_target = sla_targets.target_in_force(
+        kind=ticket.kind, priority=ticket.priority, station=station, region=ticket.customer.region, at=ticket.created_at
+    )
+    new_row = station_target if station_target is not None and station_target.station_id else ticket.sla_target
+    moved = sla.move_to_station(
+        ticket.deadlines,
+        now,
+        old_target=old_target,
+        new_target=sla_targets.target_of(new_row, ticket.kind, ticket.priority),
+        old_spec=sla_targets.calendar_for(ticket.station),
+        new_spec=sla_targets.calendar_for(station),
+    )
+    ticket.sla_target = new_row
+    ticket.response_due, ticket.dispatch_due = moved.response, moved.dispatch
+    ticket.arrival_due, ticket.completion_due = moved.arrival, moved.completion
+    ticket.next_due = sla.stage_deadline(ticket.status, moved)
+    return ["sla_target", "response_due", "dispatch_due", "arrival_due", "completion_due", "next_due"]
