@@ -390,9 +390,9 @@ def ticket_transition(
         changed.append("visits")
     if target == Status.REOPENED:
         # The re-check of the resolution now reopened is moot: the next resolution schedules its own.
-        CallbackVisit.objects.filter(ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE).update(
-            status=CallbackStatus.CANCELLED
-        )
+        from followups.callbacks.services import cancel_after_service_callbacks
+
+        cancel_after_service_callbacks(ticket)
         ticket.reopened_count += 1
         # A new round: its dispatch, arrival and completion are measured from here (the KPIs read
         # ``reopened_at``; the steps of the earlier round no longer meet the restarted deadlines).

@@ -20,18 +20,19 @@ from django.utils.translation import gettext as _
 from aftersales.roles import Role
 from customers.models import Customer, ProductUnit
 from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
-from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
+from followups.models import CallbackAttempt, CallbackVisit
+from followups.ratings import is_dissatisfied, rating_record
 from notifications import webhooks
 from notifications.models import WebhookEvent
 from tickets.choices import COMPLAINT_CLASS_GROUPS, EventKind, Kind, Status
+from tickets.messages import notify_managers_of_dissatisfaction
 from tickets.models import FaultCategory, Ticket
+from tickets.services import append_event, ticket_create, ticket_transition
 
 AFTER_SERVICE_WITHIN = dt.timedelta(hours=72)
 INSTALLATION_CALLS = ((CallbackKind.INSTALLATION_7D, 7), (CallbackKind.INSTALLATION_30D, 30))
 UNREACHABLE_AFTER_ATTEMPTS = 3
 UNREACHABLE_AFTER_DAYS = 2
-# Ratings at or below this count as dissatisfied (DESIGN.md section 6: 1–2 on a 5-point scale).
-DISSATISFIED_AT_MOST = 2
 
 
 def schedule(
@@ -94,6 +95,14 @@ def schedule_after_resolution(ticket: Ticket, *, now: dt.datetime) -> list[Callb
     return [visit for visit in created if visit is not None]
 
 
+def cancel_after_service_callbacks(ticket: Ticket) -> int:
+    """Cancel the ticket's after-service callbacks still to make: the ticket is reopened, so the
+    re-check of its resolution is moot, and the next resolution schedules its own."""
+    return CallbackVisit.objects.filter(
+        ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE
+    ).update(status=CallbackStatus.CANCELLED)
+
+
 def _failed_attempts_make_unreachable(visit: CallbackVisit) -> bool:
     failed = [a.at for a in visit.attempts.all() if a.result != CallbackResult.REACHED]
     days = {timezone.localdate(at) for at in failed}
@@ -134,9 +143,6 @@ def record_attempt(
     overcharging, workmanship) enters the complaint rate, a product fault the product-quality
     count. Failed calls count towards "unreachable".
     """
-    from tickets.messages import notify_managers_of_dissatisfaction
-    from tickets.services import append_event, ticket_create, ticket_transition
-
     at = at or timezone.now()
     note = (note or "").strip()
     # Only the visit row is locked: its ticket is optional (an outer join PostgreSQL cannot lock).
@@ -168,11 +174,10 @@ def record_attempt(
         visit.completed_at = at
         overall = visit.score_overall
         if ticket is not None and overall is not None:
-            SatisfactionRating.objects.create(
+            rating_record(
                 ticket=ticket, source=source, score=overall, comment=visit.comment, raised_complaint=raised_complaint
             )
-        dissatisfied = raised_complaint or (overall is not None and overall <= DISSATISFIED_AT_MOST)
-        if dissatisfied:
+        if is_dissatisfied(score=overall, raised_complaint=raised_complaint):
             # No-leak 1: a complaint on any call, with or without a ticket behind it, is logged.
             reason = ("callback.dissatisfied", {"score": overall, "comment": visit.comment})
             if ticket is not None and ticket.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED):
