@@ -1,11 +1,14 @@
-"""Callback visits: scheduling them, and recording each call (DESIGN.md sections 4 and 7).
+"""Callback visits: scheduling them, recording each call, cancelling them (DESIGN.md sections 4
+and 7). The one writer of a visit's status and call results, and of its attempts.
 
 No-leak 3: every resolved case is re-checked with the customer. Resolving a ticket creates
 its after-service callback, due within 72 hours, in the same transaction; completing an
 installation also creates the 7- and 30-day callbacks. Three failed attempts on two
 different days make the customer unreachable. A reached customer who rates the service 1–2
 or raises a complaint reopens the ticket, gets a linked complaint ticket, and the managers
-are told. Every scheduler is idempotent through the visit's unique ``dedupe_key``.
+are told; the rating itself is recorded by followups/ratings.py. Reopening a ticket cancels
+its after-service callbacks still to make. Every scheduler is idempotent through the visit's
+unique ``dedupe_key``.
 """
 
 import datetime as dt
