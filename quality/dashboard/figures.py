@@ -2,7 +2,7 @@
 snapshots (DESIGN.md section 6: "the dashboard reads snapshots, not raw rows"): every KPI of a
 slice, its trends, and the alerts.
 
-Every function here, in quality.dashboard.slices and in quality.dashboard.breakdowns costs a
+Every function here and in quality.dashboard.slices and quality.dashboard.breakdowns costs a
 fixed number of queries, whatever the number of days, stations or batches: one for a slice's
 totals, one for its daily trend, one (plus one for the names) for a breakdown. Only the
 drill-down lists of :mod:`quality.metrics` read tickets.

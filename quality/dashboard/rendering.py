@@ -34,6 +34,7 @@ BREAKDOWN_PAGE_SIZE = 50
 
 
 def query_string(params: dict) -> str:
+    """The filters as a URL's query string, without the empty ones."""
     return urlencode({key: value for key, value in params.items() if value not in ("", None)})
 
 
@@ -145,6 +146,7 @@ def _chart_marks(chart: LineChart, day_names: dict) -> str:
 
 
 def export_urls(name: str, params: dict, **kwargs) -> dict[str, str]:
+    """The URL of the export ``name`` in each format, with the page's filters."""
     query = query_string(params)
     return {
         fmt: reverse(name, kwargs={**kwargs, "fmt": fmt}) + ("?" + query if query else "") for fmt in exports.FORMATS
