@@ -156,7 +156,7 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL},
         # Parts of pages rendered once and served again until what they show changes: the
-        # dashboard's figures (quality/dashboard/views.py), the portal's blank request form.
+        # dashboard's figures (quality/dashboard/rendering.py), the portal's blank request form.
         "fragments": {
             "BACKEND": "aftersales.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,

@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""Follow-ups in the Django admin: ratings are read-only, departments' memberships are edited here, feedback items are read-mostly."""
 
 from django.contrib import admin
 

@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""The follow-ups' choices: where a rating came from, and a callback's kind, status and result."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +24,6 @@ class CallbackStatus(models.TextChoices):
     DONE = "done", _("Done")
     UNREACHABLE = "unreachable", _("Customer unreachable")
     CANCELLED = "cancelled", _("Cancelled")
-
-
-# A callback is settled when it no longer holds a case open (no-leak 3).
-SETTLED_CALLBACK_STATUSES = frozenset({CallbackStatus.DONE, CallbackStatus.UNREACHABLE})
 
 
 class CallbackResult(models.TextChoices):

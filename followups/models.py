@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""The follow-ups' rows: satisfaction ratings, callback visits and their attempts, departments' memberships and quality feedback items."""
 
 from django.conf import settings
 from django.db import models

@@ -1,6 +1,7 @@
 """Writes for the customer portal: submit a request, register a product, add information,
-cancel, rate. Customers act without a staff account; every write still goes through the
-ticket services and leaves a timeline event (DESIGN.md sections 2, 4 and 8)."""
+cancel (a rating goes through followups/ratings.py). Customers act without a staff account;
+every write still goes through the ticket services and leaves a timeline event (DESIGN.md
+sections 2, 4 and 8)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,22 +9,18 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, ProductModel, ProductUnit
 from customers.selectors import customer_by_phone
 from customers.services import customer_create, unit_register
-from followups.choices import RatingSource
-from followups.models import SatisfactionRating
 from tickets.choices import EventKind, Status
 from tickets.models import Attachment, AttachmentKind, Ticket
 from tickets.services import append_event, ticket_create, ticket_transition
 from tickets.submitted_contact import typed_contact
 from tickets.uploads import checked_upload
-
-RATEABLE = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)
 
 
 @dataclass(frozen=True)
@@ -253,33 +250,3 @@ def portal_add_info(*, ticket: Ticket, customer: Customer, note: str, photo: Upl
 def portal_cancel(*, ticket: Ticket, customer: Customer, reason: str) -> Ticket:
     """The customer withdraws their request; only until a technician is dispatched."""
     return ticket_transition(ticket=ticket, move="customer_cancel", by=None, customer=customer, note=reason)
-
-
-@transaction.atomic
-def portal_rate(*, ticket: Ticket, customer: Customer, score: int, comment: str) -> SatisfactionRating:
-    """The customer rates a resolved request, 1 to 5, once. The dissatisfaction rate reads it.
-    A customer who already rated it, here or to an agent on a callback, is not asked again."""
-    if ticket.customer_id != customer.pk:
-        raise ValidationError({"score": _("We could not find this request.")})
-    if ticket.ratings.exists():
-        raise ValidationError({"score": _("You have already rated this request. Thank you!")})
-    if ticket.status not in RATEABLE:
-        raise ValidationError({"score": _("You can rate the service once your request is resolved.")})
-    if not isinstance(score, int) or not 1 <= score <= 5:
-        raise ValidationError({"score": _("Choose from 1 to 5 stars.")})
-    try:
-        with transaction.atomic():
-            rating = SatisfactionRating.objects.create(
-                ticket=ticket, source=RatingSource.PORTAL, score=score, comment=(comment or "").strip()
-            )
-    except IntegrityError as exc:
-        raise ValidationError({"score": _("You have already rated this request. Thank you!")}) from exc
-    append_event(
-        ticket,
-        EventKind.RATING,
-        None,
-        note=rating.comment,
-        is_public=True,
-        data={"score": score, "source": RatingSource.PORTAL, "by": "customer"},
-    )
-    return rating

@@ -25,6 +25,7 @@ from aftersales.ratelimits import address_phone_key, is_limited, over_limits
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import CodePurpose, Language
 from customers.phone_codes import code_send, code_sent_context, code_verify, remember_proven_phone
+from followups.ratings import RATEABLE_STATUSES, rating_record_from_portal
 from portal import services as portal
 from portal.access import grant, sees_everything, visible_ticket
 from portal.accounts.forms import CODE_WRONG, CodeField
@@ -109,7 +110,7 @@ def _track_page(request: HttpRequest, ticket: Ticket, status: int = 200, **forms
             attachments=Attachment.objects.filter(ticket=ticket, uploaded_by_customer=True),
             can_cancel=ticket.status in (Status.NEW, Status.ACKNOWLEDGED),
             can_add=ticket.status not in (Status.CLOSED, Status.CANCELLED, Status.MERGED),
-            can_rate=ticket.status in portal.RATEABLE and rating is None,
+            can_rate=ticket.status in RATEABLE_STATUSES and rating is None,
             rating=rating,
             add_form=forms.get("add_form") or AddInfoForm(),
             cancel_form=forms.get("cancel_form") or CancelForm(),
@@ -189,7 +190,7 @@ def track_rate(request: HttpRequest, reference: str) -> HttpResponse:
     form = RateForm(request.POST)
     if form.is_valid():
         try:
-            portal.portal_rate(
+            rating_record_from_portal(
                 ticket=ticket,
                 customer=ticket.customer,
                 score=form.cleaned_data["score"],

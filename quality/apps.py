@@ -1,3 +1,5 @@
+"""The quality app: metrics, rates, snapshots, alerts, batch warning, recalls and the dashboard."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

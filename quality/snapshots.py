@@ -26,7 +26,6 @@ from quality.metrics import (
     DIMENSION_PATHS,
     NO_VALUE,
     TOTAL_FIELDS,
-    Dimensions,
     Period,
     Totals,
     business_today,
@@ -235,10 +234,6 @@ def labels(dimension: str, values: Iterable[str]) -> dict[str, str]:
 def _is_id(value: str) -> bool:
     """A primary key: digits that fit a 64-bit integer column."""
     return value.isdigit() and int(value) < 2**63
-
-
-def dimension_filter(dimension: str, value: str) -> Dimensions:
-    return Dimensions.for_value(dimension, value)
 
 
 # --- Alerts ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from aftersales.celery import RETRY_TRANSIENT
 from quality import batches, snapshots
-from quality.dashboard import views as dashboard_views
+from quality.dashboard import rendering
 from quality.models import RecallCampaign
 from quality.recalls import services as recalls
 
@@ -20,7 +20,7 @@ def quality_snapshot_task(days: int = 2) -> dict:
     rows = snapshots.refresh_recent(days or settings.QUALITY_RECOMPUTE_DAYS, now=now)
     raised, cleared = snapshots.check_rate_alerts(now=now)
     # The new figures, rendered before a manager asks for them.
-    views = dashboard_views.prerender_figures(now=now)
+    views = rendering.prerender_figures(now=now)
     return {"rows": rows, "alerts_raised": raised, "alerts_cleared": cleared, "views_rendered": views}
 
 

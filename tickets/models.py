@@ -174,7 +174,7 @@ class Ticket(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     # When the current round began (the latest reopen; empty: never reopened). Dispatch, arrival
-    # and completion count only when taken in the current round (quality/metrics.py).
+    # and completion count only when taken in the current round (quality/metrics/timeliness.py).
     reopened_at = models.DateTimeField(_("last reopened"), null=True, blank=True)
     # When the customer first got in touch; a ticket logged more than 2 hours later is an
     # omission (no-leak 1). Empty means the ticket was logged as the customer called.
@@ -244,7 +244,7 @@ class Ticket(models.Model):
             models.Index(fields=["customer", "status"], name="ticket_customer_status"),
             models.Index(fields=["priority_rank", "-created_at"], name="ticket_priority_created"),
             models.Index(fields=["kind", "priority", "-created_at"], name="ticket_kind_priority_created"),
-            # The quality rates put each ticket in a day by one of these (quality/metrics.py).
+            # The quality rates put each ticket in a day by one of these (quality/metrics/).
             models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
             models.Index(fields=["response_due"], name="ticket_response_due"),
             models.Index(fields=["arrival_due"], name="ticket_arrival_due"),

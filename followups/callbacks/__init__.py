@@ -1,0 +1,1 @@
+"""Callback visits: scheduling them, the agents' queue and recording each call."""

@@ -1,11 +1,14 @@
-"""Callback visits: scheduling them, and recording each call (DESIGN.md sections 4 and 7).
+"""Callback visits: scheduling them, recording each call, cancelling them (DESIGN.md sections 4
+and 7). The one writer of a visit's status and call results, and of its attempts.
 
 No-leak 3: every resolved case is re-checked with the customer. Resolving a ticket creates
 its after-service callback, due within 72 hours, in the same transaction; completing an
 installation also creates the 7- and 30-day callbacks. Three failed attempts on two
 different days make the customer unreachable. A reached customer who rates the service 1–2
 or raises a complaint reopens the ticket, gets a linked complaint ticket, and the managers
-are told. Every scheduler is idempotent through the visit's unique ``dedupe_key``.
+are told; the rating itself is recorded by followups/ratings.py. Reopening a ticket cancels
+its after-service callbacks still to make. Every scheduler is idempotent through the visit's
+unique ``dedupe_key``.
 """
 
 import datetime as dt
@@ -19,7 +22,8 @@ from django.utils.translation import gettext as _
 from customers.models import Customer, ProductUnit
 from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
 from followups.messages import notify_managers_of_dissatisfaction
-from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
+from followups.models import CallbackAttempt, CallbackVisit
+from followups.ratings import is_dissatisfied, rating_record
 from followups.webhook_payloads import callback_data
 from notifications import webhooks
 from notifications.models import WebhookEvent
@@ -31,8 +35,6 @@ AFTER_SERVICE_WITHIN = dt.timedelta(hours=72)
 INSTALLATION_CALLS = ((CallbackKind.INSTALLATION_7D, 7), (CallbackKind.INSTALLATION_30D, 30))
 UNREACHABLE_AFTER_ATTEMPTS = 3
 UNREACHABLE_AFTER_DAYS = 2
-# Ratings at or below this count as dissatisfied (DESIGN.md section 6: 1–2 on a 5-point scale).
-DISSATISFIED_AT_MOST = 2
 
 
 def schedule(
@@ -174,11 +176,10 @@ def record_attempt(
         visit.completed_at = at
         overall = visit.score_overall
         if ticket is not None and overall is not None:
-            SatisfactionRating.objects.create(
+            rating_record(
                 ticket=ticket, source=source, score=overall, comment=visit.comment, raised_complaint=raised_complaint
             )
-        dissatisfied = raised_complaint or (overall is not None and overall <= DISSATISFIED_AT_MOST)
-        if dissatisfied:
+        if is_dissatisfied(score=overall, raised_complaint=raised_complaint):
             # No-leak 1: a complaint on any call, with or without a ticket behind it, is logged.
             reason = ("callback.dissatisfied", {"score": overall, "comment": visit.comment})
             if ticket is not None and ticket.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED):

@@ -1,0 +1,1 @@
+"""Quality feedback to the departments: opened on a resolution, acknowledged and answered."""

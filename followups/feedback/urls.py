@@ -1,3 +1,5 @@
+"""The departments' quality feedback inbox (``/feedback/``): the list, an item, acknowledge, answer."""
+
 from django.urls import path
 
 from followups.feedback import views as feedback_views

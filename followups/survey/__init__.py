@@ -1,0 +1,1 @@
+"""The emailed after-service survey: its signed link, its form and its page."""

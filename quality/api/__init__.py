@@ -1,0 +1,1 @@
+"""The quality API: metrics, recall campaigns and quality alerts."""

@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""The quality alerts list's filters: open or cleared, and the kind of alert."""
 
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters

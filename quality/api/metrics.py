@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from aftersales.api.schema import error_responses
 from aftersales.roles import manages_quality
 from quality import snapshots
-from quality.api.serializers import MetricsQuerySerializer, MetricsSerializer, rate_data
-from quality.dashboard import figures as dashboard
+from quality.api.serializers.metrics import MetricsQuerySerializer, MetricsSerializer, rate_data
+from quality.dashboard import slices
 from quality.metrics import business_today, rates_of
 from quality.models import Dimension
 
@@ -83,12 +83,12 @@ class MetricsView(APIView):
     def get(self, request: Request) -> Response:
         query = MetricsQuerySerializer(data=request.query_params, context={"today": business_today()})
         query.is_valid(raise_exception=True)
-        scope: dashboard.Slice = query.validated_data["slice"]
+        scope: slices.Slice = query.validated_data["slice"]
         group_by = query.validated_data["group_by"]
         chosen = snapshots.thresholds()
         if group_by == Dimension.ALL or scope.is_narrowed:
             totals = {scope.snapshot_value: snapshots.totals(scope.period, scope.dimension, scope.snapshot_value)}
-            names = {scope.snapshot_value: dashboard.label_of(scope.dimension, scope.value)}
+            names = {scope.snapshot_value: slices.label_of(scope.dimension, scope.value)}
         else:
             totals = snapshots.totals_by_value(scope.period, group_by)
             names = snapshots.labels(group_by, totals)

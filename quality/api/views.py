@@ -1,4 +1,4 @@
-"""TODO docstring"""
+"""The quality API's recall campaigns (start one, list them, read one, list its units) and its list of quality alerts."""
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,8 @@ from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.permissions import ManagesQuality
 from aftersales.api.schema import CURSOR_400, error_responses
 from quality.api.filters import AlertFilter
-from quality.api.serializers import AlertSerializer, RecallInputSerializer, RecallSerializer, RecallUnitSerializer
+from quality.api.serializers.alerts import AlertSerializer
+from quality.api.serializers.recalls import RecallInputSerializer, RecallSerializer, RecallUnitSerializer
 from quality.models import QualityAlert, RecallCampaign, RecallUnit
 from quality.recalls import selectors as recall_selectors
 from quality.recalls import services as recalls

@@ -21,10 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import SatisfactionRating
+from followups.ratings import dissatisfied_q
 from quality import metrics
 from quality.metrics import COMPLAINT_CLOSURE_WINDOW, EVERYWHERE, Dimensions, Period
+from quality.metrics.callbacks import after_service_attempt
+from quality.metrics.complaints import closed_within_7_days_q, service_completed_q
+from quality.metrics.grouping import counted_tickets
+from quality.metrics.satisfaction import TOP2_RATING_AT_LEAST
+from quality.metrics.timeliness import on_time_q, timeliness_due_q
 from tickets.choices import Kind
-from tickets.models import Ticket
 
 
 @dataclass(frozen=True)
@@ -73,10 +78,6 @@ DRILLDOWNS = {
 TIMELINESS = {"contact_late": "contact", "arrival_late": "arrival", "completion_late": "completion"}
 
 
-def _tickets(dimensions: Dimensions) -> QuerySet:
-    return Ticket.objects.filter(metrics.counted_tickets_q(), dimensions.q())
-
-
 def _ratings(period: Period, dimensions: Dimensions) -> QuerySet:
     return SatisfactionRating.objects.filter(
         period.q("created_at"), metrics.counted_tickets_q("ticket__"), dimensions.q("ticket__")
@@ -85,8 +86,8 @@ def _ratings(period: Period, dimensions: Dimensions) -> QuerySet:
 
 def _rating_condition(kind: str) -> Q:
     if kind == "dissatisfied":
-        return metrics.dissatisfied_q()
-    return Q(score__lt=metrics.TOP2_RATING_AT_LEAST)
+        return dissatisfied_q()
+    return Q(score__lt=TOP2_RATING_AT_LEAST)
 
 
 def drilldown(
@@ -96,23 +97,21 @@ def drilldown(
     now = now or timezone.now()
     if kind in metrics.DRILLDOWNS:
         return metrics.drilldown(kind, period, dimensions, now=now)
-    tickets = _tickets(dimensions)
+    tickets = counted_tickets(dimensions)
     if kind in TIMELINESS:
         clock = TIMELINESS[kind]
         deadline, _step = metrics.CLOCKS[clock]
-        tickets = tickets.filter(period.q(deadline), metrics.timeliness_due_q(clock, now)).exclude(
-            metrics.on_time_q(clock)
-        )
+        tickets = tickets.filter(period.q(deadline), timeliness_due_q(clock, now)).exclude(on_time_q(clock))
     elif kind in ("callback_not_attempted", "callback_not_reached"):
         reached = kind == "callback_not_reached"
         # The callback KPIs' own conditions, so the list cannot drift from the count.
-        tickets = tickets.filter(metrics._service_completed_q(), period.q("resolved_at")).exclude(
-            metrics._after_service_attempt(reached=reached)
+        tickets = tickets.filter(service_completed_q(), period.q("resolved_at")).exclude(
+            after_service_attempt(reached=reached)
         )
     elif kind == "complaints_open_after_7_days":
         tickets = tickets.filter(
             period.q("created_at"), kind=Kind.COMPLAINT, created_at__lte=now - COMPLAINT_CLOSURE_WINDOW
-        ).exclude(metrics.closed_within_7_days_q())
+        ).exclude(closed_within_7_days_q())
     elif kind == "not_top2":
         rated = _ratings(period, dimensions).filter(_rating_condition(kind))
         tickets = tickets.filter(pk__in=list(rated.values_list("ticket_id", flat=True).distinct()))

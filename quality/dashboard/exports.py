@@ -23,7 +23,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from quality.dashboard.figures import BREAKDOWN_KPIS, BreakdownRow, Overview, Slice
+from quality.dashboard.breakdowns import BreakdownRow
+from quality.dashboard.figures import BREAKDOWN_KPIS, Overview
+from quality.dashboard.slices import Slice
 from quality.metrics import DIMENSION_LABELS, Period, business_zone
 from quality.rates import KPIS, Direction
 

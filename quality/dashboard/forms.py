@@ -13,8 +13,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from quality.dashboard import figures as dashboard
-from quality.dashboard.figures import DEFAULT_PRESET, MAX_PERIOD_DAYS, Preset, Slice, percent_of
+from quality.dashboard.breakdowns import DEFAULT_SORT, sort_choices
+from quality.dashboard.figures import percent_of
+from quality.dashboard.slices import (
+    DEFAULT_PRESET,
+    EARLIEST_DAY,
+    LATEST_DAY,
+    MAX_PERIOD_DAYS,
+    Preset,
+    Slice,
+    preset_period,
+    value_error,
+)
 from quality.metrics import Period
 from quality.models import Dimension
 from quality.rates import KPIS, Direction
@@ -28,8 +38,8 @@ def _day_field(label) -> forms.DateField:
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[
-            MinValueValidator(dashboard.EARLIEST_DAY, message=_("Give a date from 2000-01-01 on.")),
-            MaxValueValidator(dashboard.LATEST_DAY, message=_("Give a date up to 2999-12-31.")),
+            MinValueValidator(EARLIEST_DAY, message=_("Give a date from 2000-01-01 on.")),
+            MaxValueValidator(LATEST_DAY, message=_("Give a date up to 2999-12-31.")),
         ],
     )
 
@@ -48,7 +58,7 @@ class DashboardFilterForm(forms.Form):
         choices=[(value, label) for value, label in Dimension.choices if value != Dimension.ALL],
         required=False,
     )
-    sort = forms.ChoiceField(label=_("Sort"), choices=dashboard.sort_choices(), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=sort_choices(), required=False)
 
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +85,7 @@ class DashboardFilterForm(forms.Form):
                 else:
                     data["period"] = Period(start, end)
         elif preset:
-            data["period"] = dashboard.preset_period(preset, self.today)
+            data["period"] = preset_period(preset, self.today)
 
         dimension = data.get("dimension") or Dimension.ALL
         data["dimension"] = dimension
@@ -83,17 +93,17 @@ class DashboardFilterForm(forms.Form):
         data["value"] = value
         # A dimension with no value yet narrows nothing: the value list is filled for it.
         if value and not self.has_error("value"):
-            problem = dashboard.value_error(dimension, value)
+            problem = value_error(dimension, value)
             if problem:
                 self.add_error("value", problem)
         data["by"] = data.get("by") or (dimension if value else Dimension.STATION)
-        data["sort"] = data.get("sort") or dashboard.DEFAULT_SORT
+        data["sort"] = data.get("sort") or DEFAULT_SORT
         return data
 
     # --- What the views read, valid or not --------------------------------------------------
 
     def default_period(self) -> Period:
-        return dashboard.preset_period(DEFAULT_PRESET, self.today)
+        return preset_period(DEFAULT_PRESET, self.today)
 
     @property
     def slice(self) -> Slice:
@@ -113,7 +123,7 @@ class DashboardFilterForm(forms.Form):
 
     @property
     def sort_key(self) -> str:
-        return self.cleaned_data["sort"] if self.is_valid() else dashboard.DEFAULT_SORT
+        return self.cleaned_data["sort"] if self.is_valid() else DEFAULT_SORT
 
     def params(self) -> dict[str, str]:
         """The filters as query parameters, to carry them on every link of the page."""

@@ -42,6 +42,7 @@ from customers.models import ProductModel, ProductUnit, UnitStatus
 from followups.callbacks.services import schedule
 from followups.choices import CallbackKind
 from notifications.services import notify_customer
+from quality import tasks
 from quality.models import AlertKind, QualityAlert, RecallCampaign, RecallUnit
 from tickets.choices import Channel, Kind
 from tickets.messages import track_url
@@ -215,11 +216,12 @@ def start_recall(
 
 def queue_recall_opening(campaign_id: int) -> None:
     """Hand the opening of a campaign's tickets to Celery. Whatever goes wrong reaching the
-    broker is logged, never raised: the campaign is saved, and the sweep picks it up."""
-    from quality.tasks import recall_open_tickets_task
+    broker is logged, never raised: the campaign is saved, and the sweep picks it up.
 
+    The tasks call this module and this module queues a task: each imports the other module
+    (never a name from it), so either may be loaded first."""
     try:
-        recall_open_tickets_task.delay(campaign_id)
+        tasks.recall_open_tickets_task.delay(campaign_id)
     except Exception:  # noqa: BLE001 - any publishing failure leaves the campaign for the sweep
         logger.warning("Could not queue the tickets of recall %s; the sweep will open them", campaign_id, exc_info=True)
 

@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 from followups.choices import RatingSource
 from followups.models import SatisfactionRating
 from quality import snapshots
-from quality.dashboard import figures as dashboard
-from quality.dashboard import views as dashboard_views
-from quality.dashboard.figures import BreakdownRow, Preset
+from quality.dashboard import rendering
+from quality.dashboard.breakdowns import BREAKDOWN_DIMENSIONS, BreakdownRow, sort_rows
+from quality.dashboard.slices import Preset, preset_period
 from quality.metrics import Period, Totals, business_today
 from quality.models import AlertKind, Dimension, KpiThreshold, QualityAlert, RateSnapshot
 from tests import factories
@@ -197,12 +197,12 @@ def test_a_dimension_without_a_value_offers_its_values_and_narrows_nothing(signe
 
 def test_presets_cover_the_days_they_say():
     today = dt.date(2026, 3, 15)
-    assert dashboard.preset_period(Preset.LAST_7_DAYS, today) == Period(dt.date(2026, 3, 9), today)
-    assert dashboard.preset_period(Preset.LAST_30_DAYS, today) == Period(dt.date(2026, 2, 14), today)
-    assert dashboard.preset_period(Preset.LAST_90_DAYS, today) == Period(dt.date(2025, 12, 16), today)
-    assert dashboard.preset_period(Preset.THIS_MONTH, today) == Period(dt.date(2026, 3, 1), today)
-    assert dashboard.preset_period(Preset.LAST_MONTH, today) == Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
-    assert dashboard.preset_period(Preset.LAST_MONTH, dt.date(2026, 1, 5)) == Period.month(2025, 12)
+    assert preset_period(Preset.LAST_7_DAYS, today) == Period(dt.date(2026, 3, 9), today)
+    assert preset_period(Preset.LAST_30_DAYS, today) == Period(dt.date(2026, 2, 14), today)
+    assert preset_period(Preset.LAST_90_DAYS, today) == Period(dt.date(2025, 12, 16), today)
+    assert preset_period(Preset.THIS_MONTH, today) == Period(dt.date(2026, 3, 1), today)
+    assert preset_period(Preset.LAST_MONTH, today) == Period(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert preset_period(Preset.LAST_MONTH, dt.date(2026, 1, 5)) == Period.month(2025, 12)
 
 
 def test_the_default_is_the_last_30_days_and_today_is_provisional(signed_in):
@@ -324,11 +324,11 @@ def test_sort_rows_directly():
         return BreakdownRow(value=value, label=label, totals=totals, chosen=snapshots.thresholds())
 
     rows = [row("3", "b", 1, 10), row("1", "a", 1, 10), row("2", "a", 0, 0), row("4", "c", 5, 10)]
-    assert [r.value for r in dashboard.sort_rows(rows, "dissatisfaction_rate")] == ["1", "3", "4", "2"]
-    assert [r.value for r in dashboard.sort_rows(rows, "-dissatisfaction_rate")] == ["4", "1", "3", "2"]
-    assert [r.value for r in dashboard.sort_rows(rows, "label")] == ["1", "2", "3", "4"]
+    assert [r.value for r in sort_rows(rows, "dissatisfaction_rate")] == ["1", "3", "4", "2"]
+    assert [r.value for r in sort_rows(rows, "-dissatisfaction_rate")] == ["4", "1", "3", "2"]
+    assert [r.value for r in sort_rows(rows, "label")] == ["1", "2", "3", "4"]
     with pytest.raises(ValueError, match="cannot sort"):
-        dashboard.sort_rows(rows, "price")
+        sort_rows(rows, "price")
 
 
 def test_a_breakdown_by_the_narrowed_dimension_highlights_its_row(signed_in):
@@ -402,7 +402,7 @@ def test_a_snapshot_run_renders_the_common_views_before_anyone_asks(client, mana
     snapshot(today - dt.timedelta(days=3), ratings=10, low_ratings=2)
     client.force_login(manager)
 
-    assert dashboard_views.prerender_figures() == 2 * (1 + 2 * len(dashboard.BREAKDOWN_DIMENSIONS))
+    assert rendering.prerender_figures() == 2 * (1 + 2 * len(BREAKDOWN_DIMENSIONS))
 
     # session, user, roles, thresholds, the snapshots' generation, open alerts, the calendar's
     # years: no figure is worked out.

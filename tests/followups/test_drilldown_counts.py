@@ -16,7 +16,7 @@ from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
 from quality import snapshots
 from quality.dashboard import drilldowns
 from quality.dashboard import figures as dashboard
-from quality.dashboard.figures import Slice
+from quality.dashboard.slices import Slice
 from quality.metrics import Dimensions, Period
 from tests import factories
 from tickets.choices import FaultGroup, Kind
