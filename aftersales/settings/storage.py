@@ -2,8 +2,9 @@
 
 import dj_database_url
 
+from aftersales.beat import beat_schedule
 from aftersales.env import env_bool, env_str
-from aftersales.settings.core import VAR_DIR
+from aftersales.settings.core import TIME_ZONE, VAR_DIR
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
@@ -77,5 +78,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic task, declared once with why it runs when it does (aftersales/beat.py); beat
+# writes the entries into django-celery-beat's table by name when it starts.
+CELERY_BEAT_SCHEDULE = beat_schedule(TIME_ZONE)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
