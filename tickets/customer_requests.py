@@ -85,7 +85,8 @@ def customer_request_submit(
     preferred_visit_slot: str = "",
     proof: UploadedFile | None = None,
 ) -> Ticket:
-    """A request submitted on the portal: the ticket enters the desk queue (channel web).
+    """A request a customer submits, on the portal or through the API: the ticket enters the
+    desk queue (channel web).
 
     The caller is matched by phone, never duplicated, and a known customer's record is never
     changed from here: the contact details typed are kept on the ticket for the desk to take
