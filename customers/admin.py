@@ -17,6 +17,7 @@ from customers.models import (
     ProductModel,
     ProductUnit,
 )
+from customers.services import customer_admin_save
 
 
 class AccountProvenFilter(admin.SimpleListFilter):
@@ -58,12 +59,8 @@ class CustomerAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Customer, form, change: bool) -> None:
         # An email an administrator types is entered by staff: confirmed, as at the desk and in
-        # the API (customers/services.py), unless they untick "email confirmed" themselves.
-        if "email" in form.changed_data and "email_verified" not in form.changed_data:
-            obj.email_verified = bool(obj.email)
-        if not obj.email:
-            obj.email_verified = False
-        super().save_model(request, obj, form, change)
+        # the API, unless they untick "email confirmed" themselves (customers/services.py).
+        customer_admin_save(customer=obj, changed=form.changed_data)
 
 
 @admin.register(PhoneCode)

@@ -8,8 +8,12 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers and products")
 
     def ready(self) -> None:
+        from aftersales.logins import register_login_resolver
+        from aftersales.setup import sync_role_groups
+        from customers.accounts import customer_login_name
+
         # Role groups and their admin permissions exist on every migrated database;
         # permissions themselves are only created after migrations, hence post_migrate.
-        from aftersales.setup import sync_role_groups
-
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="aftersales.sync_role_groups")
+        # A customer signs in with their phone in any format, or their portal account's email.
+        register_login_resolver(customer_login_name)

@@ -118,15 +118,6 @@ def is_open(moment: dt.datetime, spec: CalendarSpec) -> bool:
     return window is not None and window[0] <= _utc(moment) < window[1]
 
 
-def next_opening(moment: dt.datetime, spec: CalendarSpec) -> dt.datetime:
-    """``moment`` itself when it is open time, else the next opening after it."""
-    at = _utc(moment)
-    for start, end in _windows(_local_day(moment, spec), spec):
-        if at < end:
-            return max(start, at).astimezone(spec.tz)
-    raise AssertionError("unreachable: _windows runs until it finds a window or raises")
-
-
 def add_business_time(start: dt.datetime, duration: dt.timedelta, spec: CalendarSpec) -> dt.datetime:
     """The moment ``duration`` of open time after ``start``.
 

@@ -16,7 +16,8 @@ The rules:
   entry counts against every code still usable for that phone and purpose, so guessing gets at
   most 5 tries per code sent, whichever code it aims at.
 - The answer to "send me a code" is the same whether or not the number belongs to a customer,
-  has an account, or was held back by a limit below: ``code_send`` returns nothing.
+  has an account, or was held back by a limit below: ``code_send`` (notifications/codes.py)
+  returns nothing.
 
 Sending limits, and why the owner cannot be locked out with them (no-lock-out rule):
 
@@ -39,7 +40,8 @@ plugins deliver to a user's registered device; our codes prove a phone before an
 (sign-up, tracking a request made without an account). django-phone-verify stores the security
 code in clear, brings its own SMS backends (Twilio, Nexmo) and JWT session tokens, and has no
 per-address limits. Neither fits, so this module uses Django's own primitives
-(``django.utils.crypto``) and sends through the notification service like every other message.
+(``django.utils.crypto``). It issues and checks codes; the SMS carrying one is written by the
+notifications app like every other message (notifications/codes.py, ``code_send``).
 """
 
 import datetime as dt
@@ -53,7 +55,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
 
-from customers.models import CodePurpose, Customer, PhoneCode
+from customers.models import Customer
+from customers.phone_code_models import CodePurpose, PhoneCode
+from customers.services import customer_phone_proven
 
 CODE_LENGTH = 6
 CODE_RE = re.compile(r"^\d{6}$")
@@ -116,25 +120,18 @@ def _held_back(*, phone: str, purpose: str, ip: str | None, now: dt.datetime) ->
     )
 
 
-def _deliver(*, phone: str, code: str, language: str, purpose: str) -> None:
-    # The notification service depends on customers; imported here, where the code is sent.
-    from notifications.services import send_code
+def code_issue(*, phone: str, purpose: str, ip: str | None) -> str | None:
+    """A new code for ``phone`` (E.164) and ``purpose``, stored hashed; None when a limit holds
+    it back or the purpose needs an account the number does not have (see the module's docstring).
 
-    send_code(phone=phone, code=code, language=language, purpose=purpose, minutes=settings.PHONE_CODE_MINUTES)
-
-
-@transaction.atomic
-def code_send(*, phone: str, purpose: str, language: str, ip: str | None) -> None:
-    """Send a new code to ``phone`` (E.164) for ``purpose``, unless a limit holds it back.
-
-    Returns nothing on purpose: the visitor is told the same whether the number is a customer's,
-    has an account, or was held back, so this cannot be used to learn who is a customer."""
+    The code is returned only for the SMS that carries it: the caller sends it in the same
+    transaction (notifications/codes.py, ``code_send``), and nothing else may see it."""
     now = timezone.now()
     ip = ip or None
     if purpose in _ACCOUNT_PURPOSES and not Customer.objects.filter(phone=phone, user__isnull=False).exists():
-        return
+        return None
     if _held_back(phone=phone, purpose=purpose, ip=ip, now=now):
-        return
+        return None
     code = "".join(secrets.choice("0123456789") for _ in range(CODE_LENGTH))
     PhoneCode.objects.create(
         phone=phone,
@@ -144,7 +141,7 @@ def code_send(*, phone: str, purpose: str, language: str, ip: str | None) -> Non
         expires_at=now + dt.timedelta(minutes=settings.PHONE_CODE_MINUTES),
         sent_from_ip=ip,
     )
-    _deliver(phone=phone, code=code, language=language, purpose=purpose)
+    return code
 
 
 @transaction.atomic
@@ -171,7 +168,7 @@ def code_verify(*, phone: str, purpose: str, code: str) -> bool:
             PhoneCode.objects.filter(pk__in=ids).update(failed_tries=F("failed_tries") + 1)
         return False
     PhoneCode.objects.filter(pk__in=ids).update(used_at=now)
-    Customer.objects.filter(phone=phone).update(phone_verified_at=now)
+    customer_phone_proven(phone=phone, at=now)
     return True
 
 

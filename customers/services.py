@@ -1,33 +1,28 @@
-"""Writes for customers and their product units (STYLE.md: services write)."""
+"""Writes for customers' records: create, correct, the rule of the preferred channel, the phone
+proven; and the catalogue's warranty policies (STYLE.md: services write). Product units are
+written by customers/units.py, portal accounts by customers/accounts.py, message preferences by
+customers/preferences.py."""
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Collection
+from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.roles import roles_of
-from customers.models import Channel, Customer, ProductModel, ProductUnit, WarrantyPolicy
+from customers.models import Channel, Customer, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
-from customers.selectors import policy_in_force
-from customers.warranty_periods import add_months, warranty_start
+from customers.selectors import customer_by_phone
 
 
 def entered_by_staff(by: AbstractBaseUser | None) -> bool:
     """Whether ``by`` is a staff member (any role): what they enter about a customer is taken as
     confirmed. ``None`` is the customer themselves or an anonymous visitor."""
     return by is not None and by.is_authenticated and bool(roles_of(by))
-
-
-def _phone_or_error(raw: str) -> str:
-    try:
-        return normalize_phone(raw)
-    except InvalidPhone as exc:
-        raise ValidationError({"phone": str(exc)}) from exc
 
 
 def customer_create(
@@ -184,103 +179,58 @@ def customer_update(*, customer: Customer, changes: dict[str, str | bool], by: A
     return locked
 
 
-def compute_unit_warranty(unit: ProductUnit) -> None:
-    """Set the derived warranty start and end of ``unit`` from the policy in force when its
-    warranty started (the whole-unit period; DESIGN.md section 5)."""
-    category = unit.model.category
-    # A replacement unit's periods restart on the day it was handed over.
-    start = unit.replacement_date or warranty_start(
-        category.warranty_start_basis,
-        invoice_date=unit.invoice_date,
-        delivery_date=unit.delivery_date,
-        installation_date=unit.installation_date,
+@dataclass(frozen=True)
+class Contact:
+    """Who a visitor says they are, as typed on a public form (or taken from a signed-in
+    customer's record): the phone is the identity, the rest is what they typed."""
+
+    name: str
+    phone: str
+    email: str = ""
+    address: str = ""
+    region: str = ""
+    language: str = "zh-hans"
+
+
+def customer_for_contact(contact: Contact) -> Customer:
+    """The customer who owns the phone number; a new one only when nobody does.
+
+    Typing a phone number proves nothing, so a public form never changes what is stored about a
+    known customer, not even a detail the record lacks: what was typed is kept on the request
+    and offered to the desk (tickets/submitted_contact.py). A new customer gets the typed
+    details, but their email stays unconfirmed (``by`` None) and receives nothing until staff
+    or the customer, having proven the phone, confirm it."""
+    customer = customer_by_phone(contact.phone)
+    if customer is not None:
+        return customer
+    return customer_create(
+        name=contact.name,
+        phone=contact.phone,
+        email=contact.email,
+        address=contact.address,
+        region=contact.region,
+        preferred_language=contact.language,
+        by=None,
+        phone_is_new=True,
     )
-    policy = policy_in_force(category.pk, start)
-    unit.warranty_start = start
-    unit.warranty_end = add_months(start, policy.whole_unit_months) if start and policy else None
 
 
-def unit_register(
-    *,
-    owner: Customer,
-    model: ProductModel | None,
-    serial: str,
-    batch: str = "",
-    invoice_date: dt.date | None = None,
-    delivery_date: dt.date | None = None,
-    installation_date: dt.date | None = None,
-    dealer: str = "",
-    price: Decimal | None = None,
-    has_invoice: bool = False,
-    has_warranty_card: bool = False,
-    manufacture_date: dt.date | None = None,
-    replacement_date: dt.date | None = None,
-    today: dt.date | None = None,
-    by: AbstractBaseUser | None = None,
-    serial_is_new: bool = False,
-) -> ProductUnit:
-    """Register a product unit for its owner and derive its warranty period.
+def customer_phone_proven(*, phone: str, at: dt.datetime) -> None:
+    """The holder of ``phone`` (E.164) proved it ``at`` with a code sent to it
+    (customers/phone_codes.py): the customer with that number, if any, is marked so."""
+    Customer.objects.filter(phone=phone).update(phone_verified_at=at)
 
-    A serial is unique per model; dates cannot lie in the future; delivery and installation
-    cannot precede the invoice. ``serial_is_new``: the caller has just looked this model and
-    serial up in this transaction and found none, so they are not looked up again.
-    """
-    today = today or timezone.localdate()
-    serial = (serial or "").strip()
-    errors: dict[str, str] = {}
-    if model is None:
-        errors["model"] = _("Choose a known product model.")
-    if not serial:
-        errors["serial"] = _("Enter the serial number.")
-    elif (
-        model is not None
-        and not serial_is_new
-        and ProductUnit.objects.filter(model=model, serial__iexact=serial).exists()
-    ):
-        errors["serial"] = _("A unit of this model with this serial number is already registered.")
-    for field, value in (
-        ("invoice_date", invoice_date),
-        ("delivery_date", delivery_date),
-        ("installation_date", installation_date),
-        ("manufacture_date", manufacture_date),
-        ("replacement_date", replacement_date),
-    ):
-        if value and value > today:
-            errors[field] = _("This date is in the future.")
-    if invoice_date and delivery_date and delivery_date < invoice_date and "delivery_date" not in errors:
-        errors["delivery_date"] = _("Delivery cannot be before the invoice date.")
-    if invoice_date and installation_date and installation_date < invoice_date and "installation_date" not in errors:
-        errors["installation_date"] = _("Installation cannot be before the invoice date.")
-    if price is not None and price < 0:
-        errors["price"] = _("The price cannot be negative.")
-    if errors:
-        raise ValidationError(errors)
-    unit = ProductUnit(
-        owner=owner,
-        model=model,
-        serial=serial,
-        batch=(batch or "").strip(),
-        invoice_date=invoice_date,
-        delivery_date=delivery_date,
-        installation_date=installation_date,
-        dealer=(dealer or "").strip(),
-        price=price,
-        has_invoice=has_invoice,
-        has_warranty_card=has_warranty_card,
-        manufacture_date=manufacture_date,
-        replacement_date=replacement_date,
-    )
-    compute_unit_warranty(unit)
-    # The columns' own limits (lengths, digits): a field error, not a database error.
-    unit.full_clean(exclude=["owner", "model", "replaced_by"], validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            unit.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"serial": _("A unit of this model with this serial number is already registered.")}
-        ) from exc
-    return unit
+
+def customer_admin_save(*, customer: Customer, changed: Collection[str]) -> Customer:
+    """Save a customer record an administrator edited in the admin (``changed``: the fields
+    they changed). An email they type is entered by staff: confirmed, as at the desk and in the
+    API, unless they untick "email confirmed" themselves; no email is never confirmed."""
+    if "email" in changed and "email_verified" not in changed:
+        customer.email_verified = bool(customer.email)
+    if not customer.email:
+        customer.email_verified = False
+    customer.save()
+    return customer
 
 
 @transaction.atomic
@@ -299,111 +249,3 @@ def policy_publish(*, policy: WarrantyPolicy, by: AbstractBaseUser | None) -> Wa
     policy.created_by = by if by is not None and by.is_authenticated else None
     policy.save()
     return policy
-
-
-def _portal_user_create(*, phone: str, name: str, email: str, password: str | None) -> AbstractBaseUser:
-    """The login of a portal account: its username is the customer's phone in E.164, and an
-    email, when given, belongs to one account only, so either signs in. It has no staff role,
-    so the desk refuses it (DESIGN.md section 8). Without a password the account is reached
-    only with a code sent to the phone."""
-    User = get_user_model()
-    user = User(username=phone, email=email, first_name=name[:150])
-    errors: dict[str, list] = {}
-    if User.objects.filter(username=phone).exists():
-        errors["phone"] = [_("This phone number already has an account: sign in.")]
-    if email and User.objects.filter(email__iexact=email, customer__isnull=False).exists():
-        errors["email"] = [_("This email address is already used by another account.")]
-    if password:
-        try:
-            password_validation.validate_password(password, user)
-        except ValidationError as exc:
-            errors["password"] = exc.error_list
-    if errors:
-        raise ValidationError(errors)
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:  # a concurrent sign-up with the same number won the race
-        raise ValidationError({"phone": _("This phone number already has an account: sign in.")}) from exc
-    return user
-
-
-@transaction.atomic
-def customer_account_create(
-    *, name: str, phone: str, email: str = "", password: str | None = None, preferred_language: str = "zh-hans"
-) -> Customer:
-    """A new customer signs up on the portal, having proven their phone with a code sent to it
-    (customers/phone_codes.py): the customer and their login are created and linked in one
-    transaction, marked as proven. The phone is the identity: an existing customer is never
-    created twice. The email typed is theirs but not confirmed: nothing is sent to it until it is."""
-    customer = customer_create(name=name, phone=phone, email=email, preferred_language=preferred_language)
-    customer.user = _portal_user_create(
-        phone=customer.phone, name=customer.name, email=customer.email, password=password
-    )
-    now = timezone.now()
-    customer.phone_verified_at = customer.account_verified_at = now
-    customer.email_verified = False
-    customer.save(update_fields=["user", "phone_verified_at", "account_verified_at", "email_verified", "updated_at"])
-    return customer
-
-
-@transaction.atomic
-def customer_account_link(*, customer: Customer, email: str = "", password: str | None = None) -> Customer:
-    """Give a customer the desk already knows (an earlier request, a phone call) a portal login.
-
-    The caller has checked a code sent to the customer's phone: the phone number alone, a
-    request's reference or a product's serial are no proof, since anyone can create those
-    with someone else's number. The customer's recorded name is kept; an email fills the
-    record only when it has none, unconfirmed.
-    """
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    if locked.user_id is not None:
-        raise ValidationError({"phone": _("This phone number already has an account: sign in.")})
-    email = (email or "").strip()
-    locked.user = _portal_user_create(phone=locked.phone, name=locked.name, email=email, password=password)
-    locked.phone_verified_at = locked.account_verified_at = timezone.now()
-    fields = ["user", "phone_verified_at", "account_verified_at", "updated_at"]
-    if email and not locked.email:
-        locked.email = email
-        locked.email_verified = False
-        fields += ["email", "email_verified"]
-    locked.save(update_fields=fields)
-    return locked
-
-
-@transaction.atomic
-def customer_account_prove(*, customer: Customer) -> Customer:
-    """The holder of a portal account linked before codes existed proved the phone with a code:
-    the account is now proven. Its password, set by whoever made the link, stops working, so
-    a link made by someone else is closed to them; the owner sets a new one by code."""
-    locked = Customer.objects.select_for_update(of=("self",)).select_related("user").get(pk=customer.pk)
-    if locked.account_verified_at is not None or locked.user is None:
-        return locked
-    locked.user.set_unusable_password()
-    locked.user.save(update_fields=["password"])
-    locked.account_verified_at = locked.phone_verified_at = timezone.now()
-    locked.save(update_fields=["account_verified_at", "phone_verified_at", "updated_at"])
-    return locked
-
-
-@transaction.atomic
-def customer_password_set(*, customer: Customer, password: str) -> Customer:
-    """A customer who proved their phone with a code chooses a new portal password. The account
-    is then proven, whatever it was before."""
-    locked = Customer.objects.select_for_update(of=("self",)).select_related("user").get(pk=customer.pk)
-    user = locked.user
-    if user is None:
-        raise ValidationError({"phone": _("This phone number has no account yet: create one.")})
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.error_list}) from exc
-    user.set_password(password)
-    user.save(update_fields=["password"])
-    locked.account_verified_at = locked.phone_verified_at = timezone.now()
-    locked.save(update_fields=["account_verified_at", "phone_verified_at", "updated_at"])
-    return locked

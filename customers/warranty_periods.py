@@ -9,7 +9,6 @@ The full three-guarantees engine builds on these helpers.
 import calendar
 import datetime as dt
 import enum
-from dataclasses import dataclass
 
 
 class StartBasis(enum.StrEnum):
@@ -44,18 +43,3 @@ def warranty_start(
     if basis is StartBasis.DELIVERY and delivery_date:
         return delivery_date
     return invoice_date
-
-
-@dataclass(frozen=True)
-class WarrantyStatus:
-    start: dt.date | None
-    end: dt.date | None
-    in_warranty: bool
-    days_left: int | None
-
-
-def warranty_status(start: dt.date | None, months: int, today: dt.date) -> WarrantyStatus:
-    if start is None:
-        return WarrantyStatus(start=None, end=None, in_warranty=False, days_left=None)
-    end = add_months(start, months)
-    return WarrantyStatus(start=start, end=end, in_warranty=today <= end, days_left=(end - today).days)

@@ -5,11 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Language, ProductModel
-from portal.services import Contact
-from tickets.choices import Kind, VisitSlot
+from customers.services import Contact
+from tickets.choices import CUSTOMER_REQUEST_KINDS, Kind, VisitSlot
 from tickets.forms import NotFutureDateField, PhoneField
-
-PORTAL_KINDS = [(k.value, k.label) for k in (Kind.REPAIR, Kind.INSTALLATION, Kind.MAINTENANCE, Kind.COMPLAINT)]
 
 
 class ModelCodeField(forms.CharField):
@@ -67,7 +65,9 @@ class ContactFields(forms.Form):
 
 
 class SubmitForm(HoneypotMixin, ContactFields):
-    kind = forms.ChoiceField(label=_("What do you need?"), choices=PORTAL_KINDS, initial=Kind.REPAIR)
+    kind = forms.ChoiceField(
+        label=_("What do you need?"), choices=[(k.value, k.label) for k in CUSTOMER_REQUEST_KINDS], initial=Kind.REPAIR
+    )
     model = ModelCodeField(label=_("Product model"), required=False, max_length=80)
     serial = forms.CharField(label=_("Serial number"), max_length=64, required=False)
     purchase_date = NotFutureDateField(label=_("Purchase date"), required=False)

@@ -21,16 +21,19 @@ from django_ratelimit.decorators import ratelimit
 
 from aftersales.client_ip import client_ip
 from aftersales.errors import add_errors_to_form
-from aftersales.ratelimits import address_phone_key, is_limited, over_limits
+from aftersales.ratelimits import is_limited
 from aftersales.roles import Role, roles_of, sees_all_tickets
-from customers.models import CodePurpose, Language
-from customers.phone_codes import code_send, code_sent_context, code_verify, remember_proven_phone
+from customers.models import Language
+from customers.phone_code_models import CodePurpose
+from customers.phone_codes import code_sent_context, code_verify, remember_proven_phone
 from followups.ratings import RATEABLE_STATUSES, rating_record_from_portal
-from portal import services as portal
+from notifications.codes import code_send
 from portal.access import grant, sees_everything, visible_ticket
 from portal.accounts.forms import CODE_WRONG, CodeField
 from portal.forms import AddInfoForm, CancelForm, RateForm, TrackForm
+from portal.phone_limits import address_phone_key, over_limits
 from tickets.choices import Status
+from tickets.customer_requests import customer_request_add_info, customer_request_cancel
 from tickets.models import Attachment, Ticket, TicketEvent
 from tickets.selectors import REFERENCE_RE
 
@@ -149,7 +152,7 @@ def track_add(request: HttpRequest, reference: str) -> HttpResponse:
         return _track_page(request, ticket, 429, add_form=form)
     if form.is_valid():
         try:
-            portal.portal_add_info(
+            customer_request_add_info(
                 ticket=ticket,
                 customer=ticket.customer,
                 note=form.cleaned_data["note"],
@@ -171,7 +174,7 @@ def track_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            portal.portal_cancel(ticket=ticket, customer=ticket.customer, reason=form.cleaned_data["reason"])
+            customer_request_cancel(ticket=ticket, customer=ticket.customer, reason=form.cleaned_data["reason"])
         except (ValidationError, PermissionDenied):
             form.add_error(
                 None, _("This request can no longer be cancelled online: a technician is on the way. Call us.")

@@ -4,7 +4,7 @@ portal/tracking.py, accounts in portal/accounts/views.py).
 No staff account is needed. Submitting is rate-limited per address and per address and phone,
 never per phone alone: a flood of junk naming someone's phone from other addresses cannot stop
 its owner, and a session that proved the phone is not held by its address's limit
-(aftersales/ratelimits.py). A hidden honeypot field stops simple bots (DESIGN.md section 8).
+(portal/phone_limits.py). A hidden honeypot field stops simple bots (DESIGN.md section 8).
 """
 
 from django.core.cache import caches
@@ -19,12 +19,14 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
 from aftersales.errors import add_errors_to_form
-from aftersales.ratelimits import address_phone_key, is_limited, over_limits
+from aftersales.ratelimits import is_limited
 from customers.models import Language
 from customers.selectors import active_models
-from portal import services as portal
+from customers.units import unit_register_by_owner
 from portal.access import grant, visible_ticket
 from portal.forms import RegisterForm, SubmitForm
+from portal.phone_limits import address_phone_key, over_limits
+from tickets.customer_requests import customer_request_submit
 from warranty import evaluation as warranty
 from warranty import three_guarantees as tg
 
@@ -70,7 +72,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            ticket = portal.portal_submit(
+            ticket = customer_request_submit(
                 contact=form.contact(Language.active()),
                 model=data["model"],
                 serial=data["serial"],
@@ -141,7 +143,7 @@ def register_product(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            unit = portal.portal_register_unit(
+            unit = unit_register_by_owner(
                 contact=form.contact(Language.active()),
                 model=data["model"],
                 serial=data["serial"],

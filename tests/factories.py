@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, WarrantyPolicy
-from customers.services import compute_unit_warranty
+from customers.units import compute_unit_warranty
 from tickets.choices import Channel, FaultGroup, Kind, Priority, Status
 from tickets.models import FaultCategory, ServiceStation, Ticket
 

@@ -263,7 +263,7 @@ def _forget_broker_connections() -> None:
 
 
 def _filesystem_broker_options(processes: CeleryProcesses) -> dict:
-    """The embedded broker's folders as aftersales/settings.py lays them out under the worker's
+    """The embedded broker's folders as aftersales/settings/storage.py lays them out under the worker's
     AFTERSALES_VAR_DIR (the control folder is relative to the worker's working directory)."""
     broker = processes.var_dir / "broker"
     for sub in ("queue", "processed"):

@@ -43,6 +43,8 @@ class Kind(models.TextChoices):
 
 # Kinds whose work is done on site by a technician (the "service tickets" of the KPIs).
 SERVICE_KINDS = frozenset({Kind.REPAIR, Kind.INSTALLATION, Kind.MAINTENANCE})
+# Kinds a customer requests themselves, on the portal or through the API, in the order offered.
+CUSTOMER_REQUEST_KINDS = (Kind.REPAIR, Kind.INSTALLATION, Kind.MAINTENANCE, Kind.COMPLAINT)
 
 
 class Channel(models.TextChoices):

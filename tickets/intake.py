@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import Customer, ProductModel, ProductUnit
 from customers.selectors import customer_by_phone
-from customers.services import customer_create, unit_register
+from customers.services import customer_create
+from customers.units import unit_register
 from tickets.models import FaultCategory, Ticket
 from tickets.services import ticket_create
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Customer, ProductModel, UnitStatus
-from customers.services import unit_register
+from customers.units import unit_register, unit_replaced, unit_returned
 from notifications import webhooks
 from notifications.models import WebhookEvent
 from tickets.choices import EventKind
@@ -270,9 +270,7 @@ def claim_execute(
             )
         except ValidationError as exc:
             raise ValidationError({"new_serial": exc.message_dict.get("serial", exc.messages)}) from exc
-        unit.status = UnitStatus.REPLACED
-        unit.replaced_by = replacement
-        unit.save(update_fields=["status", "replaced_by"])
+        unit_replaced(unit=unit, replacement=replacement)
         claim.replacement_unit = replacement
         message = ("claim.replaced", {"serial": replacement.serial, "date": today.isoformat()})
         data.update({"new_unit": replacement.pk, "new_serial": replacement.serial})
@@ -283,8 +281,7 @@ def claim_execute(
             raise ValidationError({"refund": _("Enter the amount refunded.")})
         amount = parse_amount(refund if refund not in (None, "") else default, field="refund")
         claim.refund_paid = amount
-        unit.status = UnitStatus.RETURNED
-        unit.save(update_fields=["status"])
+        unit_returned(unit=unit)
         message = ("claim.returned", {"amount": str(amount)})
         data["refund"] = str(amount)
     else:

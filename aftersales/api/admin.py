@@ -2,15 +2,17 @@
 
 Replaces knox's own admin, which lists digests and lets two tokens be made for one user.
 Adding a token for a user issues a new one through the same service as the API (replacing the
-one they had) and shows its key once, in the confirmation message; deleting one revokes it.
+one they had) and shows its key once, in the confirmation message; deleting one revokes it, through
+the same service too (aftersales/api/token_store.py).
 """
 
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from aftersales.api.token_store import token_issue
+from aftersales.api.token_store import token_issue, tokens_revoke
 
 admin.site.unregister(AuthToken)
 
@@ -44,3 +46,9 @@ class AuthTokenAdmin(admin.ModelAdmin):
             % {"user": obj.user.get_username(), "key": issued.key},
             messages.WARNING,
         )
+
+    def delete_model(self, request: HttpRequest, obj: AuthToken) -> None:
+        tokens_revoke(tokens=AuthToken.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AuthToken]) -> None:
+        tokens_revoke(tokens=queryset)

@@ -22,15 +22,6 @@ def customer_of(user):
         return None
 
 
-class IsDeskUser(BasePermission):
-    """Agents, technicians, managers, administrators."""
-
-    message = _("Only service staff may use this endpoint.")
-
-    def has_permission(self, request, view) -> bool:
-        return is_desk_user(request.user)
-
-
 class SeesAllTickets(BasePermission):
     """Agents, managers, administrators: every ticket and customer."""
 

@@ -5,7 +5,8 @@ it. Only a hash of the key is stored (django-rest-knox's ``AuthToken``), so noth
 an administrator or a copy of the database, can show an existing key again: a user who lost
 theirs is issued a new one, which replaces the old. Tokens do not expire; revoking one stops
 it at once. The API (``aftersales/api/tokens.py``), the desk's API access page
-(``aftersales/staff/token_views.py``) and the admin all go through these functions.
+(``aftersales/staff/token_views.py``) and the admin all go through these functions: no other
+module writes a token row (tests/customers/test_one_write_path.py).
 
 Why knox rather than DRF's tokens with a hashed key: knox stores exactly that (a SHA-512 digest
 and an indexed 15-character prefix), checks with one indexed lookup and a constant-time compare,
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.db.models import QuerySet
 from knox.models import AuthToken
 
 
@@ -63,3 +65,9 @@ def token_revoke(*, user: AbstractBaseUser) -> bool:
     """Revoke the user's token; whether there was one."""
     deleted, _rows = AuthToken.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+def tokens_revoke(*, tokens: QuerySet[AuthToken]) -> int:
+    """Revoke the tokens chosen (an administrator's choice in the admin); how many there were."""
+    deleted, _rows = tokens.delete()
+    return deleted

@@ -27,7 +27,7 @@ from aftersales.api.schema import error_responses
 from aftersales.api.throttles import ClientAddressRateThrottle
 from aftersales.api.token_store import token_issue, token_of, token_revoke
 from aftersales.lockout import count_failed_sign_in, forget_failures, raise_if_address_paused, raise_if_locked_out
-from portal.accounts.forms import login_name
+from aftersales.logins import login_name
 
 # Ten tries a minute per address (API_TOKEN_RATE in DEFAULT_THROTTLE_RATES overrides).
 TOKEN_RATE = "10/minute"

@@ -18,7 +18,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs_view, name="docs"),
     path("", include("aftersales.api.auth_urls")),
-    path("", include("customers.api_urls")),
+    path("", include("customers.api.urls")),
     path("", include("tickets.api.urls")),
     path("", include("notifications.webhooks.urls")),
     path("", include("warranty.api.urls")),

@@ -16,14 +16,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import CodePurpose, Customer
+from aftersales.logins import login_name
+from customers.models import Customer
+from customers.phone_code_models import CodePurpose
 from customers.phone_codes import CODE_RE, code_verify, normalize_code
-from customers.phones import try_normalize_phone
 from portal.access import is_portal_customer
 from tickets.forms import PhoneField
 from tickets.models import Ticket
-
-__all__ = ["is_portal_customer"]
 
 REFERENCE_RE = re.compile(r"^AS-(\d{4})-(\d{1,9})$", re.IGNORECASE)
 
@@ -47,21 +46,6 @@ def normalize_reference(text: str) -> str | None:
         return None
     year, number = match.groups()
     return f"AS-{year}-{int(number):06d}"
-
-
-def login_name(text: str) -> str:
-    """The username an entered phone number or email signs in as. A phone in any format is
-    its E.164 form; an email is the portal account that carries it. Unknown input is passed on
-    as typed, so the password check (and its timing) still happens and simply fails."""
-    text = (text or "").strip()
-    if "@" in text:
-        usernames = list(
-            get_user_model()
-            .objects.filter(email__iexact=text, customer__isnull=False)
-            .values_list("username", flat=True)[:2]
-        )
-        return usernames[0] if len(usernames) == 1 else text
-    return try_normalize_phone(text) or text
 
 
 class CodeField(forms.CharField):

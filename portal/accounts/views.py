@@ -30,18 +30,19 @@ from django_ratelimit.decorators import ratelimit
 from aftersales.client_ip import client_ip
 from aftersales.errors import add_errors_to_form
 from aftersales.ratelimits import is_limited
-from customers.forms import MessagePreferencesForm
-from customers.models import Customer, Language
-from customers.phone_codes import code_send, code_sent_context, proven_phone, remember_proven_phone
-from customers.phones import try_normalize_phone
-from customers.preferences import customer_preferences_set
-from customers.selectors import units_with_warranty
-from customers.services import (
+from customers.accounts import (
     customer_account_create,
     customer_account_link,
     customer_account_prove,
     customer_password_set,
 )
+from customers.forms import MessagePreferencesForm
+from customers.models import Customer, Language
+from customers.phone_codes import code_sent_context, proven_phone, remember_proven_phone
+from customers.phones import try_normalize_phone
+from customers.preferences import customer_preferences_set
+from customers.selectors import units_with_warranty
+from notifications.codes import code_send
 from portal.access import is_portal_customer, signed_in_customer
 from portal.accounts.forms import (
     ALREADY_HAS_ACCOUNT,

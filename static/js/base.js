@@ -1,5 +1,5 @@
 // Behaviours every page shares, kept out of the templates so the content security policy can
-// forbid inline script (aftersales/settings.py, CONTENT_SECURITY_POLICY).
+// forbid inline script (aftersales/settings/security.py, CONTENT_SECURITY_POLICY).
 //   <select data-autosubmit>  sends its form as soon as another option is chosen
 //   <button data-print>       opens the print dialog
 "use strict";

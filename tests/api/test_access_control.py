@@ -323,7 +323,7 @@ def each_caller(doer: str, status: int) -> tuple[tuple[str, str, int], ...]:
 
 
 ENDPOINTS = [
-    # customers/api_views.py: a customer sees their own record and units; technicians have no business here.
+    # customers/api/views.py: a customer sees their own record and units; technicians have no business here.
     Endpoint("/api/customers/{id}/", "get", "customer", CUSTOMER_SCOPE, readers=("customer", "agent")),
     Endpoint(
         "/api/customers/{id}/",

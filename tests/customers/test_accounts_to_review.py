@@ -57,7 +57,7 @@ def test_the_admin_filters_customers_by_account_proof(client, accounts):
 
 
 def test_phone_codes_in_the_admin_cannot_be_changed(client, accounts):
-    from customers.models import PhoneCode
+    from customers.phone_code_models import PhoneCode
 
     row = PhoneCode.objects.create(
         phone="+8613900000001", purpose="signup", code_hash="s$h", expires_at=timezone.now(), sent_from_ip="10.0.0.1"

@@ -18,7 +18,6 @@ from customers.business_time import (
     business_time_between,
     end_of_business_day,
     is_open,
-    next_opening,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -192,22 +191,6 @@ def test_end_of_business_day(label, moment, calendar, expected):
 
 
 @pytest.mark.parametrize(
-    "label, moment, calendar, expected",
-    [
-        ("before opening", sh(2026, 3, 2, 8), MON_SAT, sh(2026, 3, 2, 8, 30)),
-        ("open: the moment itself", sh(2026, 3, 2, 10, 15), MON_SAT, sh(2026, 3, 2, 10, 15)),
-        ("exactly at closing", sh(2026, 3, 2, 17, 30), MON_SAT, sh(2026, 3, 3, 8, 30)),
-        ("Saturday evening", sh(2026, 3, 7, 18), MON_SAT, sh(2026, 3, 9, 8, 30)),
-        ("National Day", sh(2026, 10, 1, 10), MON_SAT, sh(2026, 10, 8, 8, 30)),
-        ("eve of the make-up Saturday, Monday to Friday", sh(2026, 2, 13, 18), MON_FRI, sh(2026, 2, 14, 8, 30)),
-        ("24×7 on a holiday", sh(2026, 10, 1, 3), HOTLINE, sh(2026, 10, 1, 3)),
-    ],
-)
-def test_next_opening(label, moment, calendar, expected):
-    assert next_opening(moment, calendar) == expected, label
-
-
-@pytest.mark.parametrize(
     "label, a, b, calendar, expected",
     [
         ("a whole day", sh(2026, 3, 2, 8, 30), sh(2026, 3, 2, 17, 30), MON_SAT, 9 * H),
@@ -258,8 +241,6 @@ def test_a_calendar_with_no_hours_is_never_open():
     closed = spec(weekdays=(), makeup=None)
     assert not is_open(sh(2026, 3, 2, 10), closed)
     assert business_time_between(sh(2026, 1, 1), sh(2026, 12, 31), closed) == dt.timedelta(0)
-    with pytest.raises(ValueError, match="no opening hours"):
-        next_opening(sh(2026, 3, 2, 10), closed)
     with pytest.raises(ValueError, match="no opening hours"):
         add_business_time(sh(2026, 3, 2, 10), H, closed)
 

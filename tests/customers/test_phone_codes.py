@@ -6,15 +6,15 @@ import datetime as dt
 
 import pytest
 
-from customers.models import CodePurpose, PhoneCode
+from customers.phone_code_models import CodePurpose, PhoneCode
 from customers.phone_codes import (
     MAX_WRONG_TRIES,
     SENDS_PER_ADDRESS,
     SENDS_PER_PHONE_ADDRESS,
-    code_send,
     code_verify,
     normalize_code,
 )
+from notifications.codes import code_send
 from notifications.sms.locmem import outbox
 from tests import factories
 

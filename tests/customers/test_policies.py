@@ -1,6 +1,6 @@
 """Versioned warranty policies: which version governs a unit, and the periods it derives.
 
-customers/selectors.py (policy_in_force, holidays_between) and customers/services.py
+customers/selectors.py (policy_in_force, holidays_between) and customers/units.py
 (compute_unit_warranty, unit_register), on the statutory catalogue the migrations load.
 """
 
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from customers.models import ProductCategory, ProductUnit, WarrantyPolicy
 from customers.selectors import holidays_between, policy_in_force
-from customers.services import compute_unit_warranty, unit_register
+from customers.units import compute_unit_warranty, unit_register
 from tests.factories import (
     CustomerFactory,
     ProductCategoryFactory,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from customers.warranty_periods import StartBasis, WarrantyStatus, add_months, warranty_start, warranty_status
+from customers.warranty_periods import StartBasis, add_months, warranty_start
 
 D = dt.date
 
@@ -75,31 +75,3 @@ def test_warranty_start(basis, invoice, delivery, installation, expected):
 def test_warranty_start_rejects_an_unknown_basis():
     with pytest.raises(ValueError):
         warranty_start("purchase", invoice_date=INVOICE)
-
-
-@pytest.mark.parametrize(
-    ("start", "months", "today", "expected"),
-    [
-        # The start day itself.
-        (D(2025, 3, 10), 12, D(2025, 3, 10), WarrantyStatus(D(2025, 3, 10), D(2026, 3, 10), True, 365)),
-        # The last day of the period is still in warranty ...
-        (D(2025, 3, 10), 12, D(2026, 3, 10), WarrantyStatus(D(2025, 3, 10), D(2026, 3, 10), True, 0)),
-        (D(2025, 3, 10), 12, D(2026, 3, 9), WarrantyStatus(D(2025, 3, 10), D(2026, 3, 10), True, 1)),
-        # ... the day after is not.
-        (D(2025, 3, 10), 12, D(2026, 3, 11), WarrantyStatus(D(2025, 3, 10), D(2026, 3, 10), False, -1)),
-        (D(2025, 3, 10), 12, D(2027, 3, 10), WarrantyStatus(D(2025, 3, 10), D(2026, 3, 10), False, -365)),
-        # 29 February start: the period ends on 28 February.
-        (D(2024, 2, 29), 12, D(2025, 2, 28), WarrantyStatus(D(2024, 2, 29), D(2025, 2, 28), True, 0)),
-        (D(2024, 2, 29), 12, D(2025, 3, 1), WarrantyStatus(D(2024, 2, 29), D(2025, 2, 28), False, -1)),
-        # A main-component period over a leap day.
-        (D(2023, 6, 30), 36, D(2026, 6, 30), WarrantyStatus(D(2023, 6, 30), D(2026, 6, 30), True, 0)),
-        (D(2023, 6, 30), 36, D(2026, 7, 1), WarrantyStatus(D(2023, 6, 30), D(2026, 6, 30), False, -1)),
-        # Year end.
-        (D(2024, 12, 31), 12, D(2025, 12, 31), WarrantyStatus(D(2024, 12, 31), D(2025, 12, 31), True, 0)),
-        (D(2024, 12, 31), 12, D(2026, 1, 1), WarrantyStatus(D(2024, 12, 31), D(2025, 12, 31), False, -1)),
-        # No start date known: no period, not in warranty.
-        (None, 12, D(2026, 3, 10), WarrantyStatus(None, None, False, None)),
-    ],
-)
-def test_warranty_status(start, months, today, expected):
-    assert warranty_status(start, months, today) == expected

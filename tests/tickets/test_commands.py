@@ -12,7 +12,7 @@ from django.utils import timezone
 from aftersales.roles import Role
 from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import normalize_phone
-from customers.services import compute_unit_warranty
+from customers.units import compute_unit_warranty
 from demo.management.commands._demo_data import luhn_digit, vin
 from demo.management.commands.demo import RECALL_STORY_BATCHES
 from demo.management.commands.seed import seed_phone

@@ -8,15 +8,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from customers.services import Contact
 from followups.callbacks.services import record_attempt, schedule
 from followups.choices import CallbackKind, CallbackResult
 from followups.models import CallbackVisit
-from portal.services import Contact, portal_submit
 from quality import metrics
 from quality.metrics import Period
 from tests import factories
 from tests.api.conftest import client_for, field_errors
 from tickets.choices import Channel, FaultGroup, Kind, Status
+from tickets.customer_requests import customer_request_submit
 from tickets.forms import DATETIME_LOCAL
 from tickets.models import Ticket
 from tickets.services import ticket_create, ticket_record_resolution, ticket_transition
@@ -256,7 +257,7 @@ def test_recorded_within_2_hours_is_at_most_2_hours_after_the_first_contact(agen
 
 
 def test_a_portal_request_is_first_contact_when_submitted(caller):
-    ticket = portal_submit(
+    ticket = customer_request_submit(
         contact=Contact(name=caller.name, phone=caller.phone),
         model=None,
         serial="",

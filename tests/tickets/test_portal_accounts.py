@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aftersales.roles import Role
-from customers.models import Customer, PhoneCode
+from customers.models import Customer
+from customers.phone_code_models import PhoneCode
 from customers.phone_codes import PROVEN_PHONE_SESSION_KEY
 from notifications.sms.locmem import outbox
 from portal.accounts.forms import BAD_LOGIN, CLAIM_NOT_FOUND, CODE_WRONG, PROVE_FIRST, TOO_MANY, normalize_reference

@@ -1,5 +1,5 @@
 """Public forms never change what is stored about a known customer; the desk takes typed details
-over; the language of messages follows the page (portal/services.py, tickets/submitted_contact.py)."""
+over; the language of messages follows the page (tickets/customer_requests.py, tickets/submitted_contact.py)."""
 
 import datetime as dt
 
@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from customers.models import Customer, ProductCategory, ProductUnit
 from notifications.models import OutboundMessage
-from portal.services import portal_cancel
 from tests import factories
 from tickets.choices import EventKind
+from tickets.customer_requests import customer_request_cancel
 from tickets.models import Ticket, TicketEvent
 from tickets.submitted_contact import Difference, contact_differences, customer_apply_submitted_contact
 
@@ -126,7 +126,7 @@ def test_an_email_hijack_through_the_request_form_fails(
     # Later messages about the request (its cancellation sends one) have nowhere to go but the
     # record's details: none to the attacker.
     with django_capture_on_commit_callbacks(execute=True):
-        portal_cancel(ticket=ticket, customer=victim, reason="")
+        customer_request_cancel(ticket=ticket, customer=victim, reason="")
     ticket.refresh_from_db()
     assert ticket.status == "cancelled"
     assert not OutboundMessage.objects.filter(recipient__iexact=ATTACKER).exists()

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.forms import PORTAL_KINDS
-from tickets.choices import Channel, Kind, Priority, Status, VisitSlot
+from tickets.choices import CUSTOMER_REQUEST_KINDS, Channel, Kind, Priority, Status, VisitSlot
 from tickets.models import ServiceStation, Ticket, TicketEvent
 from tickets.timeline_texts import render_event_text
 from tickets.transitions import MOVES
@@ -492,7 +491,7 @@ class TicketCreateSerializer(serializers.Serializer):
             errors.update({name: [CUSTOMERS_ONLY] for name in _given(self, self.CUSTOMER_FIELDS)})
         else:
             errors.update({name: [STAFF_ONLY] for name in _given(self, self.STAFF_FIELDS)})
-            if attrs["kind"] not in dict(PORTAL_KINDS):
+            if attrs["kind"] not in CUSTOMER_REQUEST_KINDS:
                 errors["kind"] = [PORTAL_KIND_ONLY]
         if errors:
             raise serializers.ValidationError(errors)

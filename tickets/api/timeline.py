@@ -14,11 +14,11 @@ from rest_framework.response import Response
 
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.schema import CURSOR_400, error_responses
-from portal import services as portal
 from tickets import selectors, services
 from tickets.api.scope import REFERENCE, TicketScope, acting_customer, by_reference, tickets_for
 from tickets.api.serializers import EventSerializer, NoteSerializer
 from tickets.choices import EventKind
+from tickets.customer_requests import customer_request_add_info
 from tickets.models import TicketEvent
 
 
@@ -59,7 +59,7 @@ class TicketNoteView(TimelineScope, generics.GenericAPIView):
                 ticket=ticket, note=note, is_public=data.validated_data["is_public"], by=request.user
             )
         else:
-            portal.portal_add_info(ticket=ticket, customer=customer, note=note, photo=None)
+            customer_request_add_info(ticket=ticket, customer=customer, note=note, photo=None)
             event = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.NOTE, data__by="customer").latest("id")
         return Response(
             EventSerializer(event, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED

@@ -23,7 +23,7 @@ from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.schema import error_responses
 from aftersales.roles import sees_all_tickets
 from customers.models import Customer, ProductUnit
-from portal import services as portal
+from customers.services import Contact
 from tickets import selectors, services
 from tickets.api.filters import TicketFilter
 from tickets.api.scope import REFERENCE, TicketScope, acting_customer, by_reference, tickets_for
@@ -35,6 +35,7 @@ from tickets.api.serializers import (
     TicketSerializer,
     TransitionSerializer,
 )
+from tickets.customer_requests import customer_request_submit
 from tickets.models import Ticket
 
 DESK_ONLY = _("Only agents, managers and administrators may do this.")
@@ -192,7 +193,7 @@ class TicketListView(TicketScope, generics.ListAPIView):
             if unit is None:
                 raise ValidationError({"unit": [UNKNOWN_UNIT]})
         # The portal's own path: the customer is found by their phone, the unit by model and serial.
-        contact = portal.Contact(
+        contact = Contact(
             name=customer.name,
             phone=customer.phone,
             email=customer.email,
@@ -200,7 +201,7 @@ class TicketListView(TicketScope, generics.ListAPIView):
             region=customer.region,
             language=customer.preferred_language,
         )
-        return portal.portal_submit(
+        return customer_request_submit(
             contact=contact,
             model=unit.model if unit else None,
             serial=unit.serial if unit else "",

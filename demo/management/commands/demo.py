@@ -25,10 +25,12 @@ from django.utils import timezone
 
 from aftersales.organisation import organisation_name
 from aftersales.roles import Role
+from customers.accounts import customer_account_link
 from customers.calendars import calendar_spec_for
 from customers.models import Customer, Language, ProductCategory, ProductModel, ProductUnit
 from customers.selectors import policy_in_force
-from customers.services import customer_account_link, customer_create, unit_register
+from customers.services import customer_create
+from customers.units import unit_register
 from customers.warranty_periods import add_months
 from demo.management.commands._demo_data import (
     ADDRESSES,

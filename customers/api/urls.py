@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from customers import api_views
+from customers.api import views as api_views
 
 urlpatterns = [
     path("customers/", api_views.CustomerListView.as_view(), name="customer-list"),

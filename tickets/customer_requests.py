@@ -1,11 +1,9 @@
-"""Writes for the customer portal: submit a request, register a product, add information,
-cancel (a rating goes through followups/ratings.py). Customers act without a staff account;
-every write still goes through the ticket services and leaves a timeline event (DESIGN.md
-sections 2, 4 and 8)."""
+"""A customer's own writes on their requests, from the portal or the API: submit a request,
+add information or a photo, cancel, and the files they attach. Customers act without a staff
+account; every write still goes through the ticket services and leaves a timeline event
+(DESIGN.md sections 2, 4 and 8)."""
 
 import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -14,46 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, ProductModel, ProductUnit
-from customers.selectors import customer_by_phone
-from customers.services import customer_create, unit_register
+from customers.services import Contact, customer_for_contact
+from customers.units import unit_register
+from tickets import messages as notifications
 from tickets.choices import EventKind, Status
 from tickets.models import Attachment, AttachmentKind, Ticket
 from tickets.services import append_event, ticket_create, ticket_transition
 from tickets.submitted_contact import typed_contact
 from tickets.uploads import checked_upload
-
-
-@dataclass(frozen=True)
-class Contact:
-    name: str
-    phone: str
-    email: str = ""
-    address: str = ""
-    region: str = ""
-    language: str = "zh-hans"
-
-
-def _find_or_create_customer(contact: Contact) -> Customer:
-    """The customer who owns the phone number; a new one only when nobody does.
-
-    Typing a phone number proves nothing, so a public form never changes what is stored about a
-    known customer, not even a detail the record lacks: what was typed is kept on the request
-    and offered to the desk (tickets/submitted_contact.py). A new customer gets the typed
-    details, but their email stays unconfirmed (``by`` None) and receives nothing until staff
-    or the customer, having proven the phone, confirm it."""
-    customer = customer_by_phone(contact.phone)
-    if customer is not None:
-        return customer
-    return customer_create(
-        name=contact.name,
-        phone=contact.phone,
-        email=contact.email,
-        address=contact.address,
-        region=contact.region,
-        preferred_language=contact.language,
-        by=None,
-        phone_is_new=True,
-    )
 
 
 def _typed(contact: Contact) -> dict[str, str]:
@@ -107,7 +73,7 @@ def attachment_name(content_type: str) -> str:
 
 
 @transaction.atomic
-def portal_submit(
+def customer_request_submit(
     *,
     contact: Contact,
     model: ProductModel | None,
@@ -119,7 +85,8 @@ def portal_submit(
     preferred_visit_slot: str = "",
     proof: UploadedFile | None = None,
 ) -> Ticket:
-    """A request submitted on the portal: the ticket enters the desk queue (channel web).
+    """A request a customer submits, on the portal or through the API: the ticket enters the
+    desk queue (channel web).
 
     The caller is matched by phone, never duplicated, and a known customer's record is never
     changed from here: the contact details typed are kept on the ticket for the desk to take
@@ -129,13 +96,11 @@ def portal_submit(
     confirmation email is written to the outbox in the same transaction and sent after the
     commit, so the request is saved even when the broker or the mail server is down.
     """
-    from tickets import messages as notifications
-
     if preferred_visit_date is not None and preferred_visit_date < timezone.localdate():
         raise ValidationError({"preferred_visit_date": _("Choose today or a later day.")})
     # The file is checked before anything is written: a bad one costs no database work.
     proof_type = checked_upload(proof, field="proof") if proof is not None else None
-    customer = _find_or_create_customer(contact)
+    customer = customer_for_contact(contact)
     unit, serial_note = None, None
     serial = (serial or "").strip()
     if model is not None and serial:
@@ -188,52 +153,7 @@ def portal_submit(
 
 
 @transaction.atomic
-def portal_register_unit(
-    *,
-    contact: Contact,
-    model: ProductModel | None,
-    serial: str,
-    purchase_date: dt.date | None,
-    installation_date: dt.date | None = None,
-    dealer: str = "",
-    price: Decimal | None = None,
-    has_invoice: bool = False,
-    has_warranty_card: bool = False,
-) -> ProductUnit:
-    """Warranty registration of a purchased product by its owner.
-
-    The owner is the customer with the phone typed, created from the typed details when new. A
-    known customer's record is not changed, and with no request to keep them on, the details
-    typed that differ from it are not kept: the registration page tells the visitor that the
-    details on file stay as they are, to be changed on a request or by a call to the desk."""
-    customer = _find_or_create_customer(contact)
-    looked_up = False
-    if model is not None and (serial or "").strip():
-        existing = ProductUnit.objects.filter(model=model, serial__iexact=serial.strip()).first()
-        if existing is not None:
-            if existing.owner_id == customer.pk:
-                raise ValidationError({"serial": _("You have already registered this product.")})
-            raise ValidationError(
-                {"serial": _("This serial number is already registered. If the product changed hands, call us.")}
-            )
-        looked_up = True
-    return unit_register(
-        serial_is_new=looked_up,
-        owner=customer,
-        model=model,
-        serial=serial,
-        invoice_date=purchase_date,
-        installation_date=installation_date,
-        dealer=dealer,
-        price=price,
-        has_invoice=has_invoice,
-        has_warranty_card=has_warranty_card,
-        by=None,
-    )
-
-
-@transaction.atomic
-def portal_add_info(*, ticket: Ticket, customer: Customer, note: str, photo: UploadedFile | None) -> None:
+def customer_request_add_info(*, ticket: Ticket, customer: Customer, note: str, photo: UploadedFile | None) -> None:
     """The customer adds information or a photo to their own open request."""
     if ticket.customer_id != customer.pk:
         raise ValidationError({"note": _("We could not find this request.")})
@@ -247,6 +167,6 @@ def portal_add_info(*, ticket: Ticket, customer: Customer, note: str, photo: Upl
         attach(ticket=ticket, upload=photo, kind=AttachmentKind.PHOTO, field="photo", by_customer=True)
 
 
-def portal_cancel(*, ticket: Ticket, customer: Customer, reason: str) -> Ticket:
+def customer_request_cancel(*, ticket: Ticket, customer: Customer, reason: str) -> Ticket:
     """The customer withdraws their request; only until a technician is dispatched."""
     return ticket_transition(ticket=ticket, move="customer_cancel", by=None, customer=customer, note=reason)

@@ -20,11 +20,12 @@ from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.permissions import customer_of
 from aftersales.api.schema import error_responses
 from aftersales.roles import is_desk_user, sees_all_tickets
-from customers.api_filters import CustomerFilter, UnitFilter
-from customers.api_serializers import CustomerInputSerializer, CustomerSerializer, UnitInputSerializer, UnitSerializer
+from customers.api.filters import CustomerFilter, UnitFilter
+from customers.api.serializers import CustomerInputSerializer, CustomerSerializer, UnitInputSerializer, UnitSerializer
 from customers.models import Customer, ProductUnit
 from customers.selectors import active_models
-from customers.services import customer_create, customer_update, unit_register
+from customers.services import customer_create, customer_update
+from customers.units import unit_register
 
 STAFF_ONLY = _("Only agents, managers and administrators may do this.")
 UNKNOWN_CUSTOMER = _("Unknown customer.")

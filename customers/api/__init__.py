@@ -1,0 +1,1 @@
+"""The customer and product-unit endpoints of the API: filters, serializers, views and their routes."""
