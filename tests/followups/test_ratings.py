@@ -4,7 +4,7 @@ rating per ticket, the portal's refusals, and cancelling a reopened ticket's cal
 import pytest
 from django.core.exceptions import ValidationError
 
-from followups.callbacks.services import cancel_after_service_callbacks
+from followups.callbacks.services import cancel_due_after_service
 from followups.choices import CallbackKind, CallbackStatus, RatingSource
 from followups.models import CallbackVisit, SatisfactionRating
 from followups.ratings import (
@@ -125,7 +125,7 @@ def test_reopening_cancels_only_the_after_service_callbacks_still_to_make(django
     other_ticket = factories.CallbackVisitFactory()
 
     with django_assert_num_queries(1):
-        assert cancel_after_service_callbacks(ticket) == 1
+        assert cancel_due_after_service(ticket) == 1
 
     statuses = dict(CallbackVisit.objects.values_list("pk", "status"))
     assert statuses == {
