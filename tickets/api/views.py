@@ -31,10 +31,9 @@ from tickets.api.serializers import (
     AssignSerializer,
     ResolutionSerializer,
     TicketCreateSerializer,
-    TicketListSerializer,
-    TicketSerializer,
     TransitionSerializer,
 )
+from tickets.api.ticket_output import TicketListSerializer, TicketSerializer
 from tickets.models import Ticket
 
 DESK_ONLY = _("Only agents, managers and administrators may do this.")
