@@ -129,7 +129,7 @@ def main() -> None:
         log = work / "access.log"
         for scenario in args.scenarios:
             offset = log.stat().st_size if log.exists() else 0
-            prefix, cpu, _stderr = run_locust(scenario, args, f"http://127.0.0.1:{port}", config_path, work, server.pid)
+            prefix, cpu = run_locust(scenario, args, f"http://127.0.0.1:{port}", config_path, work, server.pid)
             result = collect(scenario, prefix, read_server_log(log, offset), args, cpu)
             results.append(result)
             failures += failures_of(prefix)

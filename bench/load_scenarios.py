@@ -39,8 +39,6 @@ class Row:
     rps: float = 0.0
     client: tuple[float, float, float] | None = None  # p50, p95, p99 in ms
     server: tuple[float, float, float] | None = None
-    server_requests: int = 0
-    server_errors: int = 0
 
     @property
     def counts_for_targets(self) -> bool:
@@ -103,7 +101,10 @@ def cpu_used(before: dict, after: dict, wall: float, locust_cpu: float) -> dict[
     return cores
 
 
-def run_locust(scenario: str, args: argparse.Namespace, host: str, config_path: Path, work: Path, server_pid: int):
+def run_locust(
+    scenario: str, args: argparse.Namespace, host: str, config_path: Path, work: Path, server_pid: int
+) -> tuple[Path, dict[str, float]]:
+    """Run locust headless for one scenario; returns its CSV files' prefix and the CPU cores each party used."""
     prefix = work / scenario
     command = [
         str(VENV_BIN / "locust"),
@@ -142,7 +143,7 @@ def run_locust(scenario: str, args: argparse.Namespace, host: str, config_path: 
     locust_cpu = (after_children.ru_utime + after_children.ru_stime) - (
         before_children.ru_utime + before_children.ru_stime
     )
-    return prefix, cpu_used(before_cpu, after_cpu, wall, locust_cpu), completed.stderr
+    return prefix, cpu_used(before_cpu, after_cpu, wall, locust_cpu)
 
 
 def percentile(ordered: list[float], share: float) -> float:
@@ -186,8 +187,6 @@ def collect(scenario: str, prefix: Path, server_log: dict, args: argparse.Namesp
             row = Row(name)
             result.rows.append(row)
         times = sorted(ms for _status, ms in entries)
-        row.server_requests = len(times)
-        row.server_errors = sum(1 for status, _ms in entries if status >= 500)
         row.server = (percentile(times, 0.50), percentile(times, 0.95), percentile(times, 0.99))
     result.rows.sort(key=lambda r: (not r.counts_for_targets, r.name))
     return result
