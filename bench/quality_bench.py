@@ -27,20 +27,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from queue_bench import (  # noqa: E402  (the desk benchmark's helpers, beside this file)
-    RESULTS,
-    ROOT,
-    Result,
-    Scenario,
-    bench_user,
-    database_url,
-    ensure_database,
-    machine,
-    measure_all,
-    setup_django,
-    write_results,
-)
-from queue_bench import prepare as prepare_tickets  # noqa: E402
+from bench_measure import RESULTS, Result, Scenario, measure_all, write_results  # noqa: E402  (beside this file)
+from bench_setup import ROOT, bench_user, database_url, ensure_database, machine, setup_django  # noqa: E402
+from bench_setup import prepare as prepare_tickets  # noqa: E402
 
 JOB_TARGET_S = 60.0
 PAGE_TARGET_MS = 200.0

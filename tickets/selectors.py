@@ -23,7 +23,7 @@ SEARCH_UNIT_LIMIT = 100
 SEARCH_CUSTOMER_LIMIT = 1000
 
 QUEUE_RELATED = ("customer", "unit__model", "station", "assignee")
-# The columns a line of the desk queue shows (tickets.views.queue_rows); a page of rows reads
+# The columns a line of the desk queue shows (tickets.queue_views.queue_rows); a page of rows reads
 # these instead of every column of six tables.
 DESK_QUEUE_FIELDS = (
     "reference",

@@ -3,11 +3,11 @@ from django.urls import path
 
 from aftersales.lockout import limit_sign_in_failures_per_address
 from aftersales.staff import password_views, token_views
-from tickets import contact_views, customer_views, views
+from tickets import contact_views, customer_views, intake_views, queue_views, views
 
 app_name = "desk"
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", queue_views.queue, name="queue"),
     path(
         "login/",
         limit_sign_in_failures_per_address(auth_views.LoginView.as_view(template_name="desk/login.html")),
@@ -26,9 +26,9 @@ urlpatterns = [
         password_views.StaffPasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("tickets/new/", views.ticket_new, name="ticket_new"),
-    path("tickets/new/caller/", views.caller_lookup, name="caller_lookup"),
-    path("tickets/new/duplicates/", views.duplicate_check, name="duplicate_check"),
+    path("tickets/new/", intake_views.ticket_new, name="ticket_new"),
+    path("tickets/new/caller/", intake_views.caller_lookup, name="caller_lookup"),
+    path("tickets/new/duplicates/", intake_views.duplicate_check, name="duplicate_check"),
     path("tickets/<str:reference>/", views.ticket_detail, name="ticket"),
     path("tickets/<str:reference>/move/", views.ticket_move, name="ticket_move"),
     path("tickets/<str:reference>/assign/", views.ticket_assign, name="ticket_assign"),

@@ -13,19 +13,18 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aftersales.roles import Role, roles_of, sees_all_tickets
-from customers.models import Customer, ProductModel, UnitStatus
+from aftersales.roles import Role, roles_of
+from customers.models import ProductModel, UnitStatus
 from customers.units import unit_register, unit_replaced, unit_returned
 from notifications import webhooks
 from notifications.models import WebhookEvent
 from tickets.choices import EventKind
 from tickets.models import Ticket
 from tickets.services import append_event, ensure_may_act, lock_ticket, parse_amount, save_ticket
-from warranty import evaluation as warranty
+from warranty import evaluation
 from warranty import three_guarantees as tg
 from warranty.models import ClaimStatus, WarrantyClaim
 from warranty.webhook_payloads import claim_data
@@ -89,11 +88,11 @@ def claim_evaluate(
         raise ValidationError({"unit": _("Register the customer's product on this ticket before opening a claim.")})
     if unit.status != UnitStatus.IN_USE:
         raise ValidationError({"unit": _("This product was already replaced or returned.")})
-    policy = warranty.policy_for_unit(unit)
+    policy = evaluation.policy_for_unit(unit)
     if policy is None:
         raise ValidationError({"unit": _("No warranty policy is set up for this product's category.")})
     claim_date = claim_date or timezone.localdate()
-    prefilled = warranty.prefill_for_unit(
+    prefilled = evaluation.prefill_for_unit(
         unit, claim_date=claim_date, policy=policy, fault_category=ticket.fault_category, exclude_ticket=ticket
     )
     corrections = {
@@ -103,18 +102,18 @@ def claim_evaluate(
     }
     if corrections and not correction_reason.strip():
         raise ValidationError({"correction_reason": _("Say why the facts from the records were corrected.")})
-    facts = {**warranty.merge_facts(prefilled, entered), "claim_date": claim_date}
-    if warranty.guarantee_start(facts, policy.family) is None:
-        undated = tg.UNDATED_PHONE if warranty.undated_phone(facts, policy.family) else tg.UNDATED
+    facts = {**evaluation.merge_facts(prefilled, entered), "claim_date": claim_date}
+    if evaluation.guarantee_start(facts, policy.family) is None:
+        undated = tg.UNDATED_PHONE if evaluation.undated_phone(facts, policy.family) else tg.UNDATED
         raise ValidationError({"start_date": str(undated)})
     component = facts.get("component") or "whole"
     if component.startswith("main:") and not facts.get("component_replaced_on"):
         facts["component_replaced_on"] = _component_replaced_on(unit, component)
     try:
-        decision = warranty.evaluate(facts, policy)
+        decision = evaluation.evaluate(facts, policy)
     except tg.FactsError as exc:
         raise ValidationError({exc.field.split(".")[0]: str(exc.message)}) from exc
-    data = warranty.decision_data(decision)
+    data = evaluation.decision_data(decision)
     claim = WarrantyClaim.objects.create(
         ticket=ticket,
         unit=unit,
@@ -293,33 +292,3 @@ def claim_execute(
     append_event(ticket, EventKind.CLAIM, by, message=message, is_public=True, data=data)
     webhooks.emit(WebhookEvent.CLAIM_EXECUTED, claim_data(claim, ticket))
     return claim
-
-
-# --- selectors ----------------------------------------------------------------------------------
-
-CLAIM_RELATED = (
-    "ticket",
-    "unit__model",
-    "policy__category",
-    "decided_by",
-    "chosen_by",
-    "executed_by",
-    "replacement_unit__model",
-)
-
-
-def claims_visible_to(user: AbstractBaseUser, *, customer: Customer | None = None) -> QuerySet[WarrantyClaim]:
-    """The claims ``user`` may read, with everything a claim's answer shows joined in.
-
-    Agents, managers and administrators read every claim; a technician the claims of their own
-    jobs; a customer (``customer``, their portal account's record) those of their own tickets;
-    anyone else none. Another's claim is then simply not there, so asking for it is a 404.
-    """
-    claims = WarrantyClaim.objects.select_related(*CLAIM_RELATED)
-    if sees_all_tickets(user):
-        return claims
-    if Role.TECHNICIAN in roles_of(user):
-        return claims.filter(ticket__assignee=user)
-    if customer is not None:
-        return claims.filter(ticket__customer=customer)
-    return claims.none()

@@ -22,7 +22,7 @@ def component_choices(policy: WarrantyPolicy) -> list[tuple[str, str]]:
     return choices
 
 
-class ClaimForm(forms.Form):
+class ClaimFactsForm(forms.Form):
     """The facts of a claim, prefilled from the unit and its history; any change to a
     prefilled fact needs a reason."""
 
@@ -156,7 +156,7 @@ class ClaimForm(forms.Form):
         return facts
 
 
-class ChooseForm(forms.Form):
+class RemedyChoiceForm(forms.Form):
     remedy = forms.ChoiceField(label=_("The customer's choice"), widget=forms.RadioSelect)
 
     def __init__(self, *args, remedies: list[str], **kwargs):
@@ -164,7 +164,7 @@ class ChooseForm(forms.Form):
         self.fields["remedy"].choices = [(code, tg.Remedy(code).label) for code in remedies]
 
 
-class GoodwillForm(forms.Form):
+class GoodwillRemedyForm(forms.Form):
     remedy = forms.ChoiceField(label=_("Remedy granted"), choices=tg.Remedy.choices)
     reason = forms.CharField(
         label=_("Why (goodwill)"),
@@ -173,7 +173,7 @@ class GoodwillForm(forms.Form):
     )
 
 
-class ExecuteForm(forms.Form):
+class RemedyExecutionForm(forms.Form):
     charge = forms.DecimalField(label=_("Repair charge"), min_value=0, max_digits=10, decimal_places=2, required=False)
     new_serial = forms.CharField(label=_("Serial number of the replacement"), max_length=64, required=False)
     new_model = forms.ModelChoiceField(

@@ -1,11 +1,24 @@
-"""TODO docstring"""
+"""Reads of warranty claims: the claims a user may read, a ticket's claims, a unit's printed
+three-guarantees record (STYLE.md: selectors read)."""
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 
-from customers.models import ProductUnit
+from aftersales.roles import Role, roles_of, sees_all_tickets
+from customers.models import Customer, ProductUnit
 from tickets.choices import Status
 from tickets.models import Ticket
 from warranty.models import WarrantyClaim
+
+CLAIM_RELATED = (
+    "ticket",
+    "unit__model",
+    "policy__category",
+    "decided_by",
+    "chosen_by",
+    "executed_by",
+    "replacement_unit__model",
+)
 
 
 def claim_of(ticket: Ticket, pk: int) -> WarrantyClaim:
@@ -39,3 +52,20 @@ def warranty_record(unit: ProductUnit) -> dict:
         .order_by("decided_at", "id")
     )
     return {"repairs": list(repairs), "claims": list(claims)}
+
+
+def claims_visible_to(user: AbstractBaseUser, *, customer: Customer | None = None) -> QuerySet[WarrantyClaim]:
+    """The claims ``user`` may read, with everything a claim's answer shows joined in.
+
+    Agents, managers and administrators read every claim; a technician the claims of their own
+    jobs; a customer (``customer``, their portal account's record) those of their own tickets;
+    anyone else none. Another's claim is then simply not there, so asking for it is a 404.
+    """
+    claims = WarrantyClaim.objects.select_related(*CLAIM_RELATED)
+    if sees_all_tickets(user):
+        return claims
+    if Role.TECHNICIAN in roles_of(user):
+        return claims.filter(ticket__assignee=user)
+    if customer is not None:
+        return claims.filter(ticket__customer=customer)
+    return claims.none()

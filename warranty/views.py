@@ -13,10 +13,9 @@ from aftersales.errors import add_errors_to_form
 from aftersales.roles import Role, roles_of
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
-from warranty import claims, selectors
-from warranty import evaluation as warranty
+from warranty import claims, evaluation, selectors
 from warranty import three_guarantees as tg
-from warranty.forms import ChooseForm, ClaimForm, ExecuteForm, GoodwillForm
+from warranty.forms import ClaimFactsForm, GoodwillRemedyForm, RemedyChoiceForm, RemedyExecutionForm
 from warranty.models import ClaimStatus, WarrantyClaim
 
 
@@ -40,18 +39,18 @@ def _ticket_with_unit(request: HttpRequest, reference: str) -> Ticket:
 @desk_required
 def claim_new(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket_with_unit(request, reference)
-    policy = warranty.policy_for_unit(ticket.unit)
+    policy = evaluation.policy_for_unit(ticket.unit)
     if policy is None:
         messages.error(request, _("No warranty policy is set up for this product's category."))
         return redirect("desk:ticket", reference=reference)
     today = timezone.localdate()
-    prefilled = warranty.prefill_for_unit(
+    prefilled = evaluation.prefill_for_unit(
         ticket.unit, claim_date=today, policy=policy, fault_category=ticket.fault_category, exclude_ticket=ticket
     )
     if request.method != "POST":
-        form = ClaimForm(initial=ClaimForm.initial_from(prefilled, today), policy=policy)
+        form = ClaimFactsForm(initial=ClaimFactsForm.initial_from(prefilled, today), policy=policy)
         return render(request, "tickets/claim_new.html", {"ticket": ticket, "form": form, "policy": policy})
-    form = ClaimForm(request.POST, policy=policy)
+    form = ClaimFactsForm(request.POST, policy=policy)
     if form.is_valid():
         try:
             claim = claims.claim_evaluate(
@@ -86,15 +85,15 @@ def _claim_page(request: HttpRequest, claim: WarrantyClaim, status: int = 200, *
         {
             "ticket": claim.ticket,
             "claim": claim,
-            "reasons": warranty.reasons_from_codes(claim.reason_codes),
+            "reasons": evaluation.reasons_from_codes(claim.reason_codes),
             "remedies": [tg.Remedy(code) for code in claim.remedies],
             "chosen": tg.Remedy(claim.chosen_remedy) if claim.chosen_remedy else None,
             "is_manager": is_manager,
             "choose_form": forms.get("choose_form")
-            or ChooseForm(initial={"remedy": claim.chosen_remedy}, remedies=claim.remedies),
-            "goodwill_form": forms.get("goodwill_form") or (GoodwillForm() if is_manager else None),
+            or RemedyChoiceForm(initial={"remedy": claim.chosen_remedy}, remedies=claim.remedies),
+            "goodwill_form": forms.get("goodwill_form") or (GoodwillRemedyForm() if is_manager else None),
             "execute_form": forms.get("execute_form")
-            or ExecuteForm(
+            or RemedyExecutionForm(
                 initial={"refund": claim.refund_amount, "new_model": claim.unit.model_id},
                 category_id=claim.unit.model.category_id,
             ),
@@ -120,7 +119,7 @@ def claim_detail(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 @require_POST
 def claim_choose(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     claim = _claim(request, reference, pk)
-    form = ChooseForm(request.POST, remedies=claim.remedies)
+    form = RemedyChoiceForm(request.POST, remedies=claim.remedies)
     if form.is_valid():
         try:
             claims.claim_choose(claim=claim, remedy=form.cleaned_data["remedy"], by=request.user)
@@ -136,7 +135,7 @@ def claim_choose(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
 @require_POST
 def claim_goodwill(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     claim = _claim(request, reference, pk)
-    form = GoodwillForm(request.POST)
+    form = GoodwillRemedyForm(request.POST)
     if form.is_valid():
         try:
             claims.claim_goodwill(
@@ -154,7 +153,7 @@ def claim_goodwill(request: HttpRequest, reference: str, pk: int) -> HttpRespons
 @require_POST
 def claim_execute(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     claim = _claim(request, reference, pk)
-    form = ExecuteForm(request.POST, category_id=claim.unit.model.category_id)
+    form = RemedyExecutionForm(request.POST, category_id=claim.unit.model.category_id)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -181,7 +180,7 @@ def warranty_record(request: HttpRequest, reference: str) -> HttpResponse:
     with translation.override(ticket.customer.preferred_language):
         record = selectors.warranty_record(ticket.unit)
         for claim in record["claims"]:
-            claim.reason_texts = warranty.reasons_from_codes(claim.reason_codes)
+            claim.reason_texts = evaluation.reasons_from_codes(claim.reason_codes)
             claim.remedy_labels = [tg.Remedy(code).label for code in claim.remedies]
             claim.chosen_label = tg.Remedy(claim.chosen_remedy).label if claim.chosen_remedy else ""
         return render(

@@ -377,7 +377,7 @@ ENDPOINTS = [
         same(NOT_FOUND),
         readers=("customer", "technician", "agent"),
     ),
-    # warranty/api/claims.py: reading follows the tickets; working a claim is the desk's.
+    # warranty/api/claim_views.py: reading follows the tickets; working a claim is the desk's.
     Endpoint("/api/claims/{id}/", "get", "claim", same(NOT_FOUND), readers=("customer", "technician", "agent")),
     Endpoint(
         "/api/claims/{id}/choose/",

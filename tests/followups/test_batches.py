@@ -304,7 +304,7 @@ def test_migrate_schedules_the_batch_check_nightly_and_the_recall_sweep_every_te
 def test_the_demo_shows_a_batch_alert_and_a_recall_started_from_it():
     from django.core.management import call_command
 
-    from demo.management.commands.demo import RECALL_STORY_BATCHES
+    from demo.scenario.recall import RECALL_STORY_BATCHES
 
     call_command("demo", stdout=StringIO())
     alert = QualityAlert.objects.get(kind=AlertKind.BATCH, cleared_at__isnull=True)

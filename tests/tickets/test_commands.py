@@ -13,9 +13,9 @@ from aftersales.roles import Role
 from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import normalize_phone
 from customers.units import compute_unit_warranty
-from demo.management.commands._demo_data import luhn_digit, vin
-from demo.management.commands.demo import RECALL_STORY_BATCHES
-from demo.management.commands.seed import seed_phone
+from demo.data.serials import luhn_digit, vin
+from demo.scenario.recall import RECALL_STORY_BATCHES
+from demo.seed.customers import seed_phone
 from followups.choices import CallbackKind, CallbackResult, CallbackStatus
 from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
 from tests import factories

@@ -14,10 +14,10 @@ from django.utils import timezone, translation
 from aftersales.pagination import CappedPaginator
 from tests import factories
 from tickets.choices import EventKind, Priority, Status
+from tickets.desk_rendering import select_tag
 from tickets.filters import TicketQueueFilter
 from tickets.forms import AssignForm
 from tickets.models import Ticket, TicketEvent
-from tickets.views import select_tag
 
 pytestmark = pytest.mark.django_db
 

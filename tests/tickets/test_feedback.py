@@ -493,7 +493,8 @@ def test_grouping_by_model_component_and_batch_counts_in_sql(manager, django_ass
 
 
 def test_the_demo_catalogue_has_every_resolution_code_with_its_component():
-    from demo.management.commands._demo_data import FAULT_CODES, RESOLUTIONS
+    from demo.data.catalogue import FAULT_CODES
+    from demo.data.texts import RESOLUTIONS
 
     resolution_codes = {option[0]: option[1] for options in RESOLUTIONS.values() for option in options}
     catalogue = {code: component for code, component, _department, _name, _name_zh in FAULT_CODES}

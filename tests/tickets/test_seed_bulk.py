@@ -14,16 +14,10 @@ from django.utils import timezone
 
 from customers.calendars import calendar_spec_for
 from customers.models import Customer, ProductUnit
-from demo.management.commands import seed as seed_command
-from demo.management.commands._seed_writers import (
-    CopyWriter,
-    Table,
-    foreign_keys,
-    foreign_keys_checked_once,
-    rebuilt_indexes,
-    reserve_ids,
-    secondary_indexes,
-)
+from demo.seed import ticket_rows, tickets
+from demo.seed.postgres_load import foreign_keys, foreign_keys_checked_once, rebuilt_indexes, secondary_indexes
+from demo.seed.tables import Table, reserve_ids
+from demo.seed.writers import CopyWriter
 from followups.models import CallbackAttempt, CallbackVisit, FeedbackItem, SatisfactionRating
 from tests import factories
 from tickets.choices import EventKind, Status
@@ -244,7 +238,7 @@ def test_indexes_are_gone_during_the_load_and_back_after_it(db):
 def test_a_load_failing_in_python_leaves_the_indexes_and_writes_no_ticket(db):
     before = index_definitions()
 
-    with mock.patch.object(seed_command.Command, "_feedback_item", side_effect=RuntimeError("boom")):
+    with mock.patch.object(ticket_rows, "feedback_item", side_effect=RuntimeError("boom")):
         with pytest.raises(RuntimeError, match="^boom$"):
             run("seed", **VOLUME, rebuild_indexes_at=1)
 
@@ -259,13 +253,13 @@ def test_a_load_failing_in_python_leaves_the_indexes_and_writes_no_ticket(db):
 def test_a_load_failing_in_the_database_leaves_the_indexes_and_writes_no_ticket(db):
     existing = factories.TicketFactory()
     before = index_definitions()
-    reserve = seed_command.reserve_ids
+    reserve = tickets.reserve_ids
 
     def colliding(model, count):
         # Tickets get ids already taken: the COPY fails on the primary key.
         return range(existing.pk, existing.pk + count) if model is Ticket else reserve(model, count)
 
-    with mock.patch.object(seed_command, "reserve_ids", colliding):
+    with mock.patch.object(tickets, "reserve_ids", colliding):
         with pytest.raises(IntegrityError, match="tickets_ticket_pkey"):
             run("seed", **VOLUME, rebuild_indexes_at=1)
 

@@ -20,7 +20,7 @@ from aftersales.api.permissions import IsDeskUserOrCustomer, customer_of
 from aftersales.roles import is_desk_user, roles_of
 from customers.models import Customer
 from tickets import selectors, services
-from tickets.api.serializers import TicketSerializer
+from tickets.api.ticket_output import TicketSerializer
 from tickets.models import Ticket
 from tickets.transitions import CUSTOMER, blockers, moves_for
 

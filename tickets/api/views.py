@@ -31,10 +31,9 @@ from tickets.api.serializers import (
     AssignSerializer,
     ResolutionSerializer,
     TicketCreateSerializer,
-    TicketListSerializer,
-    TicketSerializer,
     TransitionSerializer,
 )
+from tickets.api.ticket_output import TicketListSerializer, TicketSerializer
 from tickets.customer_requests import customer_request_submit
 from tickets.models import Ticket
 

@@ -27,7 +27,7 @@ from aftersales.api.schema import error_responses
 from aftersales.roles import sees_all_tickets
 from customers.models import ProductUnit, WarrantyPolicy
 from tickets.models import FaultCategory
-from warranty import evaluation as warranty
+from warranty import evaluation
 from warranty import three_guarantees as tg
 from warranty.three_guarantees.facts import MAIN_PART_PREFIX, MAJOR_ASSEMBLIES
 
@@ -245,10 +245,10 @@ def _fault_category(code: str | None) -> FaultCategory | None:
 
 def _unit_facts(unit: ProductUnit, given: dict, fault_category: FaultCategory | None, policy: WarrantyPolicy) -> dict:
     """The unit's recorded facts, with the request's own facts over them (proof field by field)."""
-    recorded = warranty.prefill_for_unit(
+    recorded = evaluation.prefill_for_unit(
         unit, claim_date=given["claim_date"], policy=policy, fault_category=fault_category
     )
-    return warranty.merge_facts(recorded, given)
+    return evaluation.merge_facts(recorded, given)
 
 
 def _claim_facts(data: dict, user: AbstractBaseUser | AnonymousUser) -> tuple[dict, WarrantyPolicy]:
@@ -263,30 +263,30 @@ def _claim_facts(data: dict, user: AbstractBaseUser | AnonymousUser) -> tuple[di
     given["claim_date"] = data.get("claim_date") or timezone.localdate()
     if "unit" in data:
         unit = _visible_unit(data["unit"], user)
-        policy = warranty.policy_for_unit(unit)
+        policy = evaluation.policy_for_unit(unit)
         if policy is None:
             raise ValidationError({"unit": [NO_POLICY]})
         facts = _unit_facts(unit, given, _fault_category(data.get("fault_category")), policy)
-        start = warranty.guarantee_start(facts, policy.family)
+        start = evaluation.guarantee_start(facts, policy.family)
         if start is None:
-            raise ValidationError(warranty.undated_errors(facts, policy.family, str(NO_START_DATE)))
+            raise ValidationError(evaluation.undated_errors(facts, policy.family, str(NO_START_DATE)))
         if start != facts["start_date"]:
             # The IMEI rule dates the phone: the policy version in force on that day governs.
-            policy = warranty.policy_for_unit(unit, start) or policy
+            policy = evaluation.policy_for_unit(unit, start) or policy
         return facts, policy
     _fault_category(data.get("fault_category"))
-    policy = warranty.policy_for_category(data["category"], given.get("start_date"))
+    policy = evaluation.policy_for_category(data["category"], given.get("start_date"))
     if policy is None:
         errors = {"category": [UNKNOWN_CATEGORY]}
         if "start_date" not in given:
             errors["start_date"] = [str(REQUIRED)]
         raise ValidationError(errors)
-    start = warranty.guarantee_start(given, policy.family)
+    start = evaluation.guarantee_start(given, policy.family)
     if start is None:
-        raise ValidationError(warranty.undated_errors(given, policy.family, str(REQUIRED)))
+        raise ValidationError(evaluation.undated_errors(given, policy.family, str(REQUIRED)))
     if start != given.get("start_date"):
         # The IMEI rule dates the phone: the policy version in force on that day governs.
-        policy = warranty.policy_for_category(data["category"], start) or policy
+        policy = evaluation.policy_for_category(data["category"], start) or policy
     return given, policy
 
 
@@ -301,7 +301,7 @@ def _nested_errors(exc: tg.FactsError) -> dict:
 
 def _decision_answer(decision: tg.Decision, policy: WarrantyPolicy) -> dict:
     """The decision as the API answers it. The reason codes stay internal: ``rule`` is the stable code."""
-    data = warranty.decision_data(decision)
+    data = evaluation.decision_data(decision)
     del data["reason_codes"]
     return {**data, "policy": {"code": policy.category.code, "version": policy.version}}
 
@@ -369,7 +369,7 @@ class WarrantyEvaluateView(APIView):
         facts_in.is_valid(raise_exception=True)
         facts, policy = _claim_facts(facts_in.validated_data, request.user)
         try:
-            decision = warranty.evaluate(facts, policy)
+            decision = evaluation.evaluate(facts, policy)
         except tg.FactsError as exc:
             raise ValidationError(_nested_errors(exc)) from exc
         return Response(WarrantyDecisionSerializer(_decision_answer(decision, policy)).data)

@@ -5,7 +5,7 @@ Realistic shares (DESIGN.md section 6 and the worked example): about 96 % of com
 service tickets get a first call within 72 hours, 9 in 10 of those reach the customer, most
 reached customers rate the service (mostly 4–5, a few 1–2) and about one in a hundred
 complains on the call; one repair in ten needs a second visit. Rows are built as tuples and
-handed to the seed's writer (_seed_writers), bypassing the services, like the rest of the seed.
+handed to the seed's writer (demo/seed/writers.py), bypassing the services, like the rest of the seed.
 """
 
 import datetime as dt
@@ -15,7 +15,8 @@ from itertools import accumulate
 
 from django.db.models import F, Q
 
-from demo.management.commands._seed_writers import CopyWriter, InsertWriter, Table
+from demo.seed.tables import Table
+from demo.seed.writers import CopyWriter, InsertWriter
 from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
 from followups.models import CallbackAttempt, CallbackVisit, SatisfactionRating
 from tickets.choices import SERVICE_KINDS, Status

@@ -1,0 +1,53 @@
+"""The demo's story in order: the setting, the customers, the tickets run through the services,
+the departments' answers, the batch warning and its recall, the quality snapshots."""
+
+from django.core.management.base import OutputWrapper
+from django.core.management.color import Style
+from django.db import transaction
+
+from customers.accounts import customer_account_link
+from customers.models import ProductUnit
+from demo.scenario.customers import add_customers
+from demo.scenario.plans import plan_tickets
+from demo.scenario.recall import batch_warning_and_recall
+from demo.scenario.running import answer_feedback, run_plan
+from demo.scenario.setting import PASSWORD, DemoWorld, add_catalogue, add_staff, add_stations
+from quality.snapshots import check_rate_alerts, refresh_recent
+
+
+@transaction.atomic
+def load_demo(out: OutputWrapper, style: Style) -> None:
+    """Load the whole demo data set, in one transaction."""
+    world = DemoWorld.starting_now(out, style)
+    _people_and_tickets(world)
+    batch_warning_and_recall(world)
+    _quality_snapshots(world)
+
+
+def _people_and_tickets(world: DemoWorld) -> None:
+    add_catalogue(world)
+    add_stations(world)
+    add_staff(world)
+    add_customers(world)
+    # One customer signs in to the portal (and obtains an API token) with their phone.
+    customer_account_link(customer=world.customers[0], password=PASSWORD)
+    plans = plan_tickets(world)
+    for plan in sorted(plans, key=lambda p: p.created):
+        run_plan(world, plan)
+    feedback_items, overdue = answer_feedback(world)
+    world.out.write(
+        world.style.SUCCESS(
+            f"Loaded {len(world.categories)} categories, {sum(map(len, world.models.values()))} models, "
+            f"{len(world.stations)} stations, {len(world.customers)} customers, "
+            f"{ProductUnit.objects.filter(owner__in=world.customers).count()} units, {len(plans)} tickets, "
+            f"{feedback_items} quality feedback items ({overdue} overdue)."
+        )
+    )
+
+
+def _quality_snapshots(world: DemoWorld) -> None:
+    """The snapshots of the last 90 days, as the nightly job would have left them, so the
+    dashboard shows its trends at once; then the rate alerts they raise (quality/snapshots.py)."""
+    rows = refresh_recent(90, now=world.now)
+    raised, _cleared = check_rate_alerts(now=world.now)
+    world.out.write(f"Computed {rows} quality snapshot rows for the last 90 days; {raised} rate alerts raised.")

@@ -1,0 +1,66 @@
+"""What the desk's pages share to render fast: choice labels translated once per page, dates
+and phone numbers formatted once, and selects written without a template per option
+(tickets/partials/select.html)."""
+
+from functools import lru_cache
+
+from django.forms import BoundField
+from django.utils import dateformat, formats, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from customers.phones import display_phone
+
+
+def choice_labels(choices) -> dict[str, str]:
+    """Each choice's label in the active language, translated once for a whole page.
+
+    ``get_FOO_display()`` translates every label of the field at each call, which adds up over
+    a page of rows or a long timeline.
+    """
+    return {value: str(label) for value, label in choices}
+
+
+# Formatting a number takes phonenumbers' parser; a queue shows the same callers again and again.
+phone_display = lru_cache(maxsize=4096)(display_phone)
+
+
+def datetime_formatter(format_name: str = "SHORT_DATETIME_FORMAT"):
+    """A function showing a moment as ``{{ value|date:format_name }}`` does, in the current time
+    zone, with the format and the zone looked up once for a whole page."""
+    fmt, zone = formats.get_format(format_name), timezone.get_current_timezone()
+    return lambda value: dateformat.format(value.astimezone(zone), fmt) if value else ""
+
+
+def html_attrs(attrs: dict) -> str:
+    """Tag attributes as Django's widget templates write them: `` name="value"``, the bare name
+    for True, nothing for False."""
+    return mark_safe(
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+def select_tag(field: BoundField) -> dict:
+    """A select field's ``name``, ``attrs`` and ``options`` (each ``value``, ``label``,
+    ``selected``) as its widget works them out, for tickets/partials/select.html.
+
+    The widget itself renders a template per option, which made the queue's filters take longer
+    than its rows. Flat choices only (no option groups).
+    """
+    attrs = field.build_widget_attrs({})
+    if field.auto_id and "id" not in field.field.widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    widget = field.field.widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    return {
+        "name": widget["name"],
+        "attrs": html_attrs(widget["attrs"]),
+        "options": [
+            {"value": str(option["value"]), "label": option["label"], "selected": option["selected"]}
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ],
+    }
