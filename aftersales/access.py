@@ -1,4 +1,4 @@
-"""Who may open the staff pages: signed-in users with the right role (DESIGN.md section 8)."""
+"""Who may open the staff pages: signed-in users with the right role (docs/threat-model.md)."""
 
 from collections.abc import Callable
 from functools import wraps

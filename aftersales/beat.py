@@ -39,7 +39,7 @@ def beat_schedule(time_zone: str) -> dict[str, dict]:
             "schedule": dt.timedelta(minutes=1),
         },
         # A delivery written while the broker was down, or whose retry was lost with a worker,
-        # stays pending; this sends it within minutes of things being back (DESIGN.md section 7).
+        # stays pending; this sends it within minutes of things being back (docs/architecture.md#celery-tasks-and-the-beat-schedule).
         "Send waiting webhook deliveries": {
             "task": "tickets.webhook_sweep_task",
             "schedule": dt.timedelta(minutes=2),
@@ -52,7 +52,7 @@ def beat_schedule(time_zone: str) -> dict[str, dict]:
         },
         # --- follow-up calls, daily ------------------------------------------------------------
         # Every unit in use is called two weeks before its maintenance is due, at its model's
-        # interval (DESIGN.md section 7). Daily, so every maintenance date passes through the window.
+        # interval (docs/lifecycle.md#callbacks-close-the-case). Daily, so every maintenance date passes through the window.
         "Schedule maintenance callbacks": {
             "task": "followups.maintenance_callbacks_task",
             "schedule": at("2", "0"),

@@ -1,4 +1,4 @@
-"""``/healthz``: the load balancer's health check (DESIGN.md section 3, scale-out).
+"""``/healthz``: the load balancer's health check (docs/architecture.md#the-embedded-default-and-postgresql-with-redis).
 
 It answers "ok" as soon as the process can serve a request: no database, cache or session
 access, so a slow or restarting PostgreSQL does not take every web process out of the

@@ -1,4 +1,4 @@
-"""Sign-in lock-outs (django-axes and a per-address limit; DESIGN.md section 8, "logins are throttled").
+"""Sign-in lock-outs (django-axes and a per-address limit; docs/threat-model.md).
 
 Two limits, neither of which lets an attacker lock the real user out from elsewhere:
 

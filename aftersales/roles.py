@@ -1,4 +1,4 @@
-"""Staff roles, kept as Django groups (DESIGN.md section 2).
+"""Staff roles, kept as Django groups (docs/architecture.md#who-uses-it).
 
 Customers are not staff and have no role here. A superuser counts as an administrator.
 """

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/aftersales_bench"
-# DESIGN.md section 8 sizes the product at 1,000,000 tickets, 200,000 customers and 300,000 units.
+# docs/architecture.md#quality-bars sizes the product at 1,000,000 tickets, 200,000 customers and 300,000 units.
 CUSTOMERS_PER_TICKET = 0.2
 UNITS_PER_TICKET = 0.3
 

@@ -1,4 +1,4 @@
-"""The load benchmark's database: seeded up to the volume of DESIGN.md section 8 (timed), the
+"""The load benchmark's database: seeded up to the volume of docs/architecture.md#quality-bars (timed), the
 dashboard's snapshots, the row counts, and the users, API token and sample data the locust
 users pick from (written to a file only they read; bench/locustfile.py)."""
 
@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from bench_setup import ROOT
 
-# DESIGN.md section 8: the volume the product is sized for.
+# docs/architecture.md#quality-bars: the volume the product is sized for.
 VOLUMES = {"tickets": 1_000_000, "customers": 200_000, "units": 300_000, "callbacks": 500_000}
 # Portal submissions use numbers in this mobile range, which neither `demo` nor `seed` uses.
 PHONE_PREFIX = "+86198"

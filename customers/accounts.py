@@ -32,7 +32,7 @@ def customer_login_name(text: str) -> str | None:
 def _portal_user_create(*, phone: str, name: str, email: str, password: str | None) -> AbstractBaseUser:
     """The login of a portal account: its username is the customer's phone in E.164, and an
     email, when given, belongs to one account only, so either signs in. It has no staff role,
-    so the desk refuses it (DESIGN.md section 8). Without a password the account is reached
+    so the desk refuses it (docs/threat-model.md). Without a password the account is reached
     only with a code sent to the phone."""
     User = get_user_model()
     user = User(username=phone, email=email, first_name=name[:150])

@@ -21,7 +21,7 @@ class NationalCalendarDay(models.Model):
     """A day the State Council's holiday schedule sets apart from an ordinary week.
 
     A statutory holiday is a day off: business calendars are closed, and a warranty period whose
-    last day is one ends on the day after the holiday run (DESIGN.md section 5). A make-up
+    last day is one ends on the day after the holiday run (docs/three-guarantees.md#periods-and-day-counting). A make-up
     working day (调休上班) is a weekend day worked in exchange for a longer holiday: business
     calendars open with their make-up hours; the three-guarantees engine ignores it.
     """

@@ -1,4 +1,4 @@
-"""Writes of the business calendars and the national calendar (STYLE.md: services write).
+"""Writes of the business calendars and the national calendar (docs/architecture.md#house-rules).
 
 The national calendar is seeded from the maintained ``chinese-calendar`` package, which follows
 the State Council's yearly notices; an administrator adds or corrects days in the admin when a

@@ -1,9 +1,9 @@
-"""Reads of the business calendars and the national calendar (STYLE.md: selectors read).
+"""Reads of the business calendars and the national calendar (docs/architecture.md#house-rules).
 
 SLA clocks count in a :class:`~customers.business_time.CalendarSpec`: a station's own calendar,
 else the organisation's default, with the statutory holidays and make-up working days of every
 loaded year. The three-guarantees engine reads the same rows (selectors.holidays_between,
-tickets/warranty.holidays_from).
+warranty/evaluation.holidays_from).
 
 Caching is per unit of work, not per process: a :class:`CalendarSpecs` reads the national days
 once and each calendar once, and is meant to live as long as one request, one task run or one

@@ -1,4 +1,4 @@
-"""Customers, the product catalogue and the product units customers own (DESIGN.md section 3)."""
+"""Customers, the product catalogue and the product units customers own (docs/architecture.md#the-apps)."""
 
 from decimal import Decimal
 
@@ -164,7 +164,7 @@ class ProductCategory(LocalizedNameMixin):
 
 
 class PolicyFamily(models.TextChoices):
-    """Which statute a category falls under (DESIGN.md section 5)."""
+    """Which statute a category falls under (docs/three-guarantees.md#the-statutes)."""
 
     GENERAL = "general", _("General goods (1995 rules)")
     PHONE = "phone", _("Mobile phones (2001 rules)")

@@ -1,5 +1,5 @@
 """A customer's message preferences: how and in which language they are reached, and whether they
-receive reminders and offers (DESIGN.md section 7; customers/services.py holds the other writes)."""
+receive reminders and offers (docs/lifecycle.md#callbacks-close-the-case; customers/services.py holds the other writes)."""
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model

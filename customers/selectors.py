@@ -1,4 +1,4 @@
-"""Reads for customers and units (STYLE.md: selectors read, with their joins done)."""
+"""Reads for customers and units (docs/architecture.md#house-rules, with their joins done)."""
 
 import datetime as dt
 

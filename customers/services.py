@@ -1,5 +1,5 @@
 """Writes for customers' records: create, correct, the rule of the preferred channel, the phone
-proven; and the catalogue's warranty policies (STYLE.md: services write). Product units are
+proven; and the catalogue's warranty policies (docs/architecture.md#house-rules). Product units are
 written by customers/units.py, portal accounts by customers/accounts.py, message preferences by
 customers/preferences.py."""
 
@@ -236,7 +236,7 @@ def customer_admin_save(*, customer: Customer, changed: Collection[str]) -> Cust
 @transaction.atomic
 def policy_publish(*, policy: WarrantyPolicy, by: AbstractBaseUser | None) -> WarrantyPolicy:
     """Save ``policy`` as its category's next version. Earlier versions are never changed:
-    every claim names the version it was decided under (DESIGN.md section 5)."""
+    every claim names the version it was decided under (docs/three-guarantees.md#policies-and-their-versions)."""
     latest = (
         WarrantyPolicy.objects.select_for_update()
         .filter(category=policy.category)

@@ -1,6 +1,6 @@
 """Writes for product units: registration (by staff, or by the owner on the portal), the
 warranty period derived from the policy in force, and the unit's status after a claim
-(STYLE.md: services write; one module writes ``ProductUnit.status``)."""
+(docs/architecture.md#house-rules; one module writes ``ProductUnit.status``)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -19,7 +19,7 @@ from customers.warranty_periods import add_months, warranty_start
 
 def compute_unit_warranty(unit: ProductUnit) -> None:
     """Set the derived warranty start and end of ``unit`` from the policy in force when its
-    warranty started (the whole-unit period; DESIGN.md section 5)."""
+    warranty started (the whole-unit period; docs/three-guarantees.md)."""
     category = unit.model.category
     # A replacement unit's periods restart on the day it was handed over.
     start = unit.replacement_date or warranty_start(

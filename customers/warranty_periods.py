@@ -1,6 +1,6 @@
 """Warranty periods of a registered unit. Pure: no ORM, no clock, no settings.
 
-DESIGN.md section 5: the period starts on the invoice date (flat-panel TVs: installation
+docs/three-guarantees.md#periods-and-day-counting: the period starts on the invoice date (flat-panel TVs: installation
 complete; cars: delivery). Year and month periods end on the same calendar date; a date
 that does not exist in the end month (29 February) falls back to that month's last day.
 The full three-guarantees engine builds on these helpers.

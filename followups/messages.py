@@ -1,6 +1,6 @@
 """What follow-ups tell: the survey link of a resolution, the reminders before a call, and the
 managers told of a dissatisfied customer; sent through the one outbox of
-``notifications.services`` (DESIGN.md section 7).
+``notifications.services`` (docs/architecture.md#celery-tasks-and-the-beat-schedule).
 
 Each function is called inside the transaction of the change it tells about and writes at most
 one message per event (its ``dedupe_key``). Links are absolute (``tickets.messages.absolute``).
@@ -50,7 +50,7 @@ def notify_managers_of_dissatisfaction(
     *, ticket: Ticket, complaint: Ticket, score: int | None, comment: str
 ) -> list[OutboundMessage]:
     """Tell every manager by email that a customer was dissatisfied on a callback: the case is
-    reopened and a complaint opened (DESIGN.md section 4, no-leak 3). One email per manager
+    reopened and a complaint opened (docs/lifecycle.md#callbacks-close-the-case). One email per manager
     and complaint."""
     context = {
         "reference": ticket.reference,

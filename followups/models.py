@@ -14,7 +14,7 @@ class SatisfactionRating(models.Model):
     """How satisfied the customer is with a ticket's service, 1 (very dissatisfied) to 5.
 
     The dissatisfaction rate reads these rows, whatever the channel: the portal, a callback
-    call or an emailed survey (DESIGN.md section 6)."""
+    call or an emailed survey (docs/kpis.md#dissatisfaction-rate)."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="ratings")
     source = models.CharField(_("source"), max_length=20, choices=RatingSource.choices)
@@ -43,7 +43,7 @@ class SatisfactionRating(models.Model):
 
 class CallbackVisit(models.Model):
     """A call back to the customer: after service (no-leak 3), after an installation, before
-    maintenance or the end of the warranty, for a recall (DESIGN.md section 7).
+    maintenance or the end of the warranty, for a recall (docs/lifecycle.md#callbacks-close-the-case).
 
     It lives beside the ticket because the ticket's lifecycle depends on it: resolving
     creates the after-service callback in the same transaction, and a resolved ticket is not

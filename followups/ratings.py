@@ -3,7 +3,7 @@
 A customer rates a ticket's service from 1 (very dissatisfied) to 5 on the portal, to an agent
 on a callback call, or in the emailed survey; every channel records its rating through
 :func:`rating_record`, and the dissatisfaction rate reads the rows whatever the channel
-(DESIGN.md section 6). The portal takes one rating per ticket, and none once the ticket was
+(docs/kpis.md). The portal takes one rating per ticket, and none once the ticket was
 rated on any channel (:func:`rating_record_from_portal`). A dissatisfied answer on a call or a
 survey reopens the case and tells the managers (followups.callbacks.services.record_attempt).
 """
@@ -20,7 +20,7 @@ from tickets.choices import EventKind, Status
 from tickets.models import Ticket
 from tickets.services import append_event
 
-# Ratings at or below this count as dissatisfied (DESIGN.md section 6: 1–2 on a 5-point scale).
+# Ratings at or below this count as dissatisfied (docs/kpis.md#dissatisfaction-rate: 1–2 on a 5-point scale).
 DISSATISFIED_AT_MOST = 2
 # A customer rates a request on the portal once it is resolved.
 RATEABLE_STATUSES = (Status.RESOLVED, Status.VERIFIED, Status.CLOSED)

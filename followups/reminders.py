@@ -1,6 +1,6 @@
 """The daily follow-up schedulers: maintenance calls and warranty-expiry calls.
 
-DESIGN.md section 7 (issue 5 point 3): every unit in use is called before its maintenance is
+docs/lifecycle.md#callbacks-close-the-case (issue 5 point 3): every unit in use is called before its maintenance is
 due, at its model's interval, and before its warranty ends, with an offer of an extended
 warranty. Beat runs both once a day.
 
@@ -119,7 +119,7 @@ def maintenance_candidates(*, today: dt.date) -> QuerySet:
 
 def schedule_maintenance_callbacks(*, today: dt.date) -> int:
     """Create a maintenance callback for each unit whose next maintenance date is within the
-    next two weeks (DESIGN.md section 7, "maintenance plans, per model interval"). The call
+    next two weeks (docs/lifecycle.md#callbacks-close-the-case). The call
     is due at once (two weeks ahead of the visit, or today if that is later) so the agent can
     book the technician. Returns how many visits were created; a repeat creates none."""
     units = maintenance_candidates(today=today).select_related("owner", "model").order_by("pk")
@@ -154,7 +154,7 @@ def warranty_expiry_candidates(*, today: dt.date) -> QuerySet:
 
 def schedule_warranty_expiry_callbacks(*, today: dt.date) -> int:
     """Create a warranty-expiry callback, flagged as an extended-warranty offer, for each unit
-    whose warranty ends in the next 30 days (DESIGN.md section 7, "before a warranty ends").
+    whose warranty ends in the next 30 days (docs/lifecycle.md#callbacks-close-the-case).
     It is due 30 days before the end, or today when the unit comes in later than that (a
     unit registered late, or a run missed). One call per unit and warranty end; returns how
     many were created."""

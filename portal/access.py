@@ -1,4 +1,4 @@
-"""Who the portal's visitor is, and what of a request they may see (DESIGN.md section 8).
+"""Who the portal's visitor is, and what of a request they may see (docs/threat-model.md).
 
 Two levels. Anyone who typed a request's reference with the phone it was made with (or made
 it in this session) sees where it stands: status, steps, what that means, the appointment

@@ -1,4 +1,4 @@
-"""Tracking a request on the portal (DESIGN.md section 8).
+"""Tracking a request on the portal (docs/threat-model.md).
 
 A request is opened with its reference and the phone it was made with (both must match; a
 wrong pair gets one answer whichever part was wrong): that shows where it stands. Its details,

@@ -1,4 +1,4 @@
-"""The public customer portal at ``/`` (DESIGN.md section 2)."""
+"""The public customer portal at ``/`` (docs/architecture.md#who-uses-it)."""
 
 from django.urls import path
 

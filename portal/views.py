@@ -4,7 +4,7 @@ portal/tracking.py, accounts in portal/accounts/views.py).
 No staff account is needed. Submitting is rate-limited per address and per address and phone,
 never per phone alone: a flood of junk naming someone's phone from other addresses cannot stop
 its owner, and a session that proved the phone is not held by its address's limit
-(portal/phone_limits.py). A hidden honeypot field stops simple bots (DESIGN.md section 8).
+(portal/phone_limits.py). A hidden honeypot field stops simple bots (docs/threat-model.md).
 """
 
 from django.core.cache import caches

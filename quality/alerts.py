@@ -1,5 +1,5 @@
 """Quality alerts: raised when a rate crosses its threshold or a batch fails far more often than
-its model, refreshed while it stays there, cleared when it is back (DESIGN.md section 6).
+its model, refreshed while it stays there, cleared when it is back (docs/kpis.md#thresholds-and-alerts).
 
 At most one open alert exists per subject (kind, rate, dimension, value); a database
 constraint holds it even when two jobs run at once. Raising emails every manager once per

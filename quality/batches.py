@@ -1,5 +1,5 @@
 """Batch early warning: production batches that fail far more often than the rest of their model
-(DESIGN.md section 2: "see batch failure trends; start a recall campaign"; section 6: alerts).
+(docs/kpis.md#batch-early-warning: "see batch failure trends; start a recall campaign"; section 6: alerts).
 
 A batch's **failure rate** is its repairs per registered unit: the repair tickets logged on its
 units in the window (the last ``BATCH_WARNING_WINDOW_DAYS`` days, by ``created_at``), counted

@@ -1,6 +1,6 @@
 """Trend charts as plain geometry for an inline SVG. Pure: no ORM, no clock, no settings.
 
-DESIGN.md section 3: "Charts are real charts, rendered without internet". The dashboard draws
+docs/kpis.md#trends: "Charts are real charts, rendered without internet". The dashboard draws
 them server-side as SVG (no script, no CDN): this module turns the day-by-day counts of a rate
 into windows, and the windows into coordinates in a fixed view box; the template only writes
 them out.

@@ -5,7 +5,7 @@ Callback visits, attempts, satisfaction ratings and feedback items live in
 after-service callback and the feedback item in the same transaction, and verifying needs the
 callback settled), and apps depend one way only, customers ← tickets ← followups. This app
 holds the work around them: the callback queue, the daily scheduling, the emailed survey, the
-quality rates and what managers do about them (DESIGN.md sections 6 and 7).
+quality rates and what managers do about them (docs/kpis.md).
 """
 
 from django.conf import settings
@@ -70,7 +70,7 @@ class KpiThreshold(models.Model):
 
 
 class RateSnapshot(models.Model):
-    """The counts behind every KPI for one day and one dimension value (DESIGN.md section 6).
+    """The counts behind every KPI for one day and one dimension value (docs/kpis.md#snapshots).
 
     Numerators and denominators are stored, never ratios, so a month or a region is the sum
     of its rows. ``value`` is the dimension's key (a primary key, a region name, or

@@ -1,4 +1,4 @@
-"""Daily rate snapshots, thresholds and rate alerts (DESIGN.md section 6).
+"""Daily rate snapshots, thresholds and rate alerts (docs/kpis.md#snapshots).
 
 Celery beat runs :func:`refresh` hourly for today and yesterday and nightly for the last
 ``QUALITY_RECOMPUTE_DAYS`` days, because a day's figures keep changing until every obligation

@@ -1,4 +1,4 @@
-"""Tasks through a real Celery worker, not eagerly (DESIGN.md sections 3 and 7; issue 5 points 7 and 8).
+"""Tasks through a real Celery worker, not eagerly (docs/architecture.md#celery-tasks-and-the-beat-schedule; issue 5 points 7 and 8).
 
 The worker (and beat) run as separate processes with ``tests/worker_settings.py``: the test's
 own database, a queue of the test's own, mail written to files. A worker must see the rows

@@ -1,4 +1,4 @@
-"""Security (issue 8, item 4; DESIGN.md section 8): the sign-in lock-out on every way in,
+"""Security (issue 8, item 4; docs/threat-model.md): the sign-in lock-out on every way in,
 security headers and the content security policy, cookie flags, the templates' lack of inline
 script, and ``manage.py check --deploy`` with production settings."""
 

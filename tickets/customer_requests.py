@@ -1,7 +1,7 @@
 """A customer's own writes on their requests, from the portal or the API: submit a request,
 add information or a photo, cancel, and the files they attach. Customers act without a staff
 account; every write still goes through the ticket services and leaves a timeline event
-(DESIGN.md sections 2, 4 and 8)."""
+(docs/architecture.md#one-write-path)."""
 
 import datetime as dt
 

@@ -2,7 +2,7 @@
 
 The desk's new-ticket page and, later, the portal both call this. It runs in one transaction:
 when any part is invalid nothing is saved, and every message comes back on the field the
-user typed it in (DESIGN.md section 8: nothing half-saved).
+user typed it in (docs/architecture.md#quality-bars: nothing half-saved).
 """
 
 import datetime as dt

@@ -1,5 +1,5 @@
 """What the customer is told about a ticket, composed here and sent through the one outbox of
-``notifications.services`` (DESIGN.md section 7). What follow-ups tell (survey links, reminders,
+``notifications.services`` (docs/architecture.md#celery-tasks-and-the-beat-schedule). What follow-ups tell (survey links, reminders,
 managers told of a dissatisfied customer) is in followups/messages.py.
 
 Each function is called inside the transaction of the change it tells about and writes at

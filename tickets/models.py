@@ -1,4 +1,4 @@
-"""Service stations, tickets and the append-only ticket timeline (DESIGN.md sections 3-4)."""
+"""Service stations, tickets and the append-only ticket timeline (docs/lifecycle.md#the-timeline)."""
 
 import uuid
 from decimal import Decimal
@@ -351,7 +351,7 @@ class Department(models.TextChoices):
 
 class FaultCode(LocalizedNameMixin):
     """A technician's fault code. A code routed to a department is a quality fault: resolving a
-    repair with it opens a feedback item for that department (DESIGN.md section 4, no-leak 4)."""
+    repair with it opens a feedback item for that department (docs/lifecycle.md#no-leak-4-every-result-is-fed-back)."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     component = models.CharField(_("component"), max_length=80, blank=True)

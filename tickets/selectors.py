@@ -1,6 +1,6 @@
 """Reads for the desk: the queue, one ticket with its timeline, a caller's history.
 
-Every selector returns its rows with the joins done, so templates never query (STYLE.md rule 3).
+Every selector returns its rows with the joins done, so templates never query (docs/architecture.md#house-rules).
 Permission-checked getters raise Http404 rather than reveal someone else's ticket.
 """
 

@@ -1,4 +1,4 @@
-"""Contact details typed on a public form, and the desk taking them over (DESIGN.md section 8).
+"""Contact details typed on a public form, and the desk taking them over (docs/threat-model.md).
 
 The mobile phone is the customer's identity, but typing a number proves nothing: anyone can
 type anyone's. So a public form that names a known customer's phone never changes what is

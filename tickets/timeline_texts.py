@@ -3,7 +3,7 @@
 A system-written event stores a stable ``message_code`` and its ``message_params`` (plain JSON),
 never a sentence frozen in the language of whoever triggered it: a Chinese customer on the
 tracking page and an English-speaking agent on the desk read the same event each in their own
-language (DESIGN.md section 4, the timeline). Human-typed text (an agent's note, a customer's
+language (docs/lifecycle.md#the-timeline). Human-typed text (an agent's note, a customer's
 comment, a cancel reason) is not a code: it stays in ``TicketEvent.note`` as typed, and when a
 system text quotes it (a callback's comment, a goodwill reason) it is a parameter shown as is.
 

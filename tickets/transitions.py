@@ -1,6 +1,6 @@
 """The ticket lifecycle as data: allowed moves, who may make them, and guards.
 
-Pure: no ORM, no clock, no settings. DESIGN.md section 4:
+Pure: no ORM, no clock, no settings. docs/lifecycle.md#every-move:
 ``new → acknowledged → dispatched → in_progress → resolved → verified → closed`` plus
 ``on_hold`` (customer-caused pause), ``reopened``, ``cancelled`` and ``merged``. A guard returns
 the reason a move is blocked, or None; :func:`blockers` collects them (``[]`` = allowed), with the

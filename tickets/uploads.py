@@ -1,4 +1,4 @@
-"""Checking uploaded files by their content, not their name (DESIGN.md section 8)."""
+"""Checking uploaded files by their content, not their name (docs/threat-model.md)."""
 
 import filetype
 from django.core.exceptions import ValidationError

@@ -1,7 +1,7 @@
 """The desk's ticket page and its actions: move, assign, add a note, record the resolution.
 The queue is tickets/queue_views.py, the new ticket tickets/intake_views.py.
 
-Views parse input, call one service or selector, and render (STYLE.md rule 4). Bad input is
+Views parse input, call one service or selector, and render (docs/architecture.md#house-rules). Bad input is
 answered with the form again, its messages next to the fields, and status 400.
 """
 

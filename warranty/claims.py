@@ -1,6 +1,6 @@
 """Writes for three-guarantees claims: evaluate, record the customer's choice, carry it out.
 
-DESIGN.md section 5 and issue "Three guarantees": the facts are prefilled from the unit and
+docs/three-guarantees.md#claims and issue "Three guarantees": the facts are prefilled from the unit and
 its history and may be corrected with a reason; the decision is stored with its rule, policy
 version and facts; the customer chooses among the allowed remedies (anything else is a
 goodwill override that needs a manager and a written reason); carrying the remedy out

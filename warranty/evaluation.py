@@ -1,8 +1,8 @@
-"""Between the database and the three-guarantees engine (tickets/three_guarantees).
+"""Between the database and the three-guarantees engine (warranty/three_guarantees).
 
 Reads the policy in force, the statutory holidays and a unit's records, turns them into the
 engine's plain facts, and turns a decision back into stored or shown data. The facts travel
-as one dict shape everywhere — the warranty API's request body (DESIGN.md section 5), the
+as one dict shape everywhere — the warranty API's request body (docs/three-guarantees.md#the-evaluation-api), the
 desk's claim form and the stored claim — so a claim can always be re-read as it was decided.
 """
 

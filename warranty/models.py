@@ -17,7 +17,7 @@ class ClaimStatus(models.TextChoices):
 
 class WarrantyClaim(models.Model):
     """A three-guarantees claim on a ticket: the facts, the engine's decision and why, the
-    customer's choice and how it was carried out (DESIGN.md section 5).
+    customer's choice and how it was carried out (docs/three-guarantees.md#claims).
 
     The decision is stored with the rule that produced it, the policy version and the facts
     it was computed from. Facts corrected by hand keep the prefilled value and the reason.

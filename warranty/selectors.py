@@ -1,5 +1,5 @@
 """Reads of warranty claims: the claims a user may read, a ticket's claims, a unit's printed
-three-guarantees record (STYLE.md: selectors read)."""
+three-guarantees record (docs/architecture.md#house-rules)."""
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet

@@ -1,4 +1,4 @@
-"""Who may call what: the same role rules as the pages (DESIGN.md section 2).
+"""Who may call what: the same role rules as the pages (docs/architecture.md#who-uses-it).
 
 Staff roles come from aftersales.roles; a customer is a signed-in user linked to a Customer
 (a portal account). Object-level rules live in each view's ``get_queryset``: a queryset that

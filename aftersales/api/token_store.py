@@ -1,4 +1,4 @@
-"""A user's API token: issued, looked up and revoked (DESIGN.md section 8).
+"""A user's API token: issued, looked up and revoked (docs/threat-model.md).
 
 The rule: a user has at most one token, and its key is shown once, in the answer that issued
 it. Only a hash of the key is stored (django-rest-knox's ``AuthToken``), so nothing, not even

@@ -1,4 +1,4 @@
-"""API tokens a user manages themselves: ``/api/auth/token/`` (issue 7; DESIGN.md section 8).
+"""API tokens a user manages themselves: ``/api/auth/token/`` (issue 7; docs/threat-model.md).
 
 Integrations send ``Authorization: Token <key>``. A user obtains a token with their username
 and password, sees whether they have one and since when, and revokes it. Keys are stored hashed

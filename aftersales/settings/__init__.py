@@ -2,7 +2,7 @@
 
 With no configuration at all the product runs on the embedded default: SQLite and a Celery
 broker on the filesystem (no server needed). ``DATABASE_URL`` switches to PostgreSQL and
-``REDIS_URL`` to Redis for the broker and the cache (DESIGN.md section 3).
+``REDIS_URL`` to Redis for the broker and the cache (docs/architecture.md#the-embedded-default-and-postgresql-with-redis).
 """
 
 # Each part reads the environment as the product starts and imports the values it uses from

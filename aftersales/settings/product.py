@@ -14,7 +14,7 @@ CURRENCY = env_str("CURRENCY", "CNY")
 
 # --- Product settings -----------------------------------------------------------------------
 # The desk's service day ends at this local hour: a complaint must get its first response
-# before the end of the business day it arrived on (DESIGN.md section 4, no-leak 2).
+# before the end of the business day it arrived on (docs/lifecycle.md#sla-clocks-in-business-time).
 SERVICE_DAY_END_HOUR = env_int("SERVICE_DAY_END_HOUR", 18)
 DESK_PAGE_SIZE = env_int("DESK_PAGE_SIZE", 25)
 # Lists count at most this many rows; beyond it they say "10,000+" and filters narrow them down.

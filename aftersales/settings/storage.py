@@ -73,7 +73,7 @@ else:
 
 CELERY_TASK_IGNORE_RESULT = True
 # A task is acknowledged only once it finished, so a worker killed mid-task loses nothing;
-# every task is idempotent, so running one twice does no harm (DESIGN.md section 7).
+# every task is idempotent, so running one twice does no harm (docs/architecture.md#celery-tasks-and-the-beat-schedule).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,4 +1,4 @@
-"""Staff password reset by email: who may use it, and the email it sends (DESIGN.md section 8).
+"""Staff password reset by email: who may use it, and the email it sends (docs/threat-model.md).
 
 Django's reset flow (``django.contrib.auth.views``), narrowed to staff: only an active member of
 staff (a role, the admin flag or a superuser) with an email address and a usable password gets

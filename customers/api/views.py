@@ -1,4 +1,4 @@
-"""The customer and product-unit endpoints (issue 7; DESIGN.md sections 2 and 8).
+"""The customer and product-unit endpoints (issue 7; docs/threat-model.md).
 
 Agents, managers and administrators see and edit every customer and unit. A customer (a
 portal account) sees only their own record and units, and registers units for themselves;

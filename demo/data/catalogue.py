@@ -1,7 +1,7 @@
 """The catalogue the demo sells and repairs: product categories and models, fault categories,
 and the fault-code catalogue with the department each quality fault is fed back to.
 
-Category codes are the statutory catalogue of DESIGN.md section 5, which the warranty engine reads.
+Category codes are the statutory catalogue of docs/three-guarantees.md, which the warranty engine reads.
 """
 
 from tickets.choices import FaultGroup

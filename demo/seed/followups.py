@@ -1,7 +1,7 @@
 """Bulk follow-ups for ``manage.py seed``: after-service callbacks with their attempts and the
 ratings given on them, and the visit counts of the tickets, for the volume benchmarks.
 
-Realistic shares (DESIGN.md section 6 and the worked example): about 96 % of completed
+Realistic shares (docs/kpis.md#a-worked-month and the worked example): about 96 % of completed
 service tickets get a first call within 72 hours, 9 in 10 of those reach the customer, most
 reached customers rate the service (mostly 4–5, a few 1–2) and about one in a hundred
 complains on the call; one repair in ten needs a second visit. Rows are built as tuples and

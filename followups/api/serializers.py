@@ -1,6 +1,6 @@
 """What the callback, feedback, recall and alert endpoints read and answer (issue 7).
 
-Output serializers read only what their view's queryset joined in (STYLE.md rule 3), so a
+Output serializers read only what their view's queryset joined in (docs/architecture.md#house-rules), so a
 list costs the same few queries for 5 rows or 100. Inputs are checked for shape here; the
 rules are the services' and come back as field errors in the one error shape.
 """

@@ -4,7 +4,7 @@ customer's ratings), quality feedback to the departments, recall campaigns and q
 Same rules as the pages: the callback queue is for agents, managers and administrators; the
 feedback inbox for department users (their departments only) and managers; recalls and alerts
 for managers and administrators. An object outside what the caller may see is a 404, whether
-or not it exists. Views parse, call one service or selector, and answer (STYLE.md rule 4);
+or not it exists. Views parse, call one service or selector, and answer (docs/architecture.md#house-rules);
 services' errors come back in the one error shape.
 """
 

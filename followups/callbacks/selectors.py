@@ -1,6 +1,6 @@
 """Reads for the callback queue: the visits still to call, and one visit with its calls.
 
-Every selector returns its rows with the joins done, so templates never query (STYLE.md rule 3).
+Every selector returns its rows with the joins done, so templates never query (docs/architecture.md#house-rules).
 """
 
 import datetime as dt

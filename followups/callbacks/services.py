@@ -1,5 +1,5 @@
-"""Callback visits: scheduling them, recording each call, cancelling them (DESIGN.md sections 4
-and 7). The one writer of a visit's status and call results, and of its attempts.
+"""Callback visits: scheduling them, recording each call, cancelling them
+(docs/lifecycle.md#callbacks-close-the-case). The one writer of a visit's status and call results, and of its attempts.
 
 No-leak 3: every resolved case is re-checked with the customer. Resolving a ticket creates
 its after-service callback, due within 72 hours, in the same transaction; completing an

@@ -1,6 +1,6 @@
 """The callback queue in the desk: the calls to make, one call's page, recording an attempt.
 
-Views parse input, call one service or selector, and render (STYLE.md rule 4). The rules
+Views parse input, call one service or selector, and render (docs/architecture.md#house-rules). The rules
 (unreachable after three failed calls on two days, a dissatisfied customer reopening the
 case) live in followups.callbacks.services.record_attempt.
 """

@@ -1,5 +1,5 @@
 """Quality feedback to the departments: opening, acknowledging and answering items, and the
-inbox that reads them (DESIGN.md section 4, no-leak 4).
+inbox that reads them (docs/lifecycle.md#no-leak-4-every-result-is-fed-back).
 
 A repair resolved with a quality fault code (an active ``FaultCode`` routed to a department)
 opens a ``FeedbackItem`` for that department in the resolving transaction, with the model,
@@ -9,7 +9,7 @@ with the cause and the corrective action. Every act leaves a note on the ticket'
 
 Who works which items: managers and admins follow up every department; a department user
 works the departments of their memberships, or every department when they have none (a
-central quality office). Services write, selectors read (STYLE.md rules 2 and 3).
+central quality office). Services write, selectors read (docs/architecture.md#house-rules).
 """
 
 import datetime as dt

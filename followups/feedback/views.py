@@ -1,6 +1,6 @@
 """The feedback inbox of the design, production and operations departments (no-leak 4).
 
-Views parse input, call one service or selector, and render (STYLE.md rule 4). Bad input is
+Views parse input, call one service or selector, and render (docs/architecture.md#house-rules). Bad input is
 answered with the form again and status 400; a stale acknowledgement or answer with 409; an
 item of another department is not found.
 """

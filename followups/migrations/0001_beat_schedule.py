@@ -24,7 +24,7 @@ def create_schedule(apps, schema_editor):
         return schedule
 
     # Every unit in use is called two weeks before its maintenance is due, at its model's
-    # interval (DESIGN.md section 7). Daily, so every maintenance date passes through the window.
+    # interval (docs/lifecycle.md#callbacks-close-the-case). Daily, so every maintenance date passes through the window.
     PeriodicTask.objects.get_or_create(
         name=MAINTENANCE,
         defaults={"task": "followups.maintenance_callbacks_task", "crontab": daily_at(2, 0)},

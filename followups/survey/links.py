@@ -3,7 +3,7 @@
 The link carries the callback visit's id, signed with the site's secret key (so it cannot be
 guessed or altered) and the time it was made (so it expires). It is single use because the
 answer settles the visit: a visit that is no longer due has its answer, whether it came
-through the survey or an agent's call (DESIGN.md section 4, no-leak 3).
+through the survey or an agent's call (docs/lifecycle.md#callbacks-close-the-case).
 """
 
 import datetime as dt

@@ -2,7 +2,7 @@
 
 No account is needed: the signed link is the key (followups/survey/links.py). The answer is
 recorded exactly like an agent's call that reached the customer, so a low rating or a
-complaint reopens the case and opens a complaint (DESIGN.md section 4, no-leak 3). A link
+complaint reopens the case and opens a complaint (docs/lifecycle.md#callbacks-close-the-case). A link
 that is wrong, expired or used gets a friendly page and nothing about the request.
 """
 

@@ -1,7 +1,7 @@
 """The webhook subscription API (issue 7): subscribe a receiver URL to events, read and delete
 one's subscriptions, read their deliveries, ping a receiver. Managers and administrators, each
 with their own subscriptions only (another's is a 404). How deliveries are sent, signed and
-retried, and what a payload holds: notifications/webhooks.py.
+retried, and what a payload holds: notifications/webhooks/.
 """
 
 from django.db.models import QuerySet

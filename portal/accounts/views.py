@@ -7,7 +7,7 @@ code is the only proof of the phone (customers/phone_codes.py): a request's refe
 product's serial, which anyone can create with someone else's number, prove nothing.
 Password sign-in is rate-limited per address and per address and login name, never per name
 alone, so nobody locks an owner out from elsewhere; staff sign in at the desk, never here
-(DESIGN.md section 8).
+(docs/threat-model.md).
 """
 
 from collections.abc import Callable

@@ -1,4 +1,4 @@
-"""The metrics API: ``GET /api/metrics/`` (issue 6, item 7; DESIGN.md section 6).
+"""The metrics API: ``GET /api/metrics/`` (issue 6, item 7; docs/kpis.md#the-metrics-api).
 
 Every rate of a period with its numerator, denominator, value, threshold and status, for the
 whole organisation, one slice of it, or each value of a dimension. It reads the daily

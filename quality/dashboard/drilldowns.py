@@ -1,4 +1,4 @@
-"""The records behind every figure of the dashboard, and how many there are (DESIGN.md section 6:
+"""The records behind every figure of the dashboard, and how many there are (docs/kpis.md#the-records-behind-a-figure:
 "every figure drills down to the tickets behind it").
 
 Each figure links to one list here. The list holds exactly the records its figure counts, with

@@ -1,5 +1,5 @@
 """What the manager dashboard, its exports and the metrics API show, read from the daily
-snapshots (DESIGN.md section 6: "the dashboard reads snapshots, not raw rows"): every KPI of a
+snapshots (docs/kpis.md: "the dashboard reads snapshots, not raw rows"): every KPI of a
 slice, its trends, and the alerts.
 
 Every function here and in quality.dashboard.slices and quality.dashboard.breakdowns costs a

@@ -1,6 +1,6 @@
 """The dashboard's figures as the page shows them below its tools, rendered once per state of the
 snapshots, thresholds and filters and kept in the cache: the filters, the three rates with their
-trend charts, the no-leak counters, the service KPIs and the breakdown (DESIGN.md section 6).
+trend charts, the no-leak counters, the service KPIs and the breakdown (docs/kpis.md).
 
 A snapshot run renders the most used views in advance (:func:`prerender_figures`), so the
 first manager after it does not wait for them.

@@ -1,9 +1,9 @@
 """The manager dashboard (``/dashboard/``): the 1234 rates against their thresholds, the four
 no-leak counters, the service KPIs, breakdowns, the tickets behind each figure, exports,
-thresholds and alerts (DESIGN.md sections 2 and 6).
+thresholds and alerts (docs/kpis.md).
 
 Views parse the filters, call quality.dashboard.figures (which reads snapshots) and render
-(STYLE.md rule 4); the figures below the page's tools are rendered and cached by
+(docs/architecture.md#house-rules); the figures below the page's tools are rendered and cached by
 quality.dashboard.rendering. Only the drill-down lists read tickets, a page at a time.
 """
 

@@ -1,8 +1,8 @@
-"""The read side of the 1234 rates: one aggregate query per rate family (DESIGN.md section 6).
+"""The read side of the 1234 rates: one aggregate query per rate family (docs/kpis.md).
 
 Each family counts SQL-side in a single query and returns the counts dataclasses of
 :mod:`quality.rates`, for the whole slice or grouped by day and/or one dimension
-(:mod:`.grouping`); :func:`rates_of` feeds counts to the pure rate functions (STYLE.md rule 6).
+(:mod:`.grouping`); :func:`rates_of` feeds counts to the pure rate functions (docs/architecture.md#house-rules).
 The families, one module each: complaints and complaint closure (:mod:`.complaints`), omissions
 (:mod:`.omissions`), dissatisfaction and the top-2 box (:mod:`.satisfaction`), callbacks
 (:mod:`.callbacks`), first-time fix (:mod:`.first_time_fix`), timeliness (:mod:`.timeliness`);
@@ -23,7 +23,7 @@ The anchors: service tickets completed → ``resolved_at``; complaints → ``cre
 deadline itself; first-time fix → ``resolved_at``, final 30 days after the day.
 
 Every formula is written out in docs/kpis.md (and in short in the README's quality
-section); the three say the same, and tests/followups/test_two_month_scenario.py checks the
+section); the three say the same, and tests/quality/test_two_month_scenario.py checks the
 figures of two months of ordinary work against counts made by hand from it.
 """
 

@@ -33,7 +33,7 @@ def after_service_attempt(*, reached: bool) -> Exists:
 def callback_counts(
     period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
 ) -> CallbackCounts | dict:
-    """Callback coverage and reach (DESIGN.md 6): service tickets resolved in the period, those
+    """Callback coverage and reach (docs/kpis.md): service tickets resolved in the period, those
     with an after-service callback attempt within 72 h of ``resolved_at``, and those whose
     customer was reached within 72 h. A reached call is an attempt, so reach ≤ coverage."""
     queryset = counted_tickets(dimensions).filter(service_completed_q(), period.q("resolved_at"))

@@ -87,7 +87,7 @@ class ComplaintTally:
 def complaint_counts(
     period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
 ) -> ComplaintTally | dict:
-    """Complaint rate (DESIGN.md 6): service complaints ÷ service tickets completed.
+    """Complaint rate (docs/kpis.md): service complaints ÷ service tickets completed.
 
     Denominator: repair, installation and maintenance tickets resolved in the period (not test
     tickets, merged duplicates or tickets cancelled before dispatch).
@@ -139,7 +139,7 @@ def closed_within_7_days_q() -> Q:
 def complaint_closure_counts(
     period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = (), *, now: dt.datetime | None = None
 ) -> ComplaintClosureCounts | dict:
-    """Complaints closed within 7 days (DESIGN.md 6): complaint tickets created in the period
+    """Complaints closed within 7 days (docs/kpis.md): complaint tickets created in the period
     whose 7 days are over or that are already closed, and those resolved or closed within 7
     days of ``created_at``."""
     now = now or timezone.now()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.choices import Status
 
-# The breakdowns (DESIGN.md section 6 and the dashboard): each is a path from a ticket.
+# The breakdowns (docs/kpis.md#breakdowns-and-attribution and the dashboard): each is a path from a ticket.
 DIMENSION_PATHS: dict[str, str] = {
     "category": "unit__model__category_id",
     "model": "unit__model_id",
@@ -110,7 +110,7 @@ EVERYWHERE = Dimensions()
 
 def counted_tickets_q(prefix: str = "") -> Q:
     """The tickets every KPI counts: not a test ticket, not a merged duplicate, not cancelled
-    before it was dispatched (DESIGN.md section 6, exclusions)."""
+    before it was dispatched (docs/kpis.md#left-out-everywhere)."""
     merged = Q(**{f"{prefix}merged_into__isnull": False}) | Q(**{f"{prefix}status": Status.MERGED})
     cancelled = Q(**{f"{prefix}cancelled_at__isnull": False}) | Q(**{f"{prefix}status": Status.CANCELLED})
     cancelled_before_dispatch = cancelled & Q(**{f"{prefix}dispatched_at__isnull": True})

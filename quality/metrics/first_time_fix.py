@@ -41,7 +41,7 @@ def fixed_first_time_q() -> Q:
 def first_time_fix_counts(
     period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
 ) -> FirstTimeFixCounts | dict:
-    """First-time-fix rate (DESIGN.md 6): repairs resolved in the period with a repair outcome,
+    """First-time-fix rate (docs/kpis.md): repairs resolved in the period with a repair outcome,
     and those fixed first time (:func:`fixed_first_time_q`). A day's figure is final 30 days
     after it, when no repeat can still arrive."""
     queryset = counted_tickets(dimensions).filter(repair_outcome_q(), period.q("resolved_at"))

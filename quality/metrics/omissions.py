@@ -74,7 +74,7 @@ def omission_conditions(now: dt.datetime) -> dict[str, Q]:
 def omission_counts(
     period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = (), *, now: dt.datetime | None = None
 ) -> OmissionCounts | dict:
-    """Omission rate and its four sub-rates (DESIGN.md 6): cases with at least one omission ÷
+    """Omission rate and its four sub-rates (docs/kpis.md): cases with at least one omission ÷
     cases with an obligation due. A case is a ticket, put in the period by when the customer
     first got in touch; it is due once its first obligation (recording it, 2 h after the
     contact) has passed or it already has an omission. Each case counts once however many

@@ -26,7 +26,7 @@ def unrated_complaint_q() -> Q:
 def satisfaction_counts(
     period: Period, dimensions: Dimensions = EVERYWHERE, group_by: Iterable[str] = ()
 ) -> SatisfactionCounts | dict:
-    """Dissatisfaction rate and top-2 box (DESIGN.md 6), from the responses given in the period.
+    """Dissatisfaction rate and top-2 box (docs/kpis.md), from the responses given in the period.
 
     A response is a rating (every rating row: portal, callback call, emailed survey; put on the
     day it was given) or a complaint made on a call about a ticket without an overall rating

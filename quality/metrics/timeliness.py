@@ -107,7 +107,7 @@ def timeliness_counts(
     *,
     now: dt.datetime | None = None,
 ) -> TimelinessCounts | dict:
-    """Contact, arrival or completion timeliness (DESIGN.md 6): deadlines falling in the period
+    """Contact, arrival or completion timeliness (docs/kpis.md): deadlines falling in the period
     that are due (:func:`timeliness_due_q`), and those met (:func:`on_time_q`: acknowledged or
     dispatched, technician arrived, resolved by the deadline — arrival and completion in the
     current round of a reopened ticket). A deadline passed without the step is due and late."""

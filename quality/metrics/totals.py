@@ -194,7 +194,7 @@ SUBRATES = {
 def rates_of(
     totals: Totals, thresholds: Mapping[str, Decimal] | None = None, keys: Iterable[str] | None = None
 ) -> dict[str, Rate]:
-    """The KPIs of DESIGN.md section 6 from a :class:`Totals`, through the pure rate functions,
+    """The KPIs of docs/kpis.md from a :class:`Totals`, through the pure rate functions,
     keyed as :data:`rates.KPIS` (all of them, or only ``keys``); ``thresholds`` overrides a
     KPI's default threshold by key. Each counts object is built once, however many KPIs use it."""
     thresholds = thresholds or {}

@@ -1,6 +1,6 @@
 """The 1234 rates and service KPIs. Pure: no ORM, no clock, no settings.
 
-DESIGN.md section 6: a selector counts in SQL (anchor event in the business time zone; merged
+docs/kpis.md#from-tickets-to-figures: a selector counts in SQL (anchor event in the business time zone; merged
 duplicates, cancelled-before-dispatch and test tickets excluded) and hands the counts to one
 function here, which returns a :class:`Rate` with numerator, denominator, value, threshold,
 direction and status. Roll-ups sum numerators and denominators (:func:`combine`).

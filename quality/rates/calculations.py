@@ -1,4 +1,4 @@
-"""One function per KPI of DESIGN.md section 6: counts (and a threshold) in, a :class:`Rate` out.
+"""One function per KPI of docs/kpis.md: counts (and a threshold) in, a :class:`Rate` out.
 
 Each threshold defaults to its KPI's default (:mod:`.kpis`) and is overridden by passing the
 manager's setting.

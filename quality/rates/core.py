@@ -1,6 +1,6 @@
 """A rate: a numerator over a denominator, against a threshold in a direction.
 
-DESIGN.md section 6: "Each KPI stores its numerator and denominator (never only the ratio;
+docs/kpis.md#from-tickets-to-figures: "Each KPI stores its numerator and denominator (never only the ratio;
 roll-ups sum both) [...] and has a configurable threshold and direction."
 """
 

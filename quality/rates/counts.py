@@ -1,7 +1,7 @@
 """The counts each KPI takes, and the set logic that turns raw records into them.
 
 The selectors count in SQL; these dataclasses are what they hand over. The record helpers
-state the counting rules of DESIGN.md section 6 ("counted once per original ticket and
+state the counting rules of docs/kpis.md ("counted once per original ticket and
 class", "cases with at least one omission") in plain Python, for tests and small batches.
 """
 
@@ -161,7 +161,7 @@ def valid_service_complaints(records: Iterable[ComplaintRecord]) -> frozenset[tu
 
 
 class OmissionKind(StrEnum):
-    """One omission per no-leak (DESIGN.md sections 4 and 6)."""
+    """One omission per no-leak (docs/kpis.md#omission-rate-and-the-four-no-leaks)."""
 
     UNRECORDED = "unrecorded"
     LATE = "late"

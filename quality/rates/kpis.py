@@ -1,4 +1,4 @@
-"""Every KPI of DESIGN.md section 6: stable key, plain-language label and description, defaults.
+"""Every KPI of docs/kpis.md#every-kpi-at-a-glance: stable key, plain-language label and description, defaults.
 
 The three controlled rates default to 10 % (lower is better); the service KPIs default to the
 floors a well-run network meets (higher is better). Managers can change every threshold.

@@ -1,6 +1,6 @@
 """Reads for recall campaigns: their progress, their units, and the open batch alerts a recall
-may answer (DESIGN.md section 2). Each selector counts SQL-side and returns its rows with the
-joins done, so templates never query (STYLE.md rule 3).
+may answer (docs/kpis.md#batch-early-warning). Each selector counts SQL-side and returns its rows with the
+joins done, so templates never query (docs/architecture.md#house-rules).
 """
 
 from dataclasses import dataclass

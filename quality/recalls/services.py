@@ -1,5 +1,5 @@
 """Recall campaigns: every registered owner of the recalled units gets a recall ticket and a
-recall callback (DESIGN.md section 2, quality departments; section 7, recall callbacks).
+recall callback (docs/kpis.md#batch-early-warning; section 7, recall callbacks).
 
 Starting a recall and opening its tickets are two steps:
 

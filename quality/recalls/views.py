@@ -2,7 +2,7 @@
 open batch alerts, starting a recall (with a preview of the units it reaches), one campaign's
 progress and units. Managers and administrators only.
 
-Views parse input, call one service or selector, and render (STYLE.md rule 4); the rules live
+Views parse input, call one service or selector, and render (docs/architecture.md#house-rules); the rules live
 in quality/recalls/services.py.
 """
 

@@ -56,7 +56,7 @@ def iso(value: dt.datetime | None) -> str | None:
 
 
 def verify(secret: str, headers: dict, body: bytes) -> bool:
-    """The receiver's side, as notifications/webhooks.py documents it."""
+    """The receiver's side, as notifications/webhooks/ documents it."""
     expected = hmac.new(secret.encode(), f"{headers['X-Aftersales-Timestamp']}.".encode() + body, hashlib.sha256)
     return hmac.compare_digest(f"sha256={expected.hexdigest()}", headers["X-Aftersales-Signature"])
 

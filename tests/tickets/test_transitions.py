@@ -29,7 +29,7 @@ DEPARTMENT = frozenset({Role.DEPARTMENT})
 NO_ROLE: frozenset[str] = frozenset()
 
 S = Status
-# The lifecycle of DESIGN.md section 4, written out independently of the code under test.
+# The lifecycle of docs/lifecycle.md#every-move, written out independently of the code under test.
 SOURCES: dict[str, tuple[str, ...]] = {
     "acknowledge": (S.NEW, S.REOPENED),
     "dispatch": (S.NEW, S.ACKNOWLEDGED, S.REOPENED),

@@ -1,5 +1,5 @@
 """tickets/uploads.py: an upload is judged by its bytes, never by its name or declared type, and
-an image's size is read from its header before anything is decoded (DESIGN.md section 8)."""
+an image's size is read from its header before anything is decoded (docs/architecture.md#quality-bars)."""
 
 import io
 import struct

@@ -3,7 +3,7 @@
 Inputs are checked for shape here; the lifecycle rules are the services' and come back as
 field errors in the one error shape. A ticket as the endpoints answer it is in
 tickets/api/ticket_output.py. Output serializers read only what the views' querysets joined in
-(STYLE.md rule 3): a list costs the same few queries for 5 rows or 100.
+(docs/architecture.md#house-rules): a list costs the same few queries for 5 rows or 100.
 """
 
 from decimal import Decimal

@@ -1,7 +1,7 @@
 """How the ticket endpoints answer a ticket: the objects it names (customer, unit, station, staff,
 fault category), a row of the list, and the whole ticket with the moves the caller may make.
 
-They read only what the views' querysets joined in (STYLE.md rule 3): a list costs the same few
+They read only what the views' querysets joined in (docs/architecture.md#house-rules): a list costs the same few
 queries for 5 rows or 100. A customer's own token is not shown what the portal does not show.
 """
 

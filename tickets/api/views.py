@@ -1,5 +1,5 @@
 """The ticket endpoints: list, create, read, move, assign, record the resolution (issue 7;
-DESIGN.md sections 2, 4 and 8). Notes and the timeline are in tickets/api/timeline.py.
+docs/architecture.md#who-uses-it). Notes and the timeline are in tickets/api/timeline.py.
 
 Who sees which ticket is tickets/api/scope.py: another customer's or technician's ticket is a
 404, exactly like a reference that does not exist, and a role that may not do something to a
@@ -50,7 +50,7 @@ def require_desk(request: Request) -> None:
         raise PermissionDenied(DESK_ONLY)
 
 
-# A customer's own requests, like the portal's submissions, are limited (DESIGN.md section 8);
+# A customer's own requests, like the portal's submissions, are limited (docs/threat-model.md);
 # "customer_requests" in DEFAULT_THROTTLE_RATES overrides.
 CUSTOMER_REQUEST_RATE = "10/hour"
 

@@ -1,5 +1,5 @@
-"""The statutory three-guarantees catalogue ships loaded: one category per code of DESIGN.md
-section 5, each with version 1 of its policy taken from the engine's statutory values."""
+"""The statutory three-guarantees catalogue ships loaded: one category per code of
+docs/three-guarantees.md, each with version 1 of its policy taken from the engine's statutory values."""
 
 import datetime as dt
 

@@ -10,7 +10,7 @@ def create_schedule(apps, schema_editor):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period="minutes")
     # An email queued while the broker or the mail server was down stays in the outbox;
-    # this sends it within a minute or two of them being back (DESIGN.md section 7).
+    # this sends it within a minute or two of them being back (docs/architecture.md#celery-tasks-and-the-beat-schedule).
     PeriodicTask.objects.get_or_create(
         name=NAME,
         defaults={"task": "tickets.outbox_sweep_task", "interval": every_minute},

@@ -10,7 +10,7 @@ def create_schedule(apps, schema_editor):
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     every_two_minutes, _ = IntervalSchedule.objects.get_or_create(every=2, period="minutes")
     # A delivery written while the broker was down, or whose retry was lost with a worker,
-    # stays pending; this sends it within minutes of things being back (DESIGN.md section 7).
+    # stays pending; this sends it within minutes of things being back (docs/architecture.md#celery-tasks-and-the-beat-schedule).
     PeriodicTask.objects.get_or_create(
         name=NAME,
         defaults={"task": "tickets.webhook_sweep_task", "interval": every_two_minutes},

@@ -2,7 +2,7 @@
 code held until now (business hours from here on), in force since always. A complaint is still
 answered within the business day it came in on; urgent and high ones sooner.
 
-The values are written out here, not read from tickets/sla.py, so this migration seeds the same
+The values are written out here, not read from tickets/sla/clocks.py, so this migration seeds the same
 rows whatever that module says later.
 """
 

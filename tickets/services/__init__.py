@@ -1,7 +1,7 @@
 """Writes for tickets: create, move through the lifecycle, assign, note, resolve.
 
 Every write runs in one transaction, locks the ticket row, checks the version the user saw, and
-appends exactly one timeline event per change (STYLE.md rule 2; DESIGN.md section 4). One module
+appends exactly one timeline event per change (docs/architecture.md#house-rules; docs/lifecycle.md). One module
 per kind of change:
 
 - creation.py: logging a contact as a ticket;

@@ -2,7 +2,7 @@
 
 tickets/transitions.py decides which moves are open; ``ticket_transition`` makes one, in one
 transaction that locks the ticket, checks the version the user saw, and appends exactly one
-status event (STYLE.md rule 2; DESIGN.md section 4). What other apps do on a resolution or a
+status event (docs/architecture.md#house-rules; docs/lifecycle.md). What other apps do on a resolution or a
 reopening, and the guards that wait on their data, come through tickets/hooks.py.
 """
 

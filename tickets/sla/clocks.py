@@ -1,7 +1,7 @@
 """SLA clocks: a ticket's deadlines from its SLA target, counted in business time. Pure: no ORM,
 no clock, no settings.
 
-DESIGN.md section 4, no-leak 2: every ticket gets response, dispatch, arrival and completion
+docs/lifecycle.md#sla-clocks-in-business-time: every ticket gets response, dispatch, arrival and completion
 deadlines when it is created, from the SLA target it is created under (tickets/sla/models.py:
 per kind and priority, optionally per region or station, versioned). Each stage's hours are
 business hours of the ticket's calendar (customers/business_time.py): closed time, weekends,

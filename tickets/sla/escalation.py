@@ -1,4 +1,4 @@
-"""Escalating a missed SLA stage (DESIGN.md section 4, no-leak 2).
+"""Escalating a missed SLA stage (docs/lifecycle.md#sla-clocks-in-business-time).
 
 When a stage's deadline passes without the step, the people who can still act are told once:
 the technician assigned, and the station's lead, or every manager when the ticket has no

@@ -1,4 +1,4 @@
-"""SLA targets as data, and the escalations of missed stages (DESIGN.md section 4, no-leak 2).
+"""SLA targets as data, and the escalations of missed stages (docs/lifecycle.md#sla-clocks-in-business-time).
 
 Imported by tickets/models.py, so these are models of the tickets app.
 """

@@ -1,4 +1,4 @@
-"""SLA targets: which version governs a ticket, and publishing a new version (DESIGN.md section 4).
+"""SLA targets: which version governs a ticket, and publishing a new version (docs/lifecycle.md#targets).
 
 A target is per kind and priority, for the whole organisation, a region (the customer's) or one
 service station; the most specific one in force applies (station > region > organisation). A

@@ -1,6 +1,6 @@
 """What the warranty claim API reads and answers: the facts as the agent confirms them, the
 inputs of opening, choosing, goodwill and carrying out, and a claim as staff and customers read
-it (its internal part for staff only). DESIGN.md section 5."""
+it (its internal part for staff only). docs/three-guarantees.md."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

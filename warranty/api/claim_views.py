@@ -1,6 +1,6 @@
 """The warranty claim API (issue 7): list and read claims; open one for a ticket (the engine
 decides at once); record the customer's choice, a manager's goodwill remedy, and the remedy
-carried out. DESIGN.md section 5.
+carried out. docs/three-guarantees.md#claims.
 
 Same rules as the desk's claim pages: agents, managers and administrators read and work every
 claim; a technician reads the claims of their own jobs; a customer (portal account token)

@@ -1,4 +1,4 @@
-"""The warranty evaluation API: ``POST /api/warranty/evaluate/`` (DESIGN.md section 5).
+"""The warranty evaluation API: ``POST /api/warranty/evaluate/`` (docs/three-guarantees.md#the-evaluation-api).
 
 The computation is public: the customer portal and dealer systems ask what the three
 guarantees give a product category, and nothing personal is involved. Naming a registered

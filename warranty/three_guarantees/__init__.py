@@ -1,6 +1,6 @@
 """The three guarantees (三包) rule engine. Pure: no ORM, no clock, no settings.
 
-DESIGN.md section 5: ``decide(facts, policy) -> Decision`` runs the statutory rules (general
+docs/three-guarantees.md#the-engine: ``decide(facts, policy) -> Decision`` runs the statutory rules (general
 catalogue goods 1995, mobile phones 2001, microcomputers 2002, household cars 2021) as an
 ordered tuple with stable codes, then unions the brand's extra remedies. The claim date is a
 fact, statutory holidays are data; :func:`reason_texts` renders the reasons in plain words in

@@ -1,6 +1,6 @@
 """The 2021 household car rules (家用汽车产品修理更换退货责任规定, cars delivered from 2022-01-01).
 
-DESIGN.md section 5, cars: the validity period (≥ 2 years / 50,000 km) and the repair period
+docs/three-guarantees.md#cars-2021-rules: the validity period (≥ 2 years / 50,000 km) and the repair period
 (≥ 3 years / 60,000 km) each end at whichever limit comes first. Replacement and return are
 owed for performance faults; the windows count from the delivery date (the start date).
 """

@@ -1,4 +1,4 @@
-"""The statutory catalogue: one policy per category code of DESIGN.md section 5.
+"""The statutory catalogue: one policy per category code of docs/three-guarantees.md#policies-and-their-versions.
 
 Typical statutory values: appliances 1 year whole unit / 3 years main components; computers
 1 / 2 years; phones 1 year handset, 6 months battery, 3 months wired headset, 1 year charger,

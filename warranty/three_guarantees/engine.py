@@ -1,6 +1,6 @@
 """``decide(facts, policy) -> Decision``: the rules in order, the first that applies decides.
 
-DESIGN.md section 5. The statutory rules run first, as an ordered tuple with stable codes;
+docs/three-guarantees.md#the-engine. The statutory rules run first, as an ordered tuple with stable codes;
 then the additions: the car loaner (added to whatever remedy decided) and the brand's extras,
 which are only ever added to a free claim, so a brand can give more but never take away.
 """

@@ -1,4 +1,4 @@
-"""Exclusions and proof of purchase (DESIGN.md section 5, exclusions).
+"""Exclusions and proof of purchase (docs/three-guarantees.md#exclusions).
 
 An exclusion takes the free service away for the fault concerned only: the decision for this
 claim is a paid repair, and any other fault of the same unit is judged on its own facts.

@@ -1,6 +1,6 @@
 """The vocabulary of the three guarantees, and the plain data the engine takes and returns.
 
-DESIGN.md section 5: a claim's facts and one product category's policy go in, a decision
+docs/three-guarantees.md#the-engine: a claim's facts and one product category's policy go in, a decision
 comes out. Everything here is a frozen dataclass or a set of choices; no ORM, no clock,
 no settings (the claim date is a fact, statutory holidays are data passed in).
 """
@@ -87,7 +87,7 @@ class Policy:
 
     ``main_components`` lists the category's main components; a component given ``None``
     months has the category's ``main_component_months``. ``brand_extra_remedies`` may only
-    add to what the statute grants (DESIGN.md section 5: brand policies may only be more
+    add to what the statute grants (docs/three-guarantees.md#policies-and-their-versions: brand policies may only be more
     generous). The car fields apply to the ``car`` family only.
     """
 

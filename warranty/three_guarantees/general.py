@@ -1,4 +1,4 @@
-"""The rules for general catalogue goods, phones and computers (DESIGN.md section 5).
+"""The rules for general catalogue goods, phones and computers (docs/three-guarantees.md).
 
 Each rule answers with an :class:`Outcome` or None. They run in the order of ``engine.RULES``
 after the exclusions, so every fault they see is a performance or an appearance fault with a

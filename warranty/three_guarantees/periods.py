@@ -1,6 +1,6 @@
 """Day counting and money arithmetic of the three guarantees. Pure functions.
 
-DESIGN.md section 5, day counting: the start day is not counted (``elapsed = claim_date −
+docs/three-guarantees.md#periods-and-day-counting: the start day is not counted (``elapsed = claim_date −
 start_date``) unless a brand counts it as day 1; month periods end on the same calendar date
 (29 Feb + 12 months is 28 Feb); days in repair or waiting for parts extend a period; a period
 whose last day is a statutory holiday ends on the day after the holiday (the Civil Code's

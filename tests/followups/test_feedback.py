@@ -1,6 +1,6 @@
 """followups/feedback/services.py: quality feedback to the departments (no-leak 4).
 
-DESIGN.md section 4: a repair resolved with a quality fault code opens a feedback item for the
+docs/lifecycle.md#no-leak-4-every-result-is-fed-back: a repair resolved with a quality fault code opens a feedback item for the
 department that owns the fault, grouped by model, component and batch; the department
 acknowledges it within 7 days (later is an omission) and answers with the cause and the
 corrective action.

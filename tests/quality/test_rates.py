@@ -1,4 +1,4 @@
-"""The 1234 rates and service KPIs (DESIGN.md section 6): the worked example, thresholds and
+"""The 1234 rates and service KPIs (docs/kpis.md): the worked example, thresholds and
 their boundaries, no data, roll-ups that sum, and counts that cannot be. No database.
 """
 

@@ -1,4 +1,4 @@
-"""The statutory catalogue shipped under DESIGN.md section 5's category codes. No database."""
+"""The statutory catalogue shipped under docs/three-guarantees.md#policies-and-their-versions's category codes. No database."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The four no-leak omissions, first-time fix, breakdowns and drill-downs, and DESIGN.md's
+"""The four no-leak omissions, first-time fix, breakdowns and drill-downs, and docs/kpis.md#a-worked-month
 worked example built row by row and counted by the selectors."""
 
 import datetime as dt
@@ -251,7 +251,7 @@ def test_every_family_grouped_is_ten_queries(django_assert_num_queries):
     assert (whole.service_completed, whole.cases_due, whole.repairs) == (1, 1, 1)
 
 
-# The worked example of DESIGN.md section 6 --------------------------------------------------
+# The worked example of docs/kpis.md#a-worked-month --------------------------------------------------
 
 
 def test_the_worked_example():

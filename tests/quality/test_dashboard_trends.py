@@ -17,7 +17,7 @@ from quality.charts import DayValue, Window, line_chart
 from quality.models import Dimension, QualityAlert, RateSnapshot
 from quality.rates import Direction
 from tests import factories
-from tests.followups.test_dashboard import article, text
+from tests.quality.test_dashboard import article, text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOME = "/dashboard/"

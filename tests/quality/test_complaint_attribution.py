@@ -2,7 +2,7 @@
 that original ticket's station, model, batch, category, region and agent, in every slice and
 breakdown — the metrics, the drill-down, the daily snapshots and GET /api/metrics/.
 
-The expected figures are worked out by hand from the formula (DESIGN.md section 6):
+The expected figures are worked out by hand from the formula (docs/kpis.md):
 
     complaint rate = distinct (original ticket, class) service complaints made in the period
                      ÷ repair, installation and maintenance tickets resolved in the period

@@ -1,5 +1,5 @@
-"""The rate selectors: anchor events in the business time zone, the exclusions of DESIGN.md
-section 6 (test tickets, merged duplicates, cancelled before dispatch), complaints counted once,
+"""The rate selectors: anchor events in the business time zone, the exclusions of docs/kpis.md
+(test tickets, merged duplicates, cancelled before dispatch), complaints counted once,
 dimension filters, one query per rate family, and the rates fed from the counts."""
 
 import datetime as dt

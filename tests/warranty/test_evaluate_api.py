@@ -1,4 +1,4 @@
-"""POST /api/warranty/evaluate/ and the API schema (DESIGN.md section 5, Warranty evaluation API)."""
+"""POST /api/warranty/evaluate/ and the API schema (docs/three-guarantees.md#the-evaluation-api)."""
 
 import datetime as dt
 import json

@@ -1,6 +1,6 @@
 """General goods, phones and computers: windows, periods, repairs, stock, depreciation, accessories.
 
-DESIGN.md section 5. No database: plain facts in, a decision out.
+docs/three-guarantees.md. No database: plain facts in, a decision out.
 """
 
 from dataclasses import replace

@@ -1,4 +1,4 @@
-"""Two months of mixed work (tests/followups/two_month_scenario.py) and every KPI of September and
+"""Two months of mixed work (tests/quality/two_month_scenario.py) and every KPI of September and
 October 2026 worked out by hand from the written formulas (docs/kpis.md, the README's
 quality section), compared with GET /api/metrics/ (whole organisation and by station) and with
 the dashboard, after the snapshot job has run. No expectation is computed by the code under test.
@@ -26,7 +26,7 @@ from django.test import Client
 from quality import metrics as kpis
 from quality.metrics import NO_VALUE, Period
 from quality.tasks import quality_snapshot_task
-from tests.followups.two_month_scenario import NOW, Scenario, at, build, clock
+from tests.quality.two_month_scenario import NOW, Scenario, at, build, clock
 
 pytestmark = pytest.mark.django_db
 

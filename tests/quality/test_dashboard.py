@@ -33,7 +33,7 @@ HOME = "/dashboard/"
 MARCH = {"range": "custom", "start": "2026-03-01", "end": "2026-03-31"}
 COMPUTED = dt.datetime(2026, 4, 1, 2, 0, tzinfo=SHANGHAI)
 
-# DESIGN.md section 6's worked month, split over two days (the sums are what count).
+# docs/kpis.md#a-worked-month's worked month, split over two days (the sums are what count).
 WORKED_MONTH = [
     {
         "service_completed": 120,

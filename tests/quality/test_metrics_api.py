@@ -44,7 +44,7 @@ def snapshot(day: dt.date, dimension: str = Dimension.ALL, value: str = "", **co
 
 
 def worked_month() -> None:
-    """DESIGN.md section 6's worked month, over two days."""
+    """docs/kpis.md#a-worked-month's worked month, over two days."""
     snapshot(
         dt.date(2026, 3, 2),
         service_completed=120,

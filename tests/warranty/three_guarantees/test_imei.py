@@ -1,6 +1,6 @@
 """A phone with no proof of purchase is dated from its IMEI: manufacture date + 90 days.
 
-DESIGN.md section 5 and the 2001 mobile phone rules: with no invoice, no warranty card and no
+docs/three-guarantees.md#exclusions and the 2001 mobile phone rules: with no invoice, no warranty card and no
 other proof of purchase, a phone's period starts 90 days after the manufacture date its IMEI
 encodes, and inside it the phone gets a free repair only. A start date given without proof
 proves nothing and is ignored. No other family is dated by its manufacture. No database.

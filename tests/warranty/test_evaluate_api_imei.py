@@ -1,4 +1,4 @@
-"""POST /api/warranty/evaluate/ for a phone with no proof of purchase (DESIGN.md section 5).
+"""POST /api/warranty/evaluate/ for a phone with no proof of purchase (docs/three-guarantees.md#exclusions).
 
 The 2001 mobile phone rules: with no invoice, no warranty card and no other proof, a phone's
 period starts 90 days after the manufacture date its IMEI encodes, free repair only; a start

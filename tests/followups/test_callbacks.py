@@ -1,6 +1,6 @@
 """followups/callbacks/services.py: scheduling callback visits and recording each call (no-leak 3).
 
-DESIGN.md sections 4 and 7, issue 5 points 3-5: resolving schedules the after-service call
+docs/lifecycle.md#callbacks-close-the-case, issue 5 points 3-5: resolving schedules the after-service call
 72 hours out (installations also 7 and 30 days out); three failed calls on two business days
 make the customer unreachable; a dissatisfied customer reopens the case, gets a linked
 complaint and the managers are told; a resolved case is not verified before its call is settled.

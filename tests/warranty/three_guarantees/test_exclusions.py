@@ -1,6 +1,6 @@
 """Exclusions (for the fault concerned only), the 6-month burden of proof, and proof of purchase.
 
-DESIGN.md section 5, exclusions. No database.
+docs/three-guarantees.md#exclusions. No database.
 """
 
 import pytest
