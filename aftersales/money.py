@@ -7,6 +7,8 @@ the three-guarantees arithmetic rounds (warranty/three_guarantees/periods.py).
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
+
 # Signs read the same in English and Chinese; any other currency is shown by its ISO code.
 CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£"}
 CENT = Decimal("0.01")
@@ -29,3 +31,8 @@ def format_money(amount: Decimal | int | float | str | None, *, currency: str) -
     if symbol is None:
         return f"{sign}{currency.upper()} {digits}"
     return f"{sign}{symbol}{digits}"
+
+
+def format_amount(amount: Decimal | int | float | str | None) -> str:
+    """``amount`` in the organisation's currency (``CURRENCY``), as :func:`format_money` writes it."""
+    return format_money(amount, currency=settings.CURRENCY)

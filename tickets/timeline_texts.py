@@ -31,14 +31,13 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from aftersales.money import format_money
+from aftersales.money import format_amount
 from tickets.models import AttachmentKind, TicketEvent
 from tickets.sla.models import SlaStage
 
@@ -101,7 +100,7 @@ def amount(name: str) -> Formatter:
     """An amount of money with its currency (aftersales/money.py), as every page shows money."""
 
     def render(params: Mapping[str, object]) -> str:
-        shown = format_money(params.get(name), currency=settings.CURRENCY)  # type: ignore[arg-type]
+        shown = format_amount(params.get(name))  # type: ignore[arg-type]
         return shown or _plain(params.get(name))
 
     return render

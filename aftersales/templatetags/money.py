@@ -3,9 +3,8 @@
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
 
-from aftersales.money import format_money
+from aftersales.money import format_amount
 
 register = template.Library()
 
@@ -13,4 +12,4 @@ register = template.Library()
 @register.filter
 def money(amount: Decimal | int | float | str | None) -> str:
     """The amount in settings.CURRENCY, e.g. "¥1,234.50"; "" for none."""
-    return format_money(amount, currency=settings.CURRENCY)
+    return format_amount(amount)

@@ -9,11 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import models
+from django.db.models.enums import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 
-class Remedy(models.TextChoices):
+class Remedy(TextChoices):
     RETURN_FULL = "return_full", _("Return with a full refund")
     RETURN_DEPRECIATED = "return_depreciated", _("Return with a refund less depreciation")
     REPLACE = "replace", _("Replacement with the same model")
@@ -28,7 +28,7 @@ class Remedy(models.TextChoices):
     LOANER = "loaner", _("Loaner car")
 
 
-class Family(models.TextChoices):
+class Family(TextChoices):
     """Which statute a category falls under: the 1995 catalogue, phones, computers, cars."""
 
     GENERAL = "general", _("General goods")
@@ -37,7 +37,7 @@ class Family(models.TextChoices):
     CAR = "car", _("Cars")
 
 
-class FaultKind(models.TextChoices):
+class FaultKind(TextChoices):
     PERFORMANCE = "performance", _("Performance fault")
     APPEARANCE = "appearance", _("Appearance fault")
     MISUSE = "misuse", _("Misuse or improper storage")
@@ -46,14 +46,14 @@ class FaultKind(models.TextChoices):
     VIRUS = "virus", _("Virus or pirated software")
 
 
-class RepairCause(models.TextChoices):
+class RepairCause(TextChoices):
     """Why an open repair is still not finished."""
 
     REPAIRER = "repairer", _("The repairer's own reasons")
     NO_PARTS = "no_parts", _("Waiting for the maker's spare parts")
 
 
-class CarFault(models.TextChoices):
+class CarFault(TextChoices):
     """Car faults the 2021 rules name; ``main_part:<assembly>`` is a main part of a major assembly."""
 
     ENGINE = "engine", _("engine")

@@ -11,13 +11,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from aftersales.money import format_money
+from aftersales.money import format_amount
 
 from .facts import CarFault, Decision, Reason, Remedy
 from .periods import money
@@ -241,7 +240,7 @@ def _format(key: str, value: object) -> object:
     if isinstance(value, dt.date):
         return date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
-        return format_money(money(value), currency=settings.CURRENCY)
+        return format_amount(money(value))
     return value
 
 
