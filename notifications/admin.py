@@ -119,15 +119,19 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         return False  # its deliveries are the log of what was sent: deactivate it instead
 
     def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.secret = webhooks.new_secret()
-        super().save_model(request, obj, form, change)
-        if not change:
-            self.message_user(
-                request,
-                _("Signing secret of this subscription (shown only now): %(secret)s") % {"secret": obj.secret},
-                messages.WARNING,
-            )
+        # Written by the subscriptions service, like a subscription made through the API.
+        fields = {name: form.cleaned_data[name] for name in ("owner", "url", "events", "description", "is_active")}
+        if change:
+            webhooks.subscription_change(subscription=obj, **fields)
+            return
+        created = webhooks.subscription_create(**fields)
+        # The admin goes on with ``obj`` (its message, its log entry, the redirect).
+        obj.pk, obj.secret, obj.created_at = created.pk, created.secret, created.created_at
+        self.message_user(
+            request,
+            _("Signing secret of this subscription (shown only now): %(secret)s") % {"secret": obj.secret},
+            messages.WARNING,
+        )
 
 
 @admin.register(WebhookDelivery)

@@ -55,10 +55,11 @@ def check_events(events: Iterable[str]) -> list[str]:
 
 @transaction.atomic
 def subscription_create(
-    *, owner: AbstractBaseUser, url: str, events: Iterable[str], description: str = ""
+    *, owner: AbstractBaseUser, url: str, events: Iterable[str], description: str = "", is_active: bool = True
 ) -> WebhookSubscription:
     """Subscribe ``url`` to ``events`` for ``owner``, a manager or administrator. The new row
-    carries its secret: show it now, it is never shown again."""
+    carries its secret: show it now, it is never shown again. The API and the admin both
+    subscribe through here."""
     if not manages_quality(owner):
         raise PermissionDenied(_("Only managers and administrators may subscribe to webhooks."))
     url = (url or "").strip()
@@ -68,8 +69,35 @@ def subscription_create(
         url=url,
         events=check_events(events),
         description=(description or "").strip(),
+        is_active=is_active,
         secret=new_secret(),
     )
+
+
+@transaction.atomic
+def subscription_change(
+    *,
+    subscription: WebhookSubscription,
+    owner: AbstractBaseUser,
+    url: str,
+    events: Iterable[str],
+    description: str,
+    is_active: bool,
+) -> WebhookSubscription:
+    """Change a subscription in the admin: its owner (a manager or administrator), receiver,
+    events, description, or switch it off. The secret never changes: a new one means a new
+    subscription."""
+    if not manages_quality(owner):
+        raise PermissionDenied(_("Only managers and administrators may subscribe to webhooks."))
+    url = (url or "").strip()
+    check_url(url)
+    subscription.owner = owner
+    subscription.url = url
+    subscription.events = check_events(events)
+    subscription.description = (description or "").strip()
+    subscription.is_active = is_active
+    subscription.save(update_fields=["owner", "url", "events", "description", "is_active"])
+    return subscription
 
 
 @transaction.atomic

@@ -789,6 +789,32 @@ def test_the_admin_shows_the_secret_once_and_resends_deliveries(
     assert new.secret in added.content.decode()
     page = client.get(f"/admin/notifications/webhooksubscription/{new.pk}/change/").content.decode()
     assert new.secret not in page
+    # A change goes through the same checks as the API's and never touches the secret.
+    secret = new.secret
+    refused = client.post(
+        f"/admin/notifications/webhooksubscription/{new.pk}/change/",
+        {"owner": manager.pk, "url": "http://10.0.0.1/h", "events": ["ticket.created"], "is_active": "on"},
+    )
+    assert refused.status_code == 200
+    new.refresh_from_db()
+    assert (new.url, new.secret) == ("https://dealer.example.com/h", secret)
+    client.post(
+        f"/admin/notifications/webhooksubscription/{new.pk}/change/",
+        {
+            "owner": manager.pk,
+            "url": "https://dealer.example.com/h2",
+            "events": ["ticket.assigned"],
+            "description": " Dealer ",
+        },
+    )
+    new.refresh_from_db()
+    assert (new.url, new.events, new.description, new.is_active, new.secret) == (
+        "https://dealer.example.com/h2",
+        ["ticket.assigned"],
+        "Dealer",
+        False,
+        secret,
+    )
 
     delivery = webhooks.emit("ticket.created", {"id": 7})[0]
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDeliveryStatus.FAILED, attempts=8)

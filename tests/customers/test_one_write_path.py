@@ -1,5 +1,5 @@
-"""One write path: a customer's details, a product unit's status and API tokens are each written by
-one service module, which every view, form, admin, API endpoint and task calls.
+"""One write path: a customer's details, a product unit's status, API tokens and webhook
+subscriptions are each written by one service module, which every view, form, admin, API endpoint and task calls.
 
 Read from the source (no database): an assignment to one of those fields, a ``setattr`` on a
 customer, a query's ``update()``/``create()`` naming them, or a token row created or deleted,
@@ -35,6 +35,8 @@ CUSTOMER_DETAILS = frozenset(
 CUSTOMER_WRITERS = frozenset({"customers/services.py", "customers/accounts.py", "customers/preferences.py"})
 UNIT_STATUS_WRITERS = frozenset({"customers/units.py"})
 TOKEN_WRITERS = frozenset({"aftersales/api/token_store.py"})
+SUBSCRIPTION_FIELDS = frozenset({"owner", "url", "events", "description", "secret", "is_active", "deleted_at"})
+SUBSCRIPTION_WRITERS = frozenset({"notifications/webhooks/subscriptions.py"})
 
 QUERY_WRITES = frozenset({"update", "create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"})
 TOKEN_ROW_WRITES = QUERY_WRITES | {"delete"}
@@ -166,8 +168,12 @@ def test_the_scan_reads_the_product():
         (lambda module: _writes(module, word="customer", model="Customer", fields=CUSTOMER_DETAILS), CUSTOMER_WRITERS),
         (lambda module: _writes(module, word="unit", model="ProductUnit", fields=frozenset({"status"})), UNIT_STATUS_WRITERS),
         (_token_row_writes, TOKEN_WRITERS),
+        (
+            lambda module: _writes(module, word="subscription", model="WebhookSubscription", fields=SUBSCRIPTION_FIELDS),
+            SUBSCRIPTION_WRITERS,
+        ),
     ],
-    ids=["customer details", "unit status", "API token rows"],
+    ids=["customer details", "unit status", "API token rows", "webhook subscriptions"],
 )  # fmt: skip
 def test_only_the_service_module_writes(check, writers):
     elsewhere = {
