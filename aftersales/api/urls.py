@@ -24,6 +24,11 @@ urlpatterns = [
     path("", include("warranty.api.urls")),
     path("", include("followups.api.urls")),
     path("", include("quality.api.urls")),
+    path("", include("parts.api.stock_urls")),
+    path("", include("parts.api.demand_urls")),
+    path("", include("fieldwork.api.booking_urls")),
+    path("", include("fieldwork.api.job_urls")),
+    path("", include("fieldwork.api.report_urls")),
     # Last: any other path ending in a slash is a JSON 404 (one without a slash still gets Django's
     # redirect to the slashed path, like every endpoint's).
     re_path(r"^[\s\S]*/$", NoSuchEndpointView.as_view(), name="no-such-endpoint"),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "import_export",
     # The project package itself: its template tags (money, form marks, the organisation).
     "aftersales",
     # The product's apps, lowest layer first: each may use only those above it in this list
@@ -70,7 +71,9 @@ INSTALLED_APPS = [
     "customers",
     "notifications",
     "tickets",
+    "parts",
     "warranty",
+    "fieldwork",
     "followups",
     "quality",
     "portal",
