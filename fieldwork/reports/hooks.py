@@ -1,0 +1,5 @@
+"""What the reports part of field service registers in tickets/hooks.py at start-up."""
+
+
+def register() -> None:
+    """Register this part's ticket-page context and timeline texts."""

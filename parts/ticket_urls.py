@@ -1,0 +1,3 @@
+"""URL patterns (filled as the views land)."""
+
+urlpatterns: list = []
