@@ -25,6 +25,15 @@ def parts_search(queryset: QuerySet[Part], text: str) -> QuerySet[Part]:
     return queryset.filter(Q(number__icontains=text) | Q(name__icontains=text) | Q(name_zh__icontains=text))
 
 
+def levels_search(levels: QuerySet[StockLevel], text: str) -> QuerySet[StockLevel]:
+    text = text.strip()
+    if not text:
+        return levels
+    return levels.filter(
+        Q(part__number__icontains=text) | Q(part__name__icontains=text) | Q(part__name_zh__icontains=text)
+    )
+
+
 def stock_levels_for(
     user: AbstractBaseUser,
     *,
@@ -50,12 +59,7 @@ def stock_levels_for(
         levels = levels.filter(station_id=station)
     if part is not None:
         levels = levels.filter(part_id=part)
-    if text.strip():
-        levels = levels.filter(
-            Q(part__number__icontains=text.strip())
-            | Q(part__name__icontains=text.strip())
-            | Q(part__name_zh__icontains=text.strip())
-        )
+    levels = levels_search(levels, text)
     if below_reorder:
         levels = levels.filter(reorder_point__gt=0, free_stock__lte=F("reorder_point"))
     return levels
