@@ -10,7 +10,9 @@ until the file is clean (the admin shows every row's errors before anything is s
 """
 
 import re
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
@@ -60,8 +62,21 @@ class YesNoWidget(widgets.BooleanWidget):
         return "yes" if value else "no"
 
 
+class AmountWidget(widgets.DecimalWidget):
+    """An amount to the cent; text that is no number is that field's error."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            amount = super().clean(value, row=row, **kwargs)
+        except (InvalidOperation, ArithmeticError, TypeError) as exc:
+            raise ValueError(_("Enter a number.")) from exc
+        return amount.quantize(Decimal("0.01")) if amount is not None else None
+
+
 class PartResource(resources.ModelResource):
     fits = fields.Field(attribute="fits", column_name="fits", widget=ModelCodesWidget())
+    standard_cost = fields.Field(attribute="standard_cost", column_name="standard_cost", widget=AmountWidget())
+    price = fields.Field(attribute="price", column_name="price", widget=AmountWidget())
     is_main_component = fields.Field(
         attribute="is_main_component", column_name="is_main_component", widget=YesNoWidget(), default=False
     )
@@ -87,6 +102,22 @@ class PartResource(resources.ModelResource):
         clean_model_instances = True
         skip_unchanged = True
         report_skipped = False
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        """Every field's error at once, the models it fits included (which import-export would
+        otherwise only read after saving the part, as an error of the whole row)."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+        if "fits" in row:
+            try:
+                self.fields["fits"].clean(row)
+            except ValueError as exc:
+                errors["fits"] = [ValidationError(str(exc), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
 
     def before_import_row(self, row, **kwargs) -> None:
         """Part numbers are matched as written, without stray spaces."""
