@@ -232,3 +232,9 @@ def test_the_report_needs_a_station(client, agent):
     client.force_login(agent)
     assert client.get(reverse("parts:stock_report")).status_code == 404
     assert client.get(reverse("parts:stock_report"), {"station": "abc"}).status_code == 404
+
+
+def test_the_stock_page_in_chinese_shows_chinese_names(client, technician, two_stations):
+    client.force_login(technician)
+    page = client.get(reverse("parts:stock"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "排水泵" in page

@@ -228,3 +228,17 @@ def test_reserving_counts_against_free_stock_and_no_point_means_no_alert(manager
     assert list(OutboundMessage.objects.filter(template="parts_reorder").values_list("recipient", flat=True)) == [
         "manager1@example.com"
     ]
+
+
+def test_the_reorder_email_says_what_is_left_and_links_to_the_ledger(manager):
+    from notifications.rendering import render_email
+
+    here, part = station("qd", name="Qingdao East"), PartFactory(number="PUMP-9", name="Drain pump")
+    stocked(here, part, 3, manager)
+    StockLevel.objects.filter(station=here, part=part).update(reorder_point=2, reorder_quantity=10)
+    stock_count(station=here, part=part, counted=2, by=manager, reason="count")
+    subject, text, html = render_email(OutboundMessage.objects.get(template="parts_reorder"))
+    assert subject == "Reorder PUMP-9 at Qingdao East: 2 free"
+    assert "Free stock of PUMP-9 Drain pump at Qingdao East has fallen to its reorder point." in text
+    assert "Reorder quantity: 10" in text
+    assert f"/desk/parts/stations/{here.pk}/parts/{part.pk}/" in html
