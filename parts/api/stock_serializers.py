@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from aftersales.api.filters import MAX_ID
 from parts.models import MovementKind, Part, StockLevel, StockMovement, StockTransfer, TransferStatus
 from parts.stock import MAX_QUANTITY
 
@@ -189,7 +190,7 @@ class TransferSerializer(serializers.ModelSerializer):
 
 
 class StockInputSerializer(serializers.Serializer):
-    station = serializers.IntegerField(min_value=1, help_text="Id of one of the caller's stations.")
+    station = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of one of the caller's stations.")
     part = serializers.CharField(max_length=40, help_text="The part number.")
 
 
@@ -222,8 +223,10 @@ class CountInputSerializer(StockInputSerializer):
 class TransferInputSerializer(StockInputSerializer):
     """Parts to send to another station."""
 
-    station = serializers.IntegerField(min_value=1, help_text="Id of the sending station: one of the caller's.")
-    to_station = serializers.IntegerField(min_value=1, help_text="Id of the receiving station.")
+    station = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id of the sending station: one of the caller's."
+    )
+    to_station = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of the receiving station.")
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, help_text="Units to send.")
 
 

@@ -21,6 +21,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from aftersales.api.filters import IdFilter
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.schema import error_responses
 from aftersales.roles import manages_quality
@@ -183,7 +184,7 @@ class PartDetailView(generics.RetrieveAPIView):
 
 
 class LevelFilter(filters.FilterSet):
-    station = filters.NumberFilter(field_name="station_id", help_text="Id of a station.")
+    station = IdFilter(field_name="station_id", help_text="Id of a station.")
     part = filters.CharFilter(field_name="part__number", help_text="A part number, exactly.")
     q = filters.CharFilter(method="search", help_text="Part number or name, in part.")
     below_reorder = filters.BooleanFilter(
@@ -239,7 +240,7 @@ class StockLevelDetailView(generics.RetrieveAPIView):
 
 
 class MovementFilter(filters.FilterSet):
-    station = filters.NumberFilter(field_name="station_id", help_text="Id of a station.")
+    station = IdFilter(field_name="station_id", help_text="Id of a station.")
     part = filters.CharFilter(field_name="part__number", help_text="A part number, exactly.")
     kind = filters.ChoiceFilter(choices=MovementKind.choices)
     ticket = filters.CharFilter(field_name="ticket__reference", help_text="Reference of a ticket.")

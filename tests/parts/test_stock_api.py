@@ -264,3 +264,24 @@ def test_movements_filter_by_kind_and_ticket(agent, technician, setup):
     ]
     assert len(api.get("/api/stock/movements/", {"kind": "receipt"}).json()["results"]) == 2
     assert set(field_errors(api.get("/api/stock/movements/", {"kind": "nope"}))) == {"kind"}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/stock/transfers/99999999999999999999999/",
+        "/api/stock/levels/99999999999999999999999/",
+        "/api/parts/99999999999999999999999/",
+    ],
+)
+def test_an_id_too_large_for_the_database_is_a_404(agent, url):
+    error(client_for(agent).get(url), 404, "not_found")
+
+
+def test_a_station_too_large_for_the_database_is_a_field_error(agent):
+    api = client_for(agent)
+    big = "99999999999999999999999"
+    assert set(field_errors(api.get("/api/stock/levels/", {"station": big}))) == {"station"}
+    assert set(
+        field_errors(api.post("/api/stock/receipts/", {"station": big, "part": "X", "quantity": 1}, format="json"))
+    ) == {"station"}
