@@ -23,7 +23,7 @@ from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from parts import stock as services
 from parts import stock_selectors as selectors
 from parts.models import Part, StockLevel, TransferStatus
-from parts.scope import sees_stock, stations_for
+from parts.scope import sees_every_station, sees_stock, stations_for
 from parts.stock_forms import CancelTransferForm, CountForm, ReceiveForm, TransferForm
 from parts.stock_report import XLSX_TYPE, report_filename, report_xlsx
 from tickets.models import ServiceStation
@@ -201,7 +201,9 @@ def transfers(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in TransferStatus.values else ""
     rows = selectors.transfers_for(request.user, status=status)
-    receivable = set(stations_for(request.user).values_list("pk", flat=True))
+    # Who sees every station receives at any; a technician at their own stations.
+    receives_all = sees_every_station(request.user)
+    receivable = set() if receives_all else set(stations_for(request.user).values_list("pk", flat=True))
     return render(
         request,
         "parts/desk/transfers.html",
@@ -210,6 +212,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
             "page": _page(request, rows),
             "status": status,
             "statuses": TransferStatus.choices,
+            "receives_all": receives_all,
             "receivable": receivable,
             "query_string": _query_string(request),
             "page_sizes": PAGE_SIZES,

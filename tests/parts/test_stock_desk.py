@@ -238,3 +238,19 @@ def test_the_stock_page_in_chinese_shows_chinese_names(client, technician, two_s
     client.force_login(technician)
     page = client.get(reverse("parts:stock"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "排水泵" in page
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_the_ledger_and_transfers_pages_query_the_same_however_many_rows(
+    client, manager, technician, two_stations, django_assert_num_queries, rows
+):
+    mine, theirs, pump, _belt = two_stations
+    for _ in range(rows):
+        stocked(mine, pump, 1, manager)
+        transfer_ship(from_station=mine, to_station=theirs, part=pump, quantity=1, by=manager)
+    client.force_login(manager)
+    client.get(reverse("parts:transfers"))
+    with django_assert_num_queries(9):
+        client.get(reverse("parts:ledger", args=[mine.pk, pump.pk]))
+    with django_assert_num_queries(6):
+        client.get(reverse("parts:transfers"))
