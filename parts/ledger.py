@@ -6,6 +6,9 @@ The stock level row is locked (``select_for_update``) before it is read, so two 
 taking the last unit at once are served one after the other: the first succeeds, the second
 finds nothing free and gets a clear message. Database check constraints hold the same line
 (no negative on-hand or reserved, nothing reserved beyond what is on hand).
+
+A movement that takes free stock to the level's reorder point alerts the station once
+(parts/reorder.py), in the same transaction.
 """
 
 from decimal import Decimal
@@ -17,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parts.models import MovementKind, Part, StockLevel, StockMovement, StockTransfer
+from parts.reorder import reorder_check, send_reorder_alert
 from tickets.models import ServiceStation, Ticket
 
 
@@ -66,8 +70,10 @@ def stock_move(
         raise ValidationError({field: _("Less of this part is reserved than that.")}, code="stock")
     now = timezone.now()
     level.on_hand, level.reserved, level.last_moved_at = on_hand, reserved, now
-    level.save(update_fields=["on_hand", "reserved", "last_moved_at"])
-    return StockMovement.objects.create(
+    level.station, level.part = station, part
+    alert = reorder_check(level, now)
+    level.save(update_fields=["on_hand", "reserved", "last_moved_at", "reorder_alerted_at"])
+    movement = StockMovement.objects.create(
         station=station,
         part=part,
         kind=kind,
@@ -81,3 +87,6 @@ def stock_move(
         transfer=transfer,
         by=by,
     )
+    if alert:
+        send_reorder_alert(level)
+    return movement
