@@ -1,0 +1,45 @@
+"""Desk forms of a ticket's parts and of old-part returns. They parse input; the services in
+parts/demand.py and parts/returns.py decide and write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parts.models import OrderSource, Part, ReturnFinding, ReturnStatus
+from tickets.models import ServiceStation
+
+
+class PartDemandForm(forms.Form):
+    """A part for a ticket: reserved from a station's stock, or ordered to it."""
+
+    part = forms.CharField(label=_("Part number"), max_length=40)
+    station = forms.ModelChoiceField(label=_("Service station"), queryset=ServiceStation.objects.none())
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000, initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = ServiceStation.objects.filter(is_active=True)
+
+    def clean_part(self) -> Part:
+        number = self.cleaned_data["part"].strip()
+        part = Part.objects.filter(number__iexact=number).first()
+        if part is None:
+            raise forms.ValidationError(_("No part has this number."))
+        return part
+
+
+class PartOrderForm(PartDemandForm):
+    source = forms.ChoiceField(label=_("Order from"), choices=OrderSource.choices, initial=OrderSource.SUPPLIER)
+
+
+class ReturnShipForm(forms.Form):
+    tracking = forms.CharField(label=_("Shipment tracking"), max_length=80)
+
+
+class ReturnInspectForm(forms.Form):
+    finding = forms.ChoiceField(label=_("Finding"), choices=ReturnFinding.choices)
+    note = forms.CharField(label=_("Inspection note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReturnFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *ReturnStatus.choices], required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
