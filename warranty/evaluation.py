@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import F, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from customers.models import DayKind, NationalCalendarDay, PolicyFamily, ProductUnit, WarrantyPolicy
 from customers.selectors import policy_in_force
@@ -149,13 +150,13 @@ def waiting_explanation(ticket: Ticket, claim_date: dt.date) -> str:
         f"{formats.date_format(stretch.start, 'SHORT_DATE_FORMAT')}–{formats.date_format(stretch.end, 'SHORT_DATE_FORMAT')}"
         for stretch in waiting.stretches
     )
-    return str(
-        _(
-            "Counted from %(orders)d parts orders of this ticket, from the day each was ordered to the day it "
-            "arrived (or today): %(spans)s. Days when several orders were awaited count once."
-        )
-        % {"orders": waiting.orders, "spans": spans or "—"}
-    )
+    return ngettext(
+        "Counted from %(orders)d parts order of this ticket, from the day it was ordered to the day it arrived "
+        "(or today): %(spans)s.",
+        "Counted from %(orders)d parts orders of this ticket, from the day each was ordered to the day it arrived "
+        "(or today): %(spans)s. Days when several orders were awaited count once.",
+        waiting.orders,
+    ) % {"orders": waiting.orders, "spans": spans or "—"}
 
 
 def merge_facts(recorded: dict, given: dict) -> dict:
