@@ -12,12 +12,18 @@ class PartDemandForm(forms.Form):
     """A part for a ticket: reserved from a station's stock, or ordered to it."""
 
     part = forms.CharField(label=_("Part number"), max_length=40)
-    station = forms.ModelChoiceField(label=_("Service station"), queryset=ServiceStation.objects.none())
+    station = forms.TypedChoiceField(label=_("Service station"), coerce=int)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=10_000, initial=1)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stations: list[ServiceStation] | None = None, **kwargs):
+        """``stations``: the active stations, when the caller has them already (the ticket page
+        shows two of these forms from one query)."""
         super().__init__(*args, **kwargs)
-        self.fields["station"].queryset = ServiceStation.objects.filter(is_active=True)
+        self.stations = {station.pk: station for station in (stations if stations is not None else active_stations())}
+        self.fields["station"].choices = [("", "—")] + [(pk, s.display_name) for pk, s in self.stations.items()]
+
+    def clean_station(self) -> ServiceStation:
+        return self.stations[self.cleaned_data["station"]]
 
     def clean_part(self) -> Part:
         number = self.cleaned_data["part"].strip()
@@ -25,6 +31,10 @@ class PartDemandForm(forms.Form):
         if part is None:
             raise forms.ValidationError(_("No part has this number."))
         return part
+
+
+def active_stations() -> list[ServiceStation]:
+    return list(ServiceStation.objects.filter(is_active=True))
 
 
 class PartOrderForm(PartDemandForm):

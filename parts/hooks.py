@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from parts import selectors
 from parts.demand import NEEDS_PARTS
-from parts.forms import PartDemandForm, PartOrderForm
+from parts.forms import PartDemandForm, PartOrderForm, active_stations
 from tickets.models import Ticket
 
 
@@ -18,17 +18,22 @@ def ticket_page_context(ticket: Ticket) -> dict[str, Any]:
     orders = list(selectors.orders_of(ticket))
     for order in orders:
         order.waiting_days = selectors.order_waiting_days(order, today)
+    stations = active_stations() if ticket.status in NEEDS_PARTS else []
     # The forms only while the repair may still need parts (a closed ticket shows none).
     parts_open = ticket.status in NEEDS_PARTS
     initial = {"station": ticket.station_id, "quantity": 1}
     return {
         "parts_open": parts_open,
-        "parts_reserve_form": PartDemandForm(initial=initial, auto_id="id_reserve_%s") if parts_open else None,
-        "parts_order_form": PartOrderForm(initial=initial, auto_id="id_order_%s") if parts_open else None,
+        "parts_reserve_form": PartDemandForm(initial=initial, stations=stations, auto_id="id_reserve_%s")
+        if parts_open
+        else None,
+        "parts_order_form": PartOrderForm(initial=initial, stations=stations, auto_id="id_order_%s")
+        if parts_open
+        else None,
         "part_reservations": list(selectors.reservations_of(ticket)),
         "parts_orders": orders,
         "part_usages": list(selectors.usages_of(ticket)),
-        "parts_waiting": selectors.waiting_for_parts(ticket, today=today),
+        "parts_waiting": selectors.waiting_from(orders, today=today),
     }
 
 

@@ -48,6 +48,11 @@ def order_stretch(order: PartsOrder, today: dt.date) -> tuple[dt.date, dt.date]:
     return _day(order.ordered_at), _day(closed) if closed is not None else today
 
 
+def _closed_by(order: PartsOrder, today: dt.date) -> bool:
+    closed = order.received_at or order.cancelled_at
+    return closed is not None and _day(closed) <= today
+
+
 def order_waiting_days(order: PartsOrder, today: dt.date) -> int:
     start, end = order_stretch(order, today)
     return max(0, (end - start).days)
@@ -57,17 +62,19 @@ def waiting_for_parts(ticket: Ticket, *, today: dt.date) -> Waiting:
     """The ticket's days waiting for parts (one query): the union of its orders' stretches up to
     ``today``, overlapping days counted once. A cancelled order counts the days until it was
     cancelled: the repair waited for it all the same."""
-    orders = list(
-        PartsOrder.objects.filter(ticket=ticket, ordered_at__date__lte=today).only(
-            "ordered_at", "received_at", "cancelled_at", "status"
-        )
-    )
+    orders = PartsOrder.objects.filter(ticket=ticket).only("ordered_at", "received_at", "cancelled_at", "status")
+    return waiting_from(list(orders), today=today)
+
+
+def waiting_from(orders: list[PartsOrder], *, today: dt.date) -> Waiting:
+    """:func:`waiting_for_parts` from orders already read (the ticket page has them)."""
+    orders = [order for order in orders if _day(order.ordered_at) <= today]
     stretches = merged((start, min(end, today)) for start, end in (order_stretch(order, today) for order in orders))
     return Waiting(
         days=sum(stretch.days for stretch in stretches),
         stretches=stretches,
         orders=len(orders),
-        still_waiting=any(order.status == OrderStatus.ORDERED for order in orders),
+        still_waiting=any(order_stretch(order, today)[1] >= today and not _closed_by(order, today) for order in orders),
     )
 
 
