@@ -1,6 +1,6 @@
 """Old-part returns (RMA): the defective part replaced under warranty goes back to the maker.
 
-docs/parts-orders-returns.md#old-part-returns. A part used on a job under warranty opens a return
+docs/parts-orders-returns.md#old-part-returns-rma. A part used on a job under warranty opens a return
 in the job's transaction (registered in parts/usage.py ``after_use`` by parts/hooks.py), with a
 unique RMA number and a due date ``PART_RETURN_DAYS`` after the use. It then moves
 to return → shipped (with the tracking) → received → inspected (with a finding). A return not
