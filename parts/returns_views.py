@@ -38,8 +38,8 @@ def return_list(request: HttpRequest) -> HttpResponse:
             "nav": "returns",
             "filters": filters,
             "page": page,
-            "ship_form": ReturnShipForm(),
-            "inspect_form": ReturnInspectForm(),
+            # One select per row of the list: no ids, or they would repeat.
+            "inspect_form": ReturnInspectForm(auto_id=False),
             "query": request.GET.urlencode(),
         },
     )
