@@ -83,4 +83,12 @@ def beat_schedule(time_zone: str) -> dict[str, dict]:
             "task": "followups.batch_warning_task",
             "schedule": at("2", "45"),
         },
+        # --- spare parts ------------------------------------------------------------------------
+        # A part replaced under warranty must go back to the maker by its due date; a return not
+        # shipped is flagged and its station alerted once. Daily, in the morning's queue: the
+        # due dates are days, and the station ships during its working day.
+        "Flag overdue old-part returns": {
+            "task": "parts.flag_overdue_returns_task",
+            "schedule": at("7", "30"),
+        },
     }

@@ -42,12 +42,13 @@ REPAIRS = frozenset(
 )
 REPLACEMENTS = frozenset({Remedy.REPLACE, Remedy.REPLACE_OTHER_MODEL, Remedy.REPLACE_VEHICLE})
 RETURNS = frozenset({Remedy.RETURN_FULL, Remedy.RETURN_DEPRECIATED, Remedy.RETURN_VEHICLE})
-# The facts a person may correct: the rest come from the ticket and the claim itself.
+# The facts a person may correct: the rest come from the ticket and the claim itself. The days
+# waiting for parts are counted from the ticket's parts orders (warranty/evaluation.py
+# ``waiting_facts``): nobody types them.
 CORRECTABLE = (
     "start_date",
     "prior_repairs",
     "repair_days",
-    "waiting_days",
     "proof",
     "price",
     "same_issue_repairs",
@@ -93,7 +94,12 @@ def claim_evaluate(
         raise ValidationError({"unit": _("No warranty policy is set up for this product's category.")})
     claim_date = claim_date or timezone.localdate()
     prefilled = evaluation.prefill_for_unit(
-        unit, claim_date=claim_date, policy=policy, fault_category=ticket.fault_category, exclude_ticket=ticket
+        unit,
+        claim_date=claim_date,
+        policy=policy,
+        fault_category=ticket.fault_category,
+        exclude_ticket=ticket,
+        ticket=ticket,
     )
     corrections = {
         key: [prefilled.get(key), entered[key]]
@@ -102,7 +108,11 @@ def claim_evaluate(
     }
     if corrections and not correction_reason.strip():
         raise ValidationError({"correction_reason": _("Say why the facts from the records were corrected.")})
-    facts = {**evaluation.merge_facts(prefilled, entered), "claim_date": claim_date}
+    facts = {
+        **evaluation.merge_facts(prefilled, entered),
+        "claim_date": claim_date,
+        "waiting_days": prefilled["waiting_days"],
+    }
     if evaluation.guarantee_start(facts, policy.family) is None:
         undated = tg.UNDATED_PHONE if evaluation.undated_phone(facts, policy.family) else tg.UNDATED
         raise ValidationError({"start_date": str(undated)})

@@ -11,10 +11,13 @@ import math
 from decimal import Decimal
 
 from django.db.models import F, QuerySet
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from customers.models import DayKind, NationalCalendarDay, PolicyFamily, ProductUnit, WarrantyPolicy
 from customers.selectors import policy_in_force
+from parts import selectors as parts_selectors
 from tickets.choices import Kind, Status
 from tickets.models import FaultCategory, Ticket
 from warranty import three_guarantees as tg
@@ -93,14 +96,16 @@ def prefill_for_unit(
     policy: WarrantyPolicy,
     fault_category: FaultCategory | None = None,
     exclude_ticket: Ticket | None = None,
+    ticket: Ticket | None = None,
 ) -> dict:
     """The facts the records already hold about ``unit``, in the API's request shape.
 
     The manufacture date stands in as the IMEI date for phones only: no other statute dates a
-    product from its manufacture."""
+    product from its manufacture. With the claim's ``ticket``, its days waiting for parts come
+    from its parts orders (:func:`waiting_facts`); without one they are 0."""
     history = unit_history(unit, fault_category=fault_category, exclude_ticket=exclude_ticket, before=claim_date)
     same_issue = history["prior_repairs"]
-    return {
+    prefilled = {
         "start_date": unit.warranty_start,
         "claim_date": claim_date,
         "prior_repairs": same_issue,
@@ -116,6 +121,42 @@ def prefill_for_unit(
         "price": unit.price,
         "same_issue_repairs": same_issue,
     }
+    if ticket is not None:
+        prefilled |= waiting_facts(ticket, claim_date)
+    return prefilled
+
+
+def waiting_facts(ticket: Ticket, claim_date: dt.date) -> dict:
+    """The claim's days waiting for parts, counted from the ticket's parts orders (parts/selectors.py
+    ``waiting_for_parts``: ordered to received, overlapping orders once), never typed by an agent.
+
+    Only the claim's own ticket counts: an earlier repair's waiting is inside its repair days
+    already (``unit_history``). While the repair is not done and has waited for parts, it is an
+    open repair held up by parts (``open_repair``, cause ``no_parts``) for those days, so the
+    90-day (phones 60-day) no-parts limit decides from the real orders."""
+    waiting = parts_selectors.waiting_for_parts(ticket, today=claim_date)
+    facts: dict = {"waiting_days": waiting.days}
+    if waiting.days and ticket.status not in DONE:
+        facts["open_repair"] = {"days_open": waiting.days, "cause": tg.RepairCause.NO_PARTS.value}
+    return facts
+
+
+def waiting_explanation(ticket: Ticket, claim_date: dt.date) -> str:
+    """How the waiting days were counted, in words, for the claim form."""
+    waiting = parts_selectors.waiting_for_parts(ticket, today=claim_date)
+    if not waiting.orders:
+        return str(_("No part was ordered for this ticket."))
+    spans = ", ".join(
+        f"{formats.date_format(stretch.start, 'SHORT_DATE_FORMAT')}–{formats.date_format(stretch.end, 'SHORT_DATE_FORMAT')}"
+        for stretch in waiting.stretches
+    )
+    return ngettext(
+        "Counted from %(orders)d parts order of this ticket, from the day it was ordered to the day it arrived "
+        "(or today): %(spans)s.",
+        "Counted from %(orders)d parts orders of this ticket, from the day each was ordered to the day it arrived "
+        "(or today): %(spans)s. Days when several orders were awaited count once.",
+        waiting.orders,
+    ) % {"orders": waiting.orders, "spans": spans or "—"}
 
 
 def merge_facts(recorded: dict, given: dict) -> dict:

@@ -35,7 +35,11 @@ class ClaimFactsForm(forms.Form):
     start_date = NotFutureDateField(label=_("Guarantee starts on"), required=False)
     prior_repairs = forms.IntegerField(label=_("Earlier repairs of this fault"), min_value=0, max_value=1000)
     repair_days = forms.IntegerField(label=_("Days spent in repair so far"), min_value=0, max_value=100_000)
-    waiting_days = forms.IntegerField(label=_("Days spent waiting for parts"), min_value=0, max_value=100_000)
+    # Counted from the ticket's parts orders (warranty/evaluation.py ``waiting_facts``): shown, not
+    # typed; the claim service takes the count, whatever is posted.
+    waiting_days = forms.IntegerField(
+        label=_("Days spent waiting for parts"), min_value=0, max_value=100_000, required=False, disabled=True
+    )
     proof_invoice = forms.BooleanField(label=_("Invoice"), required=False)
     proof_card = forms.BooleanField(label=_("Warranty card"), required=False)
     proof_other = forms.BooleanField(label=_("Other proof of purchase"), required=False)
@@ -66,9 +70,11 @@ class ClaimFactsForm(forms.Form):
         label=_("Why the facts from the records were changed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, policy: WarrantyPolicy, **kwargs):
+    def __init__(self, *args, policy: WarrantyPolicy, waiting_help: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.policy = policy
+        if waiting_help:
+            self.fields["waiting_days"].help_text = waiting_help
         self.is_car = policy.family == PolicyFamily.CAR
         self.fields["component"].choices = component_choices(policy)
         if not self.is_car:
@@ -85,7 +91,10 @@ class ClaimFactsForm(forms.Form):
     @staticmethod
     def initial_from(prefilled: dict, claim_date) -> dict:
         proof = prefilled.get("proof") or {}
+        open_repair = prefilled.get("open_repair") or {}
         return {
+            "open_repair_days": open_repair.get("days_open"),
+            "open_repair_cause": open_repair.get("cause", ""),
             "claim_date": claim_date,
             "start_date": prefilled.get("start_date"),
             "prior_repairs": prefilled.get("prior_repairs", 0),
@@ -126,7 +135,7 @@ class ClaimFactsForm(forms.Form):
             "misuse_found_by_technician": data["misuse_found_by_technician"],
             "prior_repairs": data["prior_repairs"],
             "repair_days": data["repair_days"],
-            "waiting_days": data["waiting_days"],
+            "waiting_days": data.get("waiting_days") or 0,
             "proof": {
                 "invoice": data["proof_invoice"],
                 "card": data["proof_card"],

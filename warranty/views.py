@@ -45,12 +45,22 @@ def claim_new(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("desk:ticket", reference=reference)
     today = timezone.localdate()
     prefilled = evaluation.prefill_for_unit(
-        ticket.unit, claim_date=today, policy=policy, fault_category=ticket.fault_category, exclude_ticket=ticket
+        ticket.unit,
+        claim_date=today,
+        policy=policy,
+        fault_category=ticket.fault_category,
+        exclude_ticket=ticket,
+        ticket=ticket,
     )
+    # The days waiting for parts are counted from the ticket's orders: shown read-only, with how.
+    initial = ClaimFactsForm.initial_from(prefilled, today)
+    waiting_help = evaluation.waiting_explanation(ticket, today)
     if request.method != "POST":
-        form = ClaimFactsForm(initial=ClaimFactsForm.initial_from(prefilled, today), policy=policy)
+        form = ClaimFactsForm(initial=initial, policy=policy, waiting_help=waiting_help)
         return render(request, "tickets/claim_new.html", {"ticket": ticket, "form": form, "policy": policy})
-    form = ClaimFactsForm(request.POST, policy=policy)
+    form = ClaimFactsForm(
+        request.POST, initial={"waiting_days": initial["waiting_days"]}, policy=policy, waiting_help=waiting_help
+    )
     if form.is_valid():
         try:
             claim = claims.claim_evaluate(

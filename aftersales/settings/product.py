@@ -37,6 +37,9 @@ BATCH_WARNING_MIN_MARGIN = env_decimal("BATCH_WARNING_MIN_MARGIN", "0.02")
 BATCH_WARNING_MIN_REPAIRS = env_int("BATCH_WARNING_MIN_REPAIRS", 5)
 BATCH_WARNING_MIN_UNITS = env_int("BATCH_WARNING_MIN_UNITS", 20)
 BATCH_WARNING_WINDOW_DAYS = env_int("BATCH_WARNING_WINDOW_DAYS", 365)
+# Old-part returns (parts/returns.py): a part replaced under warranty must be shipped back to the
+# maker within this many days of its use, or its return is flagged and the station alerted.
+PART_RETURN_DAYS = env_int("PART_RETURN_DAYS", 15)
 # Webhooks (notifications/webhooks/): seconds to wait for a receiver to connect and for each read
 # (a slow receiver only delays its own delivery task); plain http is refused except while
 # developing (DEBUG) and for the hosts listed here, e.g. "localhost,127.0.0.1".

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quality.dashboard import views
+from quality.dashboard import part_failure_views, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -12,5 +12,6 @@ urlpatterns = [
     path("export/<slug:table>.<str:fmt>", views.export, name="export"),
     path("thresholds/", views.thresholds, name="thresholds"),
     path("alerts/", views.alerts, name="alerts"),
+    path("part-failures/", part_failure_views.part_failure_list, name="part_failures"),
     path("recompute/", views.recompute, name="recompute"),
 ]

@@ -16,6 +16,8 @@ from followups.choices import CallbackKind, CallbackStatus
 from followups.messages import survey_url_for
 from followups.models import CallbackVisit, FeedbackItem
 from notifications.models import OutboundMessage
+from parts import hooks as parts_hooks
+from parts import timeline_texts as parts_texts
 from tests.factories import CustomerFactory, FaultCodeFactory, TicketFactory
 from tickets import hooks, timeline_texts
 from tickets.choices import EventKind, Kind, Status
@@ -118,13 +120,18 @@ def test_followups_and_warranty_registered_their_hooks_at_start_up():
     assert hooks.on_reopened == [followups_hooks.on_reopened]
     assert hooks.move_guards == {"verify": [followups_hooks.callback_not_settled]}
     assert hooks.resolved_message_context == [followups_hooks.resolved_message_context]
-    # In the order of INSTALLED_APPS: the page shows claims, then ratings and callbacks.
-    assert hooks.ticket_page_context == [warranty_hooks.ticket_page_context, followups_hooks.ticket_page_context]
+    # In the order of INSTALLED_APPS: the page shows parts, claims, then ratings and callbacks.
+    assert hooks.ticket_page_context == [
+        parts_hooks.ticket_page_context,
+        warranty_hooks.ticket_page_context,
+        followups_hooks.ticket_page_context,
+    ]
 
 
 def test_followups_and_warranty_registered_their_timeline_texts_at_start_up():
-    for texts in (warranty_texts.TEXTS, followups_texts.TEXTS):
+    for texts in (parts_texts.TEXTS, warranty_texts.TEXTS, followups_texts.TEXTS):
         assert {code: timeline_texts.TEXTS.get(code) for code in texts} == texts
+    assert {code.split(".")[0] for code in parts_texts.TEXTS} == {"parts"}
     assert {code.split(".")[0] for code in warranty_texts.TEXTS} == {"claim"}
     assert {code.split(".")[0] for code in followups_texts.TEXTS} == {"callback", "feedback"}
 
