@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fieldwork.models import Visit
 from tickets import hooks
+from tickets.choices import Status
 from tickets.models import Ticket
 from tickets.timeline_texts import SystemText, clock, day
 
@@ -50,9 +51,13 @@ TEXTS: dict[str, SystemText] = {
 
 
 def ticket_page_context(ticket: Ticket) -> dict:
-    """The ticket's field visits, newest booking last, for the visits card (one query)."""
-    visits = Visit.objects.filter(ticket=ticket).select_related("technician", "station").order_by("start", "id")
-    return {"field_visits": list(visits)}
+    """The ticket's field visits in order of time, for the visits card (one query), and whether
+    the ticket may still get one (the card then loads the dispatch suggestions)."""
+    visits = list(Visit.objects.filter(ticket=ticket).select_related("technician", "station").order_by("start", "id"))
+    return {
+        "field_visits": visits,
+        "field_visit_bookable": ticket.status not in (Status.CLOSED, Status.CANCELLED, Status.MERGED),
+    }
 
 
 def register() -> None:
