@@ -25,7 +25,7 @@ class PersonSerializer(serializers.Serializer):
         return user.get_full_name() or user.get_username()
 
 
-class StationRefSerializer(serializers.Serializer):
+class VisitStationSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Id of the service station.")
     code = serializers.CharField(help_text="The station's code.")
     name = serializers.CharField(source="display_name", help_text="The station's name in the request's language.")
@@ -61,17 +61,19 @@ class FreeSlotSerializer(serializers.Serializer):
 
 
 class VisitSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="Id of the visit.")
     ticket = serializers.CharField(source="ticket.reference", help_text="Reference of the ticket.")
-    technician = PersonSerializer()
-    station = StationRefSerializer()
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    technician = PersonSerializer(help_text="The technician booked.")
+    station = VisitStationSerializer(help_text="The station the visit is booked at.")
+    start = serializers.DateTimeField(help_text="When the visit's slot starts.")
+    end = serializers.DateTimeField(help_text="When the visit's slot ends.")
     status = serializers.CharField(help_text="booked, confirmed (by the customer), checked_in, done or cancelled.")
     late_reason = serializers.CharField(help_text="Why it was booked after the arrival deadline; empty when not.")
-    booked_at = serializers.DateTimeField()
-    confirmed_at = serializers.DateTimeField(allow_null=True)
-    cancelled_at = serializers.DateTimeField(allow_null=True)
+    booked_at = serializers.DateTimeField(help_text="When it was booked.")
+    confirmed_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the customer confirmed it (or chose it by moving it); null when not."
+    )
+    cancelled_at = serializers.DateTimeField(allow_null=True, help_text="When it was cancelled; null when not.")
 
 
 class VisitBookSerializer(serializers.Serializer):
@@ -130,6 +132,11 @@ class TechnicianProfileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TechnicianProfile
+        extra_kwargs = {
+            "id": {"help_text": "Id of the profile."},
+            "visits_per_slot": {"help_text": "How many visits they take in one slot (1 to 20)."},
+            "is_active": {"help_text": "Whether they take visits (off while on leave)."},
+        }
         fields = [
             "id",
             "user",
@@ -154,8 +161,8 @@ class TechnicianProfileSerializer(serializers.ModelSerializer):
 
 class SuggestionSerializer(serializers.Serializer):
     rank = serializers.IntegerField(help_text="1 for the best.")
-    technician = PersonSerializer()
-    station = StationRefSerializer(help_text="The station to book them at.")
+    technician = PersonSerializer(help_text="The technician suggested.")
+    station = VisitStationSerializer(help_text="The station to book them at.")
     in_region = serializers.BooleanField(help_text="The station serves the customer's region.")
     skilled = serializers.BooleanField(help_text="Skilled for the product (category, and model or brand if listed).")
     free_on_preferred_day = serializers.IntegerField(

@@ -64,6 +64,7 @@ def _only_own(user) -> bool:
 
 class SlotListView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated, IsDeskUser]
+    queryset = Visit.objects.none()
     serializer_class = FreeSlotSerializer
     pagination_class = None
 
@@ -95,6 +96,8 @@ def visits_for(user) -> QuerySet[Visit]:
     visits = Visit.objects.select_related("ticket", "technician", "station")
     if sees_all_tickets(user):
         return visits
+    if not user.is_authenticated:
+        return visits.none()
     return visits.filter(technician=user)
 
 
@@ -264,10 +267,9 @@ class TechnicianListView(generics.ListCreateAPIView):
         return Response(TechnicianProfileSerializer(_profiles().get(pk=profile.pk)).data, status=201)
 
 
-class TechnicianDetailView(generics.RetrieveUpdateAPIView):
+class TechnicianDetailView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated, IsDeskUser]
     serializer_class = TechnicianProfileSerializer
-    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[TechnicianProfile]:
         return _profiles()
@@ -276,11 +278,12 @@ class TechnicianDetailView(generics.RetrieveUpdateAPIView):
         operation_id="technicians_retrieve",
         tags=["field service"],
         summary="Read a technician profile",
+        description="One technician's stations, skills, visits per slot and calendar. Service staff.",
         parameters=[PROFILE_ID],
         responses={200: TechnicianProfileSerializer, **error_responses(401, 403, 404, 429)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
+        return Response(TechnicianProfileSerializer(self.get_object()).data)
 
     @extend_schema(
         operation_id="technicians_update",
@@ -304,6 +307,7 @@ class TechnicianDetailView(generics.RetrieveUpdateAPIView):
 
 class DispatchSuggestionView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated, SeesAllTickets]
+    queryset = Visit.objects.none()
     serializer_class = SuggestionSerializer
     pagination_class = None
 

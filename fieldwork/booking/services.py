@@ -72,9 +72,12 @@ def _slot_for(
 ) -> slot_rules.Slot:
     """The slot starting at ``start`` in the technician's working time, not started yet (nor
     before ``earliest``) and within the station's bookable days; field errors otherwise."""
-    if timezone.is_naive(start):
-        start = timezone.make_aware(start)
-    slot = slot_rules.slot_starting(start, calendar_of(profile, station, CalendarSpecs()), settings.slot_minutes)
+    try:
+        if timezone.is_naive(start):
+            start = timezone.make_aware(start)
+        slot = slot_rules.slot_starting(start, calendar_of(profile, station, CalendarSpecs()), settings.slot_minutes)
+    except (OverflowError, ValueError):  # a moment at the edge of the calendar (year 1 or 9999)
+        slot = None
     if slot is None:
         raise ValidationError({"start": _("This is not the start of a slot in the technician's working hours.")})
     if slot.start <= now:

@@ -330,3 +330,16 @@ def test_cancelling_needs_a_reason_frees_the_place_and_clears_the_appointment(st
     with pytest.raises(ValidationError, match="done or cancelled"):
         visit_cancel(visit=cancelled, by=agent, reason="again")
     assert book(repair_ticket(), wang, station, at(TUESDAY, 9), agent).start == at(TUESDAY, 9)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.UTC),
+    ],
+)
+def test_moments_at_the_edges_of_the_calendar_are_field_errors(station, wang, agent, start):
+    with pytest.raises(ValidationError) as refused:
+        book(repair_ticket(), wang, station, start, agent)
+    assert list(refused.value.message_dict) == ["start"]
