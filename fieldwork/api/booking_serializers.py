@@ -171,3 +171,8 @@ class SuggestionSerializer(serializers.Serializer):
     load_today = serializers.IntegerField(help_text="Visits booked today.")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="Why, criterion by criterion.")
     slots = FreeSlotSerializer(many=True, help_text="Free slots from the preferred day (or today), three days.")
+
+
+class DispatchSuggestionsSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text="Reference of the ticket.")
+    suggestions = SuggestionSerializer(many=True, help_text="The technicians, best first.")

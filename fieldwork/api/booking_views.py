@@ -23,9 +23,9 @@ from aftersales.api.permissions import SeesAllTickets
 from aftersales.api.schema import error_responses
 from aftersales.roles import Role, is_desk_user, manages_quality, roles_of, sees_all_tickets
 from fieldwork.api.booking_serializers import (
+    DispatchSuggestionsSerializer,
     FreeSlotSerializer,
     SlotQuerySerializer,
-    SuggestionSerializer,
     TechnicianProfileSerializer,
     VisitBookSerializer,
     VisitCancelSerializer,
@@ -308,7 +308,7 @@ class TechnicianDetailView(generics.GenericAPIView):
 class DispatchSuggestionView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated, SeesAllTickets]
     queryset = Visit.objects.none()
-    serializer_class = SuggestionSerializer
+    serializer_class = DispatchSuggestionsSerializer
     pagination_class = None
 
     @extend_schema(
@@ -321,8 +321,9 @@ class DispatchSuggestionView(generics.GenericAPIView):
             "its free slots over three days. Agents, managers and administrators."
         ),
         parameters=[REFERENCE],
-        responses={200: SuggestionSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={200: DispatchSuggestionsSerializer, **error_responses(401, 403, 404, 429)},
     )
     def get(self, request: Request, reference: str) -> Response:
         ticket = get_object_or_404(ticket_selectors.visible_tickets(request.user), reference=reference)
-        return Response(SuggestionSerializer(suggest_technicians(ticket), many=True).data)
+        answer = {"reference": ticket.reference, "suggestions": suggest_technicians(ticket)}
+        return Response(DispatchSuggestionsSerializer(answer).data)

@@ -201,7 +201,9 @@ def test_technician_profiles_are_read_by_staff_and_written_by_managers(agent, ma
 
 def test_dispatch_suggestions_of_a_ticket(agent, technician, station, wang):
     ticket = repair_ticket(customer=factories.CustomerFactory(region="Qingdao"))
-    [suggestion] = client_for(agent).get(f"/api/tickets/{ticket.reference}/dispatch-suggestions/").json()
+    answer = client_for(agent).get(f"/api/tickets/{ticket.reference}/dispatch-suggestions/").json()
+    assert answer["reference"] == ticket.reference
+    [suggestion] = answer["suggestions"]
     assert (suggestion["rank"], suggestion["technician"]["id"], suggestion["in_region"]) == (1, wang.user.pk, True)
     assert suggestion["slots"][0]["start"] == "2026-03-02T09:00:00+08:00"
     error(
