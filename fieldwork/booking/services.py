@@ -32,6 +32,7 @@ from fieldwork.models import HOLDING_STATUSES, StationSlots, TechnicianProfile, 
 from tickets.choices import EventKind, Status
 from tickets.models import ServiceStation, Ticket
 from tickets.services.assignment import ticket_appointment_set, ticket_assign
+from tickets.services.locking import lock_ticket
 from tickets.services.timeline import append_event
 
 # Visits still to happen: they can be moved, confirmed or cancelled.
@@ -131,6 +132,8 @@ def visit_book(
     if not station.is_active:
         raise ValidationError({"station": _("This service station is not active.")})
     profile = _lock_profile(technician, station)
+    # The ticket next: two bookings of one ticket (with two technicians) do not both pass the check below.
+    ticket = lock_ticket(ticket, None)
     settings = slot_settings(station)
     slot = _slot_for(profile, station, settings, start, now)
     if Visit.objects.filter(ticket=ticket, status__in=CHANGEABLE_STATUSES).exists():

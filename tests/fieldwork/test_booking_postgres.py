@@ -54,3 +54,20 @@ def test_bookings_of_different_technicians_do_not_wait_on_each_other():
 
     results = run_at_once(*[book(profile) for profile in profiles])
     assert all(isinstance(result, Visit) for result in results), results
+
+
+def test_one_ticket_booked_with_two_technicians_at_once_gets_one_visit(agent, manager):
+    station = field_station()
+    first, second = technician_at(station), technician_at(station)
+    ticket = repair_ticket()
+
+    def book(profile, user):
+        return lambda: visit_book(
+            ticket=ticket, technician=profile.user, station=station, start=at(TUESDAY, 9), by=user, now=NOW
+        )
+
+    results = run_at_once(book(first, agent), book(second, manager))
+
+    refused = [result for result in results if isinstance(result, ValidationError)]
+    assert len(refused) == 1 and list(refused[0].message_dict) == ["ticket"], results
+    assert Visit.objects.filter(ticket=ticket).count() == 1
