@@ -22,7 +22,7 @@ from notifications.sms.templates import SMS_PARAMS
 
 # Context values stored as ISO text (JSON has no dates) and turned back into datetimes, so
 # templates format them in the message's language and the business time zone.
-DATETIME_KEYS = ("received_at", "appointment_start", "appointment_end")
+DATETIME_KEYS = ("received_at", "appointment_start", "appointment_end", "previous_start")
 
 
 def template_context(context: dict[str, Any]) -> dict[str, Any]:

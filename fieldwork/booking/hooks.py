@@ -1,5 +1,66 @@
-"""What the booking part of field service registers in tickets/hooks.py at start-up."""
+"""What the booking part of field service registers in tickets/hooks.py at start-up: the
+``visit.*`` timeline texts of bookings, and the ticket page's visits card."""
+
+from django.utils.translation import gettext_lazy as _
+
+from fieldwork.models import Visit
+from tickets import hooks
+from tickets.choices import Status
+from tickets.models import Ticket
+from tickets.timeline_texts import SystemText, clock, day
+
+# The ``visit.*`` texts of bookings (``visit.agreed`` is the ticket's own, tickets/timeline_texts.py).
+TEXTS: dict[str, SystemText] = {
+    "visit.booked": SystemText(
+        _("Visit booked: %(day)s, %(from)s–%(to)s, %(technician)s (%(station)s)."),
+        {"day": day("start"), "from": clock("start"), "to": clock("end")},
+    ),
+    "visit.late": SystemText(
+        _("Visit booked after the arrival deadline (%(due_day)s %(due_time)s). Reason: %(reason)s"),
+        {"due_day": day("due"), "due_time": clock("due")},
+    ),
+    "visit.moved": SystemText(
+        _("Visit moved from %(old_day)s %(old_from)s to %(day)s, %(from)s–%(to)s."),
+        {
+            "old_day": day("previous"),
+            "old_from": clock("previous"),
+            "day": day("start"),
+            "from": clock("start"),
+            "to": clock("end"),
+        },
+    ),
+    "visit.moved_by_customer": SystemText(
+        _("The customer moved the visit from %(old_day)s %(old_from)s to %(day)s, %(from)s–%(to)s."),
+        {
+            "old_day": day("previous"),
+            "old_from": clock("previous"),
+            "day": day("start"),
+            "from": clock("start"),
+            "to": clock("end"),
+        },
+    ),
+    "visit.confirmed": SystemText(
+        _("The customer confirmed the visit: %(day)s, %(from)s–%(to)s."),
+        {"day": day("start"), "from": clock("start"), "to": clock("end")},
+    ),
+    "visit.cancelled": SystemText(
+        _("Visit of %(day)s %(from)s cancelled. Reason: %(reason)s"),
+        {"day": day("start"), "from": clock("start")},
+    ),
+}
+
+
+def ticket_page_context(ticket: Ticket) -> dict:
+    """The ticket's field visits in order of time, for the visits card (one query), and whether
+    the ticket may still get one (the card then loads the dispatch suggestions)."""
+    visits = list(Visit.objects.filter(ticket=ticket).select_related("technician", "station").order_by("start", "id"))
+    return {
+        "field_visits": visits,
+        "field_visit_bookable": ticket.status not in (Status.CLOSED, Status.CANCELLED, Status.MERGED),
+    }
 
 
 def register() -> None:
     """Register this part's ticket-page context and timeline texts."""
+    hooks.register_ticket_page_context(ticket_page_context)
+    hooks.register_timeline_texts(TEXTS)

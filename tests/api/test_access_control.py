@@ -17,6 +17,7 @@ module; every test runs in a savepoint rolled back after it, so what one test wr
 for the next.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,11 +28,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from aftersales.roles import Role
 from customers.models import Customer, ProductUnit
+from fieldwork.booking.availability import free_slots
+from fieldwork.booking.services import visit_book
+from fieldwork.models import TechnicianProfile, Visit
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult
 from followups.models import CallbackVisit, FeedbackItem
@@ -76,6 +81,7 @@ NOT_FOR_TECHNICIANS = forbidden("Only agents, managers, administrators and custo
 DESK_ONLY = forbidden("Only agents, managers and administrators may use this endpoint.")
 QUALITY_ONLY = forbidden("Only managers and administrators may use this endpoint.")
 FEEDBACK_ONLY = forbidden("Only department users, managers and administrators may use this endpoint.")
+STAFF_ONLY = forbidden("Only service staff may use this endpoint.")
 
 # Who a denied caller is, and the owner of the same role: a 403 must be the owner's answer too.
 SAME_ROLE_OWNER = {"other_customer": "customer", "other_technician": "technician"}
@@ -98,6 +104,8 @@ class World:
     recall: RecallCampaign
     subscription: WebhookSubscription
     delivery: WebhookDelivery
+    field_visit: Visit
+    profile: TechnicianProfile
 
     def version(self) -> int:
         return Ticket.objects.values_list("version", flat=True).get(pk=self.ticket.pk)
@@ -164,6 +172,13 @@ def build_world() -> dict:
         ticket=done, fault_code="QF-001", component="control board", root_cause="Solder joint cracked."
     )
 
+    # tech1's and tech2's profiles at the station; A's open job gets tech1's first free slot.
+    profile = TechnicianProfile.objects.create(user=technician)
+    profile.stations.set([station])
+    TechnicianProfile.objects.create(user=users["other_technician"]).stations.set([station])
+    today = timezone.localdate()
+    first = free_slots(station, date_from=today, date_to=today + dt.timedelta(days=13), technician=technician)[0]
+    field_visit = visit_book(ticket=ticket, technician=technician, station=station, start=first.start, by=agent)
     # A recall of A's batch, its ticket opened; a subscription of manager1 with one delivery. Both
     # last, so no event of the world is delivered; deliveries are sent after a commit anyway.
     recall = recalls.start_recall(
@@ -172,6 +187,7 @@ def build_world() -> dict:
     recalls.open_recall_tickets(campaign=recall)
     subscription = factories.WebhookSubscriptionFactory(owner=users["manager"])
     delivery = webhooks.ping(subscription=subscription, by=users["manager"])
+
     return {
         "users": {name: account.pk for name, account in users.items()},
         "customer": customer.pk,
@@ -183,6 +199,8 @@ def build_world() -> dict:
         "recall": recall.pk,
         "subscription": subscription.pk,
         "delivery": delivery.pk,
+        "field_visit": field_visit.pk,
+        "profile": profile.pk,
     }
 
 
@@ -216,6 +234,8 @@ def world(world_keys) -> World:
         recall=RecallCampaign.objects.get(pk=world_keys["recall"]),
         subscription=WebhookSubscription.objects.get(pk=world_keys["subscription"]),
         delivery=WebhookDelivery.objects.get(pk=world_keys["delivery"]),
+        field_visit=Visit.objects.get(pk=world_keys["field_visit"]),
+        profile=TechnicianProfile.objects.get(pk=world_keys["profile"]),
     )
 
 
@@ -252,6 +272,8 @@ TARGETS = {
     "feedback": Target(lambda w: w.item.pk, FeedbackItem, "pk", MISSING_ID),
     "recall": Target(lambda w: w.recall.pk, RecallCampaign, "pk", MISSING_ID),
     "webhook": Target(lambda w: w.subscription.pk, WebhookSubscription, "pk", MISSING_ID),
+    "visit": Target(lambda w: w.field_visit.pk, Visit, "pk", MISSING_ID),
+    "technician": Target(lambda w: w.profile.pk, TechnicianProfile, "pk", MISSING_ID),
 }
 
 Body = Callable[[World, str], dict | None]
@@ -276,6 +298,15 @@ def note_body(world: World, caller: str) -> dict:
     if caller == "other_customer":
         return {"note": "The error code is E21."}
     return {"note": "Part ordered.", "is_public": True}
+
+
+def move_body(world: World, caller: str) -> dict:
+    """Another free slot of the visit's technician."""
+    visit, today = world.field_visit, timezone.localdate()
+    slots = free_slots(
+        visit.station, date_from=today, date_to=today + dt.timedelta(days=13), technician=visit.technician
+    )
+    return {"start": slots[0].start.isoformat()}
 
 
 def choose_repair(world: World) -> None:
@@ -450,6 +481,56 @@ ENDPOINTS = [
         WEBHOOK_SCOPE,
         controls=(("manager", None, 202),),
     ),
+    # fieldwork/api/booking_views.py: staff read visits (a technician their own) and profiles; the
+    # desk moves and cancels; managers edit profiles.
+    Endpoint(
+        "/api/visits/{id}/",
+        "get",
+        "visit",
+        {"other_customer": STAFF_ONLY, "other_technician": NOT_FOUND},
+        readers=("technician", "agent"),
+    ),
+    Endpoint(
+        "/api/visits/{id}/move/",
+        "post",
+        "visit",
+        same(DESK_ONLY),
+        body=move_body,
+        controls=each_caller("agent", 200),
+    ),
+    Endpoint(
+        "/api/visits/{id}/cancel/",
+        "post",
+        "visit",
+        same(DESK_ONLY),
+        body=fixed({"reason": "Fixed on the phone."}),
+        controls=each_caller("agent", 200),
+    ),
+    Endpoint(
+        "/api/technicians/{id}/",
+        "get",
+        "technician",
+        {"other_customer": STAFF_ONLY},
+        readers=("technician", "agent"),
+    ),
+    Endpoint(
+        "/api/technicians/{id}/",
+        "patch",
+        "technician",
+        {
+            "other_customer": STAFF_ONLY,
+            "other_technician": forbidden("Only managers and administrators edit technicians."),
+        },
+        body=fixed({"visits_per_slot": 2}),
+        controls=each_caller("manager", 200),
+    ),
+    Endpoint(
+        "/api/tickets/{reference}/dispatch-suggestions/",
+        "get",
+        "ticket",
+        same(DESK_ONLY),
+        readers=("agent", "manager"),
+    ),
 ]
 
 
@@ -497,7 +578,7 @@ def urlconf_object_endpoints() -> set[tuple[str, str]]:
 def test_the_table_covers_every_object_endpoint_of_the_schema():
     table = [(endpoint.path, endpoint.method) for endpoint in ENDPOINTS]
 
-    assert len(table) == len(set(table)) == 24
+    assert len(table) == len(set(table)) == 30
     assert set(table) == schema_object_endpoints()
 
 

@@ -37,6 +37,7 @@ CONTEXT = {
     "request_url": f"{SITE}/request/",
     "account_url": f"{SITE}/account/",
     "warranty_end": "2026-12-31",
+    "visit_url": f"{SITE}/v/0f8fad5b-d9cb-469f-a165-70867728950e/",
 }
 CHINESE_PRODUCT = "滚筒洗衣机十公斤变频款"
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from fieldwork.booking import hooks as booking_hooks
 from followups import ticket_hooks as followups_hooks
 from followups import timeline_texts as followups_texts
 from followups.choices import CallbackKind, CallbackStatus
@@ -120,20 +121,22 @@ def test_followups_and_warranty_registered_their_hooks_at_start_up():
     assert hooks.on_reopened == [followups_hooks.on_reopened]
     assert hooks.move_guards == {"verify": [followups_hooks.callback_not_settled]}
     assert hooks.resolved_message_context == [followups_hooks.resolved_message_context]
-    # In the order of INSTALLED_APPS: the page shows parts, claims, then ratings and callbacks.
+    # In the order of INSTALLED_APPS: the page shows parts, claims, field visits, then ratings and callbacks.
     assert hooks.ticket_page_context == [
         parts_hooks.ticket_page_context,
         warranty_hooks.ticket_page_context,
+        booking_hooks.ticket_page_context,
         followups_hooks.ticket_page_context,
     ]
 
 
 def test_followups_and_warranty_registered_their_timeline_texts_at_start_up():
-    for texts in (parts_texts.TEXTS, warranty_texts.TEXTS, followups_texts.TEXTS):
+    for texts in (parts_texts.TEXTS, warranty_texts.TEXTS, followups_texts.TEXTS, booking_hooks.TEXTS):
         assert {code: timeline_texts.TEXTS.get(code) for code in texts} == texts
     assert {code.split(".")[0] for code in parts_texts.TEXTS} == {"parts"}
     assert {code.split(".")[0] for code in warranty_texts.TEXTS} == {"claim"}
     assert {code.split(".")[0] for code in followups_texts.TEXTS} == {"callback", "feedback"}
+    assert {code.split(".")[0] for code in booking_hooks.TEXTS} == {"visit"}
 
 
 # --- what the lifecycle does with them ------------------------------------------------------------------

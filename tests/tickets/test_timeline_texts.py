@@ -40,6 +40,25 @@ SAMPLES: dict[str, dict[str, object]] = {
     "ticket.escalated": {"stage": "dispatch", "due": "2026-03-02T09:00:00+00:00", "to": "Wang Wei, Li Na"},
     "visit.agreed": {"start": "2026-03-05T09:00:00+08:00", "end": "2026-03-05T12:00:00+08:00"},
     "file.received": {"kind": AttachmentKind.PROOF_OF_PURCHASE},
+    "visit.booked": {
+        "start": "2026-03-05T09:00:00+08:00",
+        "end": "2026-03-05T13:00:00+08:00",
+        "technician": "Wang Lei",
+        "station": "Qingdao Laoshan",
+    },
+    "visit.late": {"due": "2026-03-04T17:00:00+08:00", "reason": "Customer away until Thursday."},
+    "visit.moved": {
+        "previous": "2026-03-05T09:00:00+08:00",
+        "start": "2026-03-06T13:00:00+08:00",
+        "end": "2026-03-06T17:00:00+08:00",
+    },
+    "visit.moved_by_customer": {
+        "previous": "2026-03-05T09:00:00+08:00",
+        "start": "2026-03-06T13:00:00+08:00",
+        "end": "2026-03-06T17:00:00+08:00",
+    },
+    "visit.confirmed": {"start": "2026-03-05T09:00:00+08:00", "end": "2026-03-05T13:00:00+08:00"},
+    "visit.cancelled": {"start": "2026-03-05T09:00:00+08:00", "reason": "Fixed by phone."},
     "portal.serial_of_another": {"model": "XQG80-P1", "serial": "P1-000777"},
     "portal.unit_details": {"model": "XQG80-P1", "serial": "P1-000778", "date": "2026-02-10"},
     "claim.decided": {

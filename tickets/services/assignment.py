@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.roles import Role, roles_of, sees_all_tickets
+from customers.models import Customer
 from notifications import webhooks
 from notifications.models import WebhookEvent
 from tickets.choices import OPEN_STATUSES, SLOT_HOURS, EventKind, Status
 from tickets.messages import notify_appointment
 from tickets.models import ServiceStation, Ticket
-from tickets.services.locking import lock_ticket, save_ticket
+from tickets.services.locking import ensure_may_act, lock_ticket, save_ticket
 from tickets.services.timeline import append_event
 from tickets.sla import clocks as sla
 from tickets.sla import targets as sla_targets
@@ -33,10 +34,16 @@ def ticket_assign(
     by: AbstractBaseUser,
     expected_version: int | None = None,
     appointment: tuple[dt.date, str] | None = None,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+    tell_customer: bool = True,
     now: dt.datetime | None = None,
 ) -> Ticket:
     """Give the ticket to a service station and/or a technician, and optionally agree the
     visit: a day and a time slot (the customer sees it on the portal). Only desk roles assign.
+
+    ``window`` agrees an exact visit (start, end) instead of a day and a time of day: a booked
+    field visit (fieldwork/booking/services.py) keeps the ticket in step this way, and tells the
+    customer itself (``tell_customer=False``: no appointment message of the ticket's own).
 
     A ticket moved to another station counts its deadlines still ahead in that station's
     calendar, under the station's own target when it has one (``_deadlines_at_station``)."""
@@ -50,8 +57,14 @@ def ticket_assign(
         raise ValidationError({"assignee": _("Only a technician can be assigned a job.")})
     if station is not None and not station.is_active:
         raise ValidationError({"station": _("This service station is not active.")})
+    if appointment is not None and window is not None:
+        raise ValueError("give an appointment or a window, not both")
     start = end = None
-    if appointment is not None:
+    if window is not None:
+        start, end = window
+        if end <= start:
+            raise ValidationError({"appointment_date": _("The appointment must end after it starts.")})
+    elif appointment is not None:
         day, slot = appointment
         if day < timezone.localdate():
             raise ValidationError({"appointment_date": _("The appointment cannot be in the past.")})
@@ -60,13 +73,13 @@ def ticket_assign(
         start = dt.datetime.combine(day, dt.time(first), tz)
         end = dt.datetime.combine(day, dt.time(last), tz)
     unchanged = station == ticket.station and assignee == ticket.assignee
-    if unchanged and (appointment is None or (start, end) == (ticket.appointment_start, ticket.appointment_end)):
+    if unchanged and (start is None or (start, end) == (ticket.appointment_start, ticket.appointment_end)):
         return ticket
     fields = ["station", "assignee"]
     if station != ticket.station and station is not None and ticket.status in OPEN_STATUSES:
         fields += _deadlines_at_station(ticket, station, now)
     ticket.station, ticket.assignee = station, assignee
-    if appointment is not None:
+    if start is not None:
         ticket.appointment_start, ticket.appointment_end = start, end
         fields += ["appointment_start", "appointment_end"]
     save_ticket(ticket, fields)
@@ -90,16 +103,46 @@ def ticket_assign(
         },
     )
     if start is not None:
-        agreed = append_event(
-            ticket,
-            EventKind.NOTE,
-            by,
-            message=("visit.agreed", {"start": start.isoformat(), "end": end.isoformat()}),
-            is_public=True,
-            data={"appointment": start.isoformat()},
-        )
-        notify_appointment(ticket, agreed)
+        agreed = _agreed(ticket, start, end, by)
+        if tell_customer:
+            notify_appointment(ticket, agreed)
     return ticket
+
+
+@transaction.atomic
+def ticket_appointment_set(
+    *,
+    ticket: Ticket,
+    window: tuple[dt.datetime, dt.datetime] | None,
+    by: AbstractBaseUser | None = None,
+    customer: Customer | None = None,
+) -> Ticket:
+    """Move (or clear, ``window=None``) the agreed visit of a ticket without changing who has
+    it: a field visit moved by its customer through their link, or cancelled at the desk
+    (fieldwork/booking/services.py, which tells whom it concerns). Desk roles, the ticket's
+    technician, or the ticket's own customer."""
+    ticket = lock_ticket(ticket, None)
+    ensure_may_act(ticket, by, customer)
+    start, end = window if window is not None else (None, None)
+    if (start, end) == (ticket.appointment_start, ticket.appointment_end):
+        return ticket
+    ticket.appointment_start, ticket.appointment_end = start, end
+    save_ticket(ticket, ["appointment_start", "appointment_end"])
+    if start is not None:
+        _agreed(ticket, start, end, by)
+    return ticket
+
+
+def _agreed(ticket: Ticket, start: dt.datetime, end: dt.datetime, by: AbstractBaseUser | None):
+    """The public timeline line of an agreed visit window."""
+    return append_event(
+        ticket,
+        EventKind.NOTE,
+        by,
+        message=("visit.agreed", {"start": start.isoformat(), "end": end.isoformat()}),
+        is_public=True,
+        data={"appointment": start.isoformat()},
+    )
 
 
 def _deadlines_at_station(ticket: Ticket, station: ServiceStation, now: dt.datetime) -> list[str]:
