@@ -91,7 +91,13 @@ def job_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.info(request, _("This was sent already; it is recorded once."))
     else:
         messages.success(request, actions.DONE_MESSAGES[action]())
-    return redirect(f"{reverse('fieldwork:job', args=[visit.pk])}#{action}")
+    page = reverse("fieldwork:job", args=[visit.pk])
+    if request.headers.get("X-Job-Draft"):
+        # Sent by static/js/job_draft.js: it clears the phone's draft, then opens the page itself
+        # (following a redirect inside fetch() would show this message on a page nobody sees).
+        # The page itself, without the anchor: a change of anchor alone would not load it again.
+        return JsonResponse({"location": page})
+    return redirect(f"{page}#{action}")
 
 
 @require_GET

@@ -85,13 +85,19 @@
     write(form);
     var button = form.querySelector("[type=submit]");
     if (button) button.disabled = true;
-    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "follow" })
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      credentials: "same-origin",
+      headers: { "X-Job-Draft": "1" },
+    })
       .then(function (response) {
         if (response.status >= 500) throw new Error("server error " + response.status);
         if (response.ok) {
-          clear(form);
-          window.location.assign(response.url);
-          return;
+          return response.json().then(function (answer) {
+            clear(form);
+            window.location.assign(answer.location);
+          });
         }
         /* Bad input: the server recorded nothing; show its messages with a plain submit. */
         write(form, false);
