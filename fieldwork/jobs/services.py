@@ -174,7 +174,7 @@ def job_use_part(
         failed_batch=(failed_batch or "").strip(),
     )
     code = "job.part_used_warranty" if under_warranty else "job.part_used"
-    _event(visit, by, code, number=part.number, name=part.name_zh or part.name, quantity=quantity)
+    _event(visit, by, code, number=part.number, name=part.name, quantity=quantity)
     return usage
 
 

@@ -14,7 +14,7 @@ TEXTS: dict[str, SystemText] = {
         _("Job record saved.\nDiagnosis: %(diagnosis)s\nWork done: %(work)s\nCharge: %(kind)s, %(charge)s"),
         {"kind": label(ChargeKind, "kind"), "charge": amount("charge")},
     ),
-    "job.photo_added": SystemText(_("Photo added: %(stage)s the work."), {"stage": label(PhotoStage, "stage")}),
+    "job.photo_added": SystemText(_("Photo added (%(stage)s)."), {"stage": label(PhotoStage, "stage")}),
     "job.part_used": SystemText(_("Part used: %(number)s %(name)s × %(quantity)s.")),
     "job.part_used_warranty": SystemText(_("Part replaced under warranty: %(number)s %(name)s × %(quantity)s.")),
     "job.signed": SystemText(_("The customer signed the job: %(name)s.")),

@@ -249,3 +249,15 @@ def test_check_out_needs_the_signature_and_makes_the_report_after_commit(
     codes = list(visit.ticket.events.exclude(message_code="").values_list("message_code", flat=True))
     assert codes == ["job.checked_in", "job.signed", "job.checked_out"]
     assert timezone.is_aware(visit.checked_in_at)
+
+
+def test_the_job_admin_pages_register_read_only_keys():
+    from django.contrib.admin import AdminSite
+
+    from fieldwork.jobs import admin as jobs_admin
+    from fieldwork.models import IdempotencyKey
+
+    site = AdminSite(name="jobs-test")
+    jobs_admin.register(site)
+    assert {model.__name__ for model in site._registry} == {"JobRecord", "JobPhoto", "IdempotencyKey"}
+    assert site._registry[IdempotencyKey].has_add_permission(None) is False
