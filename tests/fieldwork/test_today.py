@@ -131,3 +131,45 @@ def test_a_bad_form_is_answered_with_its_field_errors(client, tech):
     assert response.status_code == 400
     assert "Say why the customer pays." in response.content.decode()
     assert "Belt" in response.content.decode()
+
+
+def test_photos_and_the_signature_are_shown_only_to_the_visits_technician(client, tech):
+    from fieldwork.jobs import services
+
+    visit = h.visit_for(tech, start=_at(9))
+    services.visit_check_in(visit, tech, now=_at(9))
+    photo = services.job_add_photo(visit, tech, "before", h.photo_upload())
+    services.job_sign(visit, tech, h.data_url(h.png_bytes()), "Wang Fang")
+
+    shown = client.get(reverse("fieldwork:job_photo", args=[visit.pk, photo.pk]))
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/jpeg")
+    assert b"".join(shown.streaming_content) == h.jpeg_bytes()
+    signature = client.get(reverse("fieldwork:job_signature", args=[visit.pk]))
+    assert b"".join(signature.streaming_content).startswith(b"\x89PNG")
+
+    client.force_login(h.technician("tech-other"))
+    assert client.get(reverse("fieldwork:job_photo", args=[visit.pk, photo.pk])).status_code == 404
+    assert client.get(reverse("fieldwork:job_signature", args=[visit.pk])).status_code == 404
+
+
+def test_the_day_api_reads_a_fixed_number_of_queries(tech, django_assert_num_queries):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(tech)
+    for hour in (8, 9):
+        h.visit_for(tech, start=_at(hour))
+    # The visits, the units' policies, the holidays, the earlier tickets (force_authenticate: no session).
+    with django_assert_num_queries(4) as two:
+        api.get("/api/field/day/", {"date": "2026-03-02"})
+    for minute in range(8):
+        h.visit_for(tech, start=_at(10, minute * 5))
+    with django_assert_num_queries(len(two.captured_queries)):
+        response = api.get("/api/field/day/", {"date": "2026-03-02"})
+    assert len(response.json()) == 10
+
+
+def test_a_signed_out_visitor_is_sent_to_the_login(client):
+    client.logout()
+    response = client.get(reverse("fieldwork:today"))
+    assert response.status_code == 302 and "/login/" in response.url
