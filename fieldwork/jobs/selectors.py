@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from fieldwork.jobs import guarantees
-from fieldwork.models import JobPhoto, JobRecord, Visit
+from fieldwork.models import JobPhoto, JobRecord, Visit, VisitStatus
 from parts.models import Part, PartReservation, PartUsage, ReservationStatus, StockLevel
 from tickets.choices import Status
 from tickets.models import Ticket
@@ -73,7 +73,7 @@ def day_of(user: AbstractBaseUser, day: dt.date) -> list[DayCard]:
     """The technician's visits on ``day`` in time order (cancelled ones left out), each with its
     product's warranty and three-guarantees status on that day and the unit's earlier tickets."""
     start, end = day_bounds(day)
-    visits = list(own_visits(user).filter(start__gte=start, start__lt=end).exclude(status="cancelled"))
+    visits = list(own_visits(user).filter(start__gte=start, start__lt=end).exclude(status=VisitStatus.CANCELLED))
     units = [visit.ticket.unit for visit in visits if visit.ticket.unit_id]
     status_of = guarantees.statuses(units, day)
     history = _histories(visits)

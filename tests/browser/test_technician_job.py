@@ -56,6 +56,12 @@ def test_technician_does_the_job_on_a_phone(browser, live_server):
     photo.write_bytes(buffer.getvalue())
 
     context, page = _phone(browser)
+    violations = []
+    page.on(
+        "console",
+        lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    page.on("pageerror", lambda error: violations.append(str(error)))
     sign_in(page, live_server, tech.username, factories.PASSWORD)
     page.goto(f"{live_server.url}/desk/field/today/")
     assert page.get_attribute("html", "lang") == "zh-hans"
@@ -95,6 +101,7 @@ def test_technician_does_the_job_on_a_phone(browser, live_server):
     page.wait_for_selector(".field-done")
     shot(page, "job_done")
     context.close()
+    assert violations == []
 
     visit.refresh_from_db()
     record = JobRecord.objects.get(visit=visit)

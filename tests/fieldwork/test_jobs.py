@@ -261,3 +261,42 @@ def test_the_job_admin_pages_register_read_only_keys():
     jobs_admin.register(site)
     assert {model.__name__ for model in site._registry} == {"JobRecord", "JobPhoto", "IdempotencyKey"}
     assert site._registry[IdempotencyKey].has_add_permission(None) is False
+
+
+@pytest.mark.parametrize(
+    ("status", "held_from", "started", "expected_status"),
+    [
+        (Status.DISPATCHED, "", False, Status.IN_PROGRESS),
+        (Status.ON_HOLD, Status.DISPATCHED, False, Status.IN_PROGRESS),
+        (Status.ON_HOLD, Status.IN_PROGRESS, True, Status.IN_PROGRESS),
+        (Status.IN_PROGRESS, "", True, Status.IN_PROGRESS),
+    ],
+)
+def test_check_in_moves_the_ticket_to_work_from_where_it_stands(tech, status, held_from, started, expected_status):
+    visit = h.visit_for(tech, start=NINE)
+    Ticket.objects.filter(pk=visit.ticket_id).update(
+        status=status,
+        held_from=held_from,
+        on_hold_since=NINE - dt.timedelta(days=1) if held_from else None,
+        started_at=NINE - dt.timedelta(days=2) if started else None,
+    )
+    services.visit_check_in(visit, tech, now=NINE)
+    ticket = Ticket.objects.get(pk=visit.ticket_id)
+    assert (ticket.status, ticket.started_at) == (expected_status, NINE)
+
+
+def test_a_second_visit_of_the_same_round_is_not_the_arrival(tech):
+    first = h.visit_for(tech, start=NINE)
+    services.visit_check_in(first, tech, now=NINE)
+    second = h.visit_for(tech, start=NINE + dt.timedelta(days=3), ticket=first.ticket)
+    services.visit_check_in(second, tech, now=NINE + dt.timedelta(days=3))
+    assert Ticket.objects.get(pk=first.ticket_id).started_at == NINE
+
+
+def test_a_visit_whose_ticket_has_another_assignee_checks_in_without_moving_the_ticket(tech):
+    visit = h.visit_for(tech, start=NINE)
+    Ticket.objects.filter(pk=visit.ticket_id).update(assignee=h.technician("tech-lead"))
+    services.visit_check_in(visit, tech, now=NINE)
+    visit.refresh_from_db()
+    ticket = Ticket.objects.get(pk=visit.ticket_id)
+    assert (visit.status, ticket.status, ticket.started_at) == (VisitStatus.CHECKED_IN, Status.DISPATCHED, None)
