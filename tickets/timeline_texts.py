@@ -134,6 +134,9 @@ TEXTS: dict[str, SystemText] = {
         _("Visit agreed: %(day)s, %(from)s–%(to)s."),
         {"day": day("start"), "from": clock("start"), "to": clock("end")},
     ),
+    "ticket.arrival_recorded": SystemText(
+        _("Technician arrived on site: %(day)s %(time)s."), {"day": day("at"), "time": clock("at")}
+    ),
     "file.received": SystemText(_("%(kind)s received."), {"kind": label(AttachmentKind, "kind")}),
     "portal.serial_of_another": SystemText(
         _("The customer gave model %(model)s, serial %(serial)s, registered to another customer.")
