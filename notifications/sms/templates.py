@@ -18,6 +18,8 @@ SMS_PARAMS: dict[str, tuple[str, ...]] = {
     "status_resolved": ("feedback_url",),
     "status_cancelled": ("reference", "track_url"),
     "recall_notice": ("product", "reference", "track_url"),
+    # The signed service report's link, once the technician checks out (fieldwork/reports).
+    "service_report": ("reference", "report_url"),
     # Reminders and offers (non-essential: customers may opt out, on their account page).
     "reminder_maintenance": ("product", "request_url", "account_url"),
     "reminder_warranty": ("product", "warranty_end", "request_url", "account_url"),

@@ -37,6 +37,7 @@ CONTEXT = {
     "request_url": f"{SITE}/request/",
     "account_url": f"{SITE}/account/",
     "warranty_end": "2026-12-31",
+    "report_url": f"{SITE}/v/r/0b6f3c1e-7d2a-4c5b-9e8f-1a2b3c4d5e6f/",
 }
 CHINESE_PRODUCT = "滚筒洗衣机十公斤变频款"
 
