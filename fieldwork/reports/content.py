@@ -184,7 +184,7 @@ def _decision_rows(claim: WarrantyClaim) -> Rows:
         labels = ", ".join(str(tg.Remedy(code).label) for code in claim.remedies)
         remedy = _("Remedies allowed: %(remedies)s") % {"remedies": labels}
     reasons = " ".join(evaluation.reasons_from_codes(claim.reason_codes))
-    rows = [(_("Three-guarantees decision"), f"{free}. {remedy}")]
+    rows = [(_("Three-guarantees decision"), _("%(free)s. %(remedy)s.") % {"free": free, "remedy": remedy})]
     if reasons:
         rows.append((_("Why"), reasons))
     return tuple(rows)

@@ -30,7 +30,7 @@ CJK_FONT = "STSong-Light"
 LATIN_FONT, LATIN_BOLD = "Helvetica", "Helvetica-Bold"
 # The signature is drawn no larger than this, keeping its proportions.
 SIGNATURE_BOX = (60 * mm, 24 * mm)
-LABEL_WIDTH = 42 * mm
+LABEL_WIDTH = 48 * mm
 GRID = colors.HexColor("#c8ced6")
 SHADE = colors.HexColor("#eef1f4")
 INK = colors.HexColor("#1f2933")
@@ -127,11 +127,9 @@ def _grid_table(styles: _Styles, rows, width: float) -> Table:
 
 
 def _column_widths(count: int, width: float) -> list[float]:
-    # The parts table: number, name (widest), quantity, batch, under warranty.
-    if count == 5:
-        shares = (0.2, 0.36, 0.12, 0.16, 0.16)
-    else:
-        shares = tuple([1 / count] * count)
+    # The parts table: number, name (widest), quantity, batch, under warranty; the restarted
+    # periods: what they cover (widest), from, until.
+    shares = {5: (0.2, 0.36, 0.12, 0.16, 0.16), 3: (0.5, 0.25, 0.25)}.get(count) or (1 / count,) * count
     return [width * share for share in shares]
 
 

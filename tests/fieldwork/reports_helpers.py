@@ -31,6 +31,25 @@ CHECKED_OUT = dt.datetime(2026, 3, 2, 10, 40, tzinfo=SHANGHAI)
 SIGNED_AT = dt.datetime(2026, 3, 2, 10, 38, tzinfo=SHANGHAI)
 
 
+# What the customer and the technician typed, as typed (a report never translates it).
+ENGLISH_TEXTS = {
+    "name": "Li Na",
+    "address": "18 Hong Kong Road, Shinan District, Qingdao",
+    "description": "Stops mid-cycle with error E21.",
+    "diagnosis": "Drain pump blocked; pump motor burnt out.",
+    "work_done": "Replaced the drain pump and its hose; test wash ran clean.",
+    "charge_reason": "Hose damaged by a coin: not covered.",
+}
+CHINESE_TEXTS = {
+    "name": "李娜",
+    "address": "青岛市市南区香港中路18号",
+    "description": "洗衣中途停机，显示E21。",
+    "diagnosis": "排水泵堵塞，泵电机烧毁。",
+    "work_done": "更换排水泵及排水管，试机正常。",
+    "charge_reason": "排水管被硬币损坏，不在保修范围。",
+}
+
+
 def signature_png(width: int = 300, height: int = 100) -> bytes:
     """A customer's signature as the phone sends it: dark strokes on a white PNG."""
     image = Image.new("RGB", (width, height), "white")
@@ -73,25 +92,21 @@ def checked_out_job(
     charge_kind: str = ChargeKind.PAID,
     charge: Decimal = Decimal("1234.5"),
     signed: bool = True,
-    customer_fields: dict | None = None,
+    texts: dict | None = None,
 ) -> Job:
     """A repair visited and checked out: two parts used on site (one of them twice), one part the
     same technician used the day before, and one another technician used during the visit; the
     last two are not on this visit's report."""
+    typed = ENGLISH_TEXTS | (texts or {})
     technician = technician or UserFactory(username="tech-report", first_name="Wei", last_name="Zhang")
-    customer = CustomerFactory(
-        name="Li Na",
-        address="18 Hong Kong Road, Shinan District, Qingdao",
-        preferred_language=language,
-        **(customer_fields or {}),
-    )
+    customer = CustomerFactory(name=typed["name"], address=typed["address"], preferred_language=language)
     model = ProductModelFactory(code="XQG100-HB", name="Drum washer 10 kg", name_zh="滚筒洗衣机10公斤")
     unit = ProductUnitFactory(owner=customer, model=model, serial="SN7788123", invoice_date=dt.date(2025, 11, 20))
     ticket = TicketFactory(
         reference="AS-2026-000321",
         customer=customer,
         unit=unit,
-        description="Stops mid-cycle with error E21.",
+        description=typed["description"],
         fault_code="E21",
         status=Status.IN_PROGRESS,
         assignee=technician,
@@ -109,12 +124,12 @@ def checked_out_job(
     )
     job = JobRecord(
         visit=visit,
-        diagnosis="Drain pump blocked; pump motor burnt out.",
-        work_done="Replaced the drain pump and its hose; test wash ran clean.",
+        diagnosis=typed["diagnosis"],
+        work_done=typed["work_done"],
         charge_kind=charge_kind,
         charge=charge,
-        charge_reason="Hose damaged by a coin: not covered." if charge_kind == ChargeKind.PAID else "",
-        signed_by="Li Na" if signed else "",
+        charge_reason=typed["charge_reason"],
+        signed_by=typed["name"] if signed else "",
         signed_at=SIGNED_AT if signed else None,
     )
     if signed:
