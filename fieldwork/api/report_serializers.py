@@ -8,12 +8,12 @@ from fieldwork.models import ServiceReport
 
 
 class ReportTicketSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="Id of the ticket.")
     reference = serializers.CharField(read_only=True, help_text="The ticket's reference, e.g. AS-2026-000321.")
 
 
 class ReportVisitSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="Id of the visit the report records.")
     technician = serializers.SerializerMethodField(help_text="The technician's full name (or user name).")
     checked_in_at = serializers.DateTimeField(read_only=True, help_text="When the technician arrived.")
     checked_out_at = serializers.DateTimeField(read_only=True, help_text="When the technician left.")
@@ -26,8 +26,10 @@ class ReportVisitSerializer(serializers.Serializer):
 class ServiceReportSerializer(serializers.ModelSerializer):
     """A signed service report. The customer's link key is never answered: the customer got the link."""
 
-    ticket = ReportTicketSerializer(read_only=True)
-    visit = ReportVisitSerializer(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="Id of the service report.")
+    ticket = ReportTicketSerializer(read_only=True, help_text="The ticket the report is stored with.")
+    visit = ReportVisitSerializer(read_only=True, help_text="The visit it records.")
+    created_at = serializers.DateTimeField(read_only=True, help_text="When it was made: at the visit's check-out.")
     language = serializers.CharField(
         read_only=True, help_text="The customer's language it is written in: en or zh-hans."
     )

@@ -6,16 +6,14 @@ reports of their own tickets and visits; anyone else none. A report or ticket th
 see is a 404, whether or not it exists.
 """
 
-import json
-
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -38,17 +36,15 @@ class IsDeskUser(IsAuthenticated):
         return super().has_permission(request, view) and is_desk_user(request.user)
 
 
-class PdfRenderer(BaseRenderer):
-    """Lets a client ask for ``Accept: application/pdf``; the PDF itself is a file response."""
+class AnyAccept(BaseContentNegotiation):
+    """The PDF answers whatever the client accepts (``application/pdf`` included); an error is
+    answered in the one JSON error shape."""
 
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        # Only errors get here (the PDF is streamed as is): they keep the one JSON error shape.
-        return data if isinstance(data, bytes) else json.dumps(data).encode()
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 class ReportFilter(filters.FilterSet):
@@ -83,9 +79,29 @@ class ReportListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
+class ReportDetailView(generics.GenericAPIView):
+    permission_classes = [IsDeskUser]
+    serializer_class = ServiceReportSerializer
+
+    @extend_schema(
+        operation_id="service_reports_retrieve",
+        tags=TAGS,
+        summary="Read a service report",
+        description="One report: its ticket, its visit (technician, check-in and check-out) and where its PDF is. "
+        "A report the caller may not see is a 404.",
+        parameters=[REPORT_ID],
+        responses={200: ServiceReportSerializer, **error_responses(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        report = selectors.reports_visible_to(request.user).filter(pk=pk).first()
+        if report is None:
+            raise Http404
+        return Response(ServiceReportSerializer(report, context={"request": request}).data)
+
+
 class ReportPdfView(generics.GenericAPIView):
     permission_classes = [IsDeskUser]
-    renderer_classes = [JSONRenderer, PdfRenderer]
+    content_negotiation_class = AnyAccept
     serializer_class = ServiceReportSerializer
 
     @extend_schema(
