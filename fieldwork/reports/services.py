@@ -39,7 +39,18 @@ def report_make(visit: Visit) -> ServiceReport | None:
     content = report_content(visit)
     report = ServiceReport(ticket=visit.ticket, visit=visit, language=content.language)
     report.file.save(f"{visit.ticket.reference}.pdf", ContentFile(render_report(content)), save=False)
-    report.save()
+    try:
+        report.save()
+        _tell(report, visit)
+    except Exception:
+        # A file with no row would never be found again.
+        report.file.delete(save=False)
+        raise
+    return report
+
+
+def _tell(report: ServiceReport, visit: Visit) -> None:
+    """The report on the ticket's timeline, and its link to the customer."""
     technician = visit.technician
     append_event(
         visit.ticket,
@@ -56,4 +67,3 @@ def report_make(visit: Visit) -> ServiceReport | None:
         data={"report": report.pk, "visit": visit.pk},
     )
     notify_report_made(report)
-    return report

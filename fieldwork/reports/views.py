@@ -13,15 +13,22 @@ import uuid
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 
 from aftersales.access import desk_required
-from aftersales.ratelimits import is_limited
 from fieldwork.models import ServiceReport
 from fieldwork.reports import selectors
 
-# A customer opens their report a few times; anyone trying keys in bulk is stopped early.
-LINK_RATE = "60/h"
+# Keys no report has, per client address: a customer who mistypes one stays far below this;
+# anyone trying keys in bulk is stopped, for every key, until the hour has passed. Opening a
+# real report does not count: many customers may share one address (a carrier's NAT).
+MISSES_RATE = "30/h"
+MISSES_GROUP = "report-link-misses"
+
+
+def _too_many_misses(request: HttpRequest, *, count: bool) -> bool:
+    return is_ratelimited(request, group=MISSES_GROUP, key="ip", rate=MISSES_RATE, method=ALL, increment=count)
 
 
 def pdf_response(report: ServiceReport) -> FileResponse:
@@ -40,15 +47,15 @@ def pdf_response(report: ServiceReport) -> FileResponse:
 
 
 @require_GET
-@ratelimit(group="report-link-ip", key="ip", rate=LINK_RATE, method="GET", block=False)
 def public_report(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """The customer's link: the report whose key it carries."""
-    if is_limited(request):
+    if _too_many_misses(request, count=False):
         return HttpResponse(
             _("Too many attempts. Please wait a while and try again."), status=429, content_type="text/plain"
         )
     report = selectors.report_for_token(token)
     if report is None:
+        _too_many_misses(request, count=True)
         raise Http404
     return pdf_response(report)
 

@@ -92,15 +92,22 @@ def test_the_link_only_reads(client, report):
 
 @pytest.mark.django_db
 def test_trying_keys_in_bulk_is_stopped(client, report):
-    for _ in range(60):
+    for _ in range(31):
         assert client.get(f"/v/r/{uuid.uuid4()}/").status_code == 404
 
     response = client.get(f"/v/r/{report.token}/")
 
     assert response.status_code == 429
     assert b"%PDF" not in response.content
+    assert client.get(f"/v/r/{uuid.uuid4()}/").status_code == 429
     # Another address is not held up.
     _assert_pdf(client.get(f"/v/r/{report.token}/", REMOTE_ADDR="203.0.113.9"), report)
+
+
+@pytest.mark.django_db
+def test_opening_a_real_report_again_and_again_is_never_stopped(client, report):
+    for _ in range(40):
+        assert client.get(f"/v/r/{report.token}/").status_code == 200
 
 
 # --- the desk ------------------------------------------------------------------------------------

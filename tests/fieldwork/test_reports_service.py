@@ -182,3 +182,24 @@ def test_a_ticket_without_a_report_shows_no_reports_card(client, agent):
     page = client.get(reverse("desk:ticket", kwargs={"reference": job.visit.ticket.reference})).content.decode()
 
     assert 'id="service-reports"' not in page
+
+
+def _files(ticket_id: int) -> set[str]:
+    folder = f"reports/{ticket_id}"
+    return set(default_storage.listdir(folder)[1]) if default_storage.exists(folder) else set()
+
+
+@pytest.mark.django_db
+def test_a_report_whose_row_cannot_be_written_leaves_no_file(monkeypatch):
+    job = checked_out_job(language="en")
+    before = _files(job.visit.ticket_id)
+
+    def broken(report):
+        raise RuntimeError("The outbox is unavailable.")
+
+    monkeypatch.setattr("fieldwork.reports.services.notify_report_made", broken)
+    with pytest.raises(RuntimeError):
+        report_make(job.visit)
+
+    assert ServiceReport.objects.count() == 0
+    assert _files(job.visit.ticket_id) == before
