@@ -1,3 +1,9 @@
-"""URL patterns (filled as the views land)."""
+"""The customer's link to their service report under ``/v/r/`` (namespace ``visit``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from fieldwork.reports import views
+
+urlpatterns = [
+    path("r/<uuid:token>/", views.public_report, name="report"),
+]

@@ -1,3 +1,9 @@
-"""URL patterns (filled as the views land)."""
+"""The desk's service reports under ``/desk/field/reports/`` (namespace ``fieldwork``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from fieldwork.reports import views
+
+urlpatterns = [
+    path("reports/<int:pk>/", views.desk_report, name="report"),
+]

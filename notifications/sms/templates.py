@@ -20,6 +20,8 @@ SMS_PARAMS: dict[str, tuple[str, ...]] = {
     "recall_notice": ("product", "reference", "track_url"),
     # A field visit booked or moved at the desk, with the customer's confirm-or-move link.
     "visit_booked": ("reference", "appointment", "visit_url"),
+    # The signed service report's link, once the technician checks out (fieldwork/reports).
+    "service_report": ("reference", "report_url"),
     # Reminders and offers (non-essential: customers may opt out, on their account page).
     "reminder_maintenance": ("product", "request_url", "account_url"),
     "reminder_warranty": ("product", "warranty_end", "request_url", "account_url"),

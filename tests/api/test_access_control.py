@@ -26,6 +26,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -37,6 +38,7 @@ from customers.models import Customer, ProductUnit
 from fieldwork.booking.availability import free_slots
 from fieldwork.booking.services import visit_book
 from fieldwork.models import TechnicianProfile, Visit
+from fieldwork.models import ServiceReport, Visit, VisitStatus
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult
 from followups.models import CallbackVisit, FeedbackItem
@@ -106,6 +108,7 @@ class World:
     delivery: WebhookDelivery
     field_visit: Visit
     profile: TechnicianProfile
+    report: ServiceReport
 
     def version(self) -> int:
         return Ticket.objects.values_list("version", flat=True).get(pk=self.ticket.pk)
@@ -142,6 +145,19 @@ def build_world() -> dict:
     ticket = ticket_assign(ticket=ticket, station=station, assignee=technician, by=agent)
     ticket_add_note(ticket=ticket, note="The technician will call first.", is_public=True, by=agent)
     claim = claims.claim_evaluate(ticket=ticket, by=agent, entered={})
+    # tech1's visit for it, checked out, with its signed service report.
+    field_visit = Visit.objects.create(
+        ticket=ticket,
+        technician=technician,
+        station=station,
+        start=ticket.created_at,
+        end=ticket.created_at,
+        status=VisitStatus.DONE,
+        checked_in_at=ticket.created_at,
+        checked_out_at=ticket.created_at,
+    )
+    report = ServiceReport(ticket=ticket, visit=field_visit, language="zh-hans")
+    report.file.save("report.pdf", ContentFile(b"%PDF-1.4 a service report"), save=True)
 
     # B's own job, given to tech2: the other customer and technician are not empty accounts.
     other_ticket = ticket_create(
@@ -201,6 +217,7 @@ def build_world() -> dict:
         "delivery": delivery.pk,
         "field_visit": field_visit.pk,
         "profile": profile.pk,
+        "report": report.pk,
     }
 
 
@@ -236,6 +253,7 @@ def world(world_keys) -> World:
         delivery=WebhookDelivery.objects.get(pk=world_keys["delivery"]),
         field_visit=Visit.objects.get(pk=world_keys["field_visit"]),
         profile=TechnicianProfile.objects.get(pk=world_keys["profile"]),
+        report=ServiceReport.objects.get(pk=world_keys["report"]),
     )
 
 
@@ -274,6 +292,7 @@ TARGETS = {
     "webhook": Target(lambda w: w.subscription.pk, WebhookSubscription, "pk", MISSING_ID),
     "visit": Target(lambda w: w.field_visit.pk, Visit, "pk", MISSING_ID),
     "technician": Target(lambda w: w.profile.pk, TechnicianProfile, "pk", MISSING_ID),
+    "report": Target(lambda w: w.report.pk, ServiceReport, "pk", MISSING_ID),
 }
 
 Body = Callable[[World, str], dict | None]
@@ -345,6 +364,13 @@ def same(answer: Answer) -> dict[str, Answer]:
 
 
 CUSTOMER_SCOPE = {"other_customer": NOT_FOUND, "other_technician": NOT_FOR_TECHNICIANS}
+# fieldwork/api/report_views.py: staff as at the desk; customers open theirs from their link.
+REPORT_SCOPE = {
+    "other_customer": forbidden(
+        "Only service staff may read service reports here; customers open theirs from the link they were sent."
+    ),
+    "other_technician": NOT_FOUND,
+}
 FEEDBACK_SCOPE = {**same(FEEDBACK_ONLY), "other_department": NOT_FOUND}
 WEBHOOK_SCOPE = {**same(QUALITY_ONLY), "other_manager": NOT_FOUND}
 
@@ -474,6 +500,8 @@ ENDPOINTS = [
         controls=(("manager", None, 204),),
     ),
     Endpoint("/api/webhooks/{id}/deliveries/", "get", "webhook", WEBHOOK_SCOPE, readers=("manager",)),
+    Endpoint("/api/service-reports/{id}/", "get", "report", REPORT_SCOPE, readers=("technician", "agent")),
+    Endpoint("/api/service-reports/{id}/pdf/", "get", "report", REPORT_SCOPE, readers=("technician", "agent")),
     Endpoint(
         "/api/webhooks/{id}/ping/",
         "post",
@@ -579,6 +607,7 @@ def test_the_table_covers_every_object_endpoint_of_the_schema():
     table = [(endpoint.path, endpoint.method) for endpoint in ENDPOINTS]
 
     assert len(table) == len(set(table)) == 30
+    assert len(table) == len(set(table)) == 26
     assert set(table) == schema_object_endpoints()
 
 
@@ -655,6 +684,9 @@ def test_those_allowed_read_the_same_object(world, endpoint, reader):
     response = world.clients[reader].get(endpoint.url(value))
 
     assert response.status_code == 200, response.content
+    if response["Content-Type"] == "application/pdf":
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 a service report"
+        return
     body = response.json()
     if "results" in body:
         rows = [row["id"] for row in body["results"]]

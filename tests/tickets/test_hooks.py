@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from fieldwork.booking import hooks as booking_hooks
+from fieldwork.reports import hooks as reports_hooks
 from followups import ticket_hooks as followups_hooks
 from followups import timeline_texts as followups_texts
 from followups.choices import CallbackKind, CallbackStatus
@@ -121,11 +122,12 @@ def test_followups_and_warranty_registered_their_hooks_at_start_up():
     assert hooks.on_reopened == [followups_hooks.on_reopened]
     assert hooks.move_guards == {"verify": [followups_hooks.callback_not_settled]}
     assert hooks.resolved_message_context == [followups_hooks.resolved_message_context]
-    # In the order of INSTALLED_APPS: the page shows parts, claims, field visits, then ratings and callbacks.
+    # In the order of INSTALLED_APPS: the page shows parts, claims, field visits, service reports, then ratings and callbacks.
     assert hooks.ticket_page_context == [
         parts_hooks.ticket_page_context,
         warranty_hooks.ticket_page_context,
         booking_hooks.ticket_page_context,
+        reports_hooks.ticket_page_context,
         followups_hooks.ticket_page_context,
     ]
 
