@@ -8,7 +8,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -161,6 +161,24 @@ def technicians() -> QuerySet:
         .objects.filter(is_active=True, groups__name=Role.TECHNICIAN)
         .order_by("first_name", "last_name", "username")
         .distinct()
+    )
+
+
+def technicians_for(station: ServiceStation | None) -> QuerySet:
+    """The active technicians, those of ``station`` first (their technician profile lists it),
+    each with ``at_station``; in one query.
+
+    The profiles belong to field service, an app above tickets: they are read through their
+    reverse relation's name, ``technician_profile``, never imported."""
+    if station is None:
+        return technicians().annotate(at_station=Value(False, output_field=BooleanField()))
+    of_station = get_user_model().objects.filter(
+        pk=OuterRef("pk"), technician_profile__stations=station, technician_profile__is_active=True
+    )
+    return (
+        technicians()
+        .annotate(at_station=Exists(of_station))
+        .order_by("-at_station", "first_name", "last_name", "username")
     )
 
 
