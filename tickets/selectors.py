@@ -31,6 +31,8 @@ DESK_QUEUE_FIELDS = (
     "kind",
     "priority",
     "next_due",
+    "appointment_start",
+    "appointment_end",
     "escalated_at",
     "created_at",
     "customer__name",
