@@ -56,14 +56,24 @@ def visible_tickets(user: AbstractBaseUser) -> QuerySet[Ticket]:
     return Ticket.objects.none()
 
 
+def reference_in(text: str) -> str | None:
+    """The ticket reference ``text`` is, in its stored form (``as-2026-42`` is ``AS-2026-000042``),
+    or None when it is no reference."""
+    text = text.strip()
+    if not REFERENCE_RE.match(text):
+        return None
+    year, number = text.upper().split("-")[1:]
+    return f"AS-{year}-{int(number):06d}"
+
+
 def search_tickets(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     """Find tickets by reference, caller's phone, unit serial or customer name."""
     text = text.strip()
     if not text:
         return qs
-    if REFERENCE_RE.match(text):
-        year, number = text.upper().split("-")[1:]
-        return qs.filter(reference=f"AS-{year}-{int(number):06d}")
+    reference = reference_in(text)
+    if reference is not None:
+        return qs.filter(reference=reference)
     phone = try_normalize_phone(text)
     if phone is not None:
         return qs.filter(customer__in=Customer.objects.filter(phone=phone).values("pk"))
