@@ -45,7 +45,7 @@ def test_the_technicians_list_shows_visit_times_not_deadlines(client, technician
     # session, user, roles, count, page ids, rows: the visit times add no query
     with django_assert_num_queries(6):
         html = client.get(reverse("desk:queue")).content.decode()
-    assert "<th>Visit</th>" in html and "Next deadline" not in html
+    assert "<th>Visit time</th>" in html and "Next deadline" not in html
     assert '<td class="visit-time">9 Dec 2026 09:00–11:00</td>' in _row(html, booked.reference)
     assert '<td class="visit-time">10 Dec 2026 14:00–18:00</td>' in _row(html, later.reference)
     assert '<td class="visit-time">—</td>' in _row(html, unbooked.reference)
