@@ -174,9 +174,9 @@ class MoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-def booked_slot(start, end) -> tuple:
-    """The visit day and time slot (tickets.choices.VisitSlot) a booking from ``start`` to
-    ``end`` shows in the assignment form: the slot its start falls in, "" when none does."""
+def booked_slot(start) -> tuple:
+    """The visit day and time slot (tickets.choices.VisitSlot) a booking starting at ``start``
+    shows in the assignment form: the slot its start falls in, "" when none does."""
     if start is None:
         return None, ""
     local = timezone.localtime(start)
@@ -205,7 +205,7 @@ class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, ticket=None, **kwargs):
-        self.booked = booked_slot(ticket.appointment_start, ticket.appointment_end) if ticket else (None, "")
+        self.booked = booked_slot(ticket.appointment_start) if ticket else (None, "")
         if ticket is not None and not args and "data" not in kwargs:
             day, slot = self.booked
             kwargs.setdefault(
