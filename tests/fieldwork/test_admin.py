@@ -156,3 +156,51 @@ def test_the_report_link_key_stays_hidden(client, superuser, field_rows):
     client.force_login(superuser)
     page = client.get(reverse("admin:fieldwork_servicereport_change", args=[report.pk])).content.decode()
     assert str(report.token) not in page
+
+
+@pytest.fixture
+def staff_manager(manager):
+    manager.is_staff = True
+    manager.save()
+    return manager
+
+
+def test_a_manager_edits_profiles_and_slots_and_looks_up_visits_and_jobs(client, staff_manager, field_rows):
+    client.force_login(staff_manager)
+    for name in ("technicianprofile", "stationslots", "visit", "jobrecord", "jobphoto", "servicereport"):
+        row = field_rows[name]
+        assert client.get(reverse(f"admin:fieldwork_{name}_changelist")).status_code == 200, name
+        assert client.get(reverse(f"admin:fieldwork_{name}_change", args=[row.pk])).status_code == 200, name
+    slots = field_rows["stationslots"]
+    response = client.post(
+        reverse("admin:fieldwork_stationslots_change", args=[slots.pk]),
+        {"station": slots.station_id, "slot_minutes": "120", "change_cutoff_hours": "24", "days_ahead": "21"},
+    )
+    assert response.status_code == 302
+    slots.refresh_from_db()
+    assert (slots.slot_minutes, slots.change_cutoff_hours, slots.days_ahead) == (120, 24, 21)
+    # The stations too (their permissions are created after those of the customers' app).
+    assert client.get(reverse("admin:tickets_servicestation_changelist")).status_code == 200
+    # Submission keys are the system's; a manager has no business with them.
+    assert client.get(reverse("admin:fieldwork_idempotencykey_changelist")).status_code == 403
+
+
+def test_bad_slot_settings_are_field_errors(client, staff_manager, field_rows):
+    slots = field_rows["stationslots"]
+    client.force_login(staff_manager)
+    response = client.post(
+        reverse("admin:fieldwork_stationslots_change", args=[slots.pk]),
+        {"station": slots.station_id, "slot_minutes": "10", "change_cutoff_hours": "200", "days_ahead": "0"},
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"slot_minutes", "change_cutoff_hours", "days_ahead"}
+    slots.refresh_from_db()
+    assert slots.slot_minutes == 240
+
+
+def test_an_agent_or_technician_has_no_field_admin(client, agent, technician, field_rows):
+    for user in (agent, technician):
+        client.force_login(user)
+        response = client.get(reverse("admin:fieldwork_technicianprofile_changelist"))
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
