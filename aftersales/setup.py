@@ -5,14 +5,29 @@ from django.apps import apps as global_apps
 from aftersales.roles import Role
 
 # Apps whose models administrators manage in the Django admin.
-ADMIN_APPS = ("customers", "tickets", "warranty", "followups", "quality", "notifications", "django_celery_beat", "auth")
-# Managers edit the catalogue and stations; everyone else works in the desk only.
+ADMIN_APPS = (
+    "customers",
+    "tickets",
+    "warranty",
+    "followups",
+    "quality",
+    "notifications",
+    "fieldwork",
+    "django_celery_beat",
+    "auth",
+)
+# Managers edit the catalogue, the stations and the technicians' profiles and slots; everyone else
+# works in the desk only.
 MANAGER_MODELS = (
     "customers.productcategory",
     "customers.productmodel",
     "tickets.servicestation",
     "tickets.faultcategory",
+    "fieldwork.technicianprofile",
+    "fieldwork.stationslots",
 )
+# What managers look up in the admin without changing it: the visits and what was done on site.
+MANAGER_VIEWED_MODELS = ("fieldwork.visit", "fieldwork.jobrecord", "fieldwork.jobphoto", "fieldwork.servicereport")
 
 
 def sync_role_groups(sender=None, apps=global_apps, using: str = "default", **kwargs) -> None:
@@ -24,8 +39,12 @@ def sync_role_groups(sender=None, apps=global_apps, using: str = "default", **kw
     manager_perms = [
         perm
         for perm in Permission.objects.using(using)
-        .filter(content_type__app_label__in=["customers", "tickets"])
+        .filter(content_type__app_label__in=["customers", "tickets", "fieldwork"])
         .select_related("content_type")
         if f"{perm.content_type.app_label}.{perm.content_type.model}" in MANAGER_MODELS
+        or (
+            f"{perm.content_type.app_label}.{perm.content_type.model}" in MANAGER_VIEWED_MODELS
+            and perm.codename.startswith("view_")
+        )
     ]
     groups[Role.MANAGER].permissions.add(*manager_perms)

@@ -13,7 +13,9 @@ class CustomersConfig(AppConfig):
         from customers.accounts import customer_login_name
 
         # Role groups and their admin permissions exist on every migrated database;
-        # permissions themselves are only created after migrations, hence post_migrate.
-        post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="aftersales.sync_role_groups")
+        # permissions themselves are only created after migrations, hence post_migrate, and
+        # app by app (tickets' and field service's after customers'), hence after every app's
+        # (adding a permission a group has is a no-op).
+        post_migrate.connect(sync_role_groups, dispatch_uid="aftersales.sync_role_groups")
         # A customer signs in with their phone in any format, or their portal account's email.
         register_login_resolver(customer_login_name)

@@ -45,22 +45,30 @@ def html_attrs(attrs: dict) -> str:
 
 
 def select_tag(field: BoundField) -> dict:
-    """A select field's ``name``, ``attrs`` and ``options`` (each ``value``, ``label``,
-    ``selected``) as its widget works them out, for tickets/partials/select.html.
+    """A select field's ``name``, ``attrs`` and ``groups`` (each a ``label``, empty outside an
+    option group, and its ``options``: ``value``, ``label``, ``selected``) as its widget works them
+    out, for tickets/partials/select.html; ``options`` lists every option.
 
     The widget itself renders a template per option, which made the queue's filters take longer
-    than its rows. Flat choices only (no option groups).
+    than its rows.
     """
     attrs = field.build_widget_attrs({})
     if field.auto_id and "id" not in field.field.widget.attrs:
         attrs.setdefault("id", field.auto_id)
     widget = field.field.widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    groups = [
+        {
+            "label": group or "",
+            "options": [
+                {"value": str(option["value"]), "label": option["label"], "selected": option["selected"]}
+                for option in options
+            ],
+        }
+        for group, options, _index in widget["optgroups"]
+    ]
     return {
         "name": widget["name"],
         "attrs": html_attrs(widget["attrs"]),
-        "options": [
-            {"value": str(option["value"]), "label": option["label"], "selected": option["selected"]}
-            for _group, options, _index in widget["optgroups"]
-            for option in options
-        ],
+        "groups": groups,
+        "options": [option for group in groups for option in group["options"]],
     }

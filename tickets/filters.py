@@ -14,6 +14,7 @@ SORTS = {
     "-created": (_("Newest first"), ["-created_at", "-id"]),
     "created": (_("Oldest first"), ["created_at", "id"]),
     "due": (_("Deadline soonest"), [F("next_due").asc(nulls_last=True), "-id"]),
+    "visit": (_("Visit soonest"), [F("appointment_start").asc(nulls_last=True), "-id"]),
     "priority": (_("Priority"), ["priority_rank", "-created_at", "-id"]),
     "reference": (_("Reference"), ["reference"]),
 }

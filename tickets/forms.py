@@ -8,7 +8,7 @@ from customers.models import Language, ProductModel
 from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import active_models
 from tickets import selectors
-from tickets.choices import Channel, Kind, Priority, VisitSlot
+from tickets.choices import SLOT_HOURS, Channel, Kind, Priority, VisitSlot
 from tickets.transitions import MOVES_BY_NAME
 
 NEW_UNIT = "new"
@@ -174,7 +174,24 @@ class MoveForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def booked_slot(start) -> tuple:
+    """The visit day and time slot (tickets.choices.VisitSlot) a booking starting at ``start``
+    shows in the assignment form: the slot its start falls in, "" when none does."""
+    if start is None:
+        return None, ""
+    local = timezone.localtime(start)
+    slot = next((slot for slot, (first, last) in SLOT_HOURS.items() if first <= local.hour < last), "")
+    return local.date(), slot
+
+
 class AssignForm(forms.Form):
+    """A ticket's station, technician and agreed visit.
+
+    Built for a ticket, it shows the current booking (the ticket's appointment) in the visit
+    fields, and offers the technicians of the ticket's station first. Left as shown, the visit
+    fields change nothing: a booking that fits no slot exactly (e.g. 09:00–11:00) is kept as it is.
+    """
+
     station = forms.ModelChoiceField(
         label=_("Service station"), queryset=selectors.active_stations(), required=False, empty_label=_("No station")
     )
@@ -187,19 +204,64 @@ class AssignForm(forms.Form):
     appointment_slot = forms.ChoiceField(label=_("Visit time"), choices=[("", "—"), *VisitSlot.choices], required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, ticket=None, **kwargs):
+        self.booked = booked_slot(ticket.appointment_start) if ticket else (None, "")
+        if ticket is not None and not args and "data" not in kwargs:
+            day, slot = self.booked
+            kwargs.setdefault(
+                "initial",
+                {
+                    "station": ticket.station_id,
+                    "assignee": ticket.assignee_id,
+                    "appointment_date": day,
+                    "appointment_slot": slot,
+                    "version": ticket.version,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].label_from_instance = _person
+        if ticket is not None:
+            self.fields["assignee"].widget.choices = self._grouped_technicians(ticket.station)
+            if ticket.appointment_start is not None:
+                start, end = timezone.localtime(ticket.appointment_start), ticket.appointment_end
+                self.fields["appointment_date"].help_text = _("Booked: %(when)s") % {
+                    "when": formats.date_format(start, "SHORT_DATETIME_FORMAT")
+                    + (f"–{formats.time_format(timezone.localtime(end), 'H:i')}" if end else "")
+                }
+
+    def _grouped_technicians(self, station) -> list:
+        """The station's technicians, then the others, each group labelled; in one query."""
+        here, others = [], []
+        for user in selectors.technicians_for(station):
+            (here if user.at_station else others).append((user.pk, _person(user)))
+        empty = ("", self.fields["assignee"].empty_label)
+        if station is None:
+            return [empty, *others]
+        groups = [(_("Technicians of %(station)s") % {"station": station.display_name}, here)] if here else []
+        return [empty, *groups, *([(_("Other technicians"), others)] if others else [])]
+
     def clean(self):
         data = super().clean()
-        if bool(data.get("appointment_date")) != bool(data.get("appointment_slot")):
+        if bool(data.get("appointment_date")) != bool(data.get("appointment_slot")) and not self._as_booked(data):
             self.add_error("appointment_slot", _("Give both the day and the time of the visit."))
         return data
 
-    def appointment(self):
-        data = self.cleaned_data
-        return (data["appointment_date"], data["appointment_slot"]) if data.get("appointment_date") else None
+    def _as_booked(self, data) -> bool:
+        """The visit fields are as the form showed the current booking."""
+        return self.booked[0] is not None and (data.get("appointment_date"), data.get("appointment_slot") or "") == (
+            self.booked
+        )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+    def appointment(self):
+        """The visit to agree, or None to leave the booking as it is."""
+        data = self.cleaned_data
+        if not data.get("appointment_date") or self._as_booked(data):
+            return None
+        return data["appointment_date"], data["appointment_slot"]
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 class NoteForm(forms.Form):

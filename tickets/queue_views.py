@@ -37,7 +37,7 @@ def queue_rows(tickets, now) -> list[dict]:
         choice_labels(Kind.choices),
         choice_labels(Priority.choices),
     )
-    short_datetime = datetime_formatter()
+    short_datetime, hours = datetime_formatter(), datetime_formatter("TIME_FORMAT")
     rows = []
     for ticket in tickets:
         customer, unit, station, assignee = ticket.customer, ticket.unit, ticket.station, ticket.assignee
@@ -60,6 +60,9 @@ def queue_rows(tickets, now) -> list[dict]:
                 "overdue": bool(ticket.next_due and ticket.next_due < now),
                 "escalated": ticket.escalated_at is not None and ticket.status in OPEN_STATUSES,
                 "next_due": short_datetime(ticket.next_due),
+                # The booked visit, which a technician's list shows in place of the deadline.
+                "visit": short_datetime(ticket.appointment_start)
+                + (f"–{hours(ticket.appointment_end)}" if ticket.appointment_start and ticket.appointment_end else ""),
                 "created": short_datetime(ticket.created_at),
             }
         )

@@ -8,7 +8,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,6 +31,8 @@ DESK_QUEUE_FIELDS = (
     "kind",
     "priority",
     "next_due",
+    "appointment_start",
+    "appointment_end",
     "escalated_at",
     "created_at",
     "customer__name",
@@ -54,14 +56,24 @@ def visible_tickets(user: AbstractBaseUser) -> QuerySet[Ticket]:
     return Ticket.objects.none()
 
 
+def reference_in(text: str) -> str | None:
+    """The ticket reference ``text`` is, in its stored form (``as-2026-42`` is ``AS-2026-000042``),
+    or None when it is no reference."""
+    text = text.strip()
+    if not REFERENCE_RE.match(text):
+        return None
+    year, number = text.upper().split("-")[1:]
+    return f"AS-{year}-{int(number):06d}"
+
+
 def search_tickets(qs: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     """Find tickets by reference, caller's phone, unit serial or customer name."""
     text = text.strip()
     if not text:
         return qs
-    if REFERENCE_RE.match(text):
-        year, number = text.upper().split("-")[1:]
-        return qs.filter(reference=f"AS-{year}-{int(number):06d}")
+    reference = reference_in(text)
+    if reference is not None:
+        return qs.filter(reference=reference)
     phone = try_normalize_phone(text)
     if phone is not None:
         return qs.filter(customer__in=Customer.objects.filter(phone=phone).values("pk"))
@@ -161,6 +173,24 @@ def technicians() -> QuerySet:
         .objects.filter(is_active=True, groups__name=Role.TECHNICIAN)
         .order_by("first_name", "last_name", "username")
         .distinct()
+    )
+
+
+def technicians_for(station: ServiceStation | None) -> QuerySet:
+    """The active technicians, those of ``station`` first (their technician profile lists it),
+    each with ``at_station``; in one query.
+
+    The profiles belong to field service, an app above tickets: they are read through their
+    reverse relation's name, ``technician_profile``, never imported."""
+    if station is None:
+        return technicians().annotate(at_station=Value(False, output_field=BooleanField()))
+    of_station = get_user_model().objects.filter(
+        pk=OuterRef("pk"), technician_profile__stations=station, technician_profile__is_active=True
+    )
+    return (
+        technicians()
+        .annotate(at_station=Exists(of_station))
+        .order_by("-at_station", "first_name", "last_name", "username")
     )
 
 

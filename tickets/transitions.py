@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from aftersales.roles import Role
-from tickets.choices import SERVICE_KINDS, Kind, Status
+from tickets.choices import FINAL_STATUSES, SERVICE_KINDS, Kind, Status
 
 
 @dataclass(frozen=True)
@@ -212,3 +212,18 @@ def blockers(move: Move, state: TicketState, roles: frozenset[str], note: str = 
 def moves_for(state: TicketState, roles: frozenset[str]) -> list[Move]:
     """The moves from the current status that the user's role may make (guards checked later)."""
     return [move for move in MOVES if state.status in move.sources and roles & move.roles]
+
+
+# What the ticket page offers besides the moves, by state and role, as the services decide it:
+# a closed, cancelled or merged ticket is no longer assigned (tickets/services/assignment.py) and
+# its resolution no longer changes (tickets/services/resolution.py); only desk roles assign.
+
+
+def may_assign(state: TicketState, roles: frozenset[str]) -> bool:
+    """The ticket can still be given to a station and a technician, and its visit agreed."""
+    return state.status not in FINAL_STATUSES and bool(roles & DESK)
+
+
+def may_record_resolution(state: TicketState, roles: frozenset[str]) -> bool:
+    """The ticket's resolution (fault analysis, work, parts, charge) can still be recorded."""
+    return state.status not in FINAL_STATUSES and bool(roles & FIELD)

@@ -8,7 +8,6 @@ answered with the form again, its messages next to the fields, and status 400.
 from dataclasses import replace
 
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,19 +19,18 @@ from aftersales.access import all_tickets_required, desk_required
 from aftersales.errors import add_errors_to_form
 from aftersales.roles import roles_of, sees_all_tickets
 from tickets import hooks, selectors, services, submitted_contact
-from tickets.choices import FINAL_STATUSES, OPEN_STATUSES, EventKind, Status
+from tickets.choices import OPEN_STATUSES, EventKind, Status
 from tickets.desk_rendering import choice_labels, select_tag
 from tickets.forms import AssignForm, MoveForm, NoteForm, ResolutionForm
 from tickets.models import Ticket, TicketEvent
-from tickets.transitions import blockers, get_move, moves_for
+from tickets.transitions import TicketState, blockers, get_move, may_assign, may_record_resolution, moves_for
 
 
-def _move_options(ticket: Ticket, user: AbstractBaseUser) -> list[dict]:
+def _move_options(state: TicketState, roles: frozenset[str]) -> list[dict]:
     """The moves the user's role allows from here, each with what still blocks it (if anything)."""
     # The note and the merge target are given in the same form as the move, so the reasons
     # they would clear are not shown in advance.
-    state = replace(services.state_of(ticket), has_merge_target=True)
-    roles = roles_of(user)
+    state = replace(state, has_merge_target=True)
     return [
         {"move": move, "blocked_by": blockers(move, state, roles, note="-" if move.needs_note else "")}
         for move in moves_for(state, roles)
@@ -52,36 +50,49 @@ def _timeline(ticket: Ticket) -> list[TicketEvent]:
 
 
 def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) -> HttpResponse:
+    """The ticket page, with only the forms the ticket's state and the user's role allow
+    (tickets/transitions.py): a closed ticket offers no assignment that would always fail."""
     is_desk = sees_all_tickets(request.user)
-    assign_form = forms.get("assign_form") or (
-        AssignForm(initial={"station": ticket.station_id, "assignee": ticket.assignee_id, "version": ticket.version})
-        if is_desk
-        else None
-    )
+    state, roles = services.state_of(ticket), roles_of(request.user)
+    moves = _move_options(state, roles)
+    assign_form = (forms.get("assign_form") or AssignForm(ticket=ticket)) if may_assign(state, roles) else None
+    resolution_open = may_record_resolution(state, roles)
+    for name, shown in (("assign_form", assign_form is not None), ("resolution_form", resolution_open)):
+        # A form sent from a page the ticket has since moved on from: its refusal is said above.
+        if forms.get(name) is not None and not shown:
+            for error in (error for errors in forms[name].errors.values() for error in errors):
+                messages.error(request, error)
     context = {
         "ticket": ticket,
         "events": _timeline(ticket),
-        "moves": _move_options(ticket, request.user),
+        "moves": moves,
+        # The merge target is asked for only where a merge is one of the moves.
+        "offers_merge": any(option["move"].name == "merge" for option in moves),
         "move_form": forms.get("move_form") or MoveForm(initial={"version": ticket.version}),
         "assign_form": assign_form,
         "assign_selects": {name: select_tag(assign_form[name]) for name in ("station", "assignee", "appointment_slot")}
         if assign_form
         else {},
         "note_form": forms.get("note_form") or NoteForm(),
-        "resolution_form": forms.get("resolution_form")
-        or ResolutionForm(
-            initial={
-                "fault_code": ticket.fault_code,
-                "fault_component": ticket.fault_component,
-                "root_cause": ticket.root_cause,
-                "work_done": ticket.work_done,
-                "parts_used": ticket.parts_used,
-                "charge": ticket.charge,
-                "version": ticket.version,
-            }
-        ),
+        "resolution_open": resolution_open,
+        "resolution_form": (
+            forms.get("resolution_form")
+            or ResolutionForm(
+                initial={
+                    "fault_code": ticket.fault_code,
+                    "fault_component": ticket.fault_component,
+                    "root_cause": ticket.root_cause,
+                    "work_done": ticket.work_done,
+                    "parts_used": ticket.parts_used,
+                    "charge": ticket.charge,
+                    "version": ticket.version,
+                }
+            )
+        )
+        if resolution_open
+        else None,
         # The catalogue a technician picks the fault code from (quality codes are fed back).
-        "fault_codes": list(selectors.active_fault_codes()) if ticket.status not in FINAL_STATUSES else [],
+        "fault_codes": list(selectors.active_fault_codes()) if resolution_open else [],
         # Claims, ratings and callbacks, from the apps above tickets (tickets/hooks.py).
         **hooks.extra_context(hooks.ticket_page_context, ticket),
         "attachments": list(ticket.attachments.all()),
@@ -143,7 +154,7 @@ def ticket_move(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def ticket_assign(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = selectors.ticket_for(request.user, reference)
-    form = AssignForm(request.POST)
+    form = AssignForm(request.POST, ticket=ticket)
     if form.is_valid():
         try:
             services.ticket_assign(

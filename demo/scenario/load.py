@@ -1,5 +1,6 @@
 """The demo's story in order: the setting, the customers, the tickets run through the services,
-the departments' answers, the batch warning and its recall, the quality snapshots."""
+the departments' answers, the batch warning and its recall, the quality snapshots, then field
+service: technicians, slots, parts and stock, and the technician's day."""
 
 from django.core.management.base import OutputWrapper
 from django.core.management.color import Style
@@ -8,6 +9,7 @@ from django.db import transaction
 from customers.accounts import customer_account_link
 from customers.models import ProductUnit
 from demo.scenario.customers import add_customers
+from demo.scenario.field import load_field_demo
 from demo.scenario.plans import plan_tickets
 from demo.scenario.recall import batch_warning_and_recall
 from demo.scenario.running import answer_feedback, run_plan
@@ -22,6 +24,7 @@ def load_demo(out: OutputWrapper, style: Style) -> None:
     _people_and_tickets(world)
     batch_warning_and_recall(world)
     _quality_snapshots(world)
+    load_field_demo(world.out, world.now)
 
 
 def _people_and_tickets(world: DemoWorld) -> None:

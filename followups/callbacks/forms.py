@@ -19,6 +19,7 @@ NOT_REACHED_BUTTONS = (
 
 
 class CallbackQueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *CallbackKind.choices], required=False)
     assigned = forms.ChoiceField(
         label=_("Assigned to"),

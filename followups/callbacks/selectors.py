@@ -20,8 +20,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from customers.models import Customer
+from customers.phones import try_normalize_phone
 from followups.choices import CallbackStatus
 from followups.models import CallbackAttempt, CallbackVisit
+from tickets.selectors import SEARCH_CUSTOMER_LIMIT, reference_in
 
 QUEUE_RELATED = ("customer", "unit__model", "ticket", "assigned_to")
 
@@ -39,20 +42,42 @@ def _attempt_count() -> Coalesce:
     return Coalesce(Subquery(attempts, output_field=IntegerField()), 0)
 
 
+def search_callbacks(visits: QuerySet[CallbackVisit], text: str) -> QuerySet[CallbackVisit]:
+    """The callbacks about the ticket with this reference, or to the customer with this phone
+    number (typed in any form: normalised as the desk's caller search does), or to customers
+    whose name contains the text.
+
+    A name is looked up first, as an id list (at most ``SEARCH_CUSTOMER_LIMIT``), which the
+    queue's query then reads with the customer index; past that the text is too vague anyway."""
+    text = text.strip()
+    if not text:
+        return visits
+    reference = reference_in(text)
+    if reference is not None:
+        return visits.filter(ticket__reference=reference)
+    phone = try_normalize_phone(text)
+    if phone is not None:
+        return visits.filter(customer__in=Customer.objects.filter(phone=phone).values("pk"))
+    customers = Customer.objects.filter(name__icontains=text).values_list("pk", flat=True)
+    return visits.filter(customer__in=list(customers[:SEARCH_CUSTOMER_LIMIT]))
+
+
 def callback_queue(
     *,
     now: dt.datetime,
     kind: str = "",
     assigned_to: AbstractBaseUser | None = None,
     overdue_only: bool = False,
+    search: str = "",
 ) -> QuerySet[CallbackVisit]:
-    """The callbacks still to make (status due), the most overdue first.
+    """The callbacks still to make (status due), the most overdue first, optionally found by
+    ticket reference, phone or name (:func:`search_callbacks`).
 
     Overdue means past ``due_at``; ordering by due time alone therefore lists every overdue
     visit before the ones not yet due, oldest first, and uses the (status, due_at) index.
     Each row carries ``attempt_count`` and ``is_overdue``.
     """
-    visits = CallbackVisit.objects.filter(status=CallbackStatus.DUE)
+    visits = search_callbacks(CallbackVisit.objects.filter(status=CallbackStatus.DUE), search)
     if kind:
         visits = visits.filter(kind=kind)
     if assigned_to is not None:

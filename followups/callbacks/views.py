@@ -37,6 +37,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
         kind=filters.get("kind", ""),
         assigned_to=request.user if filters.get("assigned") == ASSIGNED_TO_ME else None,
         overdue_only=filters.get("overdue", False),
+        search=filters.get("q", ""),
     )
     paginator = CappedPaginator(rows, page_size_from(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))

@@ -1,11 +1,13 @@
 """``manage.py demo``: a small data set that shows the product at work (demo/scenario/).
 
-Running the command again on a database that has the demo users only prints the logins.
+Running the command again on a database that has the demo users only prints the logins (and adds
+the field-service demo where it is missing).
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from demo.scenario.field import field_demo_loaded, load_field_demo
 from demo.scenario.load import load_demo
 from demo.scenario.logins import print_logins
 from demo.scenario.setting import demo_loaded
@@ -23,7 +25,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         base_url = (options["base_url"] or settings.SITE_URL).rstrip("/")
-        if demo_loaded():
+        if demo_loaded() and not field_demo_loaded():
+            # A database loaded before field service existed gets its technicians, parts and day.
+            load_field_demo(self.stdout)
+        elif demo_loaded():
             self.stdout.write("Demo data is already loaded; nothing was added.")
         else:
             load_demo(self.stdout, self.style)
