@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Integer
 from django.utils import timezone
 
 from parts.models import MovementKind, Part, StockLevel, StockMovement, StockTransfer, TransferStatus
-from parts.scope import stations_for
+from parts.scope import sees_every_station, stations_for
 from tickets.models import ServiceStation
 
 CENT = Decimal("0.01")
@@ -34,6 +34,18 @@ def levels_search(levels: QuerySet[StockLevel], text: str) -> QuerySet[StockLeve
     )
 
 
+def _in_scope(queryset: QuerySet, user: AbstractBaseUser, *fields: str) -> QuerySet:
+    """``queryset`` limited to rows of ``user``'s stations on any of ``fields``; untouched for
+    those who see every station (no subquery over every station)."""
+    if sees_every_station(user):
+        return queryset
+    stations = stations_for(user)
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__in": stations})
+    return queryset.filter(condition)
+
+
 def stock_levels_for(
     user: AbstractBaseUser,
     *,
@@ -45,7 +57,7 @@ def stock_levels_for(
     """The stock levels ``user`` may see, with ``free`` and ``below_reorder`` annotated, by
     station and part number."""
     levels = (
-        StockLevel.objects.filter(station__in=stations_for(user))
+        _in_scope(StockLevel.objects.all(), user, "station")
         .select_related("station", "part")
         .annotate(free_stock=ExpressionWrapper(F("on_hand") - F("reserved"), output_field=IntegerField()))
         .annotate(
@@ -74,9 +86,7 @@ def movements_for(
     ticket: str = "",
 ) -> QuerySet[StockMovement]:
     """The ledger rows ``user`` may see, oldest first, with who, the ticket and the transfer."""
-    rows = StockMovement.objects.filter(station__in=stations_for(user)).select_related(
-        "station", "part", "by", "ticket"
-    )
+    rows = _in_scope(StockMovement.objects.all(), user, "station").select_related("station", "part", "by", "ticket")
     if station is not None:
         rows = rows.filter(station_id=station)
     if part is not None:
@@ -90,9 +100,8 @@ def movements_for(
 
 def transfers_for(user: AbstractBaseUser, *, status: str = "") -> QuerySet[StockTransfer]:
     """Transfers from or to a station ``user`` may see, newest first."""
-    stations = stations_for(user)
     rows = (
-        StockTransfer.objects.filter(Q(from_station__in=stations) | Q(to_station__in=stations))
+        _in_scope(StockTransfer.objects.all(), user, "from_station", "to_station")
         .select_related("from_station", "to_station", "part", "shipped_by", "received_by")
         .order_by("-shipped_at", "-id")
     )
@@ -103,7 +112,7 @@ def transfers_for(user: AbstractBaseUser, *, status: str = "") -> QuerySet[Stock
 
 def in_transit_to(user: AbstractBaseUser) -> QuerySet[StockTransfer]:
     """Transfers on their way to one of ``user``'s stations: those they may receive."""
-    return transfers_for(user, status=TransferStatus.IN_TRANSIT).filter(to_station__in=stations_for(user))
+    return _in_scope(transfers_for(user, status=TransferStatus.IN_TRANSIT), user, "to_station")
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""The parts catalogue and stock API's routes (parts/api/stock_views.py); see aftersales/api/urls.py."""
+"""The parts catalogue and stock API's routes (parts/api/catalogue_views.py, parts/api/stock_views.py);
+see aftersales/api/urls.py."""
 
 from django.urls import path
 
+from parts.api import catalogue_views
 from parts.api import stock_views as views
 
 urlpatterns = [
-    path("parts/", views.PartListView.as_view(), name="part-list"),
-    path("parts/<int:pk>/", views.PartDetailView.as_view(), name="part-detail"),
+    path("parts/", catalogue_views.PartListView.as_view(), name="part-list"),
+    path("parts/<int:pk>/", catalogue_views.PartDetailView.as_view(), name="part-detail"),
     path("stock/levels/", views.StockLevelListView.as_view(), name="stock-level-list"),
     path("stock/levels/<int:pk>/", views.StockLevelDetailView.as_view(), name="stock-level-detail"),
     path("stock/movements/", views.MovementListView.as_view(), name="stock-movement-list"),

@@ -285,3 +285,60 @@ def test_a_station_too_large_for_the_database_is_a_field_error(agent):
     assert set(
         field_errors(api.post("/api/stock/receipts/", {"station": big, "part": "X", "quantity": 1}, format="json"))
     ) == {"station"}
+
+
+# --- every object endpoint, called about another station's object ---------------------------------
+
+OBJECT_ENDPOINTS = [
+    ("get", "/api/parts/{part}/", None),
+    ("patch", "/api/parts/{part}/", {"price": "1.00"}),
+    ("get", "/api/stock/levels/{level}/", None),
+    ("get", "/api/stock/transfers/{transfer}/", None),
+    ("post", "/api/stock/transfers/{transfer}/receive/", None),
+    ("post", "/api/stock/transfers/{transfer}/cancel/", {"reason": "lost"}),
+]
+NOT_FOR_CUSTOMERS = "Only agents, technicians, managers and administrators may use this endpoint."
+
+
+def parts_tables() -> dict:
+    return {
+        model.__name__: list(model.objects.order_by("pk").values())
+        for model in (Part, StockLevel, StockMovement, StockTransfer)
+    }
+
+
+@pytest.mark.parametrize(("method", "path", "body"), OBJECT_ENDPOINTS)
+def test_another_stations_object_is_answered_like_a_missing_one_and_nothing_changes(
+    manager, technician, department_user, method, path, body
+):
+    from tests.api.conftest import portal_customer
+
+    theirs, elsewhere = station("jn"), station("yt")
+    technician_at(technician, station("qd"))
+    part = PartFactory(number="BELT-7")
+    stocked(theirs, part, 5, manager)
+    transfer = transfer_ship(from_station=theirs, to_station=elsewhere, part=part, quantity=1, by=manager)
+    ids = {"part": part.pk, "level": StockLevel.objects.get(station=theirs).pk, "transfer": transfer.pk}
+    missing = {name: 999999 for name in ids}
+    customer = portal_customer("+8613900000001", "Li Na")
+    before = parts_tables()
+
+    def call(user, keys):
+        api = client_for(user)
+        return getattr(api, method)(path.format(**keys), body, format="json")
+
+    if "/parts/" not in path:  # the catalogue is shared; stock is the station's own
+        assert (
+            call(technician, ids).json()
+            == call(technician, missing).json()
+            == {
+                "detail": "Not found.",
+                "code": "not_found",
+            }
+        )
+    else:
+        expected = 200 if method == "get" else 403
+        assert call(technician, ids).status_code == expected
+    for outsider in (customer.user, department_user):
+        assert error(call(outsider, ids), 403, "permission_denied") == NOT_FOR_CUSTOMERS
+    assert parts_tables() == before
