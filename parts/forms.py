@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from parts.models import OrderSource, Part, ReturnFinding, ReturnStatus
 from tickets.models import ServiceStation
 
+# The ticket page shows both forms beside the ticket's own: their fields are prefixed, so none
+# shares a name with another form's (the assignment form has a "station" too).
+RESERVE, ORDER = "reserve", "order"
+
 
 class PartDemandForm(forms.Form):
     """A part for a ticket: reserved from a station's stock, or ordered to it."""

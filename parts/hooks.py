@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from parts import selectors
 from parts.demand import NEEDS_PARTS
-from parts.forms import PartDemandForm, PartOrderForm, active_stations
+from parts.forms import ORDER, RESERVE, PartDemandForm, PartOrderForm, active_stations
 from tickets.models import Ticket
 
 
@@ -24,12 +24,10 @@ def ticket_page_context(ticket: Ticket) -> dict[str, Any]:
     initial = {"station": ticket.station_id, "quantity": 1}
     return {
         "parts_open": parts_open,
-        "parts_reserve_form": PartDemandForm(initial=initial, stations=stations, auto_id="id_reserve_%s")
+        "parts_reserve_form": PartDemandForm(initial=initial, stations=stations, prefix=RESERVE)
         if parts_open
         else None,
-        "parts_order_form": PartOrderForm(initial=initial, stations=stations, auto_id="id_order_%s")
-        if parts_open
-        else None,
+        "parts_order_form": PartOrderForm(initial=initial, stations=stations, prefix=ORDER) if parts_open else None,
         "part_reservations": list(selectors.reservations_of(ticket)),
         "parts_orders": orders,
         "part_usages": list(selectors.usages_of(ticket)),

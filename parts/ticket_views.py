@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from aftersales.access import desk_required
 from parts import demand
-from parts.forms import PartDemandForm, PartOrderForm
+from parts.forms import ORDER, RESERVE, PartDemandForm, PartOrderForm
 from parts.models import PartReservation, PartsOrder
 from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
@@ -55,7 +55,7 @@ def _run(request: HttpRequest, ticket: Ticket, action, done: str) -> HttpRespons
 @require_POST
 def part_reserve(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket(request, reference)
-    form = PartDemandForm(request.POST)
+    form = PartDemandForm(request.POST, prefix=RESERVE)
     if not form.is_valid():
         _errors(request, form)
         return _back(ticket)
@@ -74,7 +74,7 @@ def part_reserve(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def part_order(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = _ticket(request, reference)
-    form = PartOrderForm(request.POST)
+    form = PartOrderForm(request.POST, prefix=ORDER)
     if not form.is_valid():
         _errors(request, form)
         return _back(ticket)

@@ -303,6 +303,7 @@ class ReturnDetailView(generics.GenericAPIView):
         operation_id="part_returns_retrieve",
         tags=TAGS,
         summary="Read an old-part return",
+        description="Its RMA number, status, due date, shipment and inspection. A technician reads those of their own jobs.",
         parameters=[ID],
         responses={200: ReturnSerializer, **error_responses(401, 403, 404, 429)},
     )

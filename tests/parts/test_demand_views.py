@@ -38,7 +38,7 @@ def test_the_ticket_page_shows_the_parts_and_the_forms_its_state_allows(client, 
     client.force_login(agent)
     client.post(
         reverse("parts:ticket_reserve", args=[ticket.reference]),
-        {"part": "wm-pump-01", "station": north.pk, "quantity": 1},
+        {"reserve-part": "wm-pump-01", "reserve-station": north.pk, "reserve-quantity": 1},
     )
 
     page = client.get(reverse("desk:ticket", args=[ticket.reference])).content.decode()
@@ -60,7 +60,7 @@ def test_reserving_from_the_desk(client, technician, ticket, north, pump):
 
     response = client.post(
         reverse("parts:ticket_reserve", args=[ticket.reference]),
-        {"part": "WM-PUMP-01", "station": north.pk, "quantity": 2},
+        {"reserve-part": "WM-PUMP-01", "reserve-station": north.pk, "reserve-quantity": 2},
         follow=True,
     )
 
@@ -76,7 +76,7 @@ def test_bad_input_comes_back_as_field_errors_and_changes_nothing(client, agent,
 
     response = client.post(
         reverse("parts:ticket_reserve", args=[ticket.reference]),
-        {"part": "NOPE", "station": "999", "quantity": "0"},
+        {"reserve-part": "NOPE", "reserve-station": "999", "reserve-quantity": "0"},
         follow=True,
     )
     assert messages_of(response) == [
@@ -86,7 +86,7 @@ def test_bad_input_comes_back_as_field_errors_and_changes_nothing(client, agent,
     ]
     response = client.post(
         reverse("parts:ticket_reserve", args=[ticket.reference]),
-        {"part": "WM-PUMP-01", "station": north.pk, "quantity": "5"},
+        {"reserve-part": "WM-PUMP-01", "reserve-station": north.pk, "reserve-quantity": "5"},
         follow=True,
     )
     assert messages_of(response) == ["Not enough WM-PUMP-01 in stock at Station qd-north: 1 free."]
@@ -97,7 +97,7 @@ def test_ordering_receiving_and_cancelling_from_the_desk(client, agent, ticket, 
     client.force_login(agent)
     response = client.post(
         reverse("parts:ticket_order", args=[ticket.reference]),
-        {"part": "WM-PUMP-01", "station": north.pk, "quantity": 1, "source": "supplier"},
+        {"order-part": "WM-PUMP-01", "order-station": north.pk, "order-quantity": 1, "order-source": "supplier"},
         follow=True,
     )
     assert messages_of(response) == ["Part ordered; the ticket waits for it."]
@@ -122,13 +122,10 @@ def test_a_technician_cannot_touch_another_technicians_ticket(client, other_tech
     client.force_login(other_technician)
     before = snapshot()
 
-    for name, args in (
-        ("parts:ticket_reserve", [ticket.reference]),
-        ("parts:ticket_order", [ticket.reference]),
-    ):
-        response = client.post(
-            reverse(name, args=args), {"part": "WM-PUMP-01", "station": north.pk, "quantity": 1, "source": "supplier"}
-        )
+    body = {"part": "WM-PUMP-01", "station": north.pk, "quantity": 1, "source": "supplier"}
+    for name, prefix in (("parts:ticket_reserve", "reserve"), ("parts:ticket_order", "order")):
+        prefixed = {f"{prefix}-{key}": value for key, value in body.items()}
+        response = client.post(reverse(name, args=[ticket.reference]), prefixed)
         assert response.status_code == 404
 
     assert snapshot() == before

@@ -92,6 +92,18 @@ SAMPLES: dict[str, dict[str, object]] = {
         "cause": "Solder joint.",
         "action": "New reflow profile.",
     },
+    "parts.reserved": {"part": "WM-PUMP-01", "quantity": 2, "station": "Qingdao East"},
+    "parts.released": {"part": "WM-PUMP-01", "quantity": 2, "station": "Qingdao East"},
+    "parts.waiting": {"part": "WM-PUMP-01", "quantity": 1, "source": "central"},
+    "parts.ordered": {"part": "WM-FAN-02", "quantity": 1, "source": "supplier"},
+    "parts.received": {"part": "WM-PUMP-01", "quantity": 1, "station": "Qingdao East"},
+    "parts.order_cancelled": {"part": "WM-PUMP-01", "quantity": 1},
+    "parts.arrived": {},
+    "parts.return_opened": {"part": "WM-PUMP-01", "rma": "RMA-20260302-0001", "due_by": "2026-03-17T10:00:00+08:00"},
+    "parts.return_shipped": {"rma": "RMA-20260302-0001", "tracking": "SF1234567890"},
+    "parts.return_received": {"rma": "RMA-20260302-0001"},
+    "parts.return_inspected": {"rma": "RMA-20260302-0001", "finding": "confirmed"},
+    "parts.return_overdue": {"rma": "RMA-20260302-0001", "due_by": "2026-03-17T10:00:00+08:00"},
 }
 
 
