@@ -40,14 +40,24 @@ class MoveForm(forms.Form):
     def __init__(self, *args, slots=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["start"].choices = [(slot.key, _slot_label(slot.start, slot.end)) for slot in slots]
+        self.days = {slot.key: timezone.localtime(slot.start).date() for slot in slots}
+
+    def by_day(self) -> list[tuple[str, list]]:
+        """The slot choices grouped under their day, for a phone: (day, [radio, …])."""
+        groups: dict[dt.date, list] = {}
+        for radio in self["start"]:
+            groups.setdefault(self.days[radio.data["value"]], []).append(radio)
+        return [
+            (f"{date_format(day, 'l')} {date_format(day, 'SHORT_DATE_FORMAT')}", radios)
+            for day, radios in groups.items()
+        ]
 
     def start_moment(self) -> dt.datetime:
         return parse_datetime(self.cleaned_data["start"])
 
 
 def _slot_label(start: dt.datetime, end: dt.datetime) -> str:
-    local = timezone.localtime(start)
-    return f"{date_format(local, 'D')} {date_format(local, 'SHORT_DATE_FORMAT')} {time_format(local, 'H:i')}–{time_format(timezone.localtime(end), 'H:i')}"
+    return f"{time_format(timezone.localtime(start), 'H:i')}–{time_format(timezone.localtime(end), 'H:i')}"
 
 
 def _visit_for(token) -> Visit:

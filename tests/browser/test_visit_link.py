@@ -1,5 +1,6 @@
 """On a phone, in Chinese: the customer opens the link from the SMS of a booked visit, moves the
-visit to another free time, and the technician is told by email."""
+visit to another free time, and the technician is told by email. At the desk: an agent books a
+suggested slot in one click from the ticket page."""
 
 import datetime as dt
 import re
@@ -13,7 +14,8 @@ from fieldwork.booking.services import visit_book
 from fieldwork.models import Visit, VisitStatus
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
+from tests.factories import PASSWORD
 from tests.fieldwork.booking_helpers import field_calendar, field_station, repair_ticket, technician_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -80,3 +82,25 @@ def test_a_customer_moves_their_visit_from_the_sms_link_and_the_technician_is_to
     # The old link says nothing any more.
     old = phone.new_page()
     assert old.goto(link).status == 404
+
+
+def test_an_agent_books_a_suggested_slot_in_one_click_from_the_ticket_page(browser, live_server, page):
+    station = field_station(calendar=field_calendar(name="Every day", **EVERY_DAY))
+    technician = factories.UserFactory(roles=["technician"], first_name="Qiang", last_name="Wang")
+    technician_at(station, user=technician)
+    agent = factories.UserFactory(username="agent-booking", roles=["agent"])
+    ticket = repair_ticket(customer=factories.CustomerFactory(region=station.region))
+    sign_in(page, live_server, "agent-booking", PASSWORD)
+
+    page.goto(f"{live_server.url}/desk/tickets/{ticket.reference}/")
+    page.wait_for_selector("#dispatch .slot-book button")  # loaded after the page
+    assert "serves the customer's region" in page.inner_text("#suggestion-1")
+    first = page.query_selector("#dispatch .slot-book input[name=start]").get_attribute("value")
+    page.click("#dispatch .slot-book button")
+    page.wait_for_selector(".field-visit")
+    screenshot(page, "desk-visit-booked")
+
+    visit = Visit.objects.get(ticket=ticket)
+    assert (visit.technician, visit.start, visit.booked_by) == (technician, dt.datetime.fromisoformat(first), agent)
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.appointment_start) == (technician, visit.start)

@@ -180,6 +180,9 @@ def test_a_cancelled_visits_link_stops_working_and_a_done_visit_offers_nothing(c
     assert 'id="visit-closed"' in page and 'id="move-form"' not in page
     Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.DONE)
     assert client.post(url(visit), {"action": "confirm"}).status_code == 400
+    Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.CHECKED_IN)
+    page = client.get(url(visit)).content.decode()
+    assert "The technician is with you" in page and 'id="confirm-form"' not in page
 
 
 def test_posts_are_limited_per_address(client, visit, settings):
