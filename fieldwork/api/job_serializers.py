@@ -112,6 +112,7 @@ class VisitOutSerializer(serializers.Serializer):
 
 
 class JobOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="visit.pk", help_text="Id of the visit.")
     visit = VisitOutSerializer()
     record = RecordOutSerializer(allow_null=True)
     photos = PhotoOutSerializer(many=True)

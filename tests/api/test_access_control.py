@@ -18,6 +18,7 @@ for the next.
 """
 
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ from rest_framework.test import APIClient
 
 from aftersales.roles import Role
 from customers.models import Customer, ProductUnit
+from fieldwork.jobs import services as job_services
+from fieldwork.models import Visit
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult
 from followups.models import CallbackVisit, FeedbackItem
@@ -41,6 +44,7 @@ from quality.models import RecallCampaign, RecallUnit
 from quality.recalls import services as recalls
 from tests import factories
 from tests.api.conftest import RESOLUTION, client_for, portal_customer
+from tests.fieldwork import jobs_helpers
 from tickets.choices import Channel, EventKind, Kind, Status
 from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_add_note, ticket_assign, ticket_create, ticket_transition
@@ -98,6 +102,7 @@ class World:
     recall: RecallCampaign
     subscription: WebhookSubscription
     delivery: WebhookDelivery
+    job: Visit
 
     def version(self) -> int:
         return Ticket.objects.values_list("version", flat=True).get(pk=self.ticket.pk)
@@ -172,6 +177,9 @@ def build_world() -> dict:
     recalls.open_recall_tickets(campaign=recall)
     subscription = factories.WebhookSubscriptionFactory(owner=users["manager"])
     delivery = webhooks.ping(subscription=subscription, by=users["manager"])
+    # tech1's visit for A's job, with a part in stock at the station (fieldwork/api/job_views.py).
+    job = jobs_helpers.visit_for(technician, station=station, ticket=ticket)
+    jobs_helpers.part_in_stock(station, number="BRD-100", quantity=5)
     return {
         "users": {name: account.pk for name, account in users.items()},
         "customer": customer.pk,
@@ -183,6 +191,7 @@ def build_world() -> dict:
         "recall": recall.pk,
         "subscription": subscription.pk,
         "delivery": delivery.pk,
+        "job": job.pk,
     }
 
 
@@ -216,6 +225,7 @@ def world(world_keys) -> World:
         recall=RecallCampaign.objects.get(pk=world_keys["recall"]),
         subscription=WebhookSubscription.objects.get(pk=world_keys["subscription"]),
         delivery=WebhookDelivery.objects.get(pk=world_keys["delivery"]),
+        job=Visit.objects.get(pk=world_keys["job"]),
     )
 
 
@@ -252,6 +262,7 @@ TARGETS = {
     "feedback": Target(lambda w: w.item.pk, FeedbackItem, "pk", MISSING_ID),
     "recall": Target(lambda w: w.recall.pk, RecallCampaign, "pk", MISSING_ID),
     "webhook": Target(lambda w: w.subscription.pk, WebhookSubscription, "pk", MISSING_ID),
+    "job": Target(lambda w: w.job.pk, Visit, "pk", MISSING_ID),
 }
 
 Body = Callable[[World, str], dict | None]
@@ -276,6 +287,18 @@ def note_body(world: World, caller: str) -> dict:
     if caller == "other_customer":
         return {"note": "The error code is E21."}
     return {"note": "Part ordered.", "is_public": True}
+
+
+def checked_in(world: World) -> None:
+    """The state every step of the on-site job but the check-in is taken from."""
+    job_services.visit_check_in(world.job, world.users["technician"])
+
+
+def checked_in_and_signed(world: World) -> None:
+    checked_in(world)
+    job_services.job_sign(
+        world.job, world.users["technician"], jobs_helpers.data_url(jobs_helpers.png_bytes()), "Li Na"
+    )
 
 
 def choose_repair(world: World) -> None:
@@ -450,13 +473,67 @@ ENDPOINTS = [
         WEBHOOK_SCOPE,
         controls=(("manager", None, 202),),
     ),
+    # fieldwork/api/job_views.py: a technician works only their own visits; everyone else finds none.
+    Endpoint("/api/field/jobs/{id}/", "get", "job", same(NOT_FOUND), readers=("technician",)),
+    Endpoint("/api/field/jobs/{id}/check-in/", "post", "job", same(NOT_FOUND), controls=(("technician", None, 200),)),
+    Endpoint(
+        "/api/field/jobs/{id}/record/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        body=fixed({"diagnosis": "Drain pump blocked.", "work_done": "Cleaned the pump."}),
+        controls=each_caller("technician", 200),
+        given=checked_in,
+    ),
+    Endpoint(
+        "/api/field/jobs/{id}/photos/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        body=lambda w, caller: {"stage": "before", "file": jobs_helpers.photo_upload()},
+        controls=each_caller("technician", 201),
+        given=checked_in,
+    ),
+    Endpoint(
+        "/api/field/jobs/{id}/parts/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        body=fixed({"part_number": "BRD-100", "quantity": 1}),
+        controls=each_caller("technician", 201),
+        given=checked_in,
+    ),
+    Endpoint(
+        "/api/field/jobs/{id}/signature/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        body=lambda w, caller: {"signature": jobs_helpers.data_url(jobs_helpers.png_bytes()), "signed_by": "Li Na"},
+        controls=each_caller("technician", 200),
+        given=checked_in,
+    ),
+    Endpoint(
+        "/api/field/jobs/{id}/check-out/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        controls=(("technician", None, 200),),
+        given=checked_in_and_signed,
+    ),
 ]
 
 
 def call(client: APIClient, method: str, url: str, body: dict | None):
+    # Every step of the on-site job carries an idempotency key; other endpoints ignore it.
+    key = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
     if body is None:
-        return getattr(client, method)(url)
-    return getattr(client, method)(url, body, format="json")
+        return getattr(client, method)(url, **key)
+    if any(hasattr(value, "read") for value in body.values()):
+        for value in body.values():
+            if hasattr(value, "seek"):
+                value.seek(0)
+        return getattr(client, method)(url, body, format="multipart", **key)
+    return getattr(client, method)(url, body, format="json", **key)
 
 
 def answer_of(response) -> Answer:
@@ -497,7 +574,7 @@ def urlconf_object_endpoints() -> set[tuple[str, str]]:
 def test_the_table_covers_every_object_endpoint_of_the_schema():
     table = [(endpoint.path, endpoint.method) for endpoint in ENDPOINTS]
 
-    assert len(table) == len(set(table)) == 24
+    assert len(table) == len(set(table)) == 31
     assert set(table) == schema_object_endpoints()
 
 
