@@ -14,8 +14,12 @@ class DayQuerySerializer(serializers.Serializer):
 
 
 class RecordInSerializer(serializers.Serializer):
-    diagnosis = serializers.CharField(required=False, allow_blank=True, max_length=4000, trim_whitespace=True)
-    work_done = serializers.CharField(required=False, allow_blank=True, max_length=4000, trim_whitespace=True)
+    diagnosis = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, trim_whitespace=True, help_text="What the technician found."
+    )
+    work_done = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, trim_whitespace=True, help_text="What the technician did."
+    )
     charge_kind = serializers.ChoiceField(choices=ChargeKind.choices, default=ChargeKind.COVERED)
     charge = serializers.CharField(
         required=False,
@@ -38,11 +42,17 @@ class PartInSerializer(serializers.Serializer):
     part_number = serializers.CharField(
         required=False, allow_blank=True, max_length=40, help_text="Or its part number."
     )
-    quantity = serializers.IntegerField(min_value=1, max_value=99, default=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=99, default=1, help_text="How many were used (1 to 99).")
     under_warranty = serializers.BooleanField(
         default=False, help_text="Replaced under warranty (opens an old-part return)."
     )
-    failed_batch = serializers.CharField(required=False, allow_blank=True, max_length=40, default="")
+    failed_batch = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        default="",
+        help_text="The batch of the part taken out, if known.",
+    )
 
     def validate(self, data: dict) -> dict:
         if data.get("part") is None and not data.get("part_number"):
@@ -58,53 +68,59 @@ class SignatureInSerializer(serializers.Serializer):
 
 
 class PhotoOutSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    stage = serializers.CharField()
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    created_at = serializers.DateTimeField()
+    id = serializers.IntegerField(help_text="Id of the photo.")
+    stage = serializers.CharField(help_text="before or after the work.")
+    content_type = serializers.CharField(help_text="image/jpeg or image/png, read from the file's content.")
+    size = serializers.IntegerField(help_text="Size in bytes.")
+    created_at = serializers.DateTimeField(help_text="When it was taken.")
 
 
 class PartUsedOutSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    part = serializers.IntegerField(source="part_id")
-    number = serializers.CharField(source="part.number")
-    name = serializers.CharField(source="part.display_name")
-    quantity = serializers.IntegerField()
-    under_warranty = serializers.BooleanField()
-    failed_batch = serializers.CharField()
+    id = serializers.IntegerField(help_text="Id of the use.")
+    part = serializers.IntegerField(source="part_id", help_text="Id of the part.")
+    number = serializers.CharField(source="part.number", help_text="The part number.")
+    name = serializers.CharField(source="part.display_name", help_text="The part's name, in the request's language.")
+    quantity = serializers.IntegerField(help_text="How many were used.")
+    under_warranty = serializers.BooleanField(help_text="Replaced under warranty.")
+    failed_batch = serializers.CharField(help_text="The batch of the part taken out.")
 
 
 class RecordOutSerializer(serializers.Serializer):
-    diagnosis = serializers.CharField()
-    work_done = serializers.CharField()
-    charge_kind = serializers.CharField()
-    charge = serializers.DecimalField(**MONEY)
-    charge_reason = serializers.CharField()
-    signed_by = serializers.CharField()
-    signed_at = serializers.DateTimeField(allow_null=True)
-    has_signature = serializers.SerializerMethodField()
+    diagnosis = serializers.CharField(help_text="What the technician found.")
+    work_done = serializers.CharField(help_text="What the technician did.")
+    charge_kind = serializers.CharField(help_text="covered (no charge) or paid by the customer.")
+    charge = serializers.DecimalField(**MONEY, help_text="The amount paid; 0.00 when covered.")
+    charge_reason = serializers.CharField(help_text="Why the customer pays; empty when covered.")
+    signed_by = serializers.CharField(help_text="The name of the person who signed.")
+    signed_at = serializers.DateTimeField(allow_null=True, help_text="When the customer signed; null until then.")
+    has_signature = serializers.SerializerMethodField(help_text="Whether the customer's signature is stored.")
 
     def get_has_signature(self, record) -> bool:
         return bool(record.signature)
 
 
 class CustomerOutSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    phone = serializers.CharField()
-    address = serializers.CharField()
+    name = serializers.CharField(help_text="The customer's name.")
+    phone = serializers.CharField(help_text="The customer's phone number, for the one-tap call.")
+    address = serializers.CharField(help_text="The customer's address, where the visit is.")
 
 
 class VisitOutSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    ticket = serializers.CharField(source="ticket.reference")
-    status = serializers.CharField()
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
-    checked_in_at = serializers.DateTimeField(allow_null=True)
-    checked_out_at = serializers.DateTimeField(allow_null=True)
-    station = serializers.CharField(source="station.code")
-    customer = CustomerOutSerializer(source="ticket.customer")
+    id = serializers.IntegerField(help_text="Id of the visit.")
+    ticket = serializers.CharField(source="ticket.reference", help_text="Reference of the visit's ticket.")
+    status = serializers.CharField(help_text="booked, confirmed, checked_in, done or cancelled.")
+    start = serializers.DateTimeField(help_text="When the visit's slot starts.")
+    end = serializers.DateTimeField(help_text="When the visit's slot ends.")
+    checked_in_at = serializers.DateTimeField(
+        allow_null=True, help_text="The real arrival time; null until the check-in."
+    )
+    checked_out_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the technician left; null until the check-out."
+    )
+    station = serializers.CharField(
+        source="station.code", help_text="Code of the service station whose stock the parts come from."
+    )
+    customer = CustomerOutSerializer(source="ticket.customer", help_text="The customer visited.")
     job_url = serializers.SerializerMethodField(help_text="The job screen on the phone.")
 
     def get_job_url(self, visit) -> str:
@@ -112,10 +128,11 @@ class VisitOutSerializer(serializers.Serializer):
 
 
 class JobOutSerializer(serializers.Serializer):
-    visit = VisitOutSerializer()
-    record = RecordOutSerializer(allow_null=True)
-    photos = PhotoOutSerializer(many=True)
-    parts = PartUsedOutSerializer(many=True)
+    id = serializers.IntegerField(source="visit.pk", help_text="Id of the visit.")
+    visit = VisitOutSerializer(help_text="The visit.")
+    record = RecordOutSerializer(allow_null=True, help_text="The job record; null until something is recorded.")
+    photos = PhotoOutSerializer(many=True, help_text="Photos taken on site, oldest first.")
+    parts = PartUsedOutSerializer(many=True, help_text="Parts used on the ticket at the visit's station, oldest first.")
 
 
 class GuaranteeOutSerializer(serializers.Serializer):
@@ -123,31 +140,41 @@ class GuaranteeOutSerializer(serializers.Serializer):
         help_text="return, replace, repair, ended or unknown: the three-guarantees stage on the day."
     )
     until = serializers.DateField(allow_null=True, help_text="The last day of that stage.")
-    warranty_end = serializers.DateField(allow_null=True)
-    in_warranty = serializers.BooleanField(allow_null=True)
-    text = serializers.CharField()
+    warranty_end = serializers.DateField(
+        allow_null=True, help_text="The last day of the product's warranty; null when not known."
+    )
+    in_warranty = serializers.BooleanField(
+        allow_null=True, help_text="Whether the product is in warranty on the day; null when not known."
+    )
+    text = serializers.CharField(help_text="The stage in words, in the request's language.")
 
 
 class HistoryOutSerializer(serializers.Serializer):
-    reference = serializers.CharField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    work_done = serializers.CharField()
+    reference = serializers.CharField(help_text="Reference of the earlier ticket.")
+    kind = serializers.CharField(help_text="Its kind: repair, installation, maintenance, consultation or complaint.")
+    status = serializers.CharField(help_text="Its status now.")
+    created_at = serializers.DateTimeField(help_text="When it was logged.")
+    work_done = serializers.CharField(help_text="The work done, as recorded.")
 
 
 class ProductOutSerializer(serializers.Serializer):
-    model = serializers.CharField(source="model.code")
-    name = serializers.CharField(source="model.display_name")
-    serial = serializers.CharField()
+    model = serializers.CharField(source="model.code", help_text="The model code.")
+    name = serializers.CharField(source="model.display_name", help_text="The model's name, in the request's language.")
+    serial = serializers.CharField(help_text="The serial number.")
 
 
 class DayVisitOutSerializer(serializers.Serializer):
-    visit = VisitOutSerializer()
-    product = ProductOutSerializer(source="visit.ticket.unit", allow_null=True)
-    fault = serializers.CharField(source="visit.ticket.description")
-    guarantee = serializers.SerializerMethodField()
-    history = HistoryOutSerializer(many=True)
+    visit = VisitOutSerializer(help_text="The visit.")
+    product = ProductOutSerializer(
+        source="visit.ticket.unit",
+        allow_null=True,
+        help_text="The product of the ticket; null when the ticket names none.",
+    )
+    fault = serializers.CharField(source="visit.ticket.description", help_text="The fault as logged on the ticket.")
+    guarantee = serializers.SerializerMethodField(
+        help_text="The product's warranty and three-guarantees stage on the day; null without a product."
+    )
+    history = HistoryOutSerializer(many=True, help_text="The unit's earlier tickets, newest first (at most five).")
 
     @extend_schema_field(GuaranteeOutSerializer(allow_null=True))
     def get_guarantee(self, card) -> dict | None:

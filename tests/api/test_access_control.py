@@ -19,6 +19,7 @@ for the next.
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,8 +38,8 @@ from aftersales.roles import Role
 from customers.models import Customer, ProductUnit
 from fieldwork.booking.availability import free_slots
 from fieldwork.booking.services import visit_book
-from fieldwork.models import TechnicianProfile, Visit
-from fieldwork.models import ServiceReport, Visit, VisitStatus
+from fieldwork.jobs import services as job_services
+from fieldwork.models import ServiceReport, TechnicianProfile, Visit, VisitStatus
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult
 from followups.models import CallbackVisit, FeedbackItem
@@ -48,6 +49,7 @@ from quality.models import RecallCampaign, RecallUnit
 from quality.recalls import services as recalls
 from tests import factories
 from tests.api.conftest import RESOLUTION, client_for, portal_customer
+from tests.fieldwork import jobs_helpers
 from tickets.choices import Channel, EventKind, Kind, Status
 from tickets.models import Ticket, TicketEvent
 from tickets.services import ticket_add_note, ticket_assign, ticket_create, ticket_transition
@@ -109,6 +111,7 @@ class World:
     field_visit: Visit
     profile: TechnicianProfile
     report: ServiceReport
+    job: Visit
 
     def version(self) -> int:
         return Ticket.objects.values_list("version", flat=True).get(pk=self.ticket.pk)
@@ -204,6 +207,9 @@ def build_world() -> dict:
     subscription = factories.WebhookSubscriptionFactory(owner=users["manager"])
     delivery = webhooks.ping(subscription=subscription, by=users["manager"])
 
+    # tech1's visit for A's job, with a part in stock at the station (fieldwork/api/job_views.py).
+    job = jobs_helpers.visit_for(technician, station=station, ticket=ticket)
+    jobs_helpers.part_in_stock(station, number="BRD-100", quantity=5)
     return {
         "users": {name: account.pk for name, account in users.items()},
         "customer": customer.pk,
@@ -218,6 +224,7 @@ def build_world() -> dict:
         "field_visit": field_visit.pk,
         "profile": profile.pk,
         "report": report.pk,
+        "job": job.pk,
     }
 
 
@@ -254,6 +261,7 @@ def world(world_keys) -> World:
         field_visit=Visit.objects.get(pk=world_keys["field_visit"]),
         profile=TechnicianProfile.objects.get(pk=world_keys["profile"]),
         report=ServiceReport.objects.get(pk=world_keys["report"]),
+        job=Visit.objects.get(pk=world_keys["job"]),
     )
 
 
@@ -293,6 +301,7 @@ TARGETS = {
     "visit": Target(lambda w: w.field_visit.pk, Visit, "pk", MISSING_ID),
     "technician": Target(lambda w: w.profile.pk, TechnicianProfile, "pk", MISSING_ID),
     "report": Target(lambda w: w.report.pk, ServiceReport, "pk", MISSING_ID),
+    "job": Target(lambda w: w.job.pk, Visit, "pk", MISSING_ID),
 }
 
 Body = Callable[[World, str], dict | None]
@@ -326,6 +335,18 @@ def move_body(world: World, caller: str) -> dict:
         visit.station, date_from=today, date_to=today + dt.timedelta(days=13), technician=visit.technician
     )
     return {"start": slots[0].start.isoformat()}
+
+
+def checked_in(world: World) -> None:
+    """The state every step of the on-site job but the check-in is taken from."""
+    job_services.visit_check_in(world.job, world.users["technician"])
+
+
+def checked_in_and_signed(world: World) -> None:
+    checked_in(world)
+    job_services.job_sign(
+        world.job, world.users["technician"], jobs_helpers.data_url(jobs_helpers.png_bytes()), "Li Na"
+    )
 
 
 def choose_repair(world: World) -> None:
@@ -559,13 +580,67 @@ ENDPOINTS = [
         same(DESK_ONLY),
         readers=("agent", "manager"),
     ),
+    # fieldwork/api/job_views.py: a technician works only their own visits; everyone else finds none.
+    Endpoint("/api/field/jobs/{id}/", "get", "job", same(NOT_FOUND), readers=("technician",)),
+    Endpoint("/api/field/jobs/{id}/check-in/", "post", "job", same(NOT_FOUND), controls=(("technician", None, 200),)),
+    Endpoint(
+        "/api/field/jobs/{id}/record/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        body=fixed({"diagnosis": "Drain pump blocked.", "work_done": "Cleaned the pump."}),
+        controls=each_caller("technician", 200),
+        given=checked_in,
+    ),
+    Endpoint(
+        "/api/field/jobs/{id}/photos/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        body=lambda w, caller: {"stage": "before", "file": jobs_helpers.photo_upload()},
+        controls=each_caller("technician", 201),
+        given=checked_in,
+    ),
+    Endpoint(
+        "/api/field/jobs/{id}/parts/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        body=fixed({"part_number": "BRD-100", "quantity": 1}),
+        controls=each_caller("technician", 201),
+        given=checked_in,
+    ),
+    Endpoint(
+        "/api/field/jobs/{id}/signature/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        body=lambda w, caller: {"signature": jobs_helpers.data_url(jobs_helpers.png_bytes()), "signed_by": "Li Na"},
+        controls=each_caller("technician", 200),
+        given=checked_in,
+    ),
+    Endpoint(
+        "/api/field/jobs/{id}/check-out/",
+        "post",
+        "job",
+        same(NOT_FOUND),
+        controls=(("technician", None, 200),),
+        given=checked_in_and_signed,
+    ),
 ]
 
 
 def call(client: APIClient, method: str, url: str, body: dict | None):
+    # Every step of the on-site job carries an idempotency key; other endpoints ignore it.
+    key = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
     if body is None:
-        return getattr(client, method)(url)
-    return getattr(client, method)(url, body, format="json")
+        return getattr(client, method)(url, **key)
+    if any(hasattr(value, "read") for value in body.values()):
+        for value in body.values():
+            if hasattr(value, "seek"):
+                value.seek(0)
+        return getattr(client, method)(url, body, format="multipart", **key)
+    return getattr(client, method)(url, body, format="json", **key)
 
 
 def answer_of(response) -> Answer:
@@ -606,8 +681,7 @@ def urlconf_object_endpoints() -> set[tuple[str, str]]:
 def test_the_table_covers_every_object_endpoint_of_the_schema():
     table = [(endpoint.path, endpoint.method) for endpoint in ENDPOINTS]
 
-    assert len(table) == len(set(table)) == 30
-    assert len(table) == len(set(table)) == 26
+    assert len(table) == len(set(table)) == 37
     assert set(table) == schema_object_endpoints()
 
 
