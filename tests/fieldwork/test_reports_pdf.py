@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from fieldwork.models import ChargeKind
 from fieldwork.reports.content import report_content
 from fieldwork.reports.pdf import markup, render_report
+from parts.models import PartUsage
 from tests.factories import ProductUnitFactory, WarrantyClaimFactory
 from tests.fieldwork.reports_helpers import (
     CHINESE_TEXTS,
@@ -339,3 +340,47 @@ def test_a_replacement_carried_out_restarts_every_period_of_the_new_unit():
 )
 def test_typed_text_becomes_safe_markup_with_chinese_runs_in_the_chinese_font(text, expected):
     assert markup(text) == expected
+
+
+@pytest.mark.django_db
+def test_a_visit_with_nothing_recorded_about_an_unregistered_product_still_gets_a_report():
+    job = checked_out_job(language="en")
+    job.job.delete()
+    ticket = job.visit.ticket
+    ticket.unit = None
+    ticket.save()
+    lines = pdf_lines(_pdf(job))
+
+    assert lines[lines.index("Product") : lines.index("Fault and work")] == ["Product", "Model", "—"]
+    assert lines[lines.index("Diagnosis") + 1] == "—" and lines[lines.index("Work done") + 1] == "—"
+    assert lines[lines.index("Charge", lines.index("Parts used")) + 2] == "Covered: no charge"
+    assert lines[lines.index("Signed by") + 1] == "—"
+
+
+@pytest.mark.django_db
+def test_a_long_report_runs_onto_numbered_pages_with_the_parts_header_repeated():
+    job = checked_out_job(
+        language="zh-hans", texts={**CHINESE_TEXTS, "work_done": "更换排水泵及排水管，试机正常。" * 30}
+    )
+    usage = job.usages[0]
+    used_at = usage.created_at
+    for _ in range(40):
+        usage.pk = None
+        usage.save()
+    PartUsage.objects.filter(part=usage.part).update(created_at=used_at)
+    data = _pdf(job)
+    lines = pdf_lines(data)
+
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) >= 2
+    assert [line for line in lines if line.startswith("AS-2026-000321 · ")] == [
+        f"AS-2026-000321 · {label}" for label in _page_labels(len(pages))
+    ]
+    assert lines.count("P-2041") == 41
+    assert "".join(lines).count("更换排水泵及排水管，试机正常。") == 30
+    assert pdf_image_count(data) == 1
+
+
+def _page_labels(count: int) -> list[str]:
+    with translation.override("zh-hans"):
+        return [gettext("%(reference)s · page %(page)s").split(" · ", 1)[1] % {"page": n} for n in range(1, count + 1)]
