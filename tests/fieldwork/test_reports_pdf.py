@@ -358,7 +358,7 @@ def test_a_visit_with_nothing_recorded_about_an_unregistered_product_still_gets_
 
 
 @pytest.mark.django_db
-def test_a_long_report_runs_onto_numbered_pages_with_the_parts_header_repeated():
+def test_a_long_report_runs_onto_numbered_pages_and_loses_nothing():
     job = checked_out_job(
         language="zh-hans", texts={**CHINESE_TEXTS, "work_done": "更换排水泵及排水管，试机正常。" * 30}
     )
