@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
@@ -21,6 +22,7 @@ from tests.fieldwork.reports_helpers import (
     checked_out_job,
     pdf_image_count,
     pdf_lines,
+    signature_png,
 )
 from warranty.models import ClaimStatus
 
@@ -240,11 +242,33 @@ def test_a_covered_job_not_signed_says_so_and_shows_no_image():
 
 
 @pytest.mark.django_db
-def test_a_signature_that_is_not_a_png_is_left_out():
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b"<svg onload=alert(1)>",
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,  # a PNG's first bytes, then nothing readable
+        signature_png()[:60],  # cut short
+    ],
+    ids=["svg", "png-magic-only", "truncated"],
+)
+def test_a_signature_that_is_not_a_readable_png_is_left_out(stored):
     job = checked_out_job(language="en")
-    job.job.signature.save("signature.png", io.BytesIO(b"<svg onload=alert(1)>"), save=True)
+    job.job.signature.save("signature.png", ContentFile(stored), save=True)
 
-    assert pdf_image_count(_pdf(job)) == 0
+    data = _pdf(job)
+
+    assert pdf_image_count(data) == 0
+    assert pdf_lines(data)[-5:-1] == ["Signed by", "Li Na", "Signed at", "2 Mar 2026 10:38"]
+
+
+@pytest.mark.django_db
+def test_a_huge_signature_is_drawn_from_a_smaller_copy():
+    job = checked_out_job(language="en")
+    job.job.signature.save("signature.png", ContentFile(signature_png(6000, 2000)), save=True)
+
+    [image] = PdfReader(io.BytesIO(_pdf(job))).pages[0].images
+
+    assert image.image.size == (1200, 400)
 
 
 @pytest.mark.django_db
