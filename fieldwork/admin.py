@@ -1,3 +1,7 @@
-"""Field service in the admin: each part registers its own models."""
+"""Field service in the admin: each part of the app registers its own models' pages."""
 
-from fieldwork.reports import admin as reports_admin  # noqa: F401
+from django.contrib import admin
+
+from fieldwork.reports import admin as reports_admin
+
+reports_admin.register(admin.site)
