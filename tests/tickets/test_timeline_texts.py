@@ -40,6 +40,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "ticket.escalated": {"stage": "dispatch", "due": "2026-03-02T09:00:00+00:00", "to": "Wang Wei, Li Na"},
     "visit.agreed": {"start": "2026-03-05T09:00:00+08:00", "end": "2026-03-05T12:00:00+08:00"},
     "file.received": {"kind": AttachmentKind.PROOF_OF_PURCHASE},
+    "report.made": {"checked_out_at": "2026-03-05T03:05:00+00:00", "technician": "Wang Wei"},
     "portal.serial_of_another": {"model": "XQG80-P1", "serial": "P1-000777"},
     "portal.unit_details": {"model": "XQG80-P1", "serial": "P1-000778", "date": "2026-02-10"},
     "claim.decided": {
