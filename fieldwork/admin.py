@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from fieldwork.models import IdempotencyKey, JobPhoto, JobRecord, StationSlots, TechnicianProfile, Visit
-from fieldwork.reports import admin as reports_admin  # noqa: F401  (service reports register their own)
+from fieldwork.reports import admin as reports_admin
 
 
 @admin.register(TechnicianProfile)
@@ -93,3 +93,7 @@ class IdempotencyKeyAdmin(ReadOnlyAdmin):
     list_filter = ["scope"]
     search_fields = ["key", "user__username"]
     list_select_related = ["user"]
+
+
+# Service reports register their own pages (fieldwork/reports/admin.py).
+reports_admin.register(admin.site)

@@ -1,5 +1,7 @@
 """The service reports in the admin, read-only: a report is made at check-out (fieldwork/reports/
-services.py) and is the record the customer signed, so nobody edits or deletes it here."""
+services.py) and is the record the customer signed, so nobody edits or deletes it here.
+
+Registered by ``register(site)``, which fieldwork/admin.py calls (the app's one admin module)."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -9,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from fieldwork.models import ServiceReport
 
 
-@admin.register(ServiceReport)
 class ServiceReportAdmin(admin.ModelAdmin):
     list_display = ["ticket", "visit", "technician", "language", "created_at", "pdf"]
     list_filter = ["language", "created_at"]
@@ -39,3 +40,7 @@ class ServiceReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def register(site: admin.AdminSite) -> None:
+    site.register(ServiceReport, ServiceReportAdmin)

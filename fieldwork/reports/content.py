@@ -7,12 +7,14 @@ dates and times in the language's formats, amounts to the cent with the currency
 """
 
 import datetime as dt
+import io
 import logging
 from dataclasses import dataclass
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from aftersales.money import format_amount
 from aftersales.organisation import organisation_name
@@ -28,7 +30,8 @@ from warranty.models import WarrantyClaim
 logger = logging.getLogger(__name__)
 
 EMPTY = "—"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# The largest signature image kept: sharp when printed in the report's 60 × 24 mm box.
+SIGNATURE_PIXELS = (1200, 480)
 
 Rows = tuple[tuple[str, str], ...]
 
@@ -224,13 +227,21 @@ def _charge_rows(job: JobRecord) -> Rows:
 
 
 def _signature_png(job: JobRecord) -> bytes | None:
-    """The signature drawn on the phone, if it is a PNG that can be read."""
+    """The signature drawn on the phone as a PNG the layout can draw, if it is a readable PNG:
+    decoded and written again (nothing but its pixels reaches the PDF), no larger than needed."""
     if not job.signature:
         return None
     try:
         with job.signature.open("rb") as handle:
             data = handle.read()
-    except OSError:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG":
+                return None
+            image.load()
+            image.thumbnail(SIGNATURE_PIXELS)
+            clean = io.BytesIO()
+            image.save(clean, format="PNG")
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         logger.warning("The signature of visit %s could not be read", job.visit_id, exc_info=True)
         return None
-    return data if data.startswith(PNG_MAGIC) else None
+    return clean.getvalue()

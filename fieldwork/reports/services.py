@@ -29,7 +29,10 @@ def report_make(visit: Visit) -> ServiceReport | None:
     once make one report and the second returns it. A visit not checked out yet (or cancelled)
     has nothing to report: None, and nothing is written.
     """
-    visit = Visit.objects.select_for_update().select_related("ticket__customer", "technician").get(pk=visit.pk)
+    # Only the visit's row is locked (not the ticket, customer or user joined in).
+    visit = (
+        Visit.objects.select_for_update(of=("self",)).select_related("ticket__customer", "technician").get(pk=visit.pk)
+    )
     existing = ServiceReport.objects.filter(visit=visit).first()
     if existing is not None:
         return existing

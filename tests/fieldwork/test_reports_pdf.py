@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
@@ -14,12 +15,14 @@ from pypdf import PdfReader
 from fieldwork.models import ChargeKind
 from fieldwork.reports.content import report_content
 from fieldwork.reports.pdf import markup, render_report
+from parts.models import PartUsage
 from tests.factories import ProductUnitFactory, WarrantyClaimFactory
 from tests.fieldwork.reports_helpers import (
     CHINESE_TEXTS,
     checked_out_job,
     pdf_image_count,
     pdf_lines,
+    signature_png,
 )
 from warranty.models import ClaimStatus
 
@@ -239,11 +242,33 @@ def test_a_covered_job_not_signed_says_so_and_shows_no_image():
 
 
 @pytest.mark.django_db
-def test_a_signature_that_is_not_a_png_is_left_out():
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b"<svg onload=alert(1)>",
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,  # a PNG's first bytes, then nothing readable
+        signature_png()[:60],  # cut short
+    ],
+    ids=["svg", "png-magic-only", "truncated"],
+)
+def test_a_signature_that_is_not_a_readable_png_is_left_out(stored):
     job = checked_out_job(language="en")
-    job.job.signature.save("signature.png", io.BytesIO(b"<svg onload=alert(1)>"), save=True)
+    job.job.signature.save("signature.png", ContentFile(stored), save=True)
 
-    assert pdf_image_count(_pdf(job)) == 0
+    data = _pdf(job)
+
+    assert pdf_image_count(data) == 0
+    assert pdf_lines(data)[-5:-1] == ["Signed by", "Li Na", "Signed at", "2 Mar 2026 10:38"]
+
+
+@pytest.mark.django_db
+def test_a_huge_signature_is_drawn_from_a_smaller_copy():
+    job = checked_out_job(language="en")
+    job.job.signature.save("signature.png", ContentFile(signature_png(6000, 2000)), save=True)
+
+    [image] = PdfReader(io.BytesIO(_pdf(job))).pages[0].images
+
+    assert image.image.size == (1200, 400)
 
 
 @pytest.mark.django_db
@@ -339,3 +364,47 @@ def test_a_replacement_carried_out_restarts_every_period_of_the_new_unit():
 )
 def test_typed_text_becomes_safe_markup_with_chinese_runs_in_the_chinese_font(text, expected):
     assert markup(text) == expected
+
+
+@pytest.mark.django_db
+def test_a_visit_with_nothing_recorded_about_an_unregistered_product_still_gets_a_report():
+    job = checked_out_job(language="en")
+    job.job.delete()
+    ticket = job.visit.ticket
+    ticket.unit = None
+    ticket.save()
+    lines = pdf_lines(_pdf(job))
+
+    assert lines[lines.index("Product") : lines.index("Fault and work")] == ["Product", "Model", "—"]
+    assert lines[lines.index("Diagnosis") + 1] == "—" and lines[lines.index("Work done") + 1] == "—"
+    assert lines[lines.index("Charge", lines.index("Parts used")) + 2] == "Covered: no charge"
+    assert lines[lines.index("Signed by") + 1] == "—"
+
+
+@pytest.mark.django_db
+def test_a_long_report_runs_onto_numbered_pages_and_loses_nothing():
+    job = checked_out_job(
+        language="zh-hans", texts={**CHINESE_TEXTS, "work_done": "更换排水泵及排水管，试机正常。" * 30}
+    )
+    usage = job.usages[0]
+    used_at = usage.created_at
+    for _ in range(40):
+        usage.pk = None
+        usage.save()
+    PartUsage.objects.filter(part=usage.part).update(created_at=used_at)
+    data = _pdf(job)
+    lines = pdf_lines(data)
+
+    pages = PdfReader(io.BytesIO(data)).pages
+    assert len(pages) >= 2
+    assert [line for line in lines if line.startswith("AS-2026-000321 · ")] == [
+        f"AS-2026-000321 · {label}" for label in _page_labels(len(pages))
+    ]
+    assert lines.count("P-2041") == 41
+    assert "".join(lines).count("更换排水泵及排水管，试机正常。") == 30
+    assert pdf_image_count(data) == 1
+
+
+def _page_labels(count: int) -> list[str]:
+    with translation.override("zh-hans"):
+        return [gettext("%(reference)s · page %(page)s").split(" · ", 1)[1] % {"page": n} for n in range(1, count + 1)]

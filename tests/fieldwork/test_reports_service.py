@@ -2,10 +2,13 @@
 the timeline and its link sent to the customer in their language (fieldwork/reports/services.py)."""
 
 import io
+import uuid
 
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -203,3 +206,24 @@ def test_a_report_whose_row_cannot_be_written_leaves_no_file(monkeypatch):
 
     assert ServiceReport.objects.count() == 0
     assert _files(job.visit.ticket_id) == before
+
+
+@pytest.mark.django_db
+def test_the_reports_card_takes_the_same_queries_however_many_reports(client, agent, django_assert_max_num_queries):
+    job = checked_out_job(language="en")
+    report_make(job.visit)
+    client.force_login(agent)
+    url = reverse("desk:ticket", kwargs={"reference": job.visit.ticket.reference})
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        visit = job.visit
+        visit.pk, visit.token = None, uuid.uuid4()
+        visit.save()
+        ServiceReport.objects.create(ticket=visit.ticket, visit=visit, file="reports/x.pdf", language="en")
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+
+    assert page.count("/desk/field/reports/") == 2 * 4

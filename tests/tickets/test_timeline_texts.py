@@ -67,6 +67,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "job.part_used_warranty": {"number": "BRD-100", "name": "Control board", "quantity": 1},
     "job.signed": {"name": "Wang Fang"},
     "job.checked_out": {"at": "2026-03-05T11:05:00+08:00"},
+    "report.made": {"checked_out_at": "2026-03-05T03:05:00+00:00", "technician": "Wang Wei"},
     "portal.serial_of_another": {"model": "XQG80-P1", "serial": "P1-000777"},
     "portal.unit_details": {"model": "XQG80-P1", "serial": "P1-000778", "date": "2026-02-10"},
     "claim.decided": {
