@@ -251,18 +251,6 @@ def test_check_out_needs_the_signature_and_makes_the_report_after_commit(
     assert timezone.is_aware(visit.checked_in_at)
 
 
-def test_the_job_admin_pages_register_read_only_keys():
-    from django.contrib.admin import AdminSite
-
-    from fieldwork.jobs import admin as jobs_admin
-    from fieldwork.models import IdempotencyKey
-
-    site = AdminSite(name="jobs-test")
-    jobs_admin.register(site)
-    assert {model.__name__ for model in site._registry} == {"JobRecord", "JobPhoto", "IdempotencyKey"}
-    assert site._registry[IdempotencyKey].has_add_permission(None) is False
-
-
 @pytest.mark.parametrize(
     ("status", "held_from", "started", "expected_status"),
     [
