@@ -13,10 +13,12 @@ ADMIN_APPS = (
     "quality",
     "notifications",
     "fieldwork",
+    "parts",
     "django_celery_beat",
     "auth",
 )
-# Managers edit the catalogue, the stations and the technicians' profiles and slots; everyone else
+# Managers edit the catalogue, the stations, the technicians' profiles and slots, the parts
+# catalogue and the stations' reorder points; everyone else
 # works in the desk only.
 MANAGER_MODELS = (
     "customers.productcategory",
@@ -25,9 +27,22 @@ MANAGER_MODELS = (
     "tickets.faultcategory",
     "fieldwork.technicianprofile",
     "fieldwork.stationslots",
+    "parts.part",
+    "parts.stocklevel",
 )
 # What managers look up in the admin without changing it: the visits and what was done on site.
-MANAGER_VIEWED_MODELS = ("fieldwork.visit", "fieldwork.jobrecord", "fieldwork.jobphoto", "fieldwork.servicereport")
+MANAGER_VIEWED_MODELS = (
+    "fieldwork.visit",
+    "fieldwork.jobrecord",
+    "fieldwork.jobphoto",
+    "fieldwork.servicereport",
+    "parts.stockmovement",
+    "parts.stocktransfer",
+    "parts.partreservation",
+    "parts.partsorder",
+    "parts.partusage",
+    "parts.partreturn",
+)
 
 
 def sync_role_groups(sender=None, apps=global_apps, using: str = "default", **kwargs) -> None:
@@ -39,7 +54,7 @@ def sync_role_groups(sender=None, apps=global_apps, using: str = "default", **kw
     manager_perms = [
         perm
         for perm in Permission.objects.using(using)
-        .filter(content_type__app_label__in=["customers", "tickets", "fieldwork"])
+        .filter(content_type__app_label__in=["customers", "tickets", "fieldwork", "parts"])
         .select_related("content_type")
         if f"{perm.content_type.app_label}.{perm.content_type.model}" in MANAGER_MODELS
         or (

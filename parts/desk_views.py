@@ -76,7 +76,7 @@ def stock(request: HttpRequest) -> HttpResponse:
         request,
         "parts/desk/stock.html",
         {
-            "nav": "parts",
+            "nav": "stock",
             "page": _page(request, levels),
             "stations": stations_for(request.user).order_by("region", "name"),
             "station": station,
@@ -102,7 +102,7 @@ def ledger(request: HttpRequest, station: int, part: int) -> HttpResponse:
         request,
         "parts/desk/ledger.html",
         {
-            "nav": "parts",
+            "nav": "stock",
             "station": station_obj,
             "part": part_obj,
             "level": level,
@@ -127,7 +127,7 @@ def _stock_form_page(request: HttpRequest, form_class, template: str, act: Calla
     form again with the service's field errors (nothing written)."""
     if request.method != "POST":
         form = form_class(user=request.user, initial=_initial(request))
-        return render(request, template, {"nav": "parts", "form": form})
+        return render(request, template, {"nav": "stock", "form": form})
     form = form_class(request.POST, user=request.user)
     if form.is_valid():
         try:
@@ -138,7 +138,7 @@ def _stock_form_page(request: HttpRequest, form_class, template: str, act: Calla
             messages.success(request, message)
             data = form.cleaned_data
             return redirect("parts:ledger", station=data["station"].pk, part=data["part"].pk)
-    return render(request, template, {"nav": "parts", "form": form}, status=400)
+    return render(request, template, {"nav": "stock", "form": form}, status=400)
 
 
 @stock_required
@@ -208,7 +208,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
         request,
         "parts/desk/transfers.html",
         {
-            "nav": "parts",
+            "nav": "stock",
             "page": _page(request, rows),
             "status": status,
             "statuses": TransferStatus.choices,

@@ -33,7 +33,7 @@ def today(request: HttpRequest) -> HttpResponse:
     """The signed-in technician's visits of the day (``?date=``), in time order."""
     day = _day(request)
     context = {
-        "nav": "field_today",
+        "nav": "today",
         "day": day,
         "is_today": day == timezone.localdate(),
         "previous_day": day - dt.timedelta(days=1),
@@ -46,7 +46,7 @@ def today(request: HttpRequest) -> HttpResponse:
 def _job_page(request: HttpRequest, visit, *, errors=None, form: str = "", status: int = 200) -> HttpResponse:
     record = selectors.job_of(visit)
     context = {
-        "nav": "field_today",
+        "nav": "today",
         "visit": visit,
         "ticket": visit.ticket,
         "record": record,
