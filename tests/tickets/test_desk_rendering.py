@@ -143,9 +143,9 @@ def test_ticket_page_links_the_duplicate_and_the_merge_target_without_more_queri
     duplicate = factories.TicketFactory(suspected_duplicate_of=original)
     merged = factories.TicketFactory(status=Status.MERGED, suspected_duplicate_of=original, merged_into=original)
     _login(client, agent)
-    # session, user, roles, ticket, events, fault codes, claims, ratings, callbacks, files,
-    # station choices, technician choices: as for any other ticket
-    with django_assert_num_queries(12):
+    # session, user, roles, ticket, events, fault codes, claims, service reports, ratings,
+    # callbacks, files, station choices, technician choices: as for any other ticket
+    with django_assert_num_queries(13):
         page = client.get(reverse("desk:ticket", args=[duplicate.reference])).content.decode()
     assert f"Likely a duplicate of {original.reference}" in page
     assert f'<a href="{reverse("desk:ticket", args=[original.reference])}">Open it</a>' in page

@@ -283,13 +283,13 @@ def test_ticket_page_query_count_does_not_grow_with_the_timeline(client, agent, 
     for _ in range(3):
         TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, actor=agent, note="n")
     # session, user, roles, ticket, events, fault codes (the resolution form's suggestions),
-    # claims, ratings, callbacks (no attempts to prefetch without one), files, station choices,
-    # technician choices
-    with django_assert_num_queries(12):
+    # claims, service reports, ratings, callbacks (no attempts to prefetch without one), files,
+    # station choices, technician choices
+    with django_assert_num_queries(13):
         client.get(reverse("desk:ticket", args=[ticket.reference]))
     for _ in range(30):
         TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, actor=agent, note="n")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("desk:ticket", args=[ticket.reference]))
     assert len(response.context["events"]) == 33
 
