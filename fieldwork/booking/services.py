@@ -127,13 +127,13 @@ def visit_book(
     a ``late_reason`` (with one, the reason is logged on the timeline)."""
     now = now or timezone.now()
     _ensure_desk(by)
-    if ticket.status in CLOSED_TICKET_STATUSES:
-        raise ValidationError({"ticket": _("A closed, cancelled or merged ticket gets no visit.")})
     if not station.is_active:
         raise ValidationError({"station": _("This service station is not active.")})
     profile = _lock_profile(technician, station)
-    # The ticket next: two bookings of one ticket (with two technicians) do not both pass the check below.
+    # The ticket next: two bookings of one ticket (with two technicians) do not both pass the checks below.
     ticket = lock_ticket(ticket, None)
+    if ticket.status in CLOSED_TICKET_STATUSES:
+        raise ValidationError({"ticket": _("A closed, cancelled or merged ticket gets no visit.")})
     settings = slot_settings(station)
     slot = _slot_for(profile, station, settings, start, now)
     if Visit.objects.filter(ticket=ticket, status__in=CHANGEABLE_STATUSES).exists():

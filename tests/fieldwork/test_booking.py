@@ -12,7 +12,7 @@ from notifications.models import OutboundMessage
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tests.fieldwork.booking_helpers import MONDAY, NOW, SHANGHAI, at, field_station, repair_ticket, technician_at
-from tickets.choices import EventKind
+from tickets.choices import EventKind, Status
 from tickets.models import TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -343,3 +343,11 @@ def test_moments_at_the_edges_of_the_calendar_are_field_errors(station, wang, ag
     with pytest.raises(ValidationError) as refused:
         book(repair_ticket(), wang, station, start, agent)
     assert list(refused.value.message_dict) == ["start"]
+
+
+def test_a_closed_ticket_gets_no_visit(station, wang, agent):
+    ticket = repair_ticket(status=Status.CLOSED)
+    with pytest.raises(ValidationError) as refused:
+        book(ticket, wang, station, at(TUESDAY, 9), agent)
+    assert refused.value.message_dict == {"ticket": ["A closed, cancelled or merged ticket gets no visit."]}
+    assert not Visit.objects.exists()

@@ -144,7 +144,7 @@ def test_ticket_page_links_the_duplicate_and_the_merge_target_without_more_queri
     merged = factories.TicketFactory(status=Status.MERGED, suspected_duplicate_of=original, merged_into=original)
     _login(client, agent)
     # session, user, roles, ticket, events, fault codes, claims, ratings, callbacks, files,
-    # station choices, technician choices; field visits; the parts card's reservations, orders, parts used and
+    # station choices, technician choices; field visits; service reports; the parts card's reservations, orders, parts used and
     # stations to reserve or order from: as for any other ticket
     with django_assert_num_queries(16):
         page = client.get(reverse("desk:ticket", args=[duplicate.reference])).content.decode()

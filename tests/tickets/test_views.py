@@ -284,7 +284,7 @@ def test_ticket_page_query_count_does_not_grow_with_the_timeline(client, agent, 
         TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, actor=agent, note="n")
     # session, user, roles, ticket, events, fault codes (the resolution form's suggestions),
     # claims, ratings, callbacks (no attempts to prefetch without one), files, station choices,
-    # technician choices; field visits; the parts card's reservations, orders, parts used and stations
+    # technician choices; field visits; service reports; the parts card's reservations, orders, parts used and stations
     with django_assert_num_queries(16):
         client.get(reverse("desk:ticket", args=[ticket.reference]))
     for _ in range(30):
