@@ -32,8 +32,10 @@ from fieldwork.models import HOLDING_STATUSES, StationSlots, TechnicianProfile, 
 from tickets.choices import EventKind, Status
 from tickets.models import ServiceStation, Ticket
 from tickets.services.assignment import ticket_appointment_set, ticket_assign
+from tickets.services.lifecycle import ticket_transition
 from tickets.services.locking import lock_ticket
 from tickets.services.timeline import append_event
+from tickets.transitions import get_move
 
 # Visits still to happen: they can be moved, confirmed or cancelled.
 CHANGEABLE_STATUSES = (VisitStatus.BOOKED, VisitStatus.CONFIRMED)
@@ -163,6 +165,9 @@ def visit_book(
         tell_customer=False,
         now=now,
     )
+    if ticket.status in get_move("dispatch").sources:
+        # One click books and dispatches; the visit's own message tells the customer of both.
+        ticket = ticket_transition(ticket=ticket, move="dispatch", by=by, now=now, tell_customer=False)
     visit.ticket = ticket
     append_event(
         ticket,

@@ -116,7 +116,7 @@ def test_the_free_slot_query_count_does_not_grow_with_the_visits(station, agent,
 # --- booking ------------------------------------------------------------------------------------
 
 
-def test_booking_assigns_the_ticket_logs_the_visit_and_tells_the_customer_with_the_link(
+def test_booking_assigns_and_dispatches_the_ticket_logs_the_visit_and_tells_the_customer_with_the_link(
     station, wang, agent, settings, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "https://service.example.com"
@@ -133,20 +133,22 @@ def test_booking_assigns_the_ticket_logs_the_visit_and_tells_the_customer_with_t
         "",
     )
     ticket.refresh_from_db()
-    assert (ticket.station, ticket.assignee, ticket.appointment_start, ticket.appointment_end) == (
+    assert (ticket.station, ticket.assignee, ticket.appointment_start, ticket.appointment_end, ticket.status) == (
         station,
         wang.user,
         at(TUESDAY, 13),
         at(TUESDAY, 17),
+        Status.DISPATCHED,
     )
     assert codes(ticket) == [
         (EventKind.ASSIGNED, ""),
         (EventKind.NOTE, "visit.agreed"),
+        (EventKind.STATUS, ""),
         (EventKind.NOTE, "visit.booked"),
     ]
     booked = ticket.events.get(message_code="visit.booked")
     assert booked.note == f"Visit booked: 3 Mar 2026, 13:00–17:00, Wang Lei ({station.name})."
-    # One message: the visit with its link, not the ticket's own appointment message.
+    # One message: the visit with its link, not the ticket's own appointment or dispatch message.
     [message] = OutboundMessage.objects.filter(ticket_reference=ticket.reference)
     link = f"https://service.example.com/v/{visit.token}/"
     assert (message.template, message.channel, message.context["visit_url"]) == ("visit_booked", "sms", link)

@@ -70,6 +70,7 @@ def ticket_transition(
     merge_into: Ticket | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
+    tell_customer: bool = True,
 ) -> Ticket:
     """Move a ticket along its lifecycle (tickets/transitions.py decides what is allowed).
 
@@ -77,6 +78,8 @@ def ticket_transition(
     holds things up, and appends one timeline event. A blocked move raises ValidationError
     with every reason; nothing is written. The reason is ``note`` when a person typed it, or a
     system text (``message``, see ``append_event``) when the system moves the ticket.
+    ``tell_customer=False`` leaves the customer's milestone message to the caller, which sends
+    its own (a booked visit's message, with its confirm-or-move link, tells of the dispatch).
     """
     now = now or timezone.now()
     if message is not None:
@@ -172,7 +175,8 @@ def ticket_transition(
     elif target == Status.REOPENED:
         hooks.run_on_reopened(ticket, by=by, now=now)
     # The customer hears of the milestones, queued in the outbox in this transaction.
-    notify_status_changed(ticket, event)
+    if tell_customer:
+        notify_status_changed(ticket, event)
     if merge_into is not None:
         append_event(
             merge_into,
