@@ -451,17 +451,17 @@ def test_ticket_page_lists_its_callbacks_with_links(client, agent, django_assert
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
     _login(client, agent)
     url = reverse("desk:ticket", args=[ticket.reference])
-    # session, user, roles, ticket, events, callback settled? (for the moves), ratings,
-    # callbacks with their complaints, their attempts, files, station choices, technician choices,
-    # the fault codes offered to the resolution form
-    with django_assert_num_queries(13):
+    # session, user, roles, ticket, events, callback settled? (for the moves), service reports,
+    # ratings, callbacks with their complaints, their attempts, files, station choices, technician
+    # choices, the fault codes offered to the resolution form
+    with django_assert_num_queries(14):
         response = client.get(url)
     assert response.context["callbacks"] == [visit]
     html = response.content.decode()
     assert f'href="{reverse("followups:callback", args=[visit.pk])}"' in html
     assert "1 attempt" in html
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         html = client.get(url).content.decode()
     assert "2 attempts" in html
 
