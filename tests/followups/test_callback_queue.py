@@ -453,7 +453,7 @@ def test_ticket_page_lists_its_callbacks_with_links(client, agent, django_assert
     url = reverse("desk:ticket", args=[ticket.reference])
     # session, user, roles, ticket, events, callback settled? (for the moves), ratings,
     # callbacks with their complaints, their attempts, files, station choices, technician choices,
-    # the fault codes offered to the resolution form; field visits; the parts card's reservations, orders and
+    # the fault codes offered to the resolution form; field visits; service reports; the parts card's reservations, orders and
     # parts used
     with django_assert_num_queries(16):
         response = client.get(url)
