@@ -209,10 +209,11 @@ def scenarios(args: argparse.Namespace) -> dict[str, list[Scenario]]:
 
     from tickets.models import ServiceStation
 
-    today = timezone.localdate()
+    # The slot search looks ahead from tomorrow: today's slots may all be past when it runs.
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     station = ServiceStation.objects.get(code=f"{PREFIX}-0")
     day = reverse("fieldwork:today")
-    two_weeks = today + dt.timedelta(days=13)
+    two_weeks = tomorrow + dt.timedelta(days=13)
     slots = "/api/slots/"
     return {
         "quiet": [
@@ -227,13 +228,13 @@ def scenarios(args: argparse.Namespace) -> dict[str, list[Scenario]]:
             Scenario(
                 "slot search, station, 1 day",
                 slots,
-                [("station", str(station.pk)), ("date_from", today.isoformat()), ("date_to", today.isoformat())],
+                [("station", str(station.pk)), ("date_from", tomorrow.isoformat()), ("date_to", tomorrow.isoformat())],
                 is_queue=False,
             ),
             Scenario(
                 "slot search, station, 14 days",
                 slots,
-                [("station", str(station.pk)), ("date_from", today.isoformat()), ("date_to", two_weeks.isoformat())],
+                [("station", str(station.pk)), ("date_from", tomorrow.isoformat()), ("date_to", two_weeks.isoformat())],
                 is_queue=False,
             ),
         ],
