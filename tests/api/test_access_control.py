@@ -45,6 +45,10 @@ from followups.choices import CallbackResult
 from followups.models import CallbackVisit, FeedbackItem
 from notifications import webhooks
 from notifications.models import WebhookDelivery, WebhookSubscription
+from parts import returns as part_returns
+from parts.ledger import stock_move
+from parts.models import MovementKind, Part, PartReservation, PartReturn, PartsOrder
+from parts.usage import part_use
 from quality.models import RecallCampaign, RecallUnit
 from quality.recalls import services as recalls
 from tests import factories
@@ -112,6 +116,9 @@ class World:
     profile: TechnicianProfile
     report: ServiceReport
     job: Visit
+    reservation: PartReservation
+    order: PartsOrder
+    part_return: PartReturn
 
     def version(self) -> int:
         return Ticket.objects.values_list("version", flat=True).get(pk=self.ticket.pk)
@@ -185,6 +192,17 @@ def build_world() -> dict:
         fault_component="control board",
         root_cause="Solder joint cracked.",
     )
+    # Parts of A's jobs: a reservation and an order of the open job (rows only, so its status and
+    # timeline stay as they are), and a part used under warranty on the resolved repair, whose
+    # old-part return is open.
+    pump = Part.objects.create(number="WM-PUMP-01", name="Drain pump")
+    stock_move(station=station, part=pump, kind=MovementKind.RECEIPT, by=agent, quantity=2)
+    stock_move(station=station, part=pump, kind=MovementKind.RESERVE, by=agent, reserved_change=1, ticket=ticket)
+    reservation = PartReservation.objects.create(ticket=ticket, station=station, part=pump, quantity=1, by=agent)
+    order = PartsOrder.objects.create(
+        ticket=ticket, station=station, part=pump, quantity=1, source="supplier", by=agent, ordered_at=ticket.created_at
+    )
+    usage = part_use(ticket=done, station=station, part=pump, quantity=1, by=technician, under_warranty=True)
     visit = factories.CallbackVisitFactory(ticket=done)
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent, note="Voicemail.")
     item = factories.FeedbackItemFactory(
@@ -225,6 +243,9 @@ def build_world() -> dict:
         "profile": profile.pk,
         "report": report.pk,
         "job": job.pk,
+        "reservation": reservation.pk,
+        "order": order.pk,
+        "part_return": usage.old_part_return.pk,
     }
 
 
@@ -262,6 +283,9 @@ def world(world_keys) -> World:
         profile=TechnicianProfile.objects.get(pk=world_keys["profile"]),
         report=ServiceReport.objects.get(pk=world_keys["report"]),
         job=Visit.objects.get(pk=world_keys["job"]),
+        reservation=PartReservation.objects.get(pk=world_keys["reservation"]),
+        order=PartsOrder.objects.get(pk=world_keys["order"]),
+        part_return=PartReturn.objects.get(pk=world_keys["part_return"]),
     )
 
 
@@ -302,6 +326,9 @@ TARGETS = {
     "technician": Target(lambda w: w.profile.pk, TechnicianProfile, "pk", MISSING_ID),
     "report": Target(lambda w: w.report.pk, ServiceReport, "pk", MISSING_ID),
     "job": Target(lambda w: w.job.pk, Visit, "pk", MISSING_ID),
+    "reservation": Target(lambda w: w.reservation.pk, PartReservation, "pk", MISSING_ID),
+    "order": Target(lambda w: w.order.pk, PartsOrder, "pk", MISSING_ID),
+    "part_return": Target(lambda w: w.part_return.pk, PartReturn, "pk", MISSING_ID),
 }
 
 Body = Callable[[World, str], dict | None]
@@ -394,6 +421,17 @@ REPORT_SCOPE = {
 }
 FEEDBACK_SCOPE = {**same(FEEDBACK_ONLY), "other_department": NOT_FOUND}
 WEBHOOK_SCOPE = {**same(QUALITY_ONLY), "other_manager": NOT_FOUND}
+# parts/api/demand_views.py: service staff only; a technician works the parts of their own jobs.
+PARTS_SCOPE = {"other_customer": forbidden("Sign in as service staff."), "other_technician": NOT_FOUND}
+
+
+def ship_return(world: World) -> None:
+    part_returns.return_ship(part_return=world.part_return, tracking="SF0", by=world.users["agent"])
+
+
+def ship_and_receive_return(world: World) -> None:
+    ship_return(world)
+    part_returns.return_receive(part_return=world.part_return, by=world.users["agent"])
 
 
 def each_caller(doer: str, status: int) -> tuple[tuple[str, str, int], ...]:
@@ -627,6 +665,42 @@ ENDPOINTS = [
         controls=(("technician", None, 200),),
         given=checked_in_and_signed,
     ),
+    # parts/api/demand_views.py: reservations, orders and old-part returns of the technician's own jobs.
+    Endpoint(
+        "/api/part-reservations/{id}/release/",
+        "post",
+        "reservation",
+        PARTS_SCOPE,
+        controls=(("technician", None, 200),),
+    ),
+    Endpoint("/api/parts-orders/{id}/receive/", "post", "order", PARTS_SCOPE, controls=(("technician", None, 200),)),
+    Endpoint("/api/parts-orders/{id}/cancel/", "post", "order", PARTS_SCOPE, controls=(("technician", None, 200),)),
+    Endpoint("/api/part-returns/{id}/", "get", "part_return", PARTS_SCOPE, readers=("technician", "agent")),
+    Endpoint(
+        "/api/part-returns/{id}/ship/",
+        "post",
+        "part_return",
+        PARTS_SCOPE,
+        body=fixed({"tracking": "SF1234567890"}),
+        controls=each_caller("technician", 200),
+    ),
+    Endpoint(
+        "/api/part-returns/{id}/receive/",
+        "post",
+        "part_return",
+        PARTS_SCOPE,
+        controls=(("technician", None, 200),),
+        given=ship_return,
+    ),
+    Endpoint(
+        "/api/part-returns/{id}/inspect/",
+        "post",
+        "part_return",
+        PARTS_SCOPE,
+        body=fixed({"finding": "confirmed", "note": "Impeller cracked."}),
+        controls=each_caller("technician", 200),
+        given=ship_and_receive_return,
+    ),
 ]
 
 
@@ -681,7 +755,7 @@ def urlconf_object_endpoints() -> set[tuple[str, str]]:
 def test_the_table_covers_every_object_endpoint_of_the_schema():
     table = [(endpoint.path, endpoint.method) for endpoint in ENDPOINTS]
 
-    assert len(table) == len(set(table)) == 37
+    assert len(table) == len(set(table)) == 44
     assert set(table) == schema_object_endpoints()
 
 

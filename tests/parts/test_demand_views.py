@@ -204,3 +204,18 @@ def test_a_technician_sees_and_moves_only_the_returns_of_their_jobs(client, tech
 
     client.force_login(technician)
     assert part_return.rma_number in client.get(reverse("parts:returns")).content.decode()
+
+
+def test_the_parts_card_and_the_returns_list_render_in_chinese(client, agent, technician, north, pump):
+    (part_return,) = used_under_warranty(technician, north, pump, 1)
+    client.force_login(agent)
+
+    ticket_page = client.get(
+        reverse("desk:ticket", args=[part_return.usage.ticket.reference]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    returns_page = client.get(reverse("parts:returns"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert (ticket_page.status_code, returns_page.status_code) == (200, 200)
+    assert part_return.rma_number in ticket_page.content.decode()
+    assert part_return.rma_number in returns_page.content.decode()
+    assert '<html lang="zh-hans"' in returns_page.content.decode()
