@@ -47,7 +47,8 @@ from notifications import webhooks
 from notifications.models import WebhookDelivery, WebhookSubscription
 from parts import returns as part_returns
 from parts.ledger import stock_move
-from parts.models import MovementKind, Part, PartReservation, PartReturn, PartsOrder
+from parts.models import MovementKind, Part, PartReservation, PartReturn, PartsOrder, StockLevel, StockTransfer
+from parts.stock import transfer_ship
 from parts.usage import part_use
 from quality.models import RecallCampaign, RecallUnit
 from quality.recalls import services as recalls
@@ -119,6 +120,9 @@ class World:
     reservation: PartReservation
     order: PartsOrder
     part_return: PartReturn
+    part: Part
+    stock_level: StockLevel
+    transfer: StockTransfer
 
     def version(self) -> int:
         return Ticket.objects.values_list("version", flat=True).get(pk=self.ticket.pk)
@@ -209,13 +213,25 @@ def build_world() -> dict:
         ticket=done, fault_code="QF-001", component="control board", root_cause="Solder joint cracked."
     )
 
-    # tech1's and tech2's profiles at the station; A's open job gets tech1's first free slot.
+    # tech1's profile at the station; a job of A's gets tech1's first free slot.
     profile = TechnicianProfile.objects.create(user=technician)
     profile.stations.set([station])
-    TechnicianProfile.objects.create(user=users["other_technician"]).stations.set([station])
+    # tech2 works at another station: the station's stock is not theirs to see.
+    other_station = factories.ServiceStationFactory(code="yt-1", name="Yantai")
+    TechnicianProfile.objects.create(user=users["other_technician"]).stations.set([other_station])
+    # Stock: the pump's level at the station, and a belt on its way to the station from a third one.
+    belt = Part.objects.create(number="WM-BELT-07", name="Drive belt")
+    third_station = factories.ServiceStationFactory(code="jn-1", name="Jinan")
+    stock_move(station=third_station, part=belt, kind=MovementKind.RECEIPT, by=agent, quantity=3)
+    transfer = transfer_ship(from_station=third_station, to_station=station, part=belt, quantity=1, by=agent)
     today = timezone.localdate()
     first = free_slots(station, date_from=today, date_to=today + dt.timedelta(days=13), technician=technician)[0]
-    field_visit = visit_book(ticket=ticket, technician=technician, station=station, start=first.start, by=agent)
+    # Booking dispatches its ticket, so the booked visit is for A's second job: A's open job stays
+    # where a customer may still withdraw it.
+    second = ticket_create(
+        customer=customer, unit=unit, kind=Kind.REPAIR, channel=Channel.PHONE, description="Noisy drum.", by=agent
+    )
+    field_visit = visit_book(ticket=second, technician=technician, station=station, start=first.start, by=agent)
     # A recall of A's batch, its ticket opened; a subscription of manager1 with one delivery. Both
     # last, so no event of the world is delivered; deliveries are sent after a commit anyway.
     recall = recalls.start_recall(
@@ -246,6 +262,9 @@ def build_world() -> dict:
         "reservation": reservation.pk,
         "order": order.pk,
         "part_return": usage.old_part_return.pk,
+        "part": pump.pk,
+        "stock_level": StockLevel.objects.get(station=station, part=pump).pk,
+        "transfer": transfer.pk,
     }
 
 
@@ -286,6 +305,9 @@ def world(world_keys) -> World:
         reservation=PartReservation.objects.get(pk=world_keys["reservation"]),
         order=PartsOrder.objects.get(pk=world_keys["order"]),
         part_return=PartReturn.objects.get(pk=world_keys["part_return"]),
+        part=Part.objects.get(pk=world_keys["part"]),
+        stock_level=StockLevel.objects.get(pk=world_keys["stock_level"]),
+        transfer=StockTransfer.objects.get(pk=world_keys["transfer"]),
     )
 
 
@@ -329,6 +351,9 @@ TARGETS = {
     "reservation": Target(lambda w: w.reservation.pk, PartReservation, "pk", MISSING_ID),
     "order": Target(lambda w: w.order.pk, PartsOrder, "pk", MISSING_ID),
     "part_return": Target(lambda w: w.part_return.pk, PartReturn, "pk", MISSING_ID),
+    "part": Target(lambda w: w.part.pk, Part, "pk", MISSING_ID),
+    "stock_level": Target(lambda w: w.stock_level.pk, StockLevel, "pk", MISSING_ID),
+    "transfer": Target(lambda w: w.transfer.pk, StockTransfer, "pk", MISSING_ID),
 }
 
 Body = Callable[[World, str], dict | None]
@@ -423,6 +448,9 @@ FEEDBACK_SCOPE = {**same(FEEDBACK_ONLY), "other_department": NOT_FOUND}
 WEBHOOK_SCOPE = {**same(QUALITY_ONLY), "other_manager": NOT_FOUND}
 # parts/api/demand_views.py: service staff only; a technician works the parts of their own jobs.
 PARTS_SCOPE = {"other_customer": forbidden("Sign in as service staff."), "other_technician": NOT_FOUND}
+# parts/api/stock_views.py: the catalogue is everyone's in the service; stock is its station's.
+NOT_FOR_CUSTOMERS = forbidden("Only agents, technicians, managers and administrators may use this endpoint.")
+STOCK_SCOPE = {"other_customer": NOT_FOR_CUSTOMERS, "other_technician": NOT_FOUND}
 
 
 def ship_return(world: World) -> None:
@@ -701,6 +729,31 @@ ENDPOINTS = [
         controls=each_caller("technician", 200),
         given=ship_and_receive_return,
     ),
+    Endpoint("/api/parts/{id}/", "get", "part", {"other_customer": NOT_FOR_CUSTOMERS}, readers=("technician", "agent")),
+    Endpoint(
+        "/api/parts/{id}/",
+        "patch",
+        "part",
+        {
+            "other_customer": NOT_FOR_CUSTOMERS,
+            "other_technician": forbidden("Only managers and administrators may change the catalogue."),
+        },
+        body=fixed({"price": "88.50"}),
+        controls=each_caller("manager", 200),
+    ),
+    Endpoint("/api/stock/levels/{id}/", "get", "stock_level", STOCK_SCOPE, readers=("technician", "agent")),
+    Endpoint("/api/stock/transfers/{id}/", "get", "transfer", STOCK_SCOPE, readers=("technician", "agent")),
+    Endpoint(
+        "/api/stock/transfers/{id}/receive/", "post", "transfer", STOCK_SCOPE, controls=(("technician", None, 200),)
+    ),
+    Endpoint(
+        "/api/stock/transfers/{id}/cancel/",
+        "post",
+        "transfer",
+        STOCK_SCOPE,
+        body=fixed({"reason": "Sent to the wrong station."}),
+        controls=each_caller("technician", 200),
+    ),
 ]
 
 
@@ -755,7 +808,7 @@ def urlconf_object_endpoints() -> set[tuple[str, str]]:
 def test_the_table_covers_every_object_endpoint_of_the_schema():
     table = [(endpoint.path, endpoint.method) for endpoint in ENDPOINTS]
 
-    assert len(table) == len(set(table)) == 44
+    assert len(table) == len(set(table)) == 52
     assert set(table) == schema_object_endpoints()
 
 
