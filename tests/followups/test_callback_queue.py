@@ -453,16 +453,16 @@ def test_ticket_page_lists_its_callbacks_with_links(client, agent, django_assert
     url = reverse("desk:ticket", args=[ticket.reference])
     # session, user, roles, ticket, events, callback settled? (for the moves), ratings,
     # callbacks with their complaints, their attempts, files, station choices, technician choices,
-    # the fault codes offered to the resolution form; field visits; service reports; the parts card's reservations, orders and
-    # parts used
-    with django_assert_num_queries(16):
+    # the fault codes offered to the resolution form; field visits; service reports; the parts
+    # card's reservations, orders and parts used
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.context["callbacks"] == [visit]
     html = response.content.decode()
     assert f'href="{reverse("followups:callback", args=[visit.pk])}"' in html
     assert "1 attempt" in html
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         html = client.get(url).content.decode()
     assert "2 attempts" in html
 

@@ -252,9 +252,10 @@ def test_the_stations_technicians_come_first_in_a_labelled_group(client, agent, 
     bo = _technician("bo", "Bo", laoshan, active=False)  # takes no visits
     ticket = _ticket(Status.NEW, station=laoshan, assignee=chen)
     client.force_login(agent)
-    # session, user, roles, ticket, events, fault codes, claims, ratings, callbacks, files,
-    # station choices, technician choices: one query for the technicians and their groups
-    with django_assert_num_queries(12):
+    # session, user, roles, ticket, events, fault codes, claims, field visits, service reports,
+    # ratings, callbacks, files, station choices, technician choices (one query for the
+    # technicians and their groups); the parts card's reservations, orders, parts used, stations
+    with django_assert_num_queries(18):
         page = client.get(reverse("desk:ticket", args=[ticket.reference])).content.decode()
     select = _assignee_select(page)
 
