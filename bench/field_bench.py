@@ -93,9 +93,7 @@ def seed_field(args: argparse.Namespace) -> None:
             for i in range(args.technicians)
         )
         group.user_set.add(*users)
-        profiles = TechnicianProfile.objects.bulk_create(
-            TechnicianProfile(user=u, visits_per_slot=2) for u in users
-        )
+        profiles = TechnicianProfile.objects.bulk_create(TechnicianProfile(user=u, visits_per_slot=2) for u in users)
         through = TechnicianProfile.stations.through
         through.objects.bulk_create(
             through(technicianprofile_id=p.pk, servicestation_id=stations[i % len(stations)].pk)
@@ -166,7 +164,9 @@ def seed_field(args: argparse.Namespace) -> None:
         )
         StockMovement.objects.bulk_create(
             (
-                StockMovement(station=s, part=p, kind=MovementKind.RECEIPT, quantity=20, on_hand_after=20, unit_cost="12.50")
+                StockMovement(
+                    station=s, part=p, kind=MovementKind.RECEIPT, quantity=20, on_hand_after=20, unit_cost="12.50"
+                )
                 for s in stations
                 for p in parts
             ),
