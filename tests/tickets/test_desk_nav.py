@@ -1,5 +1,5 @@
 """The desk menu links to the technician's day and to parts stock and returns, for the roles
-that use them, and still renders where those pages are not there."""
+that use them."""
 
 import pytest
 from django.urls import reverse
@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 MY_DAY, STOCK, RETURNS = ">My day</a>", ">Parts stock</a>", ">Old-part returns</a>"
 
 
-@pytest.fixture
-def field_pages(settings):
-    settings.ROOT_URLCONF = "tests.tickets.nav_urls"
-
-
 @pytest.mark.parametrize(
     ("roles", "links"),
     [
@@ -25,7 +20,7 @@ def field_pages(settings):
         (["admin"], {STOCK, RETURNS}),
     ],
 )
-def test_the_menu_links_the_field_pages_each_role_uses(client, field_pages, roles, links):
+def test_the_menu_links_the_field_pages_each_role_uses(client, roles, links):
     client.force_login(factories.UserFactory(roles=roles))
     page = client.get(reverse("desk:queue")).content.decode()
     for link in {MY_DAY, STOCK, RETURNS}:
@@ -36,7 +31,7 @@ def test_the_menu_links_the_field_pages_each_role_uses(client, field_pages, role
     assert f'<a href="{reverse("parts:returns")}" class="">Old-part returns</a>' in page
 
 
-def test_the_menu_in_chinese_and_for_a_department_user(client, field_pages, department_user, technician):
+def test_the_menu_in_chinese_and_for_a_department_user(client, department_user, technician):
     client.force_login(technician)
     client.cookies.load({"django_language": "zh-hans"})
     page = client.get(reverse("desk:queue")).content.decode()
@@ -44,19 +39,3 @@ def test_the_menu_in_chinese_and_for_a_department_user(client, field_pages, depa
     client.force_login(department_user)
     page = client.get(reverse("feedback:inbox")).content.decode()
     assert reverse("parts:stock") not in page and reverse("fieldwork:today") not in page
-
-
-def test_the_menu_renders_without_the_field_pages(client, technician):
-    # Only when the product has no such pages yet: the menu leaves them out instead of failing.
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("fieldwork:today")
-    except NoReverseMatch:
-        pass
-    else:
-        pytest.skip("the technician's day is there")
-    client.force_login(technician)
-    response = client.get(reverse("desk:queue"))
-    assert response.status_code == 200
-    assert MY_DAY not in response.content.decode()
