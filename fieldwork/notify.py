@@ -7,17 +7,12 @@ names the visit and its link key (a new key on every move), or the confirmation.
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from fieldwork.models import Visit
 from notifications.services import notify_customer, notify_staff
-
-
-def absolute(path: str) -> str:
-    """A link to ``path`` on the product's public base URL."""
-    return settings.SITE_URL.rstrip("/") + path
+from tickets.messages import absolute
 
 
 def visit_url(visit: Visit) -> str:

@@ -10,11 +10,11 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, IntegerField, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from aftersales.money import CENT
 from parts.models import MovementKind, Part, StockLevel, StockMovement, StockTransfer, TransferStatus
 from parts.scope import sees_every_station, stations_for
 from tickets.models import ServiceStation
 
-CENT = Decimal("0.01")
 SLOW_MOVER_DAYS = 90
 
 
