@@ -8,8 +8,12 @@ import sys
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
     from django.core.management import execute_from_command_line
+    from django_scopes import scopes_disabled
 
-    execute_from_command_line(sys.argv)
+    # Commands act for the whole organisation; requests run in their user's scope
+    # (aftersales/scoping.py), whichever command serves them.
+    with scopes_disabled():
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

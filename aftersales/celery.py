@@ -7,7 +7,8 @@ from django.db import OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
 
-app = Celery("aftersales")
+# Tasks act for the whole organisation, never in a service provider's scope (aftersales/scoping.py).
+app = Celery("aftersales", task_cls="aftersales.scoping:UnscopedTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -33,12 +33,32 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_aftersales_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        if user.is_superuser:
-            names.add(Role.ADMIN)
-        cached = frozenset(name for name in names if name in Role.values)
-        user._aftersales_roles = cached
+        _read_roles_and_provider(user)
+        cached = user._aftersales_roles
     return cached
+
+
+def provider_of(user: AbstractBaseUser | AnonymousUser | None) -> int | None:
+    """The id of the service provider ``user`` works for, or None: headquarters staff, customers
+    and visitors belong to no provider (docs/network.md). Read with the roles, in one query."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not hasattr(user, "_aftersales_provider"):
+        _read_roles_and_provider(user)
+    return user._aftersales_provider
+
+
+def _read_roles_and_provider(user: AbstractBaseUser) -> None:
+    """One query for the user's groups and their provider (``network.ProviderMember``, by the
+    reverse name of its user field), cached on the user object for the length of a request."""
+    rows = list(
+        get_user_model()._base_manager.filter(pk=user.pk).values_list("groups__name", "provider_membership__provider")
+    )
+    names = {name for name, _provider in rows if name}
+    if user.is_superuser:
+        names.add(Role.ADMIN)
+    user._aftersales_roles = frozenset(name for name in names if name in Role.values)
+    user._aftersales_provider = next((provider for _name, provider in rows if provider is not None), None)
 
 
 def has_any_role(user: AbstractBaseUser | AnonymousUser, roles: frozenset[str] | set[str]) -> bool:

@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.scoping import ProviderScoped
 from customers.calendar_models import BusinessCalendar, DayKind, NationalCalendarDay  # noqa: F401
 from customers.phone_code_models import CodePurpose, PhoneCode  # noqa: F401
 from customers.phones import display_phone
@@ -128,6 +129,8 @@ class Customer(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProviderScoped("provider", via="tickets")
 
     class Meta:
         verbose_name = _("customer")
@@ -301,6 +304,8 @@ class ProductUnit(models.Model):
         "self", verbose_name=_("replaced by"), null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
     )
     registered_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    objects = ProviderScoped("provider", via="tickets")
 
     class Meta:
         verbose_name = _("product unit")

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.scoping import ProviderScoped
 from customers.models import ProductCategory, ProductModel
 from tickets.models import ServiceStation, Ticket
 
@@ -55,6 +56,8 @@ class TechnicianProfile(models.Model):
     )
     is_active = models.BooleanField(_("takes visits"), default=True)
 
+    objects = ProviderScoped("user__provider_membership__provider")
+
     class Meta:
         verbose_name = _("technician profile")
         verbose_name_plural = _("technician profiles")
@@ -82,6 +85,8 @@ class StationSlots(models.Model):
     days_ahead = models.PositiveSmallIntegerField(
         _("bookable days ahead"), default=14, validators=[MinValueValidator(1), MaxValueValidator(90)]
     )
+
+    objects = ProviderScoped("station__provider")
 
     class Meta:
         verbose_name = _("station visit slots")
@@ -134,6 +139,8 @@ class Visit(models.Model):
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
+    objects = ProviderScoped("ticket__provider")
+
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
@@ -173,6 +180,8 @@ class JobRecord(models.Model):
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ProviderScoped("visit__ticket__provider")
+
     class Meta:
         verbose_name = _("job record")
         verbose_name_plural = _("job records")
@@ -202,6 +211,8 @@ class JobPhoto(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("taken at"), auto_now_add=True)
 
+    objects = ProviderScoped("visit__ticket__provider")
+
     class Meta:
         verbose_name = _("job photo")
         verbose_name_plural = _("job photos")
@@ -227,6 +238,8 @@ class ServiceReport(models.Model):
     # The customer's link to the report carries this key.
     token = models.UUIDField(_("customer link key"), default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("made"), auto_now_add=True)
+
+    objects = ProviderScoped("ticket__provider")
 
     class Meta:
         verbose_name = _("service report")

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.scoping import ProviderScoped
 from customers.models import Customer, ProductUnit
 from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
 from tickets.models import Department, Ticket
@@ -22,6 +23,8 @@ class SatisfactionRating(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     raised_complaint = models.BooleanField(_("complaint raised"), default=False)
     created_at = models.DateTimeField(_("rated"), auto_now_add=True)
+
+    objects = ProviderScoped("ticket__provider")
 
     class Meta:
         # The table keeps the name it was created with in the tickets app.
@@ -90,6 +93,8 @@ class CallbackVisit(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = ProviderScoped("ticket__provider")
+
     class Meta:
         # The table keeps the name it was created with in the tickets app.
         db_table = "tickets_callbackvisit"
@@ -132,6 +137,8 @@ class CallbackAttempt(models.Model):
         related_name="+",
     )
     at = models.DateTimeField(_("when"))
+
+    objects = ProviderScoped("visit__ticket__provider")
 
     class Meta:
         # The table keeps the name it was created with in the tickets app.
@@ -219,6 +226,8 @@ class FeedbackItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    objects = ProviderScoped("ticket__provider")
 
     class Meta:
         # The table keeps the name it was created with in the tickets app.

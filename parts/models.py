@@ -12,6 +12,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.scoping import ProviderScoped
 from customers.models import LocalizedNameMixin, ProductModel
 from tickets.models import ServiceStation, Ticket
 
@@ -61,6 +62,8 @@ class StockLevel(models.Model):
     # stock rises above it again, so each shortfall raises one alert.
     reorder_alerted_at = models.DateTimeField(_("reorder alert raised"), null=True, blank=True)
     last_moved_at = models.DateTimeField(_("last movement"), null=True, blank=True)
+
+    objects = ProviderScoped("station__provider")
 
     class Meta:
         verbose_name = _("stock level")
@@ -132,6 +135,8 @@ class StockMovement(models.Model):
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
+    objects = ProviderScoped("station__provider")
+
     class Meta:
         verbose_name = _("stock movement")
         verbose_name_plural = _("stock movements")
@@ -177,6 +182,8 @@ class StockTransfer(models.Model):
     )
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
 
+    objects = ProviderScoped("from_station__provider", "to_station__provider")
+
     class Meta:
         verbose_name = _("stock transfer")
         verbose_name_plural = _("stock transfers")
@@ -209,6 +216,8 @@ class PartReservation(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("reserved"), auto_now_add=True)
     closed_at = models.DateTimeField(_("used or released"), null=True, blank=True)
+
+    objects = ProviderScoped("ticket__provider")
 
     class Meta:
         verbose_name = _("part reservation")
@@ -247,6 +256,8 @@ class PartsOrder(models.Model):
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
+    objects = ProviderScoped("ticket__provider")
+
     class Meta:
         verbose_name = _("parts order")
         verbose_name_plural = _("parts orders")
@@ -274,6 +285,8 @@ class PartUsage(models.Model):
     batch = models.CharField(_("batch fitted"), max_length=40, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("used"), auto_now_add=True, db_index=True)
+
+    objects = ProviderScoped("ticket__provider")
 
     class Meta:
         verbose_name = _("part used")
@@ -315,6 +328,8 @@ class PartReturn(models.Model):
     finding_note = models.TextField(_("inspection note"), blank=True)
     flagged_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
+
+    objects = ProviderScoped("usage__ticket__provider")
 
     class Meta:
         verbose_name = _("old-part return")

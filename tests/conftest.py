@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
+from django_scopes import scopes_disabled
 
 from aftersales.roles import Role
 from notifications.sms.locmem import outbox as sms_outbox
@@ -63,6 +64,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if marker in REQUIRED:
             pytest.fail(f"{marker} is required here (AFTERSALES_REQUIRE) but {reason}", pytrace=False)
         pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def whole_organisation_scope():
+    """Tests set up and check data for the whole organisation, as Celery tasks and commands do;
+    requests made through a test client run in their user's scope, as in production
+    (aftersales/scoping.py). A test of a provider's view of a query enters ``scope`` itself."""
+    with scopes_disabled():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 
 from customers.models import Customer, ProductCategory, ProductModel, ProductUnit, WarrantyPolicy
 from customers.units import compute_unit_warranty
+from network.models import ProviderMember, ServiceProvider
 from tickets.choices import Channel, FaultGroup, Kind, Priority, Status
 from tickets.models import FaultCategory, ServiceStation, Ticket
 
@@ -32,6 +33,12 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         for role in extracted or []:
             self.groups.add(Group.objects.get_or_create(name=role)[0])
+
+    @factory.post_generation
+    def provider(self, create, extracted, **kwargs):
+        """``UserFactory(provider=p)``: a member of service provider ``p``'s staff."""
+        if extracted is not None:
+            ProviderMember.objects.update_or_create(user=self, defaults={"provider": extracted})
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
@@ -99,6 +106,16 @@ class ProductUnitFactory(factory.django.DjangoModelFactory):
         compute_unit_warranty(unit)
         unit.save()
         return unit
+
+
+class ServiceProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceProvider
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"provider-{n}")
+    name = factory.Sequence(lambda n: f"Service provider {n}")
+    name_zh = factory.Sequence(lambda n: f"服务商{n}")
 
 
 class ServiceStationFactory(factory.django.DjangoModelFactory):

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.scoping import ProviderScoped
 from customers.models import Customer, LocalizedNameMixin, ProductCategory, ProductUnit
 from tickets.choices import Channel, EventKind, FaultGroup, Kind, Priority, Status, VisitSlot
 from tickets.sla.clocks import Deadlines
@@ -20,6 +21,15 @@ class ServiceStation(LocalizedNameMixin):
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    provider = models.ForeignKey(
+        "network.ServiceProvider",
+        verbose_name=_("service provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="stations",
+        help_text=_("Leave empty for a station headquarters runs itself."),
+    )
     lead = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("lead"),
@@ -38,6 +48,8 @@ class ServiceStation(LocalizedNameMixin):
         related_name="stations",
         help_text=_("The hours this station's SLA clocks count in. Leave empty for the organisation's default."),
     )
+
+    objects = ProviderScoped("provider")
 
     class Meta:
         verbose_name = _("service station")
@@ -107,6 +119,19 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
+    # The provider the job is dispatched to (docs/network.md#dispatch-to-a-provider): offered until
+    # accepted; a job not accepted by ``provider_accept_due`` returns to headquarters.
+    provider = models.ForeignKey(
+        "network.ServiceProvider",
+        verbose_name=_("service provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    provider_offered_at = models.DateTimeField(_("offered to the provider"), null=True, blank=True)
+    provider_accept_due = models.DateTimeField(_("provider to accept by"), null=True, blank=True)
+    provider_accepted_at = models.DateTimeField(_("accepted by the provider"), null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("technician"),
@@ -229,6 +254,8 @@ class Ticket(models.Model):
     # Bumped on every write through the services; a stale form is refused, not applied.
     version = models.PositiveIntegerField(default=1)
 
+    objects = ProviderScoped("provider")
+
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -237,6 +264,8 @@ class Ticket(models.Model):
             models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
             models.Index(fields=["assignee", "-created_at"], name="ticket_assignee_created"),
             models.Index(fields=["station", "-created_at"], name="ticket_station_created"),
+            # A provider's queue: only its tickets, newest first.
+            models.Index(fields=["provider", "-created_at", "-id"], name="ticket_provider_created"),
             # The desk queue filtered by station and technician, in its default order: counted
             # and paged from the index alone.
             models.Index(fields=["station", "assignee", "-created_at", "-id"], name="ticket_station_assignee"),
@@ -290,6 +319,8 @@ class TicketEvent(models.Model):
     is_public = models.BooleanField(_("visible to the customer"), default=False)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
+    objects = ProviderScoped("ticket__provider")
+
     class Meta:
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
@@ -332,6 +363,8 @@ class Attachment(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
+    objects = ProviderScoped("ticket__provider")
+
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
@@ -341,41 +374,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Department(models.TextChoices):
-    """The departments quality faults are fed back to (no-leak 4)."""
-
-    DESIGN = "design", _("Design")
-    PRODUCTION = "production", _("Production")
-    OPERATIONS = "operations", _("Operations")
-
-
-class FaultCode(LocalizedNameMixin):
-    """A technician's fault code. A code routed to a department is a quality fault: resolving a
-    repair with it opens a feedback item for that department (docs/lifecycle.md#no-leak-4-every-result-is-fed-back)."""
-
-    code = models.CharField(_("code"), max_length=40, unique=True)
-    component = models.CharField(_("component"), max_length=80, blank=True)
-    department = models.CharField(
-        _("feedback to"),
-        max_length=20,
-        choices=Department.choices,
-        blank=True,
-        help_text=_("Leave empty for faults that say nothing about the product's design or production."),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("fault code")
-        verbose_name_plural = _("fault codes")
-        ordering = ["code"]
-
-    @property
-    def is_quality_fault(self) -> bool:
-        return bool(self.department)
-
-
-# --- Webhooks (issue 7): integrators hear of ticket, claim, callback and alert events ----------
-
-
-# SLA targets and escalations live in their own module; importing them here registers them.
+# Fault codes and the departments they feed back to, SLA targets and escalations live in their
+# own modules; importing them here registers them.
+from tickets.fault_code_models import Department, FaultCode  # noqa: E402, F401
 from tickets.sla.models import SlaEscalation, SlaStage, SlaTarget  # noqa: E402, F401

@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.scoping import ProviderScoped
 from customers.models import ProductUnit
 from tickets.models import Ticket
 
@@ -83,6 +84,8 @@ class WarrantyClaim(models.Model):
         on_delete=models.PROTECT,
         related_name="replacement_claim",
     )
+
+    objects = ProviderScoped("ticket__provider")
 
     class Meta:
         # The table keeps the name it was created with in the tickets app.

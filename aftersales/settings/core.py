@@ -70,12 +70,14 @@ INSTALLED_APPS = [
     # (docs/architecture.md; .importlinter holds it).
     "customers",
     "notifications",
+    "network",
     "tickets",
     "parts",
     "warranty",
     "fieldwork",
     "followups",
     "quality",
+    "settlements",
     "portal",
     "demo",
     # After knox: its admin for API tokens is replaced by this app's (aftersales/api/admin.py).
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every request runs in the scope of the signed-in user's service provider (aftersales/scoping.py).
+    "aftersales.scoping.ProviderScopeMiddleware",
     # A path with a NUL character is a 404 before any view looks it up (aftersales/middleware.py).
     "aftersales.middleware.NulInPathMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from customers.models import ProductUnit
@@ -159,11 +160,15 @@ def test_the_day_api_reads_a_fixed_number_of_queries(tech, django_assert_num_que
     api.force_authenticate(tech)
     for hour in (8, 9):
         h.visit_for(tech, start=_at(hour))
-    # The visits, the units' policies, the holidays, the earlier tickets (force_authenticate: no session).
-    with django_assert_num_queries(4) as two:
+    # The caller's roles and provider (the scope of every query), the visits, the units' policies,
+    # the holidays, the earlier tickets (force_authenticate: no session). Each request reads its
+    # user afresh, as a token's request does.
+    api.force_authenticate(get_user_model().objects.get(pk=tech.pk))
+    with django_assert_num_queries(5) as two:
         api.get("/api/field/day/", {"date": "2026-03-02"})
     for minute in range(8):
         h.visit_for(tech, start=_at(10, minute * 5))
+    api.force_authenticate(get_user_model().objects.get(pk=tech.pk))
     with django_assert_num_queries(len(two.captured_queries)):
         response = api.get("/api/field/day/", {"date": "2026-03-02"})
     assert len(response.json()) == 10

@@ -135,6 +135,7 @@ def test_a_submission_costs_a_fixed_number_of_queries(client, washer_model, djan
     assert [statement.split()[0] for statement in statements] == [
         "SELECT",  # the model (the form)
         "SAVEPOINT",  # the request's transaction (a savepoint inside the test's own)
+        "SELECT",  # the session: who is signed in, whose scope the queries run in (aftersales/scoping.py)
         "SELECT",  # the customer by phone
         "SAVEPOINT",  # the new customer
         "INSERT",
@@ -157,12 +158,11 @@ def test_a_submission_costs_a_fixed_number_of_queries(client, washer_model, djan
         "INSERT",
         "RELEASE",
         "RELEASE",  # the request's transaction
-        "SELECT",  # the session, for the tracking grant
-        "SAVEPOINT",  # saved in a transaction of its own
+        "SAVEPOINT",  # the session, saved with the tracking grant in a transaction of its own
         "UPDATE",
         "RELEASE",
     ]
-    assert statements[14] == 'INSERT INTO "tickets_ticketsequence"'
+    assert statements[15] == 'INSERT INTO "tickets_ticketsequence"'
     ticket = Ticket.objects.get(customer__phone="+8613988880002")
     messages = OutboundMessage.objects.filter(ticket_reference=ticket.reference)
     assert (ticket.preferred_visit_slot, ticket.attachments.get().kind, messages.count()) == ("morning", "proof", 1)
