@@ -8,7 +8,7 @@ flag (a dict) or None when the line passes.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 # A claim of the same unit and fault this many days after an earlier one (or fewer) is a repeat.
 REPEAT_CLAIM_DAYS = 30
@@ -112,6 +112,10 @@ def rate(counts: RepeatCounts) -> Decimal:
     return Decimal(counts.repeats) / Decimal(counts.repairs) if counts.repairs else Decimal(0)
 
 
+def percent(value: Decimal) -> str:
+    return format((value * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), "f")
+
+
 def high_repeat_providers(by_provider: dict[int, RepeatCounts]) -> dict[int, dict]:
     """Providers whose repeat-repair rate is more than twice the network's, with at least 20
     repairs in the window: {provider id: flag parameters}. The network's rate is over every
@@ -124,8 +128,8 @@ def high_repeat_providers(by_provider: dict[int, RepeatCounts]) -> dict[int, dic
         return {}
     return {
         provider: {
-            "rate": format(rate(counts) * 100, ".1f"),
-            "network": format(network_rate * 100, ".1f"),
+            "rate": percent(rate(counts)),
+            "network": percent(network_rate),
             "repairs": counts.repairs,
         }
         for provider, counts in by_provider.items()

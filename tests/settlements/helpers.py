@@ -117,3 +117,19 @@ def call_back(ticket, agent, when: dt.datetime, *, reached: bool = True) -> Call
 
 def verify(ticket, agent, when: dt.datetime):
     return ticket_transition(ticket=type(ticket).objects.get(pk=ticket.pk), move="verify", by=agent, now=when)
+
+
+def verified_ticket(provider, *, unit=None, resolved: dt.datetime, kind=Kind.REPAIR, fault_code="E21", **extra):
+    """A verified warranty job as its row would be (the hook not run): for the checks and the build."""
+    customer = unit.owner if unit is not None else factories.CustomerFactory()
+    return factories.TicketFactory(
+        customer=customer,
+        unit=unit or factories.ProductUnitFactory(owner=customer, invoice_date=dt.date(2026, 1, 1)),
+        kind=kind,
+        provider=provider,
+        status=Status.VERIFIED,
+        fault_code=fault_code,
+        resolved_at=resolved,
+        verified_at=resolved + dt.timedelta(days=2),
+        **extra,
+    )

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from aftersales.roles import Role
 from parts.models import PartReturn, ReturnStatus
 from settlements import lines
+from settlements.checks import refresh_flags
 from settlements.choices import FlagCode, JobType, StatementStatus
 from settlements.models import SettlementLine, Statement, StatementEvent
 from tests import factories
@@ -179,8 +180,6 @@ def test_a_verified_job_whose_month_is_submitted_goes_on_the_next_draft(setup, a
 
 
 def test_returned_parts_and_a_refresh_clear_the_flag(setup, agent):
-    from settlements.checks import refresh_flags
-
     ticket = _warranty_job(setup, agent)
     line = SettlementLine.objects.get(ticket=ticket)
     assert line.flagged
