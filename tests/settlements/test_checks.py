@@ -86,8 +86,8 @@ def test_a_job_without_a_verified_callback(provider, status, flagged):
 @pytest.mark.parametrize(
     ("invoice", "flagged"),
     [
-        # A washing machine's whole-unit warranty is a year from the invoice: 2 March 2025 is its last
-        # day… the job on 2 March 2026 is outside when invoiced on 1 March 2025.
+        # The unit's warranty (its category's policy, from the invoice) has ended by the job on
+        # 2 March 2026 when invoiced on 1 March 2025, not when invoiced on 3 March 2025.
         (dt.date(2025, 3, 1), True),
         (dt.date(2025, 3, 3), False),
     ],
