@@ -60,7 +60,11 @@ def repeat_of(claim: Claim, others: Iterable[Claim]) -> dict | None:
     if not earlier:
         return None
     first = max(earlier, key=lambda other: (other.job_date, other.line_id))
-    return {"ticket": first.reference, "date": first.job_date.isoformat(), "days": (claim.job_date - first.job_date).days}
+    return {
+        "ticket": first.reference,
+        "date": first.job_date.isoformat(),
+        "days": (claim.job_date - first.job_date).days,
+    }
 
 
 def callback_unverified(last_status: str | None) -> dict | None:
@@ -77,9 +81,7 @@ def parts_not_returned(uses: Iterable[tuple[str, str | None]]) -> dict | None:
     return {"parts": ", ".join(missing)} if missing else None
 
 
-def outside_warranty(
-    job_date: dt.date, *, has_unit: bool, start: dt.date | None, end: dt.date | None
-) -> dict | None:
+def outside_warranty(job_date: dt.date, *, has_unit: bool, start: dt.date | None, end: dt.date | None) -> dict | None:
     """The unit was not in warranty on the job's date: no unit named, its warranty not known,
     or the date before its start or after its last day."""
     if not has_unit:

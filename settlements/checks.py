@@ -34,7 +34,9 @@ CLOSED_STATEMENTS = (StatementStatus.APPROVED, StatementStatus.PAID)
 
 # What a reviewer reads beside each flag, with its parameters.
 DETAILS = {
-    FlagCode.REPEAT_CLAIM: gettext_lazy("Claimed %(days)s days after %(ticket)s (%(date)s) for the same unit and fault."),
+    FlagCode.REPEAT_CLAIM: gettext_lazy(
+        "Claimed %(days)s days after %(ticket)s (%(date)s) for the same unit and fault."
+    ),
     FlagCode.NO_VERIFIED_CALLBACK: gettext_lazy("The after-service callback is not done (%(status)s)."),
     FlagCode.PART_NOT_RETURNED: gettext_lazy("Old part not received: %(parts)s."),
     FlagCode.OUT_OF_WARRANTY: gettext_lazy("Warranty on the job's date: %(reason)s."),
@@ -81,7 +83,9 @@ def _claims_near(lines: Sequence[SettlementLine]) -> list[rules.Claim]:
     last = max(line.job_date for line in lines)
     rows = SettlementLine._base_manager.filter(
         ticket__unit_id__in=units, job_date__gte=first, job_date__lte=last
-    ).values_list("id", "ticket__reference", "ticket__unit_id", "ticket__fault_category_id", "ticket__fault_code", "job_date")
+    ).values_list(
+        "id", "ticket__reference", "ticket__unit_id", "ticket__fault_category_id", "ticket__fault_code", "job_date"
+    )
     return [rules.Claim(*row) for row in rows]
 
 
@@ -240,4 +244,3 @@ def refresh_flags(statement: Statement) -> int:
     for start in range(0, len(lines), CHUNK):
         flagged += check_lines(lines[start : start + CHUNK], high_repeat=high_repeat)
     return flagged
-

@@ -109,7 +109,9 @@ class RecordOutSerializer(serializers.Serializer):
     charge_reason = serializers.CharField(help_text="Why the customer pays; empty when covered.")
     signed_by = serializers.CharField(help_text="The name of the person who signed.")
     signed_at = serializers.DateTimeField(allow_null=True, help_text="When the customer signed; null until then.")
-    complexity = serializers.CharField(help_text="The repair's complexity band recorded at check-out; empty until then.")
+    complexity = serializers.CharField(
+        help_text="The repair's complexity band recorded at check-out; empty until then."
+    )
     travel_km = serializers.IntegerField(
         allow_null=True, help_text="The travel distance in km recorded at check-out; null until then."
     )

@@ -41,7 +41,8 @@ def network(code: str = "qd-east"):
 
 def part(station, number: str, cost: str, quantity: int = 10) -> Part:
     item, _created = Part.objects.get_or_create(
-        number=number, defaults={"name": number, "name_zh": number, "standard_cost": Decimal(cost), "price": Decimal(cost) * 2}
+        number=number,
+        defaults={"name": number, "name_zh": number, "standard_cost": Decimal(cost), "price": Decimal(cost) * 2},
     )
     stock_move(station=station, part=item, kind=MovementKind.RECEIPT, by=None, quantity=quantity, reason="test")
     return item
@@ -111,7 +112,9 @@ def call_back(ticket, agent, when: dt.datetime, *, reached: bool = True) -> Call
     if reached:
         return record_attempt(visit=visit, result=CallbackResult.REACHED, by=agent, scores=SCORES, at=when)
     for hours in (0, 1, 2):
-        visit = record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent, at=when + dt.timedelta(hours=hours))
+        visit = record_attempt(
+            visit=visit, result=CallbackResult.NO_ANSWER, by=agent, at=when + dt.timedelta(hours=hours)
+        )
     return record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent, at=when + dt.timedelta(days=1))
 
 

@@ -37,7 +37,15 @@ def setup():
     for low, high, allowance in ((0, 20, "10.00"), (20, 50, "30.00"), (50, None, "60.00")):
         h.band(None, low, high, allowance, JAN_1)
     board, seal = h.part(station, "BRD-100", "80.00"), h.part(station, "SEAL-7", "12.35")
-    return {"provider": provider, "station": station, "tech": tech, "unit": unit, "card": own, "board": board, "seal": seal}
+    return {
+        "provider": provider,
+        "station": station,
+        "tech": tech,
+        "unit": unit,
+        "card": own,
+        "board": board,
+        "seal": seal,
+    }
 
 
 def _warranty_job(setup, agent, *, check_out=None, record=None, reached=True, day=MARCH_2):
@@ -143,7 +151,9 @@ def test_check_out_answers_field_errors(setup):
 def test_extras_by_the_provider_while_draft_with_a_reason(setup, agent):
     ticket = _warranty_job(setup, agent, check_out={"complexity": "complex", "travel_km": 35})
     line = SettlementLine.objects.get(ticket=ticket)
-    outsider = factories.UserFactory(username="other-agent", roles=[Role.AGENT], provider=factories.ServiceProviderFactory(code="other"))
+    outsider = factories.UserFactory(
+        username="other-agent", roles=[Role.AGENT], provider=factories.ServiceProviderFactory(code="other")
+    )
     own_agent = factories.UserFactory(username="own-agent", roles=[Role.AGENT], provider=setup["provider"])
 
     with pytest.raises(PermissionDenied):
@@ -164,7 +174,11 @@ def test_extras_by_the_provider_while_draft_with_a_reason(setup, agent):
     assert [flag["code"] for flag in line.flags] == [FlagCode.PART_NOT_RETURNED, FlagCode.LABOUR_ABOVE_CARD]
     assert line.flags[1]["params"] == {"labour": "290.00", "card": "240.00"}
     event = StatementEvent.objects.get(action="extras")
-    assert (event.by, event.note, event.data) == (own_agent, "Carried up twelve floors", {"extras": "50.00", "claimed": "437.05"})
+    assert (event.by, event.note, event.data) == (
+        own_agent,
+        "Carried up twelve floors",
+        {"extras": "50.00", "claimed": "437.05"},
+    )
 
     Statement.objects.filter(pk=line.statement_id).update(status=StatementStatus.SUBMITTED)
     with pytest.raises(ValidationError) as closed:

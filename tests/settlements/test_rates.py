@@ -89,9 +89,7 @@ def test_the_job_type(kind, complexity, job_type):
 def test_amounts_are_exact_and_rounded_to_the_cent_half_up():
     assert rates.parts_cost([(3, Decimal("12.35")), (1, Decimal("80.00"))]) == Decimal("117.05")
     assert rates.parts_cost([]) == Decimal("0.00")
-    total = rates.claimed(
-        labour=Decimal("0.10"), parts=Decimal("0.20"), travel=Decimal("0.005"), extras=Decimal("0")
-    )
+    total = rates.claimed(labour=Decimal("0.10"), parts=Decimal("0.20"), travel=Decimal("0.005"), extras=Decimal("0"))
     assert total == Decimal("0.31")
 
 
@@ -99,9 +97,7 @@ def _claim(line_id, day, *, unit=7, category=3, code="E21"):
     return rules.Claim(line_id, f"T{line_id}", unit, category, code, day)
 
 
-@pytest.mark.parametrize(
-    ("days", "repeat"), [(0, True), (1, True), (30, True), (31, False)]
-)
+@pytest.mark.parametrize(("days", "repeat"), [(0, True), (1, True), (30, True), (31, False)])
 def test_a_repeat_claim_is_30_days_or_fewer_after_the_earlier(days, repeat):
     earlier = _claim(1, D(2026, 3, 1))
     later = _claim(2, D(2026, 3, 1) + dt.timedelta(days=days))
