@@ -91,4 +91,12 @@ def beat_schedule(time_zone: str) -> dict[str, dict]:
             "task": "parts.flag_overdue_returns_task",
             "schedule": at("7", "30"),
         },
+        # --- warranty settlement ----------------------------------------------------------------
+        # Daily, at night: the month's claims missing a line are made and every draft statement's
+        # checks run again (a callback done, an old part received), so a provider's draft is never
+        # more than a day behind when it is submitted.
+        "Build this month's settlement statements": {
+            "task": "settlements.build_statements_task",
+            "schedule": at("3", "15"),
+        },
     }

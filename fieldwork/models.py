@@ -160,6 +160,15 @@ class ChargeKind(models.TextChoices):
     PAID = "paid", _("Paid by the customer")
 
 
+class Complexity(models.TextChoices):
+    """How hard a repair was, as the technician records it at check-out: the band its labour is
+    paid by (docs/settlement.md)."""
+
+    SIMPLE = "simple", _("Simple")
+    STANDARD = "standard", _("Standard")
+    COMPLEX = "complex", _("Complex")
+
+
 class JobRecord(models.Model):
     """What the technician recorded on site for a visit: diagnosis, work, charge and signature."""
 
@@ -178,6 +187,9 @@ class JobRecord(models.Model):
     signature = models.FileField(_("customer's signature"), upload_to="signatures/", max_length=200, blank=True)
     signed_by = models.CharField(_("signed by"), max_length=120, blank=True)
     signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    # Recorded at check-out; the warranty settlement pays the repair's band and the travel by them.
+    complexity = models.CharField(_("complexity"), max_length=10, choices=Complexity.choices, blank=True)
+    travel_km = models.PositiveIntegerField(_("travel distance (km)"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ProviderScoped("visit__ticket__provider")

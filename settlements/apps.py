@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SettlementsConfig(AppConfig):
     name = "settlements"
     verbose_name = _("Warranty settlement")
+
+    def ready(self) -> None:
+        # Registered once at start-up (tickets/hooks.py): a verified warranty job's settlement line.
+        from settlements import lines
+        from tickets import hooks
+
+        hooks.register_on_verified(lines.on_verified)

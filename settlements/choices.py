@@ -37,4 +37,5 @@ class FlagCode(models.TextChoices):
     PART_NOT_RETURNED = "part_not_returned", _("Warranty part used without its old part returned")
     OUT_OF_WARRANTY = "out_of_warranty", _("Unit outside its warranty or contract")
     LABOUR_ABOVE_CARD = "labour_above_card", _("Labour above the rate card")
+    NO_RATE_CARD = "no_rate_card", _("No rate card in force")
     HIGH_REPEAT_RATE = "high_repeat_rate", _("Provider's repeat-repair rate far above the network's")

@@ -19,6 +19,8 @@ RULE_MODULES = [
     "customers/warranty_periods.py",
     "parts/waiting.py",
     "fieldwork/slots.py",
+    "settlements/rates.py",
+    "settlements/check_rules.py",
 ]
 # A module is impure when it imports one of these (or anything inside them), or any models module.
 FORBIDDEN_MODULES = ("django.db", "django.conf", "django.utils.timezone")

@@ -21,6 +21,11 @@ What may be registered, who registers what, and where tickets calls it:
     registers ``followups.ticket_hooks.on_reopened``: the after-service callback still due is
     cancelled (the next resolution schedules its own).
 
+``on_verified`` — ``function(ticket, *, by, now)``
+    Called by ``ticket_transition`` in the verifying transaction (the after-service callback is
+    settled by then: the ``verify`` move waits on it), after the status event. settlements
+    registers ``settlements.lines.on_verified``: a verified warranty job's settlement line.
+
 ``move_guards`` — ``{move name: [function(ticket) -> reason or None]}``
     Guards of moves that depend on a higher app's data. ``state_of`` (tickets/services/lifecycle.py)
     runs the guards of every move open from the ticket's status, once, and their reasons block the
@@ -71,6 +76,7 @@ ContextProvider = Callable[[Ticket], Mapping[str, Any]]
 
 on_resolved: list[LifecycleHook] = []
 on_reopened: list[LifecycleHook] = []
+on_verified: list[LifecycleHook] = []
 move_guards: dict[str, list[MoveGuard]] = {}
 resolved_message_context: list[ContextProvider] = []
 ticket_page_context: list[ContextProvider] = []
@@ -88,6 +94,10 @@ def register_on_resolved(function: LifecycleHook) -> None:
 
 def register_on_reopened(function: LifecycleHook) -> None:
     _add(on_reopened, function)
+
+
+def register_on_verified(function: LifecycleHook) -> None:
+    _add(on_verified, function)
 
 
 def register_move_guard(move: str, guard: MoveGuard) -> None:
@@ -121,6 +131,11 @@ def run_on_resolved(ticket: Ticket, *, by: AbstractBaseUser | None, now: dt.date
 
 def run_on_reopened(ticket: Ticket, *, by: AbstractBaseUser | None, now: dt.datetime) -> None:
     for function in on_reopened:
+        function(ticket, by=by, now=now)
+
+
+def run_on_verified(ticket: Ticket, *, by: AbstractBaseUser | None, now: dt.datetime) -> None:
+    for function in on_verified:
         function(ticket, by=by, now=now)
 
 

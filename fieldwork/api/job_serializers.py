@@ -4,7 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from fieldwork.models import ChargeKind, PhotoStage
+from fieldwork.models import ChargeKind, Complexity, PhotoStage
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -29,6 +29,22 @@ class RecordInSerializer(serializers.Serializer):
     )
     charge_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=255, help_text="Why the customer pays; required when paid."
+    )
+
+
+class CheckOutInSerializer(serializers.Serializer):
+    complexity = serializers.ChoiceField(
+        choices=Complexity.choices,
+        required=False,
+        allow_blank=True,
+        help_text="A repair's complexity band (simple, standard or complex): the band its warranty labour is paid by.",
+    )
+    travel_km = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=2000,
+        help_text="The distance travelled to the customer, in whole kilometres: the band of the travel allowance.",
     )
 
 
@@ -93,6 +109,12 @@ class RecordOutSerializer(serializers.Serializer):
     charge_reason = serializers.CharField(help_text="Why the customer pays; empty when covered.")
     signed_by = serializers.CharField(help_text="The name of the person who signed.")
     signed_at = serializers.DateTimeField(allow_null=True, help_text="When the customer signed; null until then.")
+    complexity = serializers.CharField(
+        help_text="The repair's complexity band recorded at check-out; empty until then."
+    )
+    travel_km = serializers.IntegerField(
+        allow_null=True, help_text="The travel distance in km recorded at check-out; null until then."
+    )
     has_signature = serializers.SerializerMethodField(help_text="Whether the customer's signature is stored.")
 
     def get_has_signature(self, record) -> bool:

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from aftersales.api.parsers import JSONParser
 from aftersales.api.schema import error_responses
 from fieldwork.api.job_serializers import (
+    CheckOutInSerializer,
     DayQuerySerializer,
     DayVisitOutSerializer,
     JobOutSerializer,
@@ -231,12 +232,15 @@ class SignatureView(_StepView):
 
 class CheckOutView(_StepView):
     action = "check_out"
+    input_serializer = CheckOutInSerializer
 
     @_step_schema(
         "field_job_check_out",
         "Check out",
-        "The visit is done; needs the check-in and the customer's signature. The signed service report is made "
+        "The visit is done; needs the check-in and the customer's signature. Records a repair's complexity band "
+        "and the travel distance, by which a warranty job's settlement is paid. The signed service report is made "
         "once the check-out is recorded.",
+        CheckOutInSerializer,
     )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)

@@ -80,6 +80,6 @@ def apply(action: str, visit: Visit, user, data: Mapping, files: Mapping) -> dic
         record = services.job_sign(visit, user, str(data.get("signature") or ""), str(data.get("signed_by") or ""))
         return {"visit": visit.pk, "job": record.pk}
     if action == "check_out":
-        visit = services.visit_check_out(visit, user)
+        visit = services.visit_check_out(visit, user, data=dict(data.items()))
         return {"visit": visit.pk, "checked_out_at": visit.checked_out_at.isoformat()}
     raise ValueError(action)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from fieldwork.jobs.photos import checked_photo
 from fieldwork.jobs.signature import signature_file
-from fieldwork.models import ChargeKind, JobPhoto, JobRecord, PhotoStage, Visit, VisitStatus
+from fieldwork.models import ChargeKind, Complexity, JobPhoto, JobRecord, PhotoStage, Visit, VisitStatus
 from parts.models import Part, PartUsage
 from parts.usage import part_use
 from tickets.choices import EventKind
@@ -31,6 +31,7 @@ CLOSED = (VisitStatus.DONE, VisitStatus.CANCELLED)
 TEXT_LIMIT = 4000
 PHOTOS_PER_VISIT = 20
 MAX_PARTS_AT_ONCE = 99
+MAX_TRAVEL_KM = 2000
 
 
 def _locked(visit: Visit, by: AbstractBaseUser, *, needs_check_in: bool = True) -> Visit:
@@ -205,15 +206,46 @@ def job_sign(visit: Visit, by: AbstractBaseUser, signature_png_data_url: str, si
     return record
 
 
+def _check_out_facts(data: dict, errors: dict) -> tuple[str, int | None]:
+    """The repair's complexity band and the travel distance, as the check-out form sends them;
+    both may be left out (docs/settlement.md says what a settlement pays then)."""
+    complexity = str(data.get("complexity") or "").strip()
+    if complexity and complexity not in Complexity.values:
+        errors["complexity"] = _("Choose simple, standard or complex.")
+        complexity = ""
+    raw = str(data.get("travel_km") if data.get("travel_km") is not None else "").strip()
+    if not raw:
+        return complexity, None
+    try:
+        km = int(raw)
+    except ValueError:
+        errors["travel_km"] = _("Enter the distance in whole kilometres.")
+        return complexity, None
+    if not 0 <= km <= MAX_TRAVEL_KM:
+        errors["travel_km"] = _("Enter a distance from 0 to %(limit)d km.") % {"limit": MAX_TRAVEL_KM}
+        return complexity, None
+    return complexity, km
+
+
 @transaction.atomic
-def visit_check_out(visit: Visit, by: AbstractBaseUser, now: dt.datetime | None = None) -> Visit:
+def visit_check_out(
+    visit: Visit, by: AbstractBaseUser, now: dt.datetime | None = None, data: dict | None = None
+) -> Visit:
     """The technician leaves: the visit is done. Needs the check-in and the customer's signature;
-    the service report is made once the check-out is committed (fieldwork/reports/services.py)."""
+    records the repair's complexity band and the travel distance (``data``: ``complexity``,
+    ``travel_km``), which the warranty settlement pays by; the service report is made once the
+    check-out is committed (fieldwork/reports/services.py)."""
     now = now or timezone.now()
     visit = _locked(visit, by)
+    errors: dict[str, str] = {}
+    complexity, travel_km = _check_out_facts(data or {}, errors)
     record = JobRecord.objects.filter(visit=visit).first()
     if record is None or not record.signature:
-        raise ValidationError({"signature": _("Get the customer's signature before checking out.")})
+        errors["signature"] = _("Get the customer's signature before checking out.")
+    if errors:
+        raise ValidationError(errors)
+    record.complexity, record.travel_km = complexity, travel_km
+    record.save(update_fields=["complexity", "travel_km", "updated_at"])
     visit.status, visit.checked_out_at = VisitStatus.DONE, now
     visit.save(update_fields=["status", "checked_out_at"])
     _event(visit, by, "job.checked_out", at=now.isoformat())

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.access import desk_required
 from fieldwork.jobs import actions, selectors
 from fieldwork.jobs.idempotency import run_once
-from fieldwork.models import ChargeKind, JobPhoto, PhotoStage, VisitStatus
+from fieldwork.models import ChargeKind, Complexity, JobPhoto, PhotoStage, VisitStatus
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -56,6 +56,7 @@ def _job_page(request: HttpRequest, visit, *, errors=None, form: str = "", statu
         "is_open": visit.status not in (VisitStatus.DONE, VisitStatus.CANCELLED),
         "is_checked_in": visit.status == VisitStatus.CHECKED_IN,
         "charge_kinds": ChargeKind.choices,
+        "complexities": Complexity.choices,
         "photo_stages": PhotoStage.choices,
         "errors": errors or {},
         "failed_form": form,

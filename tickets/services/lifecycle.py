@@ -167,13 +167,15 @@ def ticket_transition(
         {**ticket_data(ticket), "from_status": source, "to_status": target, "move": step.name},
         now=now,
     )
-    # The work of other apps on a resolution or a reopening (tickets/hooks.py), in this
+    # The work of other apps on a resolution, a reopening or a verification (tickets/hooks.py), in this
     # transaction and after the status event, so the timeline reads in order: the after-service
     # callback is scheduled on a resolution (no-leak 3) before the message that links to its survey.
     if target == Status.RESOLVED:
         hooks.run_on_resolved(ticket, by=by, now=now)
     elif target == Status.REOPENED:
         hooks.run_on_reopened(ticket, by=by, now=now)
+    elif target == Status.VERIFIED:
+        hooks.run_on_verified(ticket, by=by, now=now)
     # The customer hears of the milestones, queued in the outbox in this transaction.
     if tell_customer:
         notify_status_changed(ticket, event)
