@@ -47,7 +47,10 @@ def headquarters_required(view: Callable[..., HttpResponse]) -> Callable[..., Ht
 class ManagesNetworkQuality(BasePermission):
     """The API's check of :func:`manages_network_quality` (recall campaigns)."""
 
-    message = _("Only headquarters' managers and administrators may use this endpoint.")
+    message = _("Only managers and administrators may use this endpoint.")
 
     def has_permission(self, request, view) -> bool:
+        if manages_quality(request.user) and not manages_network_quality(request.user):
+            # A provider's manager is told why; anyone else gets the managers' endpoints' answer.
+            self.message = _("Only headquarters' managers and administrators may use this endpoint.")
         return manages_network_quality(request.user)
