@@ -2,8 +2,9 @@
 its model, refreshed while it stays there, cleared when it is back (docs/kpis.md#thresholds-and-alerts).
 
 At most one open alert exists per subject (kind, rate, dimension, value); a database
-constraint holds it even when two jobs run at once. Raising emails every manager once per
-alert; the dashboard shows every open alert as a banner.
+constraint holds it even when two jobs run at once. Raising emails headquarters' managers (and,
+for a provider's alert, that provider's) once per alert; the dashboard shows the open alerts a
+viewer may see as a banner.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -131,8 +133,19 @@ def clear_all_but(kind: str, still_crossed: Iterable[SubjectKey], *, now: dt.dat
     return count
 
 
+def alert_recipients(alert: QualityAlert):
+    """Who is told of an alert: headquarters' managers (those of no provider), and for an alert
+    about one service provider, that provider's managers too. A provider's managers never hear
+    of another provider's, station's or technician's figures."""
+    condition = Q(provider_membership__isnull=True)
+    if alert.dimension == Dimension.PROVIDER and alert.value.isdigit():
+        condition |= Q(provider_membership__provider_id=int(alert.value))
+    return managers().filter(condition)
+
+
 def notify_managers_of_alert(alert: QualityAlert) -> int:
-    """Email every manager about a newly raised alert, once per alert and manager."""
+    """Email the managers of :func:`alert_recipients` about a newly raised alert, once per alert
+    and manager."""
     url = settings.SITE_URL.rstrip("/") + reverse("dashboard:home")
     with translation.override(settings.LANGUAGE_CODE):
         kpi_label = str(KPIS[alert.kpi].label) if alert.kpi in KPIS else ""
@@ -156,7 +169,7 @@ def notify_managers_of_alert(alert: QualityAlert) -> int:
         "dashboard_url": url,
     }
     sent = 0
-    for manager in managers():
+    for manager in alert_recipients(alert):
         email = notify_staff(
             user=manager, template="alert_raised", context=context, dedupe_key=f"alert:{alert.pk}:{manager.pk}"
         )

@@ -30,6 +30,7 @@ class Dimension(models.TextChoices):
     REGION = "region", _("Region")
     AGENT = "agent", _("Agent")
     TECHNICIAN = "technician", _("Technician")
+    PROVIDER = "provider", _("Service provider")
 
 
 KPI_CHOICES = [(kpi.key, kpi.label) for kpi in KPIS.values()]

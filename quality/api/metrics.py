@@ -3,7 +3,8 @@
 Every rate of a period with its numerator, denominator, value, threshold and status, for the
 whole organisation, one slice of it, or each value of a dimension. It reads the daily
 snapshots, like the dashboard, so it costs the same few queries for a day or a year. Managers
-and administrators only, by token or session.
+and administrators only, by token or session; a provider's own managers read their provider's
+figures and its rank in the network only (quality/access.py).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +17,12 @@ from rest_framework.views import APIView
 
 from aftersales.api.schema import error_responses
 from aftersales.roles import manages_quality
-from quality import snapshots
-from quality.api.serializers.metrics import MetricsQuerySerializer, MetricsSerializer, rate_data
-from quality.dashboard import slices
-from quality.metrics import business_today, rates_of
+from quality import alerts, snapshots
+from quality.access import own_provider
+from quality.api.serializers.metrics import MetricsQuerySerializer, MetricsSerializer, rank_data, rate_data
+from quality.dashboard import breakdowns, slices
+from quality.dashboard.figures import BREAKDOWN_KPIS
+from quality.metrics import NO_VALUE, Totals, business_today, rates_of
 from quality.models import Dimension
 
 EXAMPLE = {
@@ -70,8 +73,11 @@ class MetricsView(APIView):
             "(refreshed hourly; `as_of` says when). Give `start` and `end` (default: the last 30 days), or "
             "`period` (day, week, month) with `date`. `group_by` answers one result per value of a dimension; "
             "`dimension` with `value` narrows to one value. Results come by label, `page_size` to a page "
-            "(`next` and `previous` link the pages). Days are in the business time zone. Managers and "
-            "administrators only."
+            "(`next` and `previous` link the pages). Days are in the business time zone. A service provider's "
+            "results (`group_by=provider`, or `dimension=provider`) carry `ranks`: its place among the providers "
+            "on each ranked rate. Managers and administrators only; a provider's own managers get their "
+            "provider's figures and ranks only (`group_by` and `dimension` may only be `all` or `provider`, the "
+            "value only their own)."
         ),
         parameters=[MetricsQuerySerializer],
         responses={
@@ -81,17 +87,30 @@ class MetricsView(APIView):
         examples=[OpenApiExample("March, whole organisation", value=EXAMPLE, response_only=True)],
     )
     def get(self, request: Request) -> Response:
-        query = MetricsQuerySerializer(data=request.query_params, context={"today": business_today()})
+        provider = own_provider(request.user)
+        context = {"today": business_today(), "provider": provider}
+        query = MetricsQuerySerializer(data=request.query_params, context=context)
         query.is_valid(raise_exception=True)
         scope: slices.Slice = query.validated_data["slice"]
         group_by = query.validated_data["group_by"]
         chosen = snapshots.thresholds()
-        if group_by == Dimension.ALL or scope.is_narrowed:
+        ranks: dict[str, dict] = {}
+        if scope.dimension == Dimension.PROVIDER and scope.value != NO_VALUE:
+            # One provider: its figures and its place among every provider, from one read of
+            # the providers' sums; no other provider is named or returned.
+            by_provider = snapshots.totals_by_value(scope.period, Dimension.PROVIDER)
+            ranks = breakdowns.provider_ranks(by_provider, chosen, alerts.minimum_records())
+            totals = {scope.value: by_provider.get(scope.value, Totals())}
+            names = {scope.value: slices.label_of(scope.dimension, scope.value)}
+        elif group_by == Dimension.ALL or scope.is_narrowed:
             totals = {scope.snapshot_value: snapshots.totals(scope.period, scope.dimension, scope.snapshot_value)}
             names = {scope.snapshot_value: slices.label_of(scope.dimension, scope.value)}
         else:
             totals = snapshots.totals_by_value(scope.period, group_by)
             names = snapshots.labels(group_by, totals)
+            if group_by == Dimension.PROVIDER:
+                ranks = breakdowns.provider_ranks(totals, chosen, alerts.minimum_records())
+        ranked = Dimension.PROVIDER in (group_by, scope.dimension)
         rows = sorted(
             ((str(names.get(value) or value), value) for value in totals), key=lambda row: (row[0].casefold(), row[1])
         )
@@ -108,6 +127,11 @@ class MetricsView(APIView):
                 "value": value,
                 "label": label,
                 "rates": {key: rate_data(rate) for key, rate in rates_of(totals[value], chosen).items()},
+                "ranks": (
+                    {key: rank_data(ranks.get(value, {}).get(key)) for key in BREAKDOWN_KPIS}
+                    if ranked and value != NO_VALUE
+                    else None
+                ),
             }
             for label, value in rows[(number - 1) * size : number * size]
         ]

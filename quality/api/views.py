@@ -12,10 +12,11 @@ from rest_framework.response import Response
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.permissions import ManagesQuality
 from aftersales.api.schema import CURSOR_400, error_responses
+from quality.access import ManagesNetworkQuality, own_provider
 from quality.api.filters import AlertFilter
 from quality.api.serializers.alerts import AlertSerializer
 from quality.api.serializers.recalls import RecallInputSerializer, RecallSerializer, RecallUnitSerializer
-from quality.models import QualityAlert, RecallCampaign, RecallUnit
+from quality.models import Dimension, QualityAlert, RecallCampaign, RecallUnit
 from quality.recalls import selectors as recall_selectors
 from quality.recalls import services as recalls
 
@@ -44,7 +45,7 @@ def _recall_answer(request: Request, pk: int, code: int = status.HTTP_200_OK) ->
 
 
 class RecallListCreateView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated, ManagesQuality]
+    permission_classes = [IsAuthenticated, ManagesNetworkQuality]
     serializer_class = RecallSerializer
     pagination_class = RecallPagination
     parser_classes = [JSONParser]
@@ -109,7 +110,7 @@ class RecallListCreateView(generics.ListAPIView):
 
 
 class RecallDetailView(generics.GenericAPIView):
-    permission_classes = [IsAuthenticated, ManagesQuality]
+    permission_classes = [IsAuthenticated, ManagesNetworkQuality]
     serializer_class = RecallSerializer
 
     @extend_schema(
@@ -126,7 +127,7 @@ class RecallDetailView(generics.GenericAPIView):
 
 
 class RecallUnitListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated, ManagesQuality]
+    permission_classes = [IsAuthenticated, ManagesNetworkQuality]
     serializer_class = RecallUnitSerializer
     pagination_class = RecallUnitPagination
 
@@ -158,7 +159,12 @@ class AlertListView(generics.ListAPIView):
     pagination_class = AlertPagination
 
     def get_queryset(self) -> QuerySet[QualityAlert]:
-        return QualityAlert.objects.select_related("model")
+        """Every alert for headquarters; a provider's staff see only those about their provider."""
+        rows = QualityAlert.objects.select_related("model")
+        provider = own_provider(self.request.user)
+        if provider is not None:
+            rows = rows.filter(dimension=Dimension.PROVIDER, value=str(provider))
+        return rows
 
     @extend_schema(
         operation_id="alerts_list",

@@ -1,5 +1,6 @@
 """A breakdown of the dashboard and the metrics API: every value of one dimension with its rates,
-sorted, read from the snapshots in two queries (the sums by value and the names)."""
+sorted, read from the snapshots in two queries (the sums by value and the names). The service
+providers' breakdown ranks each provider on every column (:func:`provider_ranks`)."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -8,9 +9,10 @@ from functools import cached_property
 
 from quality import alerts, snapshots
 from quality.dashboard.figures import BREAKDOWN_KPIS, judged_status
-from quality.metrics import Period, Totals, rates_of
+from quality.metrics import NO_VALUE, Period, Totals, rates_of
 from quality.models import Dimension
 from quality.rates import Rate
+from quality.rates.ranking import Rank, rank
 
 BREAKDOWN_DIMENSIONS = tuple(value for value in Dimension.values if value != Dimension.ALL)
 
@@ -25,6 +27,8 @@ class BreakdownRow:
     totals: Totals
     chosen: Mapping[str, Decimal] = field(compare=False, repr=False)
     minimum: int = field(default=1, compare=False, repr=False)
+    # A provider's place in the network on each column (None: not ranked); empty for other rows.
+    ranks: Mapping[str, Rank | None] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def rates(self) -> dict[str, Rate]:
@@ -36,7 +40,10 @@ class BreakdownRow:
     @property
     def cells(self) -> list["Cell"]:
         """The rates a breakdown table shows, in its column order, ready to print."""
-        return [Cell.of(rate, self.minimum) for rate in self.of(BREAKDOWN_KPIS)]
+        return [
+            Cell.of(rate, self.minimum, rank=self.ranks.get(key))
+            for key, rate in zip(BREAKDOWN_KPIS, self.of(BREAKDOWN_KPIS), strict=True)
+        ]
 
 
 @dataclass(frozen=True)
@@ -49,15 +56,18 @@ class Cell:
     fraction: str
     # The records behind the cell (its drill-down), when it has one.
     url: str = ""
+    # A provider's place among the providers on this rate, when it is ranked.
+    rank: Rank | None = None
 
     @classmethod
-    def of(cls, rate: Rate, minimum: int = 1, url: str = "") -> "Cell":
+    def of(cls, rate: Rate, minimum: int = 1, url: str = "", rank: Rank | None = None) -> "Cell":
         percent = "—" if rate.percent is None else f"{rate.percent} %"
         return cls(
             status=judged_status(rate, minimum),
             percent=percent,
             fraction=f"{rate.numerator}/{rate.denominator}",
             url=url,
+            rank=rank,
         )
 
 
@@ -96,17 +106,53 @@ def sort_rows(rows: Iterable[BreakdownRow], sort: str) -> list[BreakdownRow]:
     return with_value + without_value
 
 
+def provider_ranks(
+    by_value: Mapping[str, Totals], chosen: Mapping[str, Decimal], minimum: int
+) -> dict[str, dict[str, Rank | None]]:
+    """Each provider's place among the providers on every breakdown column
+    (:func:`quality.rates.ranking.rank`: the best first, ties sharing a place, a rate with too
+    few records to judge not ranked). Headquarters' own work (the :data:`NO_VALUE` row) is not a
+    provider and is neither ranked nor counted."""
+    providers = {
+        value: rates_of(counts, chosen, BREAKDOWN_KPIS) for value, counts in by_value.items() if value != NO_VALUE
+    }
+    result: dict[str, dict[str, Rank | None]] = {value: {} for value in providers}
+    for key in BREAKDOWN_KPIS:
+        for value, place in rank({value: rates[key] for value, rates in providers.items()}, minimum).items():
+            result[value][key] = place
+    return result
+
+
 def breakdown(
-    period: Period, dimension: str, chosen: Mapping[str, Decimal], sort: str = DEFAULT_SORT, minimum: int | None = None
+    period: Period,
+    dimension: str,
+    chosen: Mapping[str, Decimal],
+    sort: str = DEFAULT_SORT,
+    minimum: int | None = None,
+    *,
+    only: str | None = None,
 ) -> list[BreakdownRow]:
     """Every value of ``dimension`` with records in the period, its name and its rates, sorted
     (two queries: the sums by value and the names). A rate over fewer records than the minimum
-    is too few to judge."""
+    is too few to judge. A provider's row carries its rank among every provider.
+
+    ``only`` keeps one value's row (a provider's staff see their own): the others are read to
+    rank it, and neither named nor returned."""
     minimum = alerts.minimum_records() if minimum is None else minimum
     by_value = snapshots.totals_by_value(period, dimension)
+    ranks = provider_ranks(by_value, chosen, minimum) if dimension == Dimension.PROVIDER else {}
+    if only is not None:
+        by_value = {only: by_value.get(only, Totals())}
     names = snapshots.labels(dimension, by_value)
     rows = [
-        BreakdownRow(value=value, label=str(names.get(value) or value), totals=counts, chosen=chosen, minimum=minimum)
+        BreakdownRow(
+            value=value,
+            label=str(names.get(value) or value),
+            totals=counts,
+            chosen=chosen,
+            minimum=minimum,
+            ranks=ranks.get(value, {}),
+        )
         for value, counts in by_value.items()
     ]
     return sort_rows(rows, sort)

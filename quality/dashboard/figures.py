@@ -22,7 +22,7 @@ from quality.charts import DayValue, LineChart, line_chart
 from quality.dashboard.drilldowns import DRILLDOWNS, OF_FIGURE
 from quality.dashboard.slices import Slice
 from quality.metrics import Period, Totals, rates_of
-from quality.models import AlertKind, QualityAlert
+from quality.models import AlertKind, Dimension, QualityAlert
 from quality.rates import KPIS, Kpi, Rate
 from quality.rates import Status as RateStatus
 
@@ -40,8 +40,18 @@ SERVICE_KPIS = (
     "complaints_closed_within_7_days",
     "satisfaction_top2",
 )
-# The columns of a breakdown table.
-BREAKDOWN_KPIS = ("complaint_rate", "omission_rate", "dissatisfaction_rate", "first_time_fix_rate", "satisfaction_top2")
+# The columns of a breakdown table: the three controlled rates, first-time fix, timeliness and
+# satisfaction (CSI, the top-2 box). A provider is ranked on each of them.
+BREAKDOWN_KPIS = (
+    "complaint_rate",
+    "omission_rate",
+    "dissatisfaction_rate",
+    "first_time_fix_rate",
+    "contact_timeliness",
+    "arrival_timeliness",
+    "completion_timeliness",
+    "satisfaction_top2",
+)
 # The records behind each figure: its drill-down list (quality.dashboard.drilldowns).
 DRILLDOWN_OF = {figure: drilldown.kind for figure, drilldown in OF_FIGURE.items()}
 # The trend charts: the rolling 7-day rate on each of the last 30 days, and the rate of each of
@@ -177,13 +187,13 @@ BANNER_ALERTS = 20
 RECENTLY_CLEARED_DAYS = 30
 
 
-def banner_alerts() -> tuple[list[QualityAlert], int]:
-    """The open alerts the banner lists (newest first, at most 20) and how many are open."""
-    rows = list(
-        QualityAlert.objects.filter(cleared_at__isnull=True)
-        .select_related("model")
-        .order_by("-raised_at", "-id")[: BANNER_ALERTS + 1]
-    )
+def banner_alerts(provider: int | None = None) -> tuple[list[QualityAlert], int]:
+    """The open alerts the banner lists (newest first, at most 20) and how many are open. A
+    provider's staff (``provider``) see only the alerts about their provider."""
+    open_alerts = QualityAlert.objects.filter(cleared_at__isnull=True)
+    if provider is not None:
+        open_alerts = open_alerts.filter(dimension=Dimension.PROVIDER, value=str(provider))
+    rows = list(open_alerts.select_related("model").order_by("-raised_at", "-id")[: BANNER_ALERTS + 1])
     return rows[:BANNER_ALERTS], len(rows)
 
 

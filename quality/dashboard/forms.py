@@ -46,7 +46,11 @@ def _day_field(label) -> forms.DateField:
 
 class DashboardFilterForm(forms.Form):
     """Which days, which slice, which breakdown and its order. Every field is optional: an
-    empty form is the last 30 days for the whole organisation, broken down by station."""
+    empty form is the last 30 days for the whole organisation, broken down by station.
+
+    For a provider's staff (``provider``), the slice is always their provider and the breakdown
+    the providers' (their own row): the dimension, value and breakdown asked for are ignored, so
+    no query string can reach another provider's or the network's figures."""
 
     range = forms.ChoiceField(label=_("Period"), choices=Preset.choices, required=False)
     start = _day_field(_("From"))
@@ -60,9 +64,10 @@ class DashboardFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=sort_choices(), required=False)
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, provider: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.provider = provider
 
     def clean(self) -> dict:
         data = super().clean()
@@ -87,6 +92,8 @@ class DashboardFilterForm(forms.Form):
         elif preset:
             data["period"] = preset_period(preset, self.today)
 
+        if self.provider is not None:
+            data |= {"dimension": Dimension.PROVIDER, "value": str(self.provider), "by": Dimension.PROVIDER}
         dimension = data.get("dimension") or Dimension.ALL
         data["dimension"] = dimension
         value = (data.get("value") or "").strip() if dimension != Dimension.ALL else ""
@@ -107,8 +114,11 @@ class DashboardFilterForm(forms.Form):
 
     @property
     def slice(self) -> Slice:
-        """The slice the figures are for: the form's when it is valid, else the default."""
+        """The slice the figures are for: the form's when it is valid, else the default (a
+        provider's own, for its staff)."""
         if not self.is_valid():
+            if self.provider is not None:
+                return Slice(self.default_period(), Dimension.PROVIDER, str(self.provider))
             return Slice(self.default_period())
         data = self.cleaned_data
         if not data["value"]:
@@ -117,6 +127,8 @@ class DashboardFilterForm(forms.Form):
 
     @property
     def breakdown_dimension(self) -> str:
+        if self.provider is not None:
+            return Dimension.PROVIDER
         if self.is_valid():
             return self.cleaned_data["by"]
         return Dimension.STATION

@@ -27,7 +27,7 @@ from quality.charts import LineChart
 from quality.dashboard import breakdowns, exports, slices
 from quality.dashboard import figures as dashboard
 from quality.dashboard.forms import DashboardFilterForm, period_text
-from quality.metrics import DIMENSION_LABELS, business_today
+from quality.metrics import DIMENSION_LABELS, NO_VALUE, business_today
 from quality.models import Dimension
 
 BREAKDOWN_PAGE_SIZE = 50
@@ -88,13 +88,18 @@ def _breakdown_rows(rows, params: dict, by: str) -> list[dict]:
             _drilldown_url(kind, narrowed) if kind and row.value and (rate.numerator or rate.denominator) else ""
             for kind, rate in zip(kinds, rates, strict=True)
         ]
-        cells = [breakdowns.Cell.of(rate, row.minimum, url) for rate, url in zip(rates, urls, strict=True)]
+        cells = [
+            breakdowns.Cell.of(rate, row.minimum, url, rank=row.ranks.get(key))
+            for key, rate, url in zip(dashboard.BREAKDOWN_KPIS, rates, urls, strict=True)
+        ]
         result.append({"row": row, "cells": cells})
     return result
 
 
 def filter_context(form: DashboardFilterForm, scope: slices.Slice, clear_url: str) -> dict:
-    """What the filters partial shows: the choices in force, or what was typed when it was wrong."""
+    """What the filters partial shows: the choices in force, or what was typed when it was wrong.
+    A provider's staff get no dimension to narrow to (their slice is their provider's), and so
+    no list of values naming the network's stations or providers."""
     data = form.cleaned_data
     dimension = data.get("dimension") or Dimension.ALL
     valid_value = "" if form.has_error("value") else data.get("value", "")
@@ -109,8 +114,11 @@ def filter_context(form: DashboardFilterForm, scope: slices.Slice, clear_url: st
         "shown_end": shown_end,
         "dimension_value": dimension,
         "selected_value": selected,
-        "value_options": slices.filter_values(scope.period, dimension, valid_value),
+        "value_options": []
+        if form.provider is not None
+        else slices.filter_values(scope.period, dimension, valid_value),
         "clear_url": clear_url,
+        "provider_view": form.provider is not None,
     }
 
 
@@ -159,9 +167,11 @@ def _keeps_breakdown(form: DashboardFilterForm) -> bool:
 
 
 def _figures_key(form: DashboardFilterForm, page: str, chosen: dict, state: snapshots.Generation, today) -> str:
-    """What the figures of a request depend on: the snapshots, the thresholds, the filters,
+    """What the figures of a request depend on: who reads them (headquarters, or which
+    provider: its staff see their own slice only), the snapshots, the thresholds, the filters,
     the breakdown's page, the day (today's figures are provisional) and the language."""
     parts = (
+        ("provider", form.provider),
         state.key,
         translation.get_language(),
         today.isoformat(),
@@ -186,13 +196,16 @@ def _figures(page: str | None, form: DashboardFilterForm, chosen: dict, state: s
     overview = dashboard.overview(scope, chosen, minimum)
     trends = {trend.key: trend for trend in dashboard.trends(scope, chosen, minimum=minimum)}
     by, sort = form.breakdown_dimension, form.sort_key
-    rows = breakdowns.breakdown(scope.period, by, chosen, sort, minimum)
+    own = None if form.provider is None else str(form.provider)
+    rows = breakdowns.breakdown(scope.period, by, chosen, sort, minimum, only=own)
+    ranks = _slice_ranks(scope, by, rows, chosen, minimum)
     breakdown_page = Paginator(rows, BREAKDOWN_PAGE_SIZE).get_page(page)
     page_params = {**params, "by": by, "sort": sort}
     headline = []
     day_names: dict = {}  # each day's name, worked out once for the six charts
     for figure in overview.of(dashboard.HEADLINE_KPIS):
         context = _figure_context(figure, params)
+        context["rank"] = ranks.get(figure.key)
         charts = trends[figure.key].charts
         context["charts"] = [
             {
@@ -217,7 +230,12 @@ def _figures(page: str | None, form: DashboardFilterForm, chosen: dict, state: s
             "headline": headline,
             "product_complaints": overview.totals.product_complaints,
             "no_leaks": [_figure_context(figure, params) for figure in overview.of(dashboard.NO_LEAK_KPIS)],
-            "service": [_figure_context(figure, params) for figure in overview.of(dashboard.SERVICE_KPIS)],
+            "service": [
+                {**_figure_context(figure, params), "rank": ranks.get(figure.key)}
+                for figure in overview.of(dashboard.SERVICE_KPIS)
+            ],
+            "provider_view": own is not None,
+            "ranked_slice": bool(ranks),
             "by": by,
             "by_label": DIMENSION_LABELS[by],
             "tabs": [
@@ -228,6 +246,7 @@ def _figures(page: str | None, form: DashboardFilterForm, chosen: dict, state: s
                     "active": dimension == by,
                 }
                 for dimension in breakdowns.BREAKDOWN_DIMENSIONS
+                if own is None or dimension == Dimension.PROVIDER
             ],
             "sort_links": _sort_links(params, by, sort),
             "breakdown_page": breakdown_page,
@@ -245,6 +264,17 @@ def _figures(page: str | None, form: DashboardFilterForm, chosen: dict, state: s
             },
         },
     )
+
+
+def _slice_ranks(scope: slices.Slice, by: str, rows, chosen: dict, minimum: int) -> dict:
+    """The slice's provider's place among the providers on each ranked rate, when the slice is
+    one provider: from the providers' breakdown when it is the one shown, else read (one query)."""
+    if scope.dimension != Dimension.PROVIDER or scope.value in ("", NO_VALUE):
+        return {}
+    if by != Dimension.PROVIDER:
+        by_value = snapshots.totals_by_value(scope.period, Dimension.PROVIDER)
+        return breakdowns.provider_ranks(by_value, chosen, minimum).get(scope.value, {})
+    return next((dict(row.ranks) for row in rows if row.value == scope.value), {})
 
 
 # The views a snapshot run renders in advance, in every language: the page as it opens, and

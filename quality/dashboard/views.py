@@ -27,6 +27,7 @@ from aftersales.access import manager_required
 from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, UncountedPage, page_size_from
 from quality import snapshots
+from quality.access import headquarters_required, own_provider
 from quality.dashboard import breakdowns, drilldowns, exports, rendering, slices
 from quality.dashboard import figures as dashboard
 from quality.dashboard.drilldowns import DRILLDOWNS
@@ -43,7 +44,8 @@ FIGURE_OF = {kind: key for key, kind in dashboard.DRILLDOWN_OF.items()}
 
 
 def _filters(request: HttpRequest, now) -> DashboardFilterForm:
-    form = DashboardFilterForm(request.GET, today=business_today(now))
+    """The page's filters; a provider's staff are held to their own provider's slice."""
+    form = DashboardFilterForm(request.GET, today=business_today(now), provider=own_provider(request.user))
     form.is_valid()
     return form
 
@@ -84,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
     chosen = snapshots.thresholds()
     state = snapshots.generation()
     figures = rendering.figures_html(request.GET.get("page"), form, chosen, state, today)
-    open_alerts, open_count = dashboard.banner_alerts()
+    open_alerts, open_count = dashboard.banner_alerts(provider=form.provider)
     return render(
         request,
         "dashboard/home.html",
@@ -95,8 +97,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "period_text": period_text(form.slice.period),
             "figures": mark_safe(figures),  # noqa: S308 - rendered by Django's templates, escaped there
             "alerts": _alerts_context(open_alerts),
-            "more_alerts": open_count > len(open_alerts),
+            "more_alerts": open_count > len(open_alerts) and form.provider is None,
             "recompute_next": request.get_full_path(),
+            "provider_view": form.provider is not None,
         },
         status=400 if form.errors else 200,
     )
@@ -183,7 +186,9 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
         built = exports.rates_table(overview, scope, slices.label_of(scope.dimension, scope.value))
     elif table == "breakdown":
         by = form.breakdown_dimension
-        built = exports.breakdown_table(breakdowns.breakdown(scope.period, by, chosen, form.sort_key), by, scope.period)
+        own = None if form.provider is None else str(form.provider)
+        rows = breakdowns.breakdown(scope.period, by, chosen, form.sort_key, only=own)
+        built = exports.breakdown_table(rows, by, scope.period)
     else:
         raise Http404(_("No such table."))
     return exports.response(built, fmt)
@@ -205,7 +210,7 @@ def tickets_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     return exports.response(exports.tickets_table(capped, kind, scope.period), fmt)
 
 
-@manager_required
+@headquarters_required
 @require_http_methods(["GET", "POST"])
 def thresholds(request: HttpRequest) -> HttpResponse:
     """Every KPI's threshold in per cent, with its default. Saving enqueues a check of the
@@ -253,7 +258,7 @@ def _queue_recompute() -> bool:
     return True
 
 
-@manager_required
+@headquarters_required
 @require_POST
 def recompute(request: HttpRequest) -> HttpResponse:
     """Recompute today's and yesterday's figures now: queued for a worker, not run in the request."""
@@ -267,7 +272,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
     return redirect(target if allowed and target.startswith(home) else home)
 
 
-@manager_required
+@headquarters_required
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponse:
     open_alerts, cleared = dashboard.alert_log(timezone.now())

@@ -17,6 +17,7 @@ DIMENSION_PATHS: dict[str, str] = {
     "region": "customer__region",
     "agent": "created_by_id",
     "technician": "assignee_id",
+    "provider": "provider_id",
 }
 DIMENSION_LABELS = {
     "category": _("Product category"),
@@ -26,11 +27,13 @@ DIMENSION_LABELS = {
     "region": _("Region"),
     "agent": _("Agent"),
     "technician": _("Technician"),
+    "provider": _("Service provider"),
 }
 
 
 # The breakdown value of records without one (no station, no unit, a customer with no region, a
-# ticket logged by no agent or assigned to no technician): every breakdown has this row, so its rows sum to the whole.
+# ticket logged by no agent, assigned to no technician or dispatched to no provider, i.e. kept by
+# headquarters): every breakdown has this row, so its rows sum to the whole.
 NO_VALUE = "none"
 
 
@@ -43,13 +46,18 @@ def batch_key(prefix: str = "") -> Case:
     return Case(When(missing, then=Value("")), default=named, output_field=CharField())
 
 
+# The filters whose values are primary keys.
+ID_FIELDS = frozenset({"station", "product_category", "model", "agent", "technician", "provider"})
+
+
 @dataclass(frozen=True)
 class Dimensions:
     """Optional filters; None means every value, :data:`NO_VALUE` the records without one. Model
     instances or primary keys are accepted for ``station``, ``product_category``, ``model``,
     ``agent`` (who logged the ticket) and ``technician`` (the ticket's assignee, always a
-    technician); ``batch`` is the batch name (narrow it to one model with ``model``); ``region``
-    is the customer's region."""
+    technician), ``provider`` (the service provider the ticket is dispatched to; :data:`NO_VALUE`
+    is headquarters' own work); ``batch`` is the batch name (narrow it to one model with
+    ``model``); ``region`` is the customer's region."""
 
     station: object | None = None
     product_category: object | None = None
@@ -58,6 +66,7 @@ class Dimensions:
     batch: str | None = None
     agent: object | None = None
     technician: object | None = None
+    provider: object | None = None
 
     def q(self, prefix: str = "") -> Q:
         condition = Q()
@@ -67,6 +76,7 @@ class Dimensions:
             ("model", "unit__model"),
             ("agent", "created_by"),
             ("technician", "assignee"),
+            ("provider", "provider"),
         ):
             chosen = getattr(self, name)
             if chosen == NO_VALUE:
@@ -91,7 +101,7 @@ class Dimensions:
             return cls()
         if value == NO_VALUE:
             field = {"category": "product_category"}.get(dimension, dimension)
-            if field not in {"station", "product_category", "model", "agent", "technician", "batch", "region"}:
+            if field not in {*ID_FIELDS, "batch", "region"}:
                 raise ValueError(f"unknown dimension {dimension!r}")
             return cls(**{field: NO_VALUE})
         if dimension == "batch":
@@ -100,7 +110,7 @@ class Dimensions:
         if dimension == "region":
             return cls(region=value)
         field = {"category": "product_category"}.get(dimension, dimension)
-        if field not in {"station", "product_category", "model", "agent", "technician"}:
+        if field not in ID_FIELDS:
             raise ValueError(f"unknown dimension {dimension!r}")
         return cls(**{field: int(value)})
 

@@ -56,9 +56,10 @@ def test_refresh_stores_counts_per_day_and_dimension_and_is_idempotent(django_as
     completed(11)
     rated(first, 1, 12)
 
-    # Ten queries per breakdown; the rest writes the rows (two INSERTs where SQLite's limit on
-    # parameters splits the rows, now that every breakdown has its "none" row).
-    with django_assert_max_num_queries(80 + 5):
+    # Ten queries per breakdown (eight, and the whole organisation); the rest writes the rows
+    # (two INSERTs where SQLite's limit on parameters splits the rows, now that every breakdown
+    # has its "none" row).
+    with django_assert_max_num_queries(90 + 5):
         written = snapshots.refresh(Period(dt.date(2026, 3, 1), TODAY), now=NOW)
 
     whole = {row.day: row for row in RateSnapshot.objects.filter(dimension=Dimension.ALL)}
@@ -105,9 +106,9 @@ def test_the_task_refreshes_checks_alerts_and_renders_the_dashboard():
     result = quality_snapshot_task.delay(2).get()
 
     # The whole organisation and the ticket's category, model, batch and region; no station,
-    # agent or technician, so their "none" rows. The dashboard as it opens and its seven tabs
-    # over 30 and 90 days, in two languages.
-    assert result == {"rows": 8, "alerts_raised": 0, "alerts_cleared": 0, "views_rendered": 30}
+    # agent, technician or provider, so their "none" rows. The dashboard as it opens and its
+    # eight tabs over 30 and 90 days, in two languages.
+    assert result == {"rows": 9, "alerts_raised": 0, "alerts_cleared": 0, "views_rendered": 34}
     assert set(RateSnapshot.objects.values_list("dimension", flat=True)) == {
         Dimension.ALL,
         Dimension.CATEGORY,
@@ -117,10 +118,11 @@ def test_the_task_refreshes_checks_alerts_and_renders_the_dashboard():
         Dimension.STATION,
         Dimension.AGENT,
         Dimension.TECHNICIAN,
+        Dimension.PROVIDER,
     }
     assert set(
         RateSnapshot.objects.filter(
-            dimension__in=[Dimension.STATION, Dimension.AGENT, Dimension.TECHNICIAN]
+            dimension__in=[Dimension.STATION, Dimension.AGENT, Dimension.TECHNICIAN, Dimension.PROVIDER]
         ).values_list("value", flat=True)
     ) == {"none"}
     assert snapshots.totals(Period.day(business_today())).service_completed == 1

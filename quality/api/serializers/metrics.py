@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from quality.dashboard import slices
+from quality.dashboard.figures import BREAKDOWN_KPIS
 from quality.dashboard.slices import MAX_PERIOD_DAYS, Slice
 from quality.metrics import Period
 from quality.models import Dimension
 from quality.rates import KPIS, Direction, Rate, Status
+from quality.rates.ranking import Rank
 
 DEFAULT_DAYS = 30
 # Results of a breakdown per page: a model has hundreds of batches.
@@ -62,8 +64,9 @@ class MetricsQuerySerializer(serializers.Serializer):
     value = serializers.CharField(
         required=False,
         max_length=120,
-        help_text="The value to narrow to: an id (category, model, station, agent, technician), a region name, or "
-        "`<model id>:<batch>` for a batch.",
+        help_text="The value to narrow to: an id (category, model, station, agent, technician, provider), a region "
+        "name, `<model id>:<batch>` for a batch, or `none` for the records without one (for provider: headquarters' "
+        "own work). A provider's staff may only give their own provider.",
     )
 
     page = serializers.IntegerField(
@@ -118,6 +121,16 @@ class MetricsQuerySerializer(serializers.Serializer):
             if problem:
                 errors["value"] = [problem]
         group_by = attrs["group_by"]
+        provider = self.context.get("provider")
+        if provider is not None:
+            # A provider's staff read their own provider's figures, nothing of the network's.
+            if group_by not in (Dimension.ALL, Dimension.PROVIDER):
+                errors["group_by"] = [_("Your figures are your own provider's: group by provider, or all.")]
+            if dimension not in (Dimension.ALL, Dimension.PROVIDER):
+                errors["dimension"] = [_("Your figures are your own provider's: narrow to provider, or nothing.")]
+            elif dimension == Dimension.PROVIDER and value and value != str(provider):
+                errors["value"] = [_("You can read your own provider's figures only.")]
+            dimension, value = Dimension.PROVIDER, str(provider)
         if dimension != Dimension.ALL and group_by not in (Dimension.ALL, dimension):
             errors["group_by"] = [_("Figures are kept per dimension: group by the dimension you narrow to, or by all.")]
         if errors:
@@ -151,10 +164,30 @@ RatesSerializer = type(
 )
 
 
+class RankSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="The provider's place: 1 is the best; equal rates share a place.")
+    of = serializers.IntegerField(help_text="How many providers are ranked on this rate (enough records to judge).")
+
+
+RanksSerializer = type(
+    "MetricRanksSerializer",
+    (serializers.Serializer,),
+    {
+        key: RankSerializer(allow_null=True, help_text=f"{KPIS[key].label}: null when not ranked (too few records).")
+        for key in BREAKDOWN_KPIS
+    },
+)
+
+
 class MetricsRowSerializer(serializers.Serializer):
     value = serializers.CharField(help_text="The dimension value (empty for the whole organisation).")
     label = serializers.CharField(help_text="What the value is called, in the request's language.")
     rates = RatesSerializer(help_text="Every rate and service KPI of the value, by its key.")
+    ranks = RanksSerializer(
+        allow_null=True,
+        help_text="A service provider's place among the providers on each ranked rate (the best first); null for "
+        "any other row, headquarters' own work included.",
+    )
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -178,6 +211,10 @@ class MetricsSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next page of results, or null on the last.")
     previous = serializers.URLField(allow_null=True, help_text="The previous page of results, or null on the first.")
     results = MetricsRowSerializer(many=True, help_text="One per value of `group_by`, by label.")
+
+
+def rank_data(rank: Rank | None) -> dict | None:
+    return None if rank is None else {"position": rank.position, "of": rank.of}
 
 
 def rate_data(rate: Rate) -> dict:
