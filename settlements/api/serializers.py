@@ -130,7 +130,9 @@ class StatementSerializer(serializers.ModelSerializer):
 
 class StatementDetailSerializer(StatementSerializer):
     totals = StatementTotalsSerializer(read_only=True)
-    events = StatementEventSerializer(many=True, read_only=True, help_text="The statement's own steps, oldest first.")
+    events = StatementEventSerializer(
+        source="history", many=True, read_only=True, help_text="The statement's own steps, oldest first."
+    )
 
     class Meta(StatementSerializer.Meta):
         fields = [*StatementSerializer.Meta.fields, "totals", "events"]

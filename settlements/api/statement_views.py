@@ -91,7 +91,7 @@ def _statement(request: Request, pk: int) -> Statement:
 
 def _detail(statement: Statement) -> dict:
     statement.totals = selectors.statement_totals(statement)
-    statement.events = list(selectors.statement_history(statement))
+    statement.history = list(selectors.statement_history(statement))
     return StatementDetailSerializer(statement).data
 
 
