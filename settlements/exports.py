@@ -10,6 +10,7 @@ in XLSX text cells are typed as text.
 """
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterator
 from decimal import Decimal
@@ -107,7 +108,7 @@ def _csv_cell(value, index: int) -> str:
         return ""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
-    if index == 1:
+    if isinstance(value, dt.date):
         return value.isoformat()
     return safe_text(str(value))
 
@@ -148,7 +149,7 @@ def write_xlsx(statement: Statement) -> bytes:
         if isinstance(value, Decimal):
             written.value = float(value)
             written.number_format = "0.00"
-        elif index == 1 and not isinstance(value, str):
+        elif isinstance(value, dt.date):
             written.number_format = "yyyy-mm-dd"
         else:
             written.value = str(value)
