@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from aftersales.money import CENT
 from aftersales.roles import manages_quality, provider_of
@@ -235,7 +235,13 @@ def statement_approve(
     totals = statement_totals(statement)
     if totals.pending:
         raise ValidationError(
-            {"status": _("%(count)d lines are not decided yet.") % {"count": totals.pending}}, code="pending"
+            {
+                "status": ngettext(
+                    "%(count)d line is not decided yet.", "%(count)d lines are not decided yet.", totals.pending
+                )
+                % {"count": totals.pending}
+            },
+            code="pending",
         )
     statement.status = StatementStatus.APPROVED
     statement.approved_total = totals.approved
