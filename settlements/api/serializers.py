@@ -12,8 +12,77 @@ from settlements.models import RateCard, SettlementLine, Statement, StatementEve
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 
+# What each field means, for the OpenAPI description of every body that carries it.
+DESCRIPTIONS = {
+    "id": "Id of the row.",
+    "provider": "Code of the service provider.",
+    "code": "Short unique code of the service provider.",
+    "name": "Name in English.",
+    "name_zh": "Name in Chinese.",
+    "contact_name": "Whom headquarters calls at the provider.",
+    "phone": "The provider's phone number.",
+    "email": "The provider's email address.",
+    "is_active": "Whether the provider takes work.",
+    "accept_hours": "Business hours the provider has to accept a dispatched job.",
+    "job_type": "What the card prices: installation, repair by complexity band, maintenance.",
+    "labour": "Labour amount, a decimal string with two places.",
+    "currency": "ISO 4217 code of the amounts' currency.",
+    "effective_from": "The day from which the card or allowance applies, YYYY-MM-DD.",
+    "created_at": "When the row was added.",
+    "min_km": "Where the distance band starts, in km (included).",
+    "max_km": "Where the distance band ends, in km (not included); null for no upper end.",
+    "allowance": "The travel allowance for a job in this band.",
+    "status": "Where the statement stands: draft, submitted, in_review, approved, paid.",
+    "approved_total": "Sum of what the lines pay, written when headquarters approved; null before.",
+    "submitted_at": "When the provider last submitted it.",
+    "approved_at": "When headquarters approved it.",
+    "paid_on": "The day it was paid.",
+    "payment_reference": "The payment's reference.",
+    "version": "Counted up by every change; send it back with a move to refuse stale writes.",
+    "totals": "Its totals now, from its lines.",
+    "action": "What happened: submitted, review_started, returned, line_decided, approved, paid.",
+    "line": "Id of the line decided, for a line's decision.",
+    "by": "Username of who did it.",
+    "at": "When it happened.",
+    "note": "The note or reason given.",
+    "lines": "Number of lines.",
+    "approved_lines": "Lines approved as claimed.",
+    "adjusted": "Lines adjusted to another amount.",
+    "rejected": "Lines rejected.",
+    "flagged": "Lines the automatic checks flagged.",
+    "detail": "The check's finding, in words.",
+    "statement": "Id of the statement.",
+    "ticket": "Reference of the warranty job's ticket.",
+    "job_date": "The day the job was resolved.",
+    "category": "Code of the product category.",
+    "travel_km": "Distance travelled, in km.",
+    "parts": "Parts consumed, at standard cost.",
+    "travel": "Travel allowance.",
+    "extras": "Approved extras.",
+    "extras_reason": "Why extras are claimed.",
+    "claimed": "What the line claims: labour + parts + travel + extras.",
+    "flags": "The automatic checks' findings; empty when clean.",
+    "decision": "Headquarters' decision: pending, approved, adjusted, rejected.",
+    "approved_amount": "The amount set when adjusted; null otherwise.",
+    "decision_reason": "Why it was adjusted or rejected.",
+    "decided_by": "Username of who decided it.",
+    "decided_at": "When it was decided.",
+    "reason": "Why: required to adjust or reject.",
+}
 
-class ServiceProviderSerializer(serializers.ModelSerializer):
+
+class Described:
+    """Fills in the description of each field that has none, from DESCRIPTIONS."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if not field.help_text and name in DESCRIPTIONS:
+                field.help_text = DESCRIPTIONS[name]
+        return fields
+
+
+class ServiceProviderSerializer(Described, serializers.ModelSerializer):
     class Meta:
         model = ServiceProvider
         fields = ["id", "code", "name", "name_zh", "contact_name", "phone", "email", "is_active", "accept_hours"]
@@ -27,7 +96,7 @@ def _currency(value: str) -> str:
     return value
 
 
-class _TariffSerializer(serializers.ModelSerializer):
+class _TariffSerializer(Described, serializers.ModelSerializer):
     """What rate cards and travel allowances share: the provider by its code (none: the
     network's default) and the currency."""
 
@@ -79,7 +148,7 @@ class TravelRateSerializer(_TariffSerializer):
         return data
 
 
-class StatementTotalsSerializer(serializers.Serializer):
+class StatementTotalsSerializer(Described, serializers.Serializer):
     lines = serializers.IntegerField()
     claimed = serializers.DecimalField(help_text="Sum of the lines' claims.", **AMOUNT)
     approved = serializers.DecimalField(
@@ -93,7 +162,7 @@ class StatementTotalsSerializer(serializers.Serializer):
     flagged = serializers.IntegerField()
 
 
-class StatementEventSerializer(serializers.ModelSerializer):
+class StatementEventSerializer(Described, serializers.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     line = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
@@ -102,7 +171,7 @@ class StatementEventSerializer(serializers.ModelSerializer):
         fields = ["action", "line", "by", "at", "note"]
 
 
-class StatementSerializer(serializers.ModelSerializer):
+class StatementSerializer(Described, serializers.ModelSerializer):
     provider = serializers.SlugRelatedField(slug_field="code", read_only=True)
     approved_total = serializers.DecimalField(allow_null=True, read_only=True, **AMOUNT)
     month = serializers.SerializerMethodField(help_text="The month, YYYY-MM.")
@@ -139,12 +208,12 @@ class StatementDetailSerializer(StatementSerializer):
         read_only_fields = fields
 
 
-class LineFlagSerializer(serializers.Serializer):
+class LineFlagSerializer(Described, serializers.Serializer):
     code = serializers.ChoiceField(choices=FlagCode.choices)
     detail = serializers.CharField(allow_blank=True)
 
 
-class SettlementLineSerializer(serializers.ModelSerializer):
+class SettlementLineSerializer(Described, serializers.ModelSerializer):
     ticket = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     flags = LineFlagSerializer(many=True, read_only=True)
@@ -192,7 +261,7 @@ class SettlementLineSerializer(serializers.ModelSerializer):
         return f"{payable:.2f}"
 
 
-class VersionInput(serializers.Serializer):
+class VersionInput(Described, serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, required=False, help_text="The statement's version you read; a stale one is refused."
     )
@@ -208,7 +277,7 @@ class PayInput(VersionInput):
     paid_on = serializers.DateField(help_text="The day it was paid, YYYY-MM-DD; not in the future.")
 
 
-class DecideInput(serializers.Serializer):
+class DecideInput(Described, serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, required=False, help_text="The statement's version you read; a stale one is refused."
     )

@@ -250,7 +250,7 @@ class StatementXlsx(generics.GenericAPIView):
 
 class LineFilter(filters.FilterSet):
     statement = IdFilter(field_name="statement_id", help_text="Id of the statement.")
-    flagged = filters.BooleanFilter()
+    flagged = filters.BooleanFilter(help_text="true: flagged lines only; false: the others.")
     decision = filters.ChoiceFilter(choices=LineDecision.choices)
 
     class Meta:
@@ -292,6 +292,7 @@ class LineDetail(generics.GenericAPIView):
         operation_id="settlement_lines_retrieve",
         tags=TAGS,
         summary="Read a settlement line",
+        description="The line with its amounts, flags and decision.",
         parameters=[LINE_ID],
         responses={200: SettlementLineSerializer, **error_responses(401, 403, 404, 429)},
     )

@@ -147,6 +147,7 @@ class ProviderDetail(_Tariff):
         operation_id="providers_retrieve",
         tags=TAGS,
         summary="Read a service provider",
+        description="One provider; a provider's staff read their own only.",
         parameters=[ID],
         responses={200: ServiceProviderSerializer, **error_responses(401, 403, 404, 429)},
     )
@@ -260,6 +261,7 @@ def _tariff_views(model, serializer, filterset, name: str, noun: str, save, remo
             operation_id=f"{name}_retrieve",
             tags=TAGS,
             summary=f"Read a {noun}",
+            description=f"One {noun}; a provider's managers read their own and the network's default.",
             parameters=[ID],
             responses={200: serializer, **error_responses(401, 403, 404, 429)},
         )
