@@ -31,6 +31,7 @@ urlpatterns = [
     path("desk/callbacks/", include("followups.callbacks.urls")),
     path("desk/field/", include("fieldwork.urls")),
     path("desk/parts/", include("parts.urls")),
+    path("desk/settlement/", include("settlements.urls")),
     path("v/", include("fieldwork.public_urls")),
     path("desk/", include("warranty.urls")),
     path("desk/", include("tickets.urls")),

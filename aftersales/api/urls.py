@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("fieldwork.api.booking_urls")),
     path("", include("fieldwork.api.job_urls")),
     path("", include("fieldwork.api.report_urls")),
+    path("", include("settlements.api.urls")),
     # Last: any other path ending in a slash is a JSON 404 (one without a slash still gets Django's
     # redirect to the slashed path, like every endpoint's).
     re_path(r"^[\s\S]*/$", NoSuchEndpointView.as_view(), name="no-such-endpoint"),

@@ -72,5 +72,9 @@ SPECTACULAR_SETTINGS = {
         "WebhookEvent": "notifications.models.WebhookEvent",
         "WebhookDeliveryStatus": "notifications.models.WebhookDeliveryStatus",
         "AlertKind": "quality.models.AlertKind",
+        "StatementStatus": "settlements.choices.StatementStatus",
+        "LineDecision": "settlements.choices.LineDecision",
+        "JobType": "settlements.choices.JobType",
+        "FlagCode": "settlements.choices.FlagCode",
     },
 }
