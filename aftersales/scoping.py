@@ -114,19 +114,25 @@ class ProviderScoped(models.Manager):
 
     def __init__(self, *paths: str, via: str | None = None, shared: bool = False) -> None:
         super().__init__()
-        self.paths = paths or (DIMENSION,)
+        # Django makes the managers of reverse relations (``ticket.callbacks``) by subclassing
+        # this one and calling it with no arguments: those take the rule of the model's own.
+        self.paths = paths
         self.via = via
         self.shared = shared
+
+    @property
+    def rule(self) -> "ProviderScoped":
+        return self if self.paths else self.model._default_manager
 
     def get_queryset(self) -> models.QuerySet:
         queryset = ScopedQuerySet(self.model, using=self._db, hints=self._hints)
         provider = _scope_now()
         if provider is UNSCOPED:
-            queryset._pending = self
+            queryset._pending = self.rule
             return queryset
         if provider is EVERYTHING:
             return queryset
-        return queryset.filter(self.belongs_to(provider))
+        return queryset.filter(self.rule.belongs_to(provider))
 
     def belongs_to(self, provider: int) -> Q:
         """The rows of ``provider``'s work, as a condition on this model."""

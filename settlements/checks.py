@@ -61,7 +61,11 @@ def describe(flag: dict) -> str:
         reason = WARRANTY_REASONS.get(params.get("reason"), params.get("reason", ""))
         params["reason"] = f"{reason} {params.get('end') or params.get('start') or ''}".strip()
     template = DETAILS.get(flag.get("code"))
-    return str(template) % params if template else ""
+    try:
+        return str(template) % params if template else ""
+    except (KeyError, TypeError, ValueError):
+        # A flag written without the parameters its text needs reads as it was stored.
+        return str(flag.get("detail") or "")
 
 
 def _flag(code: str, params: dict) -> dict:

@@ -23,7 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from quality.dashboard.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, safe_text
-from settlements import workflow
+from settlements import checks, workflow
 from settlements.choices import FlagCode, JobType, LineDecision
 from settlements.models import SettlementLine, Statement
 from settlements.selectors import StatementTotals, statement_totals
@@ -57,7 +57,7 @@ def _flags_text(flags: list) -> str:
     parts = []
     for flag in flags or []:
         label = str(labels.get(flag.get("code"), flag.get("code", "")))
-        detail = flag.get("detail") or ""
+        detail = checks.describe(flag)
         parts.append(f"{label}: {detail}" if detail else label)
     return "; ".join(parts)
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.access import manager_required
-from settlements import exports, selectors, statements, workflow
+from settlements import checks, exports, selectors, statements, workflow
 from settlements.choices import FlagCode
 from settlements.forms import (
     LineDecisionForm,
@@ -95,7 +95,7 @@ def _page(request: HttpRequest, statement: Statement, *, bound_moves=None, bound
             {
                 "code": flag.get("code", ""),
                 "label": FLAG_LABELS.get(flag.get("code"), flag.get("code", "")),
-                "detail": flag.get("detail", ""),
+                "detail": checks.describe(flag),
             }
             for flag in line.flags or []
         ]

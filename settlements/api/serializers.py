@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from customers.models import ProductCategory
 from network.models import ServiceProvider
-from settlements import workflow
+from settlements import checks, workflow
 from settlements.choices import FlagCode, LineDecision
 from settlements.models import RateCard, SettlementLine, Statement, StatementEvent, TravelRate
 
@@ -210,7 +210,10 @@ class StatementDetailSerializer(StatementSerializer):
 
 class LineFlagSerializer(Described, serializers.Serializer):
     code = serializers.ChoiceField(choices=FlagCode.choices)
-    detail = serializers.CharField(allow_blank=True)
+    detail = serializers.SerializerMethodField(help_text="Why the line was flagged, in the caller's language.")
+
+    def get_detail(self, flag: dict) -> str:
+        return checks.describe(flag)
 
 
 class SettlementLineSerializer(Described, serializers.ModelSerializer):

@@ -6,6 +6,9 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+import pytest
+
+from settlements import statements
 from settlements.choices import JobType
 from settlements.models import SettlementLine, Statement
 from tests import factories
@@ -87,3 +90,10 @@ def add_many_lines(statement: Statement, count: int, *, labour: str = "100.00") 
             for index, ticket in enumerate(tickets)
         ]
     )
+
+
+@pytest.fixture
+def workflow_only(monkeypatch):
+    """The workflow's tests judge the statements' steps on the lines as written here: the checks a
+    submission runs first (``statements.before_submit``, settlements/checks.py) have tests of their own."""
+    monkeypatch.setattr(statements, "before_submit", [])

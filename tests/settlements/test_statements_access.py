@@ -10,9 +10,9 @@ from aftersales.roles import Role
 from settlements.models import RateCard, SettlementLine, Statement, StatementEvent, TravelRate
 from tests import factories
 from tests.api.conftest import client_for
-from tests.settlements.helpers_statements import add_line, statement_for
+from tests.settlements.helpers_statements import add_line, statement_for, workflow_only  # noqa: F401 (workflow_only: a fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("workflow_only")]
 
 MISSING = 999999
 ENDPOINTS = [

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from settlements.models import Statement
 from tests import factories
-from tests.settlements.helpers_statements import add_line, statement_for
+from tests.settlements.helpers_statements import add_line, statement_for, workflow_only  # noqa: F401 (workflow_only: a fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("workflow_only")]
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from aftersales.roles import Role
 from settlements.models import SettlementLine, Statement, StatementEvent
 from tests import factories
 from tests.api.conftest import client_for, field_errors
-from tests.settlements.helpers_statements import add_line, statement_for
+from tests.settlements.helpers_statements import add_line, statement_for, workflow_only  # noqa: F401 (workflow_only: a fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("workflow_only")]
 
 MONDAY = dt.datetime(2026, 4, 6, 2, 0, tzinfo=dt.UTC)
 

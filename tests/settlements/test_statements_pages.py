@@ -16,9 +16,9 @@ from aftersales.roles import Role
 from settlements import statements
 from settlements.models import Statement
 from tests import factories
-from tests.settlements.helpers_statements import add_line, add_many_lines, statement_for
+from tests.settlements.helpers_statements import add_line, add_many_lines, statement_for, workflow_only  # noqa: F401 (workflow_only: a fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("workflow_only")]
 
 NOON = dt.datetime(2026, 4, 8, 4, 0, tzinfo=dt.UTC)
 

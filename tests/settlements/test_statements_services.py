@@ -15,9 +15,9 @@ from settlements import statements
 from settlements.models import SettlementLine, Statement, StatementEvent
 from settlements.selectors import statement_totals
 from tests import factories
-from tests.settlements.helpers_statements import add_line, statement_for
+from tests.settlements.helpers_statements import add_line, statement_for, workflow_only  # noqa: F401 (workflow_only: a fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("workflow_only")]
 
 SUBMITTED_AT = dt.datetime(2026, 4, 2, 9, 0, tzinfo=dt.UTC)
 APPROVED_AT = dt.datetime(2026, 4, 6, 15, 30, tzinfo=dt.UTC)
