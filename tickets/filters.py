@@ -71,7 +71,7 @@ class TicketQueueFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if provider_staff:
             self.filters["dispatch"].extra["choices"] = PROVIDER_DISPATCH
-            self.form.fields["dispatch"].choices = [("", _("Any dispatch")), *PROVIDER_DISPATCH]
+            self.form.fields["dispatch"].choices = PROVIDER_DISPATCH
 
     def filter_dispatch(self, queryset, name, value):
         return queryset.filter(DISPATCH_FILTERS[value]) if value in DISPATCH_FILTERS else queryset
