@@ -56,9 +56,7 @@ class Network:
         )
         # A provider's manager counts as the provider's, not headquarters': never told of expiries.
         self.east_manager = factories.UserFactory(username="east-manager", roles=[Role.MANAGER], provider=self.east)
-        self.east_technician = factories.UserFactory(
-            username="east-tech", roles=[Role.TECHNICIAN], provider=self.east
-        )
+        self.east_technician = factories.UserFactory(username="east-tech", roles=[Role.TECHNICIAN], provider=self.east)
         self.west_agent = factories.UserFactory(username="west-agent", roles=[Role.AGENT], provider=self.west)
 
 

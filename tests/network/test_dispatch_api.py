@@ -89,7 +89,9 @@ def test_only_headquarters_offers(net):
     ticket.provider = net.east
     ticket.save(update_fields=["provider"])
     before = state(ticket)
-    message = error(client_for(net.east_agent).post(url(ticket, "offer"), offer, format="json"), 403, "permission_denied")
+    message = error(
+        client_for(net.east_agent).post(url(ticket, "offer"), offer, format="json"), 403, "permission_denied"
+    )
     assert message == "Only headquarters dispatches jobs to service providers."
     assert state(ticket) == before
 
@@ -106,7 +108,9 @@ def test_bad_offers_get_field_errors_and_change_nothing(net):
         hq.post(url(ticket, "offer"), {"provider": "nobody", "station": "999", "expected_version": 1}, format="json")
     ) == {"provider": ["Unknown service provider."], "station": ["Unknown service station."]}
     assert field_errors(
-        hq.post(url(ticket, "offer"), {"provider": net.east.pk, "station": "west-1", "expected_version": 1}, format="json")
+        hq.post(
+            url(ticket, "offer"), {"provider": net.east.pk, "station": "west-1", "expected_version": 1}, format="json"
+        )
     ) == {"station": ["This station does not belong to the chosen service provider."]}
     assert error(
         hq.post(url(ticket, "offer"), {"provider": "east", "expected_version": 7}, format="json"), 409, "conflict"

@@ -52,7 +52,11 @@ def test_headquarters_dispatches_and_the_provider_accepts_on_the_ticket_page(net
         )
     assert response.status_code == 302
     ticket.refresh_from_db()
-    assert (ticket.provider, ticket.station, ticket.provider_accept_due) == (net.east, net.east_station, AFTER_HOLIDAY_DUE)
+    assert (ticket.provider, ticket.station, ticket.provider_accept_due) == (
+        net.east,
+        net.east_station,
+        AFTER_HOLIDAY_DUE,
+    )
 
     with time_machine.travel(AFTER_HOLIDAY_DUE, tick=False):
         assert east.post(action(ticket, "accept"), {"version": 2}).status_code == 302

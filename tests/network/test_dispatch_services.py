@@ -202,7 +202,9 @@ def test_the_provider_gives_a_job_back_with_its_reason_and_its_visits_to_come_ar
     assert refused.value.message_dict == {"reason": ["Say why the job goes back to headquarters."]}
     assert snapshot(ticket) == before
 
-    return_to_headquarters(ticket=ticket, by=net.east_agent, reason="No technician for this model.", now=AFTER_HOLIDAY_DUE)
+    return_to_headquarters(
+        ticket=ticket, by=net.east_agent, reason="No technician for this model.", now=AFTER_HOLIDAY_DUE
+    )
 
     ticket.refresh_from_db()
     assert (
@@ -274,9 +276,10 @@ def test_an_offer_runs_out_just_after_its_deadline_returns_escalated_and_manager
     )
     assert event.data["told"] == [net.hq_manager.pk, net.hq_manager_2.pk]
     # Headquarters' managers, each once; the provider's manager is not headquarters'.
-    assert sorted(
-        OutboundMessage.objects.order_by("id")[offer_emails:].values_list("recipient", "template")
-    ) == [("hq-manager-2@example.com", "provider_offer_expired"), ("hq-manager@example.com", "provider_offer_expired")]
+    assert sorted(OutboundMessage.objects.order_by("id")[offer_emails:].values_list("recipient", "template")) == [
+        ("hq-manager-2@example.com", "provider_offer_expired"),
+        ("hq-manager@example.com", "provider_offer_expired"),
+    ]
 
 
 def test_an_accepted_offer_never_runs_out(net):
