@@ -32,6 +32,12 @@ def beat_schedule(time_zone: str) -> dict[str, dict]:
             "task": "tickets.sla_sweep_task",
             "schedule": dt.timedelta(minutes=5),
         },
+        # No-leak 2 for the service network: a job a provider has not accepted in its business
+        # hours goes back to headquarters, escalated, within minutes of its deadline.
+        "Return provider offers not accepted in time": {
+            "task": "tickets.expire_provider_offers_task",
+            "schedule": dt.timedelta(minutes=5),
+        },
         # A message queued while the broker, the mail server or the SMS vendor was down stays in
         # the outbox; this sends it within a minute or two of them being back.
         "Send waiting messages": {

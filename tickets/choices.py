@@ -76,6 +76,9 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("File added")
     RATING = "rating", _("Rated")
     CALLBACK = "callback", _("Callback")
+    PROVIDER_OFFERED = "provider_offered", _("Offered to a service provider")
+    PROVIDER_ACCEPTED = "provider_accepted", _("Accepted by the service provider")
+    PROVIDER_RETURNED = "provider_returned", _("Returned to headquarters")
 
 
 class FaultGroup(models.TextChoices):

@@ -2,12 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tickets import selectors
-from tickets.choices import Kind, Priority, Status
+from tickets.choices import OPEN_STATUSES, Kind, Priority, Status
 from tickets.models import Ticket
 
 SORTS = {
@@ -17,6 +17,23 @@ SORTS = {
     "visit": (_("Visit soonest"), [F("appointment_start").asc(nulls_last=True), "-id"]),
     "priority": (_("Priority"), ["priority_rank", "-created_at", "-id"]),
     "reference": (_("Reference"), ["reference"]),
+}
+
+
+# The dispatch to service providers (docs/network-dispatch.md): headquarters follows its offers
+# and the jobs given back; a provider's staff see only their own provider's jobs anyway, so
+# "offered" is, for them, what waits for their acceptance.
+OFFERED, ACCEPTED, RETURNED = "offered", "accepted", "returned"
+HEADQUARTERS_DISPATCH = [
+    (OFFERED, _("Offered, not accepted")),
+    (ACCEPTED, _("Accepted by a provider")),
+    (RETURNED, _("Returned by a provider")),
+]
+PROVIDER_DISPATCH = [(OFFERED, _("Offered to my provider, not yet accepted")), (ACCEPTED, _("Accepted"))]
+DISPATCH_FILTERS = {
+    OFFERED: Q(provider__isnull=False, provider_accepted_at__isnull=True),
+    ACCEPTED: Q(provider__isnull=False, provider_accepted_at__isnull=False),
+    RETURNED: Q(provider__isnull=True, provider_returned_at__isnull=False, status__in=OPEN_STATUSES),
 }
 
 
@@ -32,6 +49,12 @@ class TicketQueueFilter(django_filters.FilterSet):
     assignee = django_filters.ModelChoiceFilter(
         queryset=selectors.technicians(), label=_("Technician"), empty_label=_("Anyone")
     )
+    dispatch = django_filters.ChoiceFilter(
+        choices=HEADQUARTERS_DISPATCH,
+        method="filter_dispatch",
+        label=_("Service provider"),
+        empty_label=_("Any dispatch"),
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue only"), widget=forms.CheckboxInput)
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -42,7 +65,16 @@ class TicketQueueFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["q", "status", "kind", "priority", "station", "assignee", "overdue", "sort"]
+        fields = ["q", "status", "kind", "priority", "station", "assignee", "dispatch", "overdue", "sort"]
+
+    def __init__(self, *args, provider_staff: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if provider_staff:
+            self.filters["dispatch"].extra["choices"] = PROVIDER_DISPATCH
+            self.form.fields["dispatch"].choices = PROVIDER_DISPATCH
+
+    def filter_dispatch(self, queryset, name, value):
+        return queryset.filter(DISPATCH_FILTERS[value]) if value in DISPATCH_FILTERS else queryset
 
     def filter_status(self, queryset, name, value):
         # An OR of one equality per status reads as a filter over a whole index; the IN list

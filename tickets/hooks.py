@@ -49,6 +49,13 @@ What may be registered, who registers what, and where tickets calls it:
     ``warranty.timeline_texts.TEXTS`` (``claim.*``); followups registers
     ``followups.timeline_texts.TEXTS`` (``callback.*`` and ``feedback.*``).
 
+``on_dispatch_withdrawn`` — ``function(ticket, *, by, reason, now)``
+    Called by tickets/services/provider_offers.py in the transaction that takes a job away from
+    the provider or station that had it (given back by the provider, its offer run out, or
+    offered elsewhere), with the ticket row locked, before its station and technician are cleared.
+    fieldwork registers ``fieldwork.booking.hooks.cancel_visits_to_come``: the ticket's visits still
+    to come are cancelled with ``reason``, so no technician turns up for a job that is no longer theirs.
+
 Each app's ``apps.py`` lists what it registers. A function or a timeline code registered twice,
 or a guard for a move that does not exist, is a mistake at start-up and raises ``ValueError``;
 tests/tickets/test_hooks.py checks that every registration above is in place.
@@ -80,6 +87,7 @@ on_verified: list[LifecycleHook] = []
 move_guards: dict[str, list[MoveGuard]] = {}
 resolved_message_context: list[ContextProvider] = []
 ticket_page_context: list[ContextProvider] = []
+on_dispatch_withdrawn: list[Callable[..., None]] = []
 
 
 def _add(registry: list, function: Callable) -> None:
@@ -114,6 +122,10 @@ def register_ticket_page_context(function: ContextProvider) -> None:
     _add(ticket_page_context, function)
 
 
+def register_on_dispatch_withdrawn(function: Callable[..., None]) -> None:
+    _add(on_dispatch_withdrawn, function)
+
+
 def register_timeline_texts(texts: Mapping[str, timeline_texts.SystemText]) -> None:
     taken = sorted(set(texts) & set(timeline_texts.TEXTS))
     if taken:
@@ -137,6 +149,11 @@ def run_on_reopened(ticket: Ticket, *, by: AbstractBaseUser | None, now: dt.date
 def run_on_verified(ticket: Ticket, *, by: AbstractBaseUser | None, now: dt.datetime) -> None:
     for function in on_verified:
         function(ticket, by=by, now=now)
+
+
+def run_on_dispatch_withdrawn(ticket: Ticket, *, by: AbstractBaseUser | None, reason: str, now: dt.datetime) -> None:
+    for function in on_dispatch_withdrawn:
+        function(ticket, by=by, reason=reason, now=now)
 
 
 def move_blockers(ticket: Ticket) -> tuple[tuple[str, str], ...]:

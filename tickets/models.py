@@ -132,6 +132,9 @@ class Ticket(models.Model):
     provider_offered_at = models.DateTimeField(_("offered to the provider"), null=True, blank=True)
     provider_accept_due = models.DateTimeField(_("provider to accept by"), null=True, blank=True)
     provider_accepted_at = models.DateTimeField(_("accepted by the provider"), null=True, blank=True)
+    # When a provider last gave the job back (or let its offer run out): the desk's "returned" queue.
+    # Cleared when the job is offered again (tickets/services/provider_offers.py).
+    provider_returned_at = models.DateTimeField(_("returned to headquarters"), null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("technician"),
@@ -266,6 +269,12 @@ class Ticket(models.Model):
             models.Index(fields=["station", "-created_at"], name="ticket_station_created"),
             # A provider's queue: only its tickets, newest first.
             models.Index(fields=["provider", "-created_at", "-id"], name="ticket_provider_created"),
+            # The offers still waiting for their provider, by deadline: what the expiry sweep reads.
+            models.Index(
+                fields=["provider_accept_due"],
+                name="ticket_offer_waiting",
+                condition=models.Q(provider_accepted_at__isnull=True, provider_accept_due__isnull=False),
+            ),
             # The desk queue filtered by station and technician, in its default order: counted
             # and paged from the index alone.
             models.Index(fields=["station", "assignee", "-created_at", "-id"], name="ticket_station_assignee"),

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from aftersales.access import desk_required
 from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
-from aftersales.roles import Role, roles_of, sees_all_tickets
+from aftersales.roles import Role, provider_of, roles_of, sees_all_tickets
 from tickets import selectors
 from tickets.choices import OPEN_STATUSES, Kind, Priority, Status
 from tickets.desk_rendering import choice_labels, datetime_formatter, phone_display, select_tag
@@ -72,8 +72,13 @@ def queue_rows(tickets, now) -> list[dict]:
 @desk_required
 def _queue(request: HttpRequest) -> HttpResponse:
     base = selectors.visible_tickets(request.user)
-    filterset = TicketQueueFilter(request.GET or None, queryset=base)
-    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else TicketQueueFilter(queryset=base).qs
+    provider_staff = provider_of(request.user) is not None
+    filterset = TicketQueueFilter(request.GET or None, queryset=base, provider_staff=provider_staff)
+    rows = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else TicketQueueFilter(queryset=base, provider_staff=provider_staff).qs
+    )
     paginator = CappedPaginator(rows, page_size_from(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
@@ -81,7 +86,7 @@ def _queue(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     sees_all = sees_all_tickets(request.user)
     # Station and technician are offered to those who see every ticket only.
-    selects = ["kind", "priority", "sort", *(["station", "assignee"] if sees_all else [])]
+    selects = ["kind", "priority", "sort", *(["station", "assignee", "dispatch"] if sees_all else [])]
     return render(
         request,
         "tickets/queue.html",

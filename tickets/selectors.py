@@ -116,6 +116,7 @@ def ticket_for(user: AbstractBaseUser, reference: str) -> Ticket:
                 "station",
                 "assignee",
                 "created_by",
+                "provider",
             )
             .annotate(
                 duplicate_of_reference=_reference_of("suspected_duplicate_of"),

@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +106,19 @@ def amount(name: str) -> Formatter:
     return render
 
 
+def named(name: str) -> Formatter:
+    """A catalogue row's name (a provider, a station) in the active language: the Chinese name
+    stored beside it as ``<name>_zh`` when the reader reads Chinese and there is one."""
+
+    def render(params: Mapping[str, object]) -> str:
+        chinese = params.get(f"{name}_zh")
+        if chinese and (translation.get_language() or "").startswith("zh"):
+            return str(chinese)
+        return _plain(params.get(name))
+
+    return render
+
+
 def label(choices: type[models.Choices], name: str) -> Formatter:
     """A vocabulary code by its label in the active language; a code no longer in the choices as is."""
 
@@ -129,6 +142,22 @@ TEXTS: dict[str, SystemText] = {
     "ticket.escalated": SystemText(
         _("Deadline missed: %(stage)s, due %(day)s %(time)s. Escalated to %(to)s."),
         {"stage": label(SlaStage, "stage"), "day": day("due"), "time": clock("due")},
+    ),
+    "provider.offered": SystemText(
+        _("Offered to %(provider)s; to accept by %(day)s %(time)s."),
+        {"provider": named("provider"), "day": day("due"), "time": clock("due")},
+    ),
+    "provider.offered_station": SystemText(
+        _("Offered to %(provider)s, station %(station)s; to accept by %(day)s %(time)s."),
+        {"provider": named("provider"), "station": named("station"), "day": day("due"), "time": clock("due")},
+    ),
+    "provider.accepted": SystemText(_("Accepted by %(provider)s."), {"provider": named("provider")}),
+    "provider.returned": SystemText(
+        _("Returned to headquarters by %(provider)s. Reason: %(reason)s"), {"provider": named("provider")}
+    ),
+    "provider.offer_expired": SystemText(
+        _("Not accepted by %(provider)s by %(day)s %(time)s: returned to headquarters and escalated to %(to)s."),
+        {"provider": named("provider"), "day": day("due"), "time": clock("due")},
     ),
     "visit.agreed": SystemText(
         _("Visit agreed: %(day)s, %(from)s–%(to)s."),

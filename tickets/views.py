@@ -1,5 +1,6 @@
-"""The desk's ticket page and its actions: move, assign, add a note, record the resolution.
-The queue is tickets/queue_views.py, the new ticket tickets/intake_views.py.
+"""The desk's ticket page and its actions: move, assign, add a note, record the resolution, and
+dispatch to a service provider (offer, accept, give back). The queue is tickets/queue_views.py,
+the new ticket tickets/intake_views.py.
 
 Views parse input, call one service or selector, and render (docs/architecture.md#house-rules). Bad input is
 answered with the form again, its messages next to the fields, and status 400.
@@ -17,12 +18,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.access import all_tickets_required, desk_required
 from aftersales.errors import add_errors_to_form
-from aftersales.roles import roles_of, sees_all_tickets
+from aftersales.roles import provider_of, roles_of, sees_all_tickets
 from tickets import hooks, selectors, services, submitted_contact
 from tickets.choices import OPEN_STATUSES, EventKind, Status
 from tickets.desk_rendering import choice_labels, select_tag
 from tickets.forms import AssignForm, MoveForm, NoteForm, ResolutionForm
 from tickets.models import Ticket, TicketEvent
+from tickets.provider_forms import AcceptForm, OfferForm, ReturnForm
+from tickets.services import provider_offers
+from tickets.services.provider_terms import is_headquarters
 from tickets.transitions import TicketState, blockers, get_move, may_assign, may_record_resolution, moves_for
 
 
@@ -57,7 +61,13 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
     moves = _move_options(state, roles)
     assign_form = (forms.get("assign_form") or AssignForm(ticket=ticket)) if may_assign(state, roles) else None
     resolution_open = may_record_resolution(state, roles)
-    for name, shown in (("assign_form", assign_form is not None), ("resolution_form", resolution_open)):
+    dispatch = _dispatch_context(request, ticket, forms)
+    for name, shown in (
+        ("assign_form", assign_form is not None),
+        ("resolution_form", resolution_open),
+        ("offer_form", dispatch["offer_form"] is not None),
+        ("return_form", dispatch["return_form"] is not None),
+    ):
         # A form sent from a page the ticket has since moved on from: its refusal is said above.
         if forms.get(name) is not None and not shown:
             for error in (error for errors in forms[name].errors.values() for error in errors):
@@ -104,8 +114,31 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         # Details typed on the portal that differ from the customer's record, for those who may
         # take them over.
         "contact_offer": submitted_contact.offer_for(ticket) if is_desk else [],
+        **dispatch,
     }
     return render(request, "tickets/detail.html", context, status=status)
+
+
+def _dispatch_context(request: HttpRequest, ticket: Ticket, forms: dict) -> dict:
+    """The dispatch card: headquarters may offer a job no provider has accepted; the provider's
+    agents and managers may accept it while offered, and give it back while it is theirs."""
+    user, is_open = request.user, ticket.status in OPEN_STATUSES
+    offer_form = None
+    if is_open and is_headquarters(user) and ticket.provider_accepted_at is None:
+        offer_form = forms.get("offer_form") or OfferForm(
+            initial={"provider": ticket.provider_id, "station": ticket.station_id, "version": ticket.version}
+        )
+    own_job = is_open and ticket.provider_id is not None and provider_of(user) == ticket.provider_id
+    own_job = own_job and sees_all_tickets(user)
+    return {
+        "dispatch_by_headquarters": is_headquarters(user),
+        "offer_form": offer_form,
+        "offer_selects": {name: select_tag(offer_form[name]) for name in ("provider", "station")} if offer_form else {},
+        "accept_open": own_job and ticket.provider_accepted_at is None,
+        "return_form": (forms.get("return_form") or ReturnForm(initial={"version": ticket.version}))
+        if own_job
+        else None,
+    }
 
 
 @desk_required
@@ -218,3 +251,69 @@ def ticket_resolution(request: HttpRequest, reference: str) -> HttpResponse:
         messages.success(request, _("Resolution saved."))
         return redirect("desk:ticket", reference=ticket.reference)
     return _detail(request, ticket, 400, resolution_form=form)
+
+
+@all_tickets_required
+@require_POST
+def ticket_offer(request: HttpRequest, reference: str) -> HttpResponse:
+    """Headquarters offers the job to a service provider (docs/network-dispatch.md)."""
+    ticket = selectors.ticket_for(request.user, reference)
+    form = OfferForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            provider_offers.offer(
+                ticket=ticket,
+                provider=data["provider"],
+                station=data["station"],
+                by=request.user,
+                expected_version=data["version"],
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+            return _detail(request, selectors.ticket_for(request.user, reference), _status_for(exc), offer_form=form)
+        messages.success(request, _("Offered to %(provider)s.") % {"provider": data["provider"].display_name})
+        return redirect("desk:ticket", reference=ticket.reference)
+    return _detail(request, ticket, 400, offer_form=form)
+
+
+@all_tickets_required
+@require_POST
+def ticket_accept(request: HttpRequest, reference: str) -> HttpResponse:
+    """The provider accepts the job offered to it."""
+    ticket = selectors.ticket_for(request.user, reference)
+    form = AcceptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Reload the ticket and try again."))
+        return _detail(request, ticket, 400)
+    try:
+        provider_offers.accept(ticket=ticket, by=request.user, expected_version=form.cleaned_data["version"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return _detail(request, selectors.ticket_for(request.user, reference), _status_for(exc))
+    messages.success(request, _("Job accepted."))
+    return redirect("desk:ticket", reference=ticket.reference)
+
+
+@all_tickets_required
+@require_POST
+def ticket_return(request: HttpRequest, reference: str) -> HttpResponse:
+    """The provider gives the job back to headquarters with its reason; it leaves the provider's
+    desk, so the queue is shown next."""
+    ticket = selectors.ticket_for(request.user, reference)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            provider_offers.return_to_headquarters(
+                ticket=ticket,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+            return _detail(request, selectors.ticket_for(request.user, reference), _status_for(exc), return_form=form)
+        messages.success(request, _("%(reference)s is back with headquarters.") % {"reference": ticket.reference})
+        return redirect("desk:queue")
+    return _detail(request, ticket, 400, return_form=form)

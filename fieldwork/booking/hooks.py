@@ -3,6 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from fieldwork.booking.services import visits_cancel_for_withdrawn_ticket
 from fieldwork.models import Visit
 from tickets import hooks
 from tickets.choices import Status
@@ -60,7 +61,14 @@ def ticket_page_context(ticket: Ticket) -> dict:
     }
 
 
+def cancel_visits_to_come(ticket: Ticket, *, by, reason: str, now) -> None:
+    """A job taken from its provider or station keeps no visit of theirs (tickets/hooks.py)."""
+    visits_cancel_for_withdrawn_ticket(ticket=ticket, by=by, reason=reason, now=now)
+
+
 def register() -> None:
-    """Register this part's ticket-page context and timeline texts."""
+    """Register this part's ticket-page context, timeline texts and what a withdrawn job does to
+    its visits."""
     hooks.register_ticket_page_context(ticket_page_context)
     hooks.register_timeline_texts(TEXTS)
+    hooks.register_on_dispatch_withdrawn(cancel_visits_to_come)

@@ -322,3 +322,29 @@ def visit_cancel(*, visit: Visit, by: AbstractBaseUser, reason: str, now: dt.dat
         data={"visit": visit.pk},
     )
     return visit
+
+
+def visits_cancel_for_withdrawn_ticket(
+    *, ticket: Ticket, by: AbstractBaseUser | None, reason: str, now: dt.datetime
+) -> list[Visit]:
+    """Cancel the visits still to come of a ticket taken away from the provider or station that
+    had it (tickets/services/provider_offers.py, through ``tickets.hooks.on_dispatch_withdrawn``):
+    their places are free again and their links stop working. The caller holds the ticket's row
+    lock and clears its appointment, station and technician itself; the visits are locked after
+    the ticket here, the one path that takes them in this order, and only ever to cancel them."""
+    visits = list(
+        Visit.objects.select_for_update(of=("self",))
+        .filter(ticket=ticket, status__in=CHANGEABLE_STATUSES)
+        .order_by("start", "id")
+    )
+    for visit in visits:
+        visit.status, visit.cancelled_at, visit.token = VisitStatus.CANCELLED, now, uuid.uuid4()
+        visit.save(update_fields=["status", "cancelled_at", "token"])
+        append_event(
+            ticket,
+            EventKind.NOTE,
+            by,
+            message=("visit.cancelled", {"start": visit.start.isoformat(), "reason": reason}),
+            data={"visit": visit.pk},
+        )
+    return visits

@@ -314,6 +314,10 @@ def test_an_agent_logs_a_call_for_a_customer(as_agent, agent, customer):
         "suspected_duplicate_of": None,
         "merged_into": None,
         "complaint_about": None,
+        "provider": None,
+        "provider_offered_at": None,
+        "provider_accept_due": None,
+        "provider_accepted_at": None,
         "moves": NEW_TICKET_STAFF_MOVES,
     }
     assert (ticket.description, ticket.priority, ticket.channel, ticket.created_by) == (

@@ -146,7 +146,8 @@ def test_ticket_page_links_the_duplicate_and_the_merge_target_without_more_queri
     # session, user, roles, ticket, events, fault codes, claims, ratings, callbacks, files,
     # station choices, technician choices; field visits; service reports; the parts card's reservations, orders, parts used and
     # stations to reserve or order from: as for any other ticket
-    with django_assert_num_queries(18):
+    # and, for headquarters, the dispatch form's providers and their stations
+    with django_assert_num_queries(20):
         page = client.get(reverse("desk:ticket", args=[duplicate.reference])).content.decode()
     assert f"Likely a duplicate of {original.reference}" in page
     assert f'<a href="{reverse("desk:ticket", args=[original.reference])}">Open it</a>' in page

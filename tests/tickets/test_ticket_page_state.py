@@ -255,7 +255,8 @@ def test_the_stations_technicians_come_first_in_a_labelled_group(client, agent, 
     # session, user, roles, ticket, events, fault codes, claims, field visits, service reports,
     # ratings, callbacks, files, station choices, technician choices (one query for the
     # technicians and their groups); the parts card's reservations, orders, parts used, stations
-    with django_assert_num_queries(18):
+    # and, for headquarters, the dispatch form's providers and their stations
+    with django_assert_num_queries(20):
         page = client.get(reverse("desk:ticket", args=[ticket.reference])).content.decode()
     select = _assignee_select(page)
 

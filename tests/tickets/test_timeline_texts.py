@@ -39,6 +39,22 @@ SAMPLES: dict[str, dict[str, object]] = {
     "ticket.deadline_passed": {},
     "ticket.escalated": {"stage": "dispatch", "due": "2026-03-02T09:00:00+00:00", "to": "Wang Wei, Li Na"},
     "visit.agreed": {"start": "2026-03-05T09:00:00+08:00", "end": "2026-03-05T12:00:00+08:00"},
+    "provider.offered": {"provider": "East Repairs", "provider_zh": "东区维修", "due": "2026-09-28T11:30:00+08:00"},
+    "provider.offered_station": {
+        "provider": "East Repairs",
+        "provider_zh": "东区维修",
+        "station": "East One",
+        "station_zh": "东一",
+        "due": "2026-09-28T11:30:00+08:00",
+    },
+    "provider.accepted": {"provider": "East Repairs", "provider_zh": "东区维修"},
+    "provider.returned": {"provider": "East Repairs", "provider_zh": "东区维修", "reason": "Out of our area."},
+    "provider.offer_expired": {
+        "provider": "East Repairs",
+        "provider_zh": "东区维修",
+        "due": "2026-09-28T11:30:00+08:00",
+        "to": "Min Guo",
+    },
     "file.received": {"kind": AttachmentKind.PROOF_OF_PURCHASE},
     "visit.booked": {
         "start": "2026-03-05T09:00:00+08:00",

@@ -31,6 +31,7 @@ DETAIL_RELATED = (
     "fault_category",
     "station",
     "assignee",
+    "provider",
     "suspected_duplicate_of",
     "merged_into",
     "complaint_about",

@@ -62,6 +62,13 @@ class StationRefSerializer(serializers.Serializer):
     name = serializers.CharField(source="display_name", help_text="The station's name, in the request's language.")
 
 
+class ProviderRefSerializer(serializers.Serializer):
+    """A service provider."""
+
+    code = serializers.CharField(help_text="The provider's code (the offer endpoint's `provider`).")
+    name = serializers.CharField(source="display_name", help_text="The provider's name, in the request's language.")
+
+
 class UserRefSerializer(serializers.Serializer):
     """A staff member."""
 
@@ -110,6 +117,10 @@ CUSTOMER_HIDDEN_AS_NULL = (
     "arrival_due",
     "completion_due",
     "suspected_duplicate_of",
+    "provider",
+    "provider_offered_at",
+    "provider_accept_due",
+    "provider_accepted_at",
 )
 CUSTOMER_HIDDEN_AS_BLANK = ("fault_code", "fault_component", "root_cause")
 HIDDEN_FROM_CUSTOMERS = " Null for a customer's own token."
@@ -232,6 +243,12 @@ class TicketSerializer(TicketListSerializer):
         help_text="The time of day the customer would like the visit: morning (9:00–12:00), afternoon "
         "(13:00–17:00) or evening (18:00–21:00); empty when they named none.",
     )
+    provider = ProviderRefSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="The service provider the job is dispatched to, offered or accepted; null while headquarters has "
+        "it." + HIDDEN_FROM_CUSTOMERS,
+    )
     moves = serializers.SerializerMethodField(help_text="The moves the caller's role may make from the current status.")
 
     class Meta(TicketListSerializer.Meta):
@@ -267,6 +284,10 @@ class TicketSerializer(TicketListSerializer):
             "suspected_duplicate_of",
             "merged_into",
             "complaint_about",
+            "provider",
+            "provider_offered_at",
+            "provider_accept_due",
+            "provider_accepted_at",
             "moves",
         ]
         read_only_fields = fields
@@ -342,6 +363,17 @@ class TicketSerializer(TicketListSerializer):
                 "visit). More than one means the fault was not fixed first time."
             },
             "reopened_count": {"help_text": "How many times the ticket was reopened."},
+            "provider_offered_at": {
+                "help_text": "When the job was last offered to its `provider`; null while headquarters has it."
+                + HIDDEN_FROM_CUSTOMERS
+            },
+            "provider_accept_due": {
+                "help_text": "The provider must accept by then (its accept hours in business time), or the job "
+                "returns to headquarters, escalated; null while headquarters has it." + HIDDEN_FROM_CUSTOMERS
+            },
+            "provider_accepted_at": {
+                "help_text": "When the provider accepted the job; null until then." + HIDDEN_FROM_CUSTOMERS
+            },
         }
 
     @extend_schema_field(MoveSerializer(many=True))

@@ -19,6 +19,7 @@ from tickets.choices import OPEN_STATUSES, SLOT_HOURS, EventKind, Status
 from tickets.messages import notify_appointment
 from tickets.models import ServiceStation, Ticket
 from tickets.services.locking import ensure_may_act, lock_ticket, save_ticket
+from tickets.services.provider_terms import is_headquarters, mark_offered
 from tickets.services.timeline import append_event
 from tickets.sla import clocks as sla
 from tickets.sla import targets as sla_targets
@@ -46,7 +47,8 @@ def ticket_assign(
     customer itself (``tell_customer=False``: no appointment message of the ticket's own).
 
     A ticket moved to another station counts its deadlines still ahead in that station's
-    calendar, under the station's own target when it has one (``_deadlines_at_station``)."""
+    calendar, under the station's own target when it has one (``_deadlines_at_station``). A
+    provider's station keeps the ticket's provider in step (``_provider_of_station``)."""
     now = now or timezone.now()
     ticket = lock_ticket(ticket, expected_version)
     if not sees_all_tickets(by):
@@ -76,6 +78,8 @@ def ticket_assign(
     if unchanged and (start is None or (start, end) == (ticket.appointment_start, ticket.appointment_end)):
         return ticket
     fields = ["station", "assignee"]
+    if station is not None and station != ticket.station:
+        fields += _provider_of_station(ticket, station, by, now)
     if station != ticket.station and station is not None and ticket.status in OPEN_STATUSES:
         fields += _deadlines_at_station(ticket, station, now)
     ticket.station, ticket.assignee = station, assignee
@@ -131,6 +135,24 @@ def ticket_appointment_set(
     if start is not None:
         _agreed(ticket, start, end, by)
     return ticket
+
+
+def _provider_of_station(ticket: Ticket, station: ServiceStation, by: AbstractBaseUser, now: dt.datetime) -> list[str]:
+    """Keep the ticket's provider in step with its station (docs/network-dispatch.md): a job with
+    a provider stays at that provider's stations, and headquarters giving a job of its own to a
+    provider's station offers it to that provider, who accepts it as any offer. Returns the
+    fields changed."""
+    if ticket.provider_id is not None:
+        if station.provider_id != ticket.provider_id:
+            raise ValidationError(
+                {"station": _("This station is not one of the service provider's the job is dispatched to.")}
+            )
+        return []
+    if station.provider_id is None:
+        return []
+    if not is_headquarters(by):
+        raise PermissionDenied(_("Only headquarters dispatches jobs to service providers."))
+    return mark_offered(ticket, provider=station.provider, station=station, by=by, now=now)
 
 
 def _agreed(ticket: Ticket, start: dt.datetime, end: dt.datetime, by: AbstractBaseUser | None):
