@@ -64,15 +64,6 @@ def test_headquarters_dispatches_and_the_provider_accepts_on_the_ticket_page(net
     assert (ticket.provider_accepted_at, ticket.version) == (AFTER_HOLIDAY_DUE, 3)
 
 
-# The ticket page of a provider's staff member reads the ticket's callbacks through their reverse
-# relation, whose manager Django builds without the scoping manager's paths (aftersales/scoping.py):
-# it fails for provider staff until the scoping module gives related managers their paths.
-SCOPED_RELATED_MANAGERS = pytest.mark.xfail(
-    strict=True, reason="reverse related managers of scoped models lose their scope paths (aftersales/scoping.py)"
-)
-
-
-@SCOPED_RELATED_MANAGERS
 def test_the_provider_sees_accept_and_return_on_the_ticket_page(net):
     ticket = open_ticket()
     offer(ticket=ticket, provider=net.east, by=net.hq_agent, now=BEFORE_HOLIDAY)
@@ -88,7 +79,6 @@ def test_the_provider_sees_accept_and_return_on_the_ticket_page(net):
     assert ("Accept by" in seen.content.decode(), "Return to headquarters" in seen.content.decode()) == (True, True)
 
 
-@SCOPED_RELATED_MANAGERS
 def test_a_return_without_a_reason_is_answered_on_the_ticket_page(net):
     ticket = open_ticket()
     offer(ticket=ticket, provider=net.east, by=net.hq_agent, now=BEFORE_HOLIDAY)
