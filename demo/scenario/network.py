@@ -17,7 +17,7 @@ from django.db import transaction
 
 from aftersales.roles import Role
 from demo.data.providers import ACCEPTED_AFTER_MINUTES, PROVIDER_STATIONS, PROVIDER_USERS, PROVIDERS
-from demo.scenario.field import equip_stations, field_demo_loaded
+from demo.scenario.field import equip_stations
 from demo.scenario.setting import PASSWORD
 from demo.scenario.settlement import add_rates
 from network.models import ProviderMember, ServiceProvider
@@ -119,14 +119,13 @@ def dispatch_station_tickets() -> int:
 @transaction.atomic
 def load_network_demo(out: OutputWrapper) -> None:
     """Add the network to a database with the demo loaded before it existed: providers, stations
-    and staff, the tickets at their stations dispatched to them, and (with the field-service
-    demo there) their technicians' profiles, visit slots and opening stock."""
+    and staff, the tickets at their stations dispatched to them, their technicians' profiles,
+    the new stations' visit slots and opening stock, and the rates."""
     if network_demo_loaded():
         return
     providers = add_network()
     dispatched = dispatch_station_tickets()
-    if field_demo_loaded():
-        equip_stations(out)
+    equip_stations(out)
     rates = add_rates()
     out.write(network_summary(providers) + f" {dispatched} tickets dispatched to them; {rates} rates.")
 
