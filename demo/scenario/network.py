@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.management.base import OutputWrapper
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 
 from aftersales.roles import Role
 from demo.data.providers import ACCEPTED_AFTER_MINUTES, PROVIDER_STATIONS, PROVIDER_USERS, PROVIDERS
@@ -107,13 +109,19 @@ def dispatch_to_provider(ticket: Ticket, when: dt.datetime) -> Ticket:
 
 
 def dispatch_station_tickets() -> int:
-    """Every ticket at a provider's station that is not dispatched yet goes to that provider,
-    as if it had accepted when the ticket was given to the station (its dispatch or creation)."""
-    waiting = Ticket.objects.filter(station__provider__isnull=False, provider__isnull=True)
-    tickets = list(waiting.select_related("station__provider").order_by("pk"))
-    for ticket in tickets:
-        dispatch_to_provider(ticket, ticket.dispatched_at or ticket.created_at)
-    return len(tickets)
+    """Every ticket at a provider's station that is not dispatched yet goes to that provider, as
+    :func:`dispatch_to_provider` records it, offered when the ticket was dispatched (or logged).
+    Set-based, one update per provider: a database seeded at volume has many such tickets."""
+    offered = Coalesce(F("dispatched_at"), F("created_at"))
+    dispatched = 0
+    for provider in ServiceProvider.objects.filter(stations__isnull=False).distinct():
+        dispatched += Ticket.objects.filter(station__provider=provider, provider__isnull=True).update(
+            provider=provider,
+            provider_offered_at=offered,
+            provider_accept_due=offered + dt.timedelta(hours=provider.accept_hours),
+            provider_accepted_at=offered + dt.timedelta(minutes=ACCEPTED_AFTER_MINUTES),
+        )
+    return dispatched
 
 
 @transaction.atomic
