@@ -68,13 +68,15 @@ def provider_user(role: str, n: int):
 
 
 def resolvable(path: str) -> bool:
+    """The path names an endpoint (the API answers every other path under /api/ with its
+    ``no-such-endpoint`` page)."""
     from django.urls import Resolver404, resolve
 
     try:
-        resolve(path)
+        match = resolve(path)
     except Resolver404:
         return False
-    return True
+    return match.url_name != "no-such-endpoint"
 
 
 def snapshots_by_provider(args: argparse.Namespace) -> str | None:
@@ -196,7 +198,8 @@ def report(results: list[Result], build: dict, skipped: list[str], counts: dict,
     typical = Ticket.objects.filter(provider__code=provider_code(args.providers // 2)).count()
     lines = [
         f"<!-- network:{args.tickets} -->",
-        f"## Service network: {counts['tickets']:,} tickets, {ServiceProvider.objects.count():,} providers",
+        f"## Service network: {counts['tickets']:,} tickets,"
+        f" {ServiceProvider.objects.filter(code__startswith=PREFIX).count():,} providers",
         "",
         f"Run {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {info['cpu']}  ",
         f"{info['postgres']} · {info['python']}  ",

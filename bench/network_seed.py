@@ -8,8 +8,8 @@
    providers, in one set-based UPDATE: every ticket with a station whose id falls in one of the
    stations' slots (``id % slots``) moves to that station and its provider; the slots left over
    (``--hq-share`` of them) keep their station, so headquarters and the demo keep a share.
-   The first provider ends up with about ``big-stations / slots`` of the tickets (2 % by
-   default), every other with about a fifth of a percent, as in a network of 500.
+   The first provider ends up with ``big-stations / slots`` of the tickets that have a station
+   (1.4 % of all by default), every other with a tenth of that, as in a network of 500.
 3. ``statement``: one statement in review for the first provider and the last full month, with
    ``--lines`` settlement lines on its own tickets (bulk_create; exact amounts; every 40th line
    flagged, half of them approved).
