@@ -28,6 +28,7 @@ under a minute. Figures go to bench/RESULTS.md, one section per volume.
 import argparse
 import datetime as dt
 import inspect
+import os
 import sys
 import time
 from pathlib import Path
@@ -201,7 +202,8 @@ def report(results: list[Result], build: dict, skipped: list[str], counts: dict,
         f"## Service network: {counts['tickets']:,} tickets,"
         f" {ServiceProvider.objects.filter(code__startswith=PREFIX).count():,} providers",
         "",
-        f"Run {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {info['cpu']}  ",
+        f"Run {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · {info['cpu']}"
+        f" · load average {args.load:.1f} when measuring began  ",
         f"{info['postgres']} · {info['python']}  ",
         f"Largest provider {big:,} tickets, typical provider {typical:,}; {args.repeat} timed requests per scenario"
         f" after {args.warmup} warm-up requests; server time in-process (django.test.Client, DEBUG off), milliseconds.",
@@ -256,6 +258,8 @@ def main() -> None:
         "hq manager": bench_user("manager", f"{PREFIX}-hq-manager", ("Bench", "HQ manager")),
         "provider manager": provider_user("manager", 0),
     }
+    # Other processes on the machine stretch the timings: the 1-minute load average is recorded.
+    args.load = os.getloadavg()[0]
     results = []
     for who, scenario_list in by_user.items():
         results += measure_all(users[who], scenario_list, args, slow=lambda result: result.p95 >= TARGET_MS)
