@@ -38,11 +38,11 @@ def print_logins(out: OutputWrapper, style: Style, base_url: str) -> None:
     for username, role, first, last in USERS:
         out.write(f"  {username:<12} {PASSWORD:<16} {role:<11} {first} {last}")
     providers = dict(ServiceProvider.objects.values_list("code", "name"))
+    if providers:
+        out.write("  Headquarters' staff above see everything; a service provider's staff see only its work:")
     for username, role, first, last, code in PROVIDER_USERS:
         if code in providers:
             out.write(f"  {username:<12} {PASSWORD:<16} {role:<11} {first} {last}, {providers[code]}")
-    if providers:
-        out.write("  Headquarters staff see every provider's work; a provider's staff see only their provider's.")
     portal = Customer.objects.filter(user__isnull=False).order_by("pk").first()
     if portal is not None:
         out.write(f"  {portal.phone:<12} {PASSWORD:<16} {'customer':<11} {portal.name} (portal account)")
