@@ -149,6 +149,7 @@ def seed_statement(args: argparse.Namespace, today: dt.date) -> int:
     from django.utils import timezone
 
     from network.models import ServiceProvider
+    from settlements.choices import FlagCode, LineDecision, StatementStatus
     from settlements.models import SettlementLine, Statement
     from tickets.models import Ticket
 
@@ -167,7 +168,7 @@ def seed_statement(args: argparse.Namespace, today: dt.date) -> int:
     now = timezone.now()
     with transaction.atomic():
         statement = Statement.objects.create(
-            provider=provider, month=month, status="in_review", submitted_at=now - dt.timedelta(days=2)
+            provider=provider, month=month, status=StatementStatus.IN_REVIEW, submitted_at=now - dt.timedelta(days=2)
         )
         lines = []
         for i, ticket_id in enumerate(tickets):
@@ -192,9 +193,11 @@ def seed_statement(args: argparse.Namespace, today: dt.date) -> int:
                     extras=extras,
                     extras_reason="Second visit: the part arrived late" if extras else "",
                     claimed=claimed,
-                    flags=[{"code": "repeat_claim", "detail": "Same unit and fault within 30 days"}] if flagged else [],
+                    flags=[{"code": FlagCode.REPEAT_CLAIM.value, "detail": "Same unit and fault within 30 days"}]
+                    if flagged
+                    else [],
                     flagged=flagged,
-                    decision="approved" if approved else "pending",
+                    decision=LineDecision.APPROVED if approved else LineDecision.PENDING,
                     approved_amount=claimed if approved else None,
                     decided_at=now if approved else None,
                 )
