@@ -10,8 +10,21 @@ TECHNICIANS = {
         ("air_conditioner", "fridge", "washing_machine", "microwave"),
     ),
     "technician2": (
-        ("beijing-chaoyang", "shanghai-pudong", "guangzhou-tianhe", "chengdu-wuhou"),
+        ("qingdao-licang", "chengdu-wuhou"),
         ("flat_panel_tv", "crt_tv", "mobile_phone", "laptop", "desktop", "air_conditioner", "fridge"),
+    ),
+    # The service providers' technicians (demo/data/providers.py), at their providers' stations.
+    "bj-tech": (
+        ("beijing-chaoyang", "beijing-haidian"),
+        ("air_conditioner", "fridge", "washing_machine", "flat_panel_tv", "laptop"),
+    ),
+    "sh-tech": (
+        ("shanghai-pudong",),
+        ("air_conditioner", "fridge", "washing_machine", "microwave", "mobile_phone"),
+    ),
+    "gz-tech": (
+        ("guangzhou-tianhe",),
+        ("air_conditioner", "fridge", "flat_panel_tv", "crt_tv", "desktop"),
     ),
 }
 VISITS_PER_SLOT = 2

@@ -54,16 +54,31 @@ def load_field_demo(out: OutputWrapper, now: dt.datetime | None = None) -> None:
         return
     now = now or timezone.now()
     users = {user.username: user for user in get_user_model().objects.filter(username__in=["agent", "manager"])}
-    stations = {station.code: station for station in ServiceStation.objects.filter(is_active=True)}
-    profiles = _technicians(stations)
-    slots = _slots(stations)
-    parts = _catalogue()
-    movements = _opening_stock(stations, parts, by=users.get("manager"))
+    stations, profiles, slots, parts, movements = _equip(users.get("manager"))
     visits = _todays_visits(stations, by=users.get("agent"), now=now)
     out.write(
         f"Field service: {profiles} technician profiles, {slots} stations' visit slots, {len(parts)} spare parts, "
         f"{movements} goods received, {visits} visits today for the first technician."
     )
+
+
+def equip_stations(out: OutputWrapper) -> None:
+    """Give stations and technicians added after the field-service demo (the service network's)
+    what the others have: profiles, visit slots and opening stock. What exists is left alone."""
+    manager = get_user_model().objects.filter(username="manager").first()
+    _stations, profiles, slots, parts, movements = _equip(manager)
+    out.write(
+        f"Field service: {profiles} technician profiles, {slots} stations' visit slots, {movements} goods received."
+    )
+
+
+def _equip(manager) -> tuple[dict[str, ServiceStation], int, int, dict[str, Part], int]:
+    stations = {station.code: station for station in ServiceStation.objects.filter(is_active=True)}
+    profiles = _technicians(stations)
+    slots = _slots(stations)
+    parts = _catalogue()
+    movements = _opening_stock(stations, parts, by=manager)
+    return stations, profiles, slots, parts, movements
 
 
 def _technicians(stations: dict[str, ServiceStation]) -> int:

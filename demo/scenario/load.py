@@ -1,6 +1,7 @@
 """The demo's story in order: the setting, the customers, the tickets run through the services,
 the departments' answers, the batch warning and its recall, the quality snapshots, then field
-service: technicians, slots, parts and stock, and the technician's day."""
+service: technicians, slots, parts and stock, and the technician's day; and the service network's
+providers, with the tickets dispatched to them and the rates they are paid by."""
 
 from django.core.management.base import OutputWrapper
 from django.core.management.color import Style
@@ -10,10 +11,12 @@ from customers.accounts import customer_account_link
 from customers.models import ProductUnit
 from demo.scenario.customers import add_customers
 from demo.scenario.field import load_field_demo
+from demo.scenario.network import add_network, network_summary, provider_technicians
 from demo.scenario.plans import plan_tickets
 from demo.scenario.recall import batch_warning_and_recall
 from demo.scenario.running import answer_feedback, run_plan
 from demo.scenario.setting import PASSWORD, DemoWorld, add_catalogue, add_staff, add_stations
+from demo.scenario.settlement import add_rates
 from quality.snapshots import check_rate_alerts, refresh_recent
 
 
@@ -25,12 +28,17 @@ def load_demo(out: OutputWrapper, style: Style) -> None:
     batch_warning_and_recall(world)
     _quality_snapshots(world)
     load_field_demo(world.out, world.now)
+    rates = add_rates(world.today)
+    world.out.write(f"Settlement: {rates} labour rates and travel allowances.")
 
 
 def _people_and_tickets(world: DemoWorld) -> None:
     add_catalogue(world)
     add_stations(world)
     add_staff(world)
+    providers = add_network(world.stations)
+    world.provider_technicians = provider_technicians()
+    world.out.write(network_summary(providers))
     add_customers(world)
     # One customer signs in to the portal (and obtains an API token) with their phone.
     customer_account_link(customer=world.customers[0], password=PASSWORD)

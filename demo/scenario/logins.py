@@ -9,7 +9,9 @@ from django.urls import reverse
 from aftersales.organisation import organisation_name
 from customers.models import Customer
 from demo.data.people import USERS
+from demo.data.providers import PROVIDER_USERS
 from demo.scenario.setting import PASSWORD
+from network.models import ServiceProvider
 
 # What the run command prints for a newcomer to open: path, what it is (and who it is for).
 ENTRY_POINTS = (
@@ -35,6 +37,12 @@ def print_logins(out: OutputWrapper, style: Style, base_url: str) -> None:
     out.write(f"Demo logins (password for every account: {PASSWORD})")
     for username, role, first, last in USERS:
         out.write(f"  {username:<12} {PASSWORD:<16} {role:<11} {first} {last}")
+    providers = dict(ServiceProvider.objects.values_list("code", "name"))
+    if providers:
+        out.write("  Headquarters' staff above see everything; a service provider's staff see only its work:")
+    for username, role, first, last, code in PROVIDER_USERS:
+        if code in providers:
+            out.write(f"  {username:<12} {PASSWORD:<16} {role:<11} {first} {last}, {providers[code]}")
     portal = Customer.objects.filter(user__isnull=False).order_by("pk").first()
     if portal is not None:
         out.write(f"  {portal.phone:<12} {PASSWORD:<16} {'customer':<11} {portal.name} (portal account)")

@@ -9,6 +9,7 @@ from customers.models import Language
 from customers.selectors import policy_in_force
 from customers.warranty_periods import add_months
 from demo.data.texts import FEEDBACK_ANSWERS, NOTES, RESOLUTIONS, WORK
+from demo.scenario.network import dispatch_to_provider
 from demo.scenario.plans import LEAD, Plan, say
 from demo.scenario.setting import DemoWorld
 from followups.callbacks.services import record_attempt
@@ -68,7 +69,11 @@ def stamped(when: dt.datetime, action: Callable[[], object]) -> None:
 def _step(world: DemoWorld, plan: Plan, name: str, when: dt.datetime) -> None:
     rng, ticket = world.rng, plan.ticket
     if name == "assign":
+        # A provider's station: the provider's own technician does the job.
+        if plan.station.provider_id in world.provider_technicians:
+            plan.technician = world.provider_technicians[plan.station.provider_id]
         plan.ticket = ticket_assign(ticket=ticket, station=plan.station, assignee=plan.technician, by=plan.agent)
+        plan.ticket = dispatch_to_provider(plan.ticket, when)
     elif name == "resolution":
         by = plan.technician if ticket.assignee_id else plan.agent
         plan.ticket = ticket_record_resolution(ticket=ticket, by=by, **_resolution(world, plan, when))

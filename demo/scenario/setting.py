@@ -48,6 +48,8 @@ class DemoWorld:
     users: dict[str, AbstractBaseUser] = field(default_factory=dict)
     agents: list[AbstractBaseUser] = field(default_factory=list)
     technicians: list[AbstractBaseUser] = field(default_factory=list)
+    # Each service provider's technician, by provider id: they work the provider's tickets.
+    provider_technicians: dict[int, AbstractBaseUser] = field(default_factory=dict)
     customers: list[Customer] = field(default_factory=list)
     phones_taken: set[str] = field(default_factory=set)
 

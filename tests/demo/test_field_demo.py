@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from demo.data.field import PARTS, SHORT_STOCK, TECHNICIANS
 from demo.data.network import STATIONS
+from demo.data.providers import PROVIDER_STATIONS
 from demo.scenario.field import field_demo_loaded, load_field_demo
 from fieldwork.models import StationSlots, TechnicianProfile, Visit, VisitStatus
 from parts.models import MovementKind, Part, StockLevel, StockMovement
@@ -56,7 +57,8 @@ def test_the_demo_loads_field_service_and_a_second_run_adds_nothing():
     out = StringIO()
     call_command("demo", stdout=out)
     assert "visits today for the first technician" in out.getvalue()
-    station_codes = {row[0] for row in STATIONS}
+    # The demo's stations and the one a service provider opened beside them.
+    station_codes = {row[0] for row in STATIONS} | {row[0] for row in PROVIDER_STATIONS}
 
     # Technicians: stations, skills, two visits per slot.
     for username, (codes, categories) in TECHNICIANS.items():

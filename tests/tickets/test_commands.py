@@ -221,9 +221,9 @@ def test_demo_customers_units_and_timelines_are_consistent(db):
 def test_demo_twice_adds_nothing(db):
     run("demo")
     before = row_counts()
-    assert before["users"] == 7 + 1  # the staff, and one portal customer
+    assert before["users"] == 7 + 9 + 1  # headquarters' staff, the providers' staff, and one portal customer
     assert before["categories"] == 10
-    assert before["stations"] == 6
+    assert before["stations"] == 6 + 1  # and the one a provider opened
     assert before["customers"] == 50 + STORY_CUSTOMERS
     assert before["tickets"] == 120 + STORY_TICKETS
     assert before["sequence"] == 120 + STORY_TICKETS
@@ -340,7 +340,8 @@ def test_seed_on_top_of_the_demo_reuses_its_catalogue_and_staff(db):
     assert after["customers"] == before["customers"] + 20
     assert after["units"] == before["units"] + 30
     assert after["tickets"] == before["tickets"] + 60
-    technicians = set(get_user_model().objects.filter(username__startswith="technician").values_list("pk", flat=True))
+    # Headquarters' technicians and the service providers' (bj-tech, …).
+    technicians = set(get_user_model().objects.filter(groups__name=Role.TECHNICIAN).values_list("pk", flat=True))
     assigned = set(Ticket.objects.filter(assignee__isnull=False).values_list("assignee", flat=True))
     assert assigned <= technicians
 

@@ -1,0 +1,239 @@
+"""The demo's service network: headquarters runs three stations itself and three providers run
+the rest, each with an agent, a manager and a technician of its own; the tickets at a provider's
+stations are dispatched to it and worked by its technician; its staff see only its work."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from demo.data.field import PARTS
+from demo.data.network import STATIONS
+from demo.data.providers import ACCEPTED_AFTER_MINUTES, PROVIDER_USERS
+from demo.scenario.network import network_demo_loaded
+from demo.scenario.setting import PASSWORD
+from fieldwork.models import TechnicianProfile
+from network.models import ProviderMember, ServiceProvider
+from parts.models import MovementKind, StockLevel, StockMovement
+from settlements.choices import JobType
+from settlements.models import RateCard, TravelRate
+from tests import factories
+from tickets.choices import Status
+from tickets.models import ServiceStation, Ticket
+
+pytestmark = pytest.mark.django_db
+HEADQUARTERS_STATIONS = {"qingdao-laoshan", "qingdao-licang", "chengdu-wuhou"}
+REFERENCE = re.compile(r'href="/desk/tickets/(AS-\d{4}-\d{6})/"')
+
+
+@pytest.fixture
+def demo():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def _queue_references(client, username: str) -> tuple[int, set[str]]:
+    # Signed in through the desk's sign-in page, with the printed demo login.
+    response = client.post(reverse("desk:login"), {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, username
+    response = client.get(reverse("desk:queue"), {"page_size": 100})
+    assert response.status_code == 200
+    return response.context["page"].paginator.count, set(REFERENCE.findall(response.content.decode()))
+
+
+def test_the_demo_builds_three_providers_with_their_stations_staff_technicians_and_stock(demo):
+    providers = {p.code: p for p in ServiceProvider.objects.all()}
+    assert sorted(providers) == ["jinghua", "shenyi", "suiyuan"]
+    jinghua = providers["jinghua"]
+    assert (jinghua.name_zh, jinghua.contact_name, jinghua.phone, jinghua.accept_hours) == (
+        "北京京华家电服务有限公司",
+        "Zhou Min",
+        "010-65889001",
+        4,
+    )
+    assert [providers[code].accept_hours for code in ("shenyi", "suiyuan")] == [6, 8]
+
+    # Stations: two for Jinghua (one opened beside the demo's), one each for the others; headquarters runs three.
+    by_provider = {
+        code: set(ServiceStation.objects.filter(provider=provider).values_list("code", flat=True))
+        for code, provider in providers.items()
+    }
+    assert by_provider == {
+        "jinghua": {"beijing-chaoyang", "beijing-haidian"},
+        "shenyi": {"shanghai-pudong"},
+        "suiyuan": {"guangzhou-tianhe"},
+    }
+    assert set(ServiceStation.objects.filter(provider__isnull=True).values_list("code", flat=True)) == (
+        HEADQUARTERS_STATIONS
+    )
+    assert ServiceStation.objects.count() == len(STATIONS) + 1
+
+    # Staff: three members per provider, each with one role and the demo password; headquarters' staff none.
+    assert ProviderMember.objects.count() == 9
+    for username, role, _first, _last, code in PROVIDER_USERS:
+        user = get_user_model().objects.get(username=username)
+        assert user.provider_membership.provider.code == code
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.check_password(PASSWORD)
+        assert f"  {username:<12} {PASSWORD:<16} {role:<11}" in demo, username
+    for username in ("agent", "agent2", "technician", "technician2", "manager", "quality", "admin"):
+        assert not ProviderMember.objects.filter(user__username=username).exists(), username
+    assert "Beijing Jinghua Appliance Service Co., Ltd." in demo
+
+    # Each provider's technician works at its stations; stock at every station, received through the ledger.
+    for username, code in (("bj-tech", "jinghua"), ("sh-tech", "shenyi"), ("gz-tech", "suiyuan")):
+        profile = TechnicianProfile.objects.get(user__username=username)
+        assert set(profile.stations.values_list("code", flat=True)) == by_provider[code]
+    for code in by_provider["jinghua"] | by_provider["shenyi"] | by_provider["suiyuan"]:
+        assert StockLevel.objects.filter(station__code=code).count() == len(PARTS), code
+        assert StockMovement.objects.filter(station__code=code, kind=MovementKind.RECEIPT).count() == len(PARTS)
+
+
+def test_every_ticket_at_a_provider_station_is_dispatched_to_it_and_worked_by_its_technician(demo):
+    technicians = {"jinghua": "bj-tech", "shenyi": "sh-tech", "suiyuan": "gz-tech"}
+    dispatched = Ticket.objects.filter(provider__isnull=False).select_related("station", "provider", "assignee")
+    assert dispatched.count() > 0
+    for code in technicians:
+        assert dispatched.filter(provider__code=code).exists(), code
+    for ticket in dispatched:
+        assert ticket.station.provider_id == ticket.provider_id, ticket.reference
+        assert ticket.assignee.username == technicians[ticket.provider.code], ticket.reference
+        hours = ticket.provider.accept_hours
+        assert ticket.provider_accept_due - ticket.provider_offered_at == dt.timedelta(hours=hours)
+        assert ticket.provider_accepted_at - ticket.provider_offered_at == dt.timedelta(minutes=ACCEPTED_AFTER_MINUTES)
+    # Headquarters keeps the rest: tickets at its stations, and those not given to a station yet.
+    rest = Ticket.objects.filter(provider__isnull=True)
+    assert set(rest.exclude(station=None).values_list("station__code", flat=True)) <= HEADQUARTERS_STATIONS
+    assert rest.count() + dispatched.count() == Ticket.objects.count()
+    assert not rest.filter(assignee__username__in=technicians.values()).exists()
+    # The story still covers every status.
+    assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
+
+
+def test_a_provider_agent_sees_only_their_providers_tickets_in_the_desk_queue(demo, client):
+    jinghua = set(Ticket.objects.filter(provider__code="jinghua").values_list("reference", flat=True))
+    assert 0 < len(jinghua) <= 100
+    count, seen = _queue_references(client, "bj-agent")
+    assert (count, seen) == (len(jinghua), jinghua)
+
+    shenyi = set(Ticket.objects.filter(provider__code="shenyi").values_list("reference", flat=True))
+    client.logout()
+    count, seen = _queue_references(client, "sh-agent")
+    assert (count, seen) == (len(shenyi), shenyi)
+    assert not seen & jinghua
+
+    # Headquarters' agent sees every ticket.
+    client.logout()
+    count, _seen = _queue_references(client, "agent")
+    assert count == Ticket.objects.count()
+
+
+def test_the_demo_prices_the_network_by_dated_rate_cards_and_travel_bands(demo):
+    assert RateCard.objects.count() == 11
+    assert TravelRate.objects.count() == 6
+    defaults = RateCard.objects.filter(provider=None, category=None).order_by("effective_from", "job_type")
+    first, rise = sorted(set(defaults.values_list("effective_from", flat=True)))
+    assert first.day == rise.day == 1 and (rise.year * 12 + rise.month) - (first.year * 12 + first.month) == 11
+    assert dict(defaults.filter(effective_from=first).values_list("job_type", "labour")) == {
+        JobType.INSTALLATION: Decimal("80.00"),
+        JobType.REPAIR_SIMPLE: Decimal("60.00"),
+        JobType.REPAIR_STANDARD: Decimal("120.00"),
+        JobType.REPAIR_COMPLEX: Decimal("200.00"),
+        JobType.MAINTENANCE: Decimal("50.00"),
+    }
+    assert dict(defaults.filter(effective_from=rise).values_list("job_type", "labour")) == {
+        JobType.INSTALLATION: Decimal("90.00"),
+        JobType.REPAIR_COMPLEX: Decimal("220.00"),
+    }
+    own = RateCard.objects.get(provider__code="jinghua")
+    assert (own.job_type, own.labour, own.currency, own.category) == (
+        JobType.REPAIR_STANDARD,
+        Decimal("135.00"),
+        "CNY",
+        None,
+    )
+    assert set(RateCard.objects.filter(category__isnull=False).values_list("category__code", "job_type", "labour")) == {
+        ("air_conditioner", JobType.INSTALLATION, Decimal("150.00")),
+        ("air_conditioner", JobType.REPAIR_COMPLEX, Decimal("260.00")),
+        ("car", JobType.REPAIR_STANDARD, Decimal("300.00")),
+    }
+    assert list(
+        TravelRate.objects.filter(provider=None).order_by("min_km").values_list("min_km", "max_km", "allowance")
+    ) == [
+        (0, 10, Decimal("0.00")),
+        (10, 30, Decimal("20.00")),
+        (30, 60, Decimal("45.00")),
+        (60, None, Decimal("80.00")),
+    ]
+    assert list(
+        TravelRate.objects.filter(provider__code="suiyuan")
+        .order_by("min_km")
+        .values_list("min_km", "max_km", "allowance")
+    ) == [(0, 15, Decimal("0.00")), (15, None, Decimal("35.00"))]
+
+
+def test_running_the_demo_again_adds_nothing_to_the_network(demo):
+    counts = (
+        ServiceProvider.objects.count(),
+        ProviderMember.objects.count(),
+        ServiceStation.objects.count(),
+        RateCard.objects.count(),
+        TravelRate.objects.count(),
+        Ticket.objects.filter(provider__isnull=False).count(),
+    )
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "Demo data is already loaded; nothing was added." in out.getvalue()
+    assert (
+        ServiceProvider.objects.count(),
+        ProviderMember.objects.count(),
+        ServiceStation.objects.count(),
+        RateCard.objects.count(),
+        TravelRate.objects.count(),
+        Ticket.objects.filter(provider__isnull=False).count(),
+    ) == counts
+
+
+def test_a_database_loaded_before_the_network_gets_it_once(agent):
+    """The demo's stations, staff and a few tickets, as a database loaded before providers existed."""
+    stations = {
+        code: factories.ServiceStationFactory(code=code, name=name, name_zh=name_zh, region=region)
+        for code, name, name_zh, region, _address, _phone in STATIONS
+    }
+    agent.username = "agent"
+    agent.save()
+    factories.UserFactory(username="manager", roles=["manager"])
+    factories.UserFactory(username="technician", roles=["technician"])
+    beijing = factories.TicketFactory(station=stations["beijing-chaoyang"], status=Status.DISPATCHED)
+    qingdao = factories.TicketFactory(station=stations["qingdao-laoshan"], status=Status.DISPATCHED)
+    unassigned = factories.TicketFactory(status=Status.NEW)
+    assert not network_demo_loaded()
+
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "Service network: 3 providers running 4 stations with 9 staff. 1 tickets dispatched to them; 17 rates." in (
+        out.getvalue()
+    )
+    beijing.refresh_from_db()
+    offered = beijing.dispatched_at or beijing.created_at
+    assert (beijing.provider.code, beijing.provider_offered_at) == ("jinghua", offered)
+    assert beijing.provider_accepted_at == offered + dt.timedelta(minutes=ACCEPTED_AFTER_MINUTES)
+    qingdao.refresh_from_db()
+    unassigned.refresh_from_db()
+    assert qingdao.provider is None and unassigned.provider is None
+    # The providers' technicians and the new station are equipped like the others.
+    assert TechnicianProfile.objects.filter(user__provider_membership__isnull=False).count() == 3
+    assert TechnicianProfile.objects.count() == 4
+    assert StockLevel.objects.filter(station__code="beijing-haidian").count() == len(PARTS)
+
+    before = (ServiceProvider.objects.count(), ProviderMember.objects.count(), StockLevel.objects.count())
+    again = StringIO()
+    call_command("demo", stdout=again)
+    assert "Demo data is already loaded; nothing was added." in again.getvalue()
+    assert (ServiceProvider.objects.count(), ProviderMember.objects.count(), StockLevel.objects.count()) == before
