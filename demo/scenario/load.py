@@ -16,7 +16,7 @@ from demo.scenario.plans import plan_tickets
 from demo.scenario.recall import batch_warning_and_recall
 from demo.scenario.running import answer_feedback, run_plan
 from demo.scenario.setting import PASSWORD, DemoWorld, add_catalogue, add_staff, add_stations
-from demo.scenario.settlement import add_rates
+from demo.scenario.settlement import add_rates, settle_last_month
 from quality.snapshots import check_rate_alerts, refresh_recent
 
 
@@ -28,8 +28,8 @@ def load_demo(out: OutputWrapper, style: Style) -> None:
     batch_warning_and_recall(world)
     _quality_snapshots(world)
     load_field_demo(world.out, world.now)
-    rates = add_rates(world.today)
-    world.out.write(f"Settlement: {rates} labour rates and travel allowances.")
+    settled = settle_last_month(world.today)
+    world.out.write(f"Settlement: last month's statements {settled}.")
 
 
 def _people_and_tickets(world: DemoWorld) -> None:
@@ -39,6 +39,9 @@ def _people_and_tickets(world: DemoWorld) -> None:
     providers = add_network(world.stations)
     world.provider_technicians = provider_technicians()
     world.out.write(network_summary(providers))
+    # The rates come before the story: a verified warranty job is priced as it is verified.
+    rates = add_rates(world.today)
+    world.out.write(f"Settlement: {rates} labour rates and travel allowances.")
     add_customers(world)
     # One customer signs in to the portal (and obtains an API token) with their phone.
     customer_account_link(customer=world.customers[0], password=PASSWORD)

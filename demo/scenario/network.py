@@ -24,6 +24,7 @@ from demo.scenario.setting import PASSWORD
 from demo.scenario.settlement import add_rates
 from network.models import ProviderMember, ServiceProvider
 from tickets.models import ServiceStation, Ticket
+from tickets.services import provider_offers
 
 
 def network_demo_loaded() -> bool:
@@ -89,23 +90,26 @@ def provider_technicians() -> dict[int, AbstractBaseUser]:
     return {user.provider_membership.provider_id: user for user in users}
 
 
-def dispatch_to_provider(ticket: Ticket, when: dt.datetime) -> Ticket:
-    """Record that the ticket, given to a provider's station at ``when``, went to that provider,
-    who accepted it within minutes. A ticket at a headquarters station is left as it is."""
-    provider = ticket.station.provider if ticket.station_id else None
-    if provider is None or ticket.provider_id == provider.pk:
+def dispatch_to_provider(ticket: Ticket, station: ServiceStation, when: dt.datetime) -> Ticket:
+    """Headquarters offers the ticket to the provider running ``station`` at ``when``
+    (tickets/services/provider_offers.py), and the provider's agent accepts it a few minutes
+    later; the station's technician is assigned after. A headquarters station offers nothing."""
+    provider = station.provider
+    if provider is None:
         return ticket
-    ticket.provider = provider
-    ticket.provider_offered_at = when
-    ticket.provider_accept_due = when + dt.timedelta(hours=provider.accept_hours)
-    ticket.provider_accepted_at = when + dt.timedelta(minutes=ACCEPTED_AFTER_MINUTES)
-    Ticket.objects.filter(pk=ticket.pk).update(
-        provider=provider,
-        provider_offered_at=ticket.provider_offered_at,
-        provider_accept_due=ticket.provider_accept_due,
-        provider_accepted_at=ticket.provider_accepted_at,
-    )
+    if ticket.provider_id != provider.pk:
+        headquarters = get_user_model().objects.filter(groups__name=Role.MANAGER, provider_membership__isnull=True)
+        ticket = provider_offers.offer(
+            ticket=ticket, provider=provider, station=station, by=headquarters.order_by("pk").first(), now=when
+        )
+    if ticket.provider_accepted_at is None:
+        accepted = when + dt.timedelta(minutes=ACCEPTED_AFTER_MINUTES)
+        ticket = provider_offers.accept(ticket=ticket, by=_provider_agent(provider), now=accepted)
     return ticket
+
+
+def _provider_agent(provider: ServiceProvider) -> AbstractBaseUser:
+    return get_user_model().objects.get(groups__name=Role.AGENT, provider_membership__provider=provider)
 
 
 def dispatch_station_tickets() -> int:

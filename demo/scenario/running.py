@@ -72,8 +72,8 @@ def _step(world: DemoWorld, plan: Plan, name: str, when: dt.datetime) -> None:
         # A provider's station: the provider's own technician does the job.
         if plan.station.provider_id in world.provider_technicians:
             plan.technician = world.provider_technicians[plan.station.provider_id]
+            ticket = dispatch_to_provider(ticket, plan.station, when)
         plan.ticket = ticket_assign(ticket=ticket, station=plan.station, assignee=plan.technician, by=plan.agent)
-        plan.ticket = dispatch_to_provider(plan.ticket, when)
     elif name == "resolution":
         by = plan.technician if ticket.assignee_id else plan.agent
         plan.ticket = ticket_record_resolution(ticket=ticket, by=by, **_resolution(world, plan, when))

@@ -11,12 +11,17 @@ its provider, category, job type and date).
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from aftersales.roles import Role
 from customers.models import ProductCategory
 from network.models import ServiceProvider
-from settlements.choices import JobType
-from settlements.models import RateCard, TravelRate
+from settlements import building, statements
+from settlements.choices import JobType, LineDecision, StatementStatus
+from settlements.lines import add_extras
+from settlements.models import RateCard, Statement, TravelRate
 
 # job type: labour (CNY) on the network's default card, every category
 DEFAULT_LABOUR = {
@@ -89,3 +94,50 @@ def add_rates(today: dt.date | None = None) -> int:
             defaults={"max_km": max_km, "allowance": Decimal(allowance), "currency": "CNY"},
         )
     return RateCard.objects.count() + TravelRate.objects.count()
+
+
+# Last month's statements: two providers settled and paid, one in review with a line flagged.
+PAID = ("jinghua", "suiyuan")
+IN_REVIEW = "shenyi"
+EXTRAS = (Decimal("30.00"), "Second technician to carry the unit up six floors (no lift)")
+
+
+def settle_last_month(today: dt.date | None = None) -> dict[str, str]:
+    """Last month's claims, as the network would have them now: the statements built, two
+    providers' submitted, reviewed, approved and paid, and the third submitted with extras the
+    checks flag, waiting in review with one line decided. Returns each statement's status by
+    provider code; safe to run twice (a statement already past draft is left as it is)."""
+    today = today or timezone.localdate()
+    month = _first_of_month(today, 1)
+    building.build_month(month)
+    users = get_user_model().objects
+    headquarters = users.get(username="manager")
+    statuses = {}
+    for statement in Statement.objects.filter(month=month).select_related("provider").order_by("provider__code"):
+        code = statement.provider.code
+        if statement.status == StatementStatus.DRAFT and statement.lines.exists():
+            manager = users.get(groups__name=Role.MANAGER, provider_membership__provider=statement.provider)
+            _settle(statement, code, manager=manager, headquarters=headquarters, today=today)
+        statuses[code] = Statement.objects.get(pk=statement.pk).status
+    return statuses
+
+
+def _settle(statement: Statement, code: str, *, manager, headquarters, today: dt.date) -> None:
+    lines = list(statement.lines.order_by("job_date", "pk"))
+    if code == IN_REVIEW:
+        amount, reason = EXTRAS
+        add_extras(line=lines[0], amount=amount, reason=reason, by=manager)
+    statement = statements.statement_submit(statement=statement, by=manager, note=_("Claims of the month."))
+    statement = statements.statement_start_review(statement=statement, by=headquarters)
+    if code == IN_REVIEW:
+        statements.line_decide(line=lines[-1], decision=LineDecision.APPROVED, by=headquarters)
+        return
+    for line in lines:
+        statements.line_decide(line=line, decision=LineDecision.APPROVED, by=headquarters)
+    statement = statements.statement_approve(statement=statement, by=headquarters)
+    statements.statement_mark_paid(
+        statement=statement,
+        by=headquarters,
+        payment_reference=f"PAY-{statement.month:%Y%m}-{code.upper()}",
+        paid_on=today,
+    )
