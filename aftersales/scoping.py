@@ -27,12 +27,21 @@ from typing import Any
 from celery import Task
 from django.db import models
 from django.db.models import Q
+from django.urls import get_resolver
 from django_scopes import get_scope, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
 
 from aftersales.roles import provider_of
 
-__all__ = ["ProviderScoped", "ProviderScopeMiddleware", "UnscopedTask", "current_provider", "scope", "scopes_disabled"]
+__all__ = [
+    "ProviderScoped",
+    "ProviderScopeMiddleware",
+    "UnscopedTask",
+    "current_provider",
+    "scope",
+    "scopes_disabled",
+    "staff_in_scope",
+]
 
 DIMENSION = "provider"
 # The scope's value while no provider applies: the whole organisation.
@@ -52,8 +61,13 @@ def _scope_now() -> Any:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset that may still wait for its scope (made with none): it takes the scope of the
-    first copy made in one, and refuses to be read before."""
+    """A queryset that may still wait for its provider's condition (``_pending``): made with no
+    scope, or for the whole organisation, it takes the condition of the first copy made in a
+    provider's scope, and refuses to be read before a copy in a request or with scopes disabled.
+
+    Made for the whole organisation, it keeps waiting: a form's choices built while scopes are
+    disabled (a module first imported by a command, a task or a test) still answer a provider's
+    request with that provider's rows, never with everyone's."""
 
     _pending = None
 
@@ -62,14 +76,14 @@ class ScopedQuerySet(models.QuerySet):
         pending = self._pending
         if pending is not None:
             provider = _scope_now()
-            if provider is UNSCOPED:
+            if provider is UNSCOPED or provider is EVERYTHING:
                 clone._pending = pending
-            elif provider is not EVERYTHING:
+            else:
                 clone.query.add_q(pending.belongs_to(provider))
         return clone
 
     def _refuse_unscoped(self) -> None:
-        if self._pending is not None:
+        if self._pending is not None and _scope_now() is not EVERYTHING:
             raise ScopeError(f"A scope on dimension(s) {DIMENSION} needs to be active for this query.")
 
     def _fetch_all(self):
@@ -121,10 +135,8 @@ class ProviderScoped(models.Manager):
     def get_queryset(self) -> models.QuerySet:
         queryset = ScopedQuerySet(self.model, using=self._db, hints=self._hints)
         provider = _scope_now()
-        if provider is UNSCOPED:
+        if provider is UNSCOPED or provider is EVERYTHING:
             queryset._pending = self
-            return queryset
-        if provider is EVERYTHING:
             return queryset
         return queryset.filter(self.belongs_to(provider))
 
@@ -155,6 +167,31 @@ def current_provider() -> int | None:
     return EVERYTHING if provider is UNSCOPED else provider
 
 
+class _ProviderStaff:
+    """Users (not a scoped model) as a provider's staff see them: their provider's members."""
+
+    def belongs_to(self, provider: int) -> Q:
+        return Q(provider_membership__provider=provider)
+
+
+PROVIDER_STAFF = _ProviderStaff()
+
+
+def staff_in_scope(users: models.QuerySet) -> models.QuerySet:
+    """``users`` limited to the staff the current scope may pick: a provider's own members for
+    its staff (a technician, a station lead, an agent to call back), everyone for headquarters.
+
+    Every picker of users reads its choices through this, as scoped models read theirs through
+    their manager; a picker built with no scope yet (a form field's queryset, made when its module
+    is imported) takes the scope of the request it is copied in, and refuses to be read before."""
+    scoped = ScopedQuerySet(model=users.model, query=users.query.chain(), using=users._db, hints=users._hints)
+    provider = _scope_now()
+    if provider is UNSCOPED or provider is EVERYTHING:
+        scoped._pending = PROVIDER_STAFF
+        return scoped
+    return scoped.filter(PROVIDER_STAFF.belongs_to(provider))
+
+
 class ProviderScopeMiddleware:
     """Runs each request in the scope of whoever is signed in (after AuthenticationMiddleware).
 
@@ -163,6 +200,11 @@ class ProviderScopeMiddleware:
 
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
+        # The views, forms and serializers are imported now, when the server starts, not inside
+        # the first request: their choices wait for each request's scope, never keep the first
+        # user's.
+        with scope():
+            get_resolver().url_patterns  # noqa: B018
 
     def __call__(self, request):
         with scope(**{DIMENSION: lambda: provider_of(getattr(request, "user", None))}):
