@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aftersales.access import manager_required
+from aftersales.access import network_manager_required
 from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from quality.recalls import selectors as recall_selectors
@@ -38,7 +38,7 @@ def _query_string(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-@manager_required
+@network_manager_required
 @require_GET
 def recall_list(request: HttpRequest) -> HttpResponse:
     page = _page(request, recall_selectors.campaigns_with_progress())
@@ -80,7 +80,7 @@ def _render_form(
     )
 
 
-@manager_required
+@network_manager_required
 @require_http_methods(["GET", "POST"])
 def recall_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -120,7 +120,7 @@ def recall_new(request: HttpRequest) -> HttpResponse:
     return redirect("recalls:detail", pk=campaign.pk)
 
 
-@manager_required
+@network_manager_required
 @require_GET
 def recall_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(recall_selectors.campaigns_with_progress(), pk=pk)
