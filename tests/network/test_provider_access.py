@@ -7,7 +7,10 @@ The world (tests/network/provider_world.py) is built once for the module; every 
 savepoint rolled back after it.
 """
 
+import re
+import string
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -64,8 +67,6 @@ class Row:
         return f"{self.method.upper()} {self.path}"
 
     def keys(self) -> list[str]:
-        import string
-
         return [name for _text, name, _spec, _conv in string.Formatter().parse(self.path) if name]
 
     def url(self, ids: dict, *, missing: bool = False) -> str:
@@ -208,6 +209,20 @@ def _answer(response) -> tuple[int, bytes, str | None]:
     return response.status_code, response.content, response.headers.get("Location")
 
 
+def _location(response, url: str) -> str | None:
+    """Where a refusal sends the caller (the sign-in page, back to the URL asked), the URL left out."""
+    location = response.headers.get("Location")
+    return None if location is None else unquote(location).replace(url, "")
+
+
+def _page(content: bytes, url: str) -> bytes:
+    """A page without what differs on every render (the scripts' nonce, the form's CSRF token) or
+    names the URL asked."""
+    content = re.sub(rb'nonce="[^"]*"', b"", content)
+    content = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)
+    return content.replace(url.encode(), b"")
+
+
 @pytest.mark.parametrize("row", API, ids=str)
 @pytest.mark.parametrize("caller", B_STAFF)
 def test_the_api_answers_for_another_providers_object_as_for_a_missing_one(api, ids, row, caller):
@@ -222,7 +237,8 @@ def test_the_api_answers_for_another_providers_object_as_for_a_missing_one(api, 
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("row", [row for row in API if row.method == "get"], ids=str)
+# The technician's job endpoints answer the visit's own technician only, headquarters or not.
+@pytest.mark.parametrize("row", [row for row in API if row.method == "get" and "/field/" not in row.path], ids=str)
 def test_headquarters_reads_the_providers_objects(api, ids, row):
     assert api["hq_manager"].get(row.url(ids)).status_code == 200
 
@@ -237,10 +253,9 @@ def test_a_page_answers_for_another_providers_object_as_for_a_missing_one(pages,
     nobodys = getattr(client, row.method)(row.url(ids, missing=True), {})
 
     assert theirs.status_code in (302, 403, 404, 405), theirs.content[:300]
-    assert _answer(theirs)[0::2] == _answer(nobodys)[0::2]
-    assert theirs.content.replace(row.url(ids).encode(), b"") == nobodys.content.replace(
-        row.url(ids, missing=True).encode(), b""
-    )
+    assert theirs.status_code == nobodys.status_code
+    assert _location(theirs, row.url(ids)) == _location(nobodys, row.url(ids, missing=True))
+    assert _page(theirs.content, row.url(ids)) == _page(nobodys.content, row.url(ids, missing=True))
     assert snapshot() == before
 
 
