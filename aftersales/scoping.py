@@ -128,9 +128,26 @@ class ProviderScoped(models.Manager):
 
     def __init__(self, *paths: str, via: str | None = None, shared: bool = False) -> None:
         super().__init__()
-        self.paths = paths or (DIMENSION,)
-        self.via = via
-        self.shared = shared
+        # None: a related manager Django made from this class (``ticket.events``), without the
+        # arguments; it follows the rule its model's own manager was declared with.
+        self._rule = (paths, via, shared) if paths else None
+
+    def _declared(self) -> tuple[tuple[str, ...], str | None, bool]:
+        if self._rule is not None:
+            return self._rule
+        return self.model._default_manager._declared()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return self._declared()[0]
+
+    @property
+    def via(self) -> str | None:
+        return self._declared()[1]
+
+    @property
+    def shared(self) -> bool:
+        return self._declared()[2]
 
     def get_queryset(self) -> models.QuerySet:
         queryset = ScopedQuerySet(self.model, using=self._db, hints=self._hints)

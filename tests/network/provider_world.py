@@ -51,10 +51,14 @@ def build_network() -> Keys:
     station_b = factories.ServiceStationFactory(code="b-1", name="Beta Jinan", provider=provider_b)
     users = {
         "a_agent": user(roles=[Role.AGENT], username="a-agent", provider=provider_a),
-        "a_technician": user(roles=[Role.TECHNICIAN], username="a-tech", first_name="Alpha", provider=provider_a),
+        "a_technician": user(
+            roles=[Role.TECHNICIAN], username="a-tech", first_name="Alpha", last_name="Fixer", provider=provider_a
+        ),
         "a_manager": user(roles=[Role.MANAGER], username="a-manager", provider=provider_a),
         "b_agent": user(roles=[Role.AGENT], username="b-agent", provider=provider_b),
-        "b_technician": user(roles=[Role.TECHNICIAN], username="b-tech", provider=provider_b),
+        "b_technician": user(
+            roles=[Role.TECHNICIAN], username="b-tech", first_name="Beta", last_name="Fixer", provider=provider_b
+        ),
         "b_manager": user(roles=[Role.MANAGER], username="b-manager", provider=provider_b, is_staff=True),
         "hq_manager": user(roles=[Role.MANAGER], username="hq-manager", is_staff=True, is_superuser=True),
     }
