@@ -7,7 +7,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from aftersales.roles import answers_feedback, is_desk_user, manages_quality, roles_of, sees_all_tickets
+from aftersales.roles import (
+    answers_feedback,
+    is_desk_user,
+    manages_network_quality,
+    manages_quality,
+    roles_of,
+    sees_all_tickets,
+)
 
 
 def _require(check: Callable) -> Callable:
@@ -33,5 +40,7 @@ any_role_required = _require(lambda user: bool(roles_of(user)))
 all_tickets_required = _require(sees_all_tickets)
 # The quality dashboard, thresholds, alerts and recalls: managers and admins.
 manager_required = _require(manages_quality)
+# Recall campaigns, which look at the whole network: headquarters' managers and admins.
+network_manager_required = _require(manages_network_quality)
 # The feedback inbox: department users, and managers and admins who follow it up.
 feedback_required = _require(answers_feedback)

@@ -81,7 +81,25 @@ def answers_feedback(user: AbstractBaseUser | AnonymousUser) -> bool:
     return has_any_role(user, FEEDBACK_ROLES)
 
 
+def at_headquarters(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """A signed-in user who works for no service provider: headquarters staff, who see the whole
+    network (docs/network.md#who-sees-what)."""
+    return user.is_authenticated and provider_of(user) is None
+
+
+def manages_network_quality(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Headquarters' managers and administrators: quality alerts, thresholds, recall campaigns and
+    webhooks look at the whole network, so a provider's managers are refused them."""
+    return manages_quality(user) and at_headquarters(user)
+
+
 def managers():
-    """The active managers who can be emailed: those told of a dissatisfied customer, a missed
-    deadline with no station lead, a quality alert."""
-    return get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER).exclude(email="").distinct()
+    """The active headquarters managers who can be emailed: those told of a dissatisfied customer,
+    a missed deadline with no station lead, a quality alert. A provider's managers are not: the
+    news is about the whole network."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.MANAGER, provider_membership__isnull=True)
+        .exclude(email="")
+        .distinct()
+    )

@@ -27,12 +27,21 @@ from typing import Any
 from celery import Task
 from django.db import models
 from django.db.models import Q
+from django.urls import get_resolver
 from django_scopes import get_scope, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
 
 from aftersales.roles import provider_of
 
-__all__ = ["ProviderScoped", "ProviderScopeMiddleware", "UnscopedTask", "current_provider", "scope", "scopes_disabled"]
+__all__ = [
+    "ProviderScoped",
+    "ProviderScopeMiddleware",
+    "UnscopedTask",
+    "current_provider",
+    "scope",
+    "scopes_disabled",
+    "staff_in_scope",
+]
 
 DIMENSION = "provider"
 # The scope's value while no provider applies: the whole organisation.
@@ -52,8 +61,13 @@ def _scope_now() -> Any:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset that may still wait for its scope (made with none): it takes the scope of the
-    first copy made in one, and refuses to be read before."""
+    """A queryset that may still wait for its provider's condition (``_pending``): made with no
+    scope, or for the whole organisation, it takes the condition of the first copy made in a
+    provider's scope, and refuses to be read before a copy in a request or with scopes disabled.
+
+    Made for the whole organisation, it keeps waiting: a form's choices built while scopes are
+    disabled (a module first imported by a command, a task or a test) still answer a provider's
+    request with that provider's rows, never with everyone's."""
 
     _pending = None
 
@@ -62,14 +76,14 @@ class ScopedQuerySet(models.QuerySet):
         pending = self._pending
         if pending is not None:
             provider = _scope_now()
-            if provider is UNSCOPED:
+            if provider is UNSCOPED or provider is EVERYTHING:
                 clone._pending = pending
-            elif provider is not EVERYTHING:
+            else:
                 clone.query.add_q(pending.belongs_to(provider))
         return clone
 
     def _refuse_unscoped(self) -> None:
-        if self._pending is not None:
+        if self._pending is not None and _scope_now() is not EVERYTHING:
             raise ScopeError(f"A scope on dimension(s) {DIMENSION} needs to be active for this query.")
 
     def _fetch_all(self):
@@ -114,25 +128,34 @@ class ProviderScoped(models.Manager):
 
     def __init__(self, *paths: str, via: str | None = None, shared: bool = False) -> None:
         super().__init__()
-        # Django makes the managers of reverse relations (``ticket.callbacks``) by subclassing
-        # this one and calling it with no arguments: those take the rule of the model's own.
-        self.paths = paths
-        self.via = via
-        self.shared = shared
+        # None: a related manager Django made from this class (``ticket.events``), without the
+        # arguments; it follows the rule its model's own manager was declared with.
+        self._rule = (paths, via, shared) if paths else None
+
+    def _declared(self) -> tuple[tuple[str, ...], str | None, bool]:
+        if self._rule is not None:
+            return self._rule
+        return self.model._default_manager._declared()
 
     @property
-    def rule(self) -> "ProviderScoped":
-        return self if self.paths else self.model._default_manager
+    def paths(self) -> tuple[str, ...]:
+        return self._declared()[0]
+
+    @property
+    def via(self) -> str | None:
+        return self._declared()[1]
+
+    @property
+    def shared(self) -> bool:
+        return self._declared()[2]
 
     def get_queryset(self) -> models.QuerySet:
         queryset = ScopedQuerySet(self.model, using=self._db, hints=self._hints)
         provider = _scope_now()
-        if provider is UNSCOPED:
-            queryset._pending = self.rule
+        if provider is UNSCOPED or provider is EVERYTHING:
+            queryset._pending = self
             return queryset
-        if provider is EVERYTHING:
-            return queryset
-        return queryset.filter(self.rule.belongs_to(provider))
+        return queryset.filter(self.belongs_to(provider))
 
     def belongs_to(self, provider: int) -> Q:
         """The rows of ``provider``'s work, as a condition on this model."""
@@ -161,6 +184,31 @@ def current_provider() -> int | None:
     return EVERYTHING if provider is UNSCOPED else provider
 
 
+class _ProviderStaff:
+    """Users (not a scoped model) as a provider's staff see them: their provider's members."""
+
+    def belongs_to(self, provider: int) -> Q:
+        return Q(provider_membership__provider=provider)
+
+
+PROVIDER_STAFF = _ProviderStaff()
+
+
+def staff_in_scope(users: models.QuerySet) -> models.QuerySet:
+    """``users`` limited to the staff the current scope may pick: a provider's own members for
+    its staff (a technician, a station lead, an agent to call back), everyone for headquarters.
+
+    Every picker of users reads its choices through this, as scoped models read theirs through
+    their manager; a picker built with no scope yet (a form field's queryset, made when its module
+    is imported) takes the scope of the request it is copied in, and refuses to be read before."""
+    scoped = ScopedQuerySet(model=users.model, query=users.query.chain(), using=users._db, hints=users._hints)
+    provider = _scope_now()
+    if provider is UNSCOPED or provider is EVERYTHING:
+        scoped._pending = PROVIDER_STAFF
+        return scoped
+    return scoped.filter(PROVIDER_STAFF.belongs_to(provider))
+
+
 class ProviderScopeMiddleware:
     """Runs each request in the scope of whoever is signed in (after AuthenticationMiddleware).
 
@@ -169,6 +217,11 @@ class ProviderScopeMiddleware:
 
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
+        # The views, forms and serializers are imported now, when the server starts, not inside
+        # the first request: their choices wait for each request's scope, never keep the first
+        # user's.
+        with scope():
+            get_resolver().url_patterns  # noqa: B018
 
     def __call__(self, request):
         with scope(**{DIMENSION: lambda: provider_of(getattr(request, "user", None))}):

@@ -16,6 +16,16 @@ def customer_by_phone(raw_phone: str) -> Customer | None:
     return Customer.objects.filter(phone=phone).first()
 
 
+def customer_with_phone(raw_phone: str) -> Customer | None:
+    """The one customer who owns this number, whoever may see them (docs/network.md#who-sees-what):
+    what a provider's staff see is what their provider served, but one number stays one customer,
+    so a request for a customer unknown to their provider is logged for the customer on file."""
+    phone = try_normalize_phone(raw_phone)
+    if phone is None:
+        return None
+    return Customer._base_manager.filter(phone=phone).first()
+
+
 def units_of(customer: Customer) -> QuerySet[ProductUnit]:
     return (
         ProductUnit.objects.filter(owner=customer)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from aftersales.roles import roles_of
 from customers.models import Channel, Customer, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
-from customers.selectors import customer_by_phone
+from customers.selectors import customer_with_phone
 
 
 def entered_by_staff(by: AbstractBaseUser | None) -> bool:
@@ -59,7 +59,7 @@ def customer_create(
     except InvalidPhone as exc:
         errors["phone"] = str(exc)
         normalized = ""
-    if normalized and not phone_is_new and Customer.objects.filter(phone=normalized).exists():
+    if normalized and not phone_is_new and Customer._base_manager.filter(phone=normalized).exists():
         errors["phone"] = _("A customer with this phone number already exists.")
     email_confirmed = bool((email or "").strip()) and entered_by_staff(by)
     if preferred_channel == Channel.EMAIL and not email_confirmed:
@@ -130,7 +130,7 @@ def customer_update(*, customer: Customer, changes: dict[str, str | bool], by: A
     unknown = set(changes) - CUSTOMER_EDITABLE
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    locked = Customer._base_manager.select_for_update().get(pk=customer.pk)
     errors: dict[str, str] = {}
     if "name" in changes and not (changes["name"] or "").strip():
         errors["name"] = _("Enter the customer's name.")
@@ -141,7 +141,7 @@ def customer_update(*, customer: Customer, changes: dict[str, str | bool], by: A
         except InvalidPhone as exc:
             errors["phone"] = str(exc)
         else:
-            taken = Customer.objects.filter(phone=phone).exclude(pk=locked.pk).exists()
+            taken = Customer._base_manager.filter(phone=phone).exclude(pk=locked.pk).exists()
             login_taken = (
                 locked.user_id is not None
                 and get_user_model().objects.filter(username=phone).exclude(pk=locked.user_id).exists()
@@ -200,7 +200,7 @@ def customer_for_contact(contact: Contact) -> Customer:
     and offered to the desk (tickets/submitted_contact.py). A new customer gets the typed
     details, but their email stays unconfirmed (``by`` None) and receives nothing until staff
     or the customer, having proven the phone, confirm it."""
-    customer = customer_by_phone(contact.phone)
+    customer = customer_with_phone(contact.phone)
     if customer is not None:
         return customer
     return customer_create(
@@ -218,7 +218,7 @@ def customer_for_contact(contact: Contact) -> Customer:
 def customer_phone_proven(*, phone: str, at: dt.datetime) -> None:
     """The holder of ``phone`` (E.164) proved it ``at`` with a code sent to it
     (customers/phone_codes.py): the customer with that number, if any, is marked so."""
-    Customer.objects.filter(phone=phone).update(phone_verified_at=at)
+    Customer._base_manager.filter(phone=phone).update(phone_verified_at=at)
 
 
 def customer_admin_save(*, customer: Customer, changed: Collection[str]) -> Customer:

@@ -68,7 +68,7 @@ def unit_register(
     elif (
         model is not None
         and not serial_is_new
-        and ProductUnit.objects.filter(model=model, serial__iexact=serial).exists()
+        and ProductUnit._base_manager.filter(model=model, serial__iexact=serial).exists()
     ):
         errors["serial"] = _("A unit of this model with this serial number is already registered.")
     for field, value in (
@@ -138,7 +138,7 @@ def unit_register_by_owner(
     customer = customer_for_contact(contact)
     looked_up = False
     if model is not None and (serial or "").strip():
-        existing = ProductUnit.objects.filter(model=model, serial__iexact=serial.strip()).first()
+        existing = ProductUnit._base_manager.filter(model=model, serial__iexact=serial.strip()).first()
         if existing is not None:
             if existing.owner_id == customer.pk:
                 raise ValidationError({"serial": _("You have already registered this product.")})

@@ -9,16 +9,11 @@ API read the provider's own slice for them (:func:`own_provider`), whatever the 
 Thresholds, the alert log, recalls and recomputing are headquarters' work.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from aftersales.access import manager_required
-from aftersales.roles import manages_quality, provider_of
+from aftersales.access import network_manager_required
+from aftersales.roles import manages_network_quality, manages_quality, provider_of
 
 
 def own_provider(user) -> int | None:
@@ -26,22 +21,8 @@ def own_provider(user) -> int | None:
     return provider_of(user)
 
 
-def manages_network_quality(user) -> bool:
-    """A manager or administrator of headquarters: the whole network's figures, and their settings."""
-    return manages_quality(user) and provider_of(user) is None
-
-
-def headquarters_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A quality page for headquarters' managers and administrators only; a provider's get 403."""
-
-    @manager_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if provider_of(request.user) is not None:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# A quality page for headquarters' managers and administrators only; a provider's get 403.
+headquarters_required = network_manager_required
 
 
 class ManagesNetworkQuality(BasePermission):

@@ -104,7 +104,7 @@ def customer_request_submit(
     unit, serial_note = None, None
     serial = (serial or "").strip()
     if model is not None and serial:
-        existing = ProductUnit.objects.filter(model=model, serial__iexact=serial).first()
+        existing = ProductUnit._base_manager.filter(model=model, serial__iexact=serial).first()
         if existing is None:
             unit = unit_register(
                 owner=customer,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, ProductModel, ProductUnit
-from customers.selectors import customer_by_phone
+from customers.selectors import customer_with_phone
 from customers.services import customer_create
 from customers.units import unit_register
 from tickets.models import FaultCategory, Ticket
@@ -78,7 +78,8 @@ def intake_request(
     ``complaint_about``, and the ticket's own.
     """
     errors: dict[str, list] = {}
-    customer: Customer | None = customer_by_phone(phone)
+    # Whoever may see them: one number is one customer, also for a provider that never served them.
+    customer: Customer | None = customer_with_phone(phone)
     if customer is None:
         if new_customer is None:
             raise ValidationError({"customer_name": _("This caller is new: enter their name to create the customer.")})

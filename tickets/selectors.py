@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from aftersales.roles import Role, roles_of, sees_all_tickets
+from aftersales.scoping import staff_in_scope
 from customers.models import Customer, ProductUnit
 from customers.phones import try_normalize_phone
 from tickets.choices import COMPLAINT_CLASS_GROUPS, OPEN_STATUSES, Kind
@@ -169,7 +170,8 @@ def complaint_classes() -> QuerySet[FaultCategory]:
 
 
 def technicians() -> QuerySet:
-    return (
+    """The active technicians the caller may pick: a provider's own, or everyone's for headquarters."""
+    return staff_in_scope(
         get_user_model()
         .objects.filter(is_active=True, groups__name=Role.TECHNICIAN)
         .order_by("first_name", "last_name", "username")

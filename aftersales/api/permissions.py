@@ -9,7 +9,7 @@ so an id never tells whether it exists.
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from aftersales.roles import answers_feedback, is_desk_user, manages_quality, sees_all_tickets
+from aftersales.roles import answers_feedback, at_headquarters, is_desk_user, manages_quality, sees_all_tickets
 
 
 def customer_of(user):
@@ -45,6 +45,17 @@ class ManagesQuality(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return manages_quality(request.user)
+
+
+class AtHeadquarters(BasePermission):
+    """Headquarters staff: endpoints about the whole network (webhooks), refused to a provider's
+    staff (docs/network.md#who-sees-what). Listed after the role's permission, whose message the
+    other roles keep."""
+
+    message = _("Only headquarters staff may use this endpoint.")
+
+    def has_permission(self, request, view) -> bool:
+        return at_headquarters(request.user)
 
 
 class AnswersFeedback(BasePermission):

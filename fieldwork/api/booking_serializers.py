@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from aftersales.roles import Role
+from aftersales.scoping import staff_in_scope
 from customers.models import BusinessCalendar, ProductCategory, ProductModel
 from fieldwork.models import TechnicianProfile
 from tickets.models import ServiceStation
@@ -38,7 +39,7 @@ class SlotQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField(help_text="First local day, YYYY-MM-DD.")
     date_to = serializers.DateField(help_text=f"Last local day (included), at most {MAX_SEARCH_DAYS} days on.")
     technician = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(technician_profile__isnull=False),
+        queryset=staff_in_scope(get_user_model().objects.filter(technician_profile__isnull=False)),
         required=False,
         help_text="Id of one technician (a user); every technician of the station when left out.",
     )
@@ -79,7 +80,8 @@ class VisitSerializer(serializers.Serializer):
 class VisitBookSerializer(serializers.Serializer):
     ticket = serializers.CharField(help_text="Reference of the ticket, e.g. AS-2026-000123.")
     technician = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(technician_profile__isnull=False), help_text="Id of the technician."
+        queryset=staff_in_scope(get_user_model().objects.filter(technician_profile__isnull=False)),
+        help_text="Id of the technician.",
     )
     station = serializers.PrimaryKeyRelatedField(queryset=ServiceStation.objects.all(), help_text="Id of the station.")
     start = serializers.DateTimeField(help_text="The start of a free slot (from the slot search).")
@@ -104,7 +106,7 @@ class TechnicianProfileSerializer(serializers.ModelSerializer):
     """A technician's stations, skills, capacity and working hours; managers write it."""
 
     user = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(groups__name=Role.TECHNICIAN, is_active=True),
+        queryset=staff_in_scope(get_user_model().objects.filter(groups__name=Role.TECHNICIAN, is_active=True)),
         help_text="Id of a user with the technician role (one profile each).",
     )
     name = serializers.SerializerMethodField(help_text="The technician's full name, else the user name.")

@@ -4,12 +4,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.scoping import staff_in_scope
 from tickets.models import ServiceStation
 
 
 class BookForm(forms.Form):
     technician = forms.ModelChoiceField(
-        label=_("Technician"), queryset=get_user_model().objects.filter(technician_profile__isnull=False)
+        label=_("Technician"),
+        queryset=staff_in_scope(get_user_model().objects.filter(technician_profile__isnull=False)),
     )
     station = forms.ModelChoiceField(label=_("Service station"), queryset=ServiceStation.objects.all())
     start = forms.DateTimeField(label=_("From"))

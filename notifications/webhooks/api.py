@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aftersales.api.pagination import NewestFirstCursorPagination
-from aftersales.api.permissions import ManagesQuality
+from aftersales.api.permissions import AtHeadquarters, ManagesQuality
 from aftersales.api.schema import CURSOR_400, error_responses
 from notifications import webhooks
 from notifications.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEvent, WebhookSubscription
@@ -114,7 +114,7 @@ def _own(request: Request, pk: int) -> WebhookSubscription:
 
 
 class WebhookListCreateView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated, ManagesQuality]
+    permission_classes = [IsAuthenticated, ManagesQuality, AtHeadquarters]
     serializer_class = WebhookSubscriptionSerializer
     pagination_class = NewestFirstCursorPagination
     parser_classes = [JSONParser]
@@ -167,7 +167,7 @@ class WebhookListCreateView(generics.ListAPIView):
 
 
 class WebhookDetailView(generics.GenericAPIView):
-    permission_classes = [IsAuthenticated, ManagesQuality]
+    permission_classes = [IsAuthenticated, ManagesQuality, AtHeadquarters]
     serializer_class = WebhookSubscriptionSerializer
 
     @extend_schema(
@@ -195,7 +195,7 @@ class WebhookDetailView(generics.GenericAPIView):
 
 
 class WebhookDeliveryListView(generics.ListAPIView):
-    permission_classes = [IsAuthenticated, ManagesQuality]
+    permission_classes = [IsAuthenticated, ManagesQuality, AtHeadquarters]
     serializer_class = WebhookDeliverySerializer
     pagination_class = NewestFirstCursorPagination
 
@@ -220,7 +220,7 @@ class WebhookDeliveryListView(generics.ListAPIView):
 
 
 class WebhookPingView(generics.GenericAPIView):
-    permission_classes = [IsAuthenticated, ManagesQuality]
+    permission_classes = [IsAuthenticated, ManagesQuality, AtHeadquarters]
     serializer_class = WebhookDeliverySerializer
 
     @extend_schema(

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from aftersales.scoping import staff_in_scope
 from tickets.choices import CUSTOMER_REQUEST_KINDS, Channel, Kind, Priority, Status, VisitSlot
 from tickets.models import ServiceStation, TicketEvent
 from tickets.timeline_texts import render_event_text
@@ -190,7 +191,7 @@ class AssignSerializer(serializers.Serializer):
         help_text="Service station id; null clears it, leaving it out keeps it.",
     )
     assignee = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True),
+        queryset=staff_in_scope(get_user_model().objects.filter(is_active=True)),
         required=False,
         allow_null=True,
         error_messages={"does_not_exist": _("Unknown user.")},

@@ -12,11 +12,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales.roles import provider_of
 from customers.models import Customer, ProductUnit
 from notifications import webhooks
 from notifications.models import WebhookEvent
 from tickets.choices import COMPLAINT_CLASS_GROUPS, OPEN_STATUSES, Channel, EventKind, Kind, Priority, Status
-from tickets.models import FaultCategory, Ticket, TicketSequence
+from tickets.models import FaultCategory, ServiceStation, Ticket, TicketSequence
 from tickets.services.timeline import append_event
 from tickets.sla import clocks as sla
 from tickets.sla import targets as sla_targets
@@ -61,6 +62,19 @@ def next_reference(now: dt.datetime) -> str:
         )
         (value,) = cursor.fetchone()
     return f"AS-{year}-{value:06d}"
+
+
+def provider_intake(by: AbstractBaseUser | None) -> tuple[int | None, ServiceStation | None]:
+    """Where a ticket logged by ``by`` belongs (docs/network.md#service-providers): a provider's
+    staff log their own provider's work, at the first of its active stations they work at (their
+    technician profile lists it) or else at the first of its active stations; headquarters, the
+    portal and the API's customers log work for headquarters to dispatch (None, None)."""
+    provider = provider_of(by)
+    if provider is None:
+        return None, None
+    stations = ServiceStation._base_manager.filter(provider=provider, is_active=True).order_by("region", "name", "pk")
+    station = stations.filter(technicians__user=by).first() or stations.first()
+    return provider, station
 
 
 def open_duplicates(
@@ -141,6 +155,7 @@ def ticket_create(
         if unit is not None and fault_category is not None
         else None
     )
+    provider, station = provider_intake(by)
     # No savepoint of its own: nothing below is expected to fail, and if a write does, the
     # caller's whole transaction is rolled back with it.
     with transaction.atomic(savepoint=False):
@@ -151,6 +166,11 @@ def ticket_create(
             customer=customer,
             unit=unit,
             fault_category=fault_category,
+            # A provider's own intake is its work from the start: offered and accepted at once.
+            provider_id=provider,
+            station=station,
+            provider_offered_at=now if provider is not None else None,
+            provider_accepted_at=now if provider is not None else None,
             description=description.strip(),
             priority=priority,
             # The status is the field's default, new: only the lifecycle moves it (lifecycle.py).
