@@ -34,8 +34,10 @@ ENDPOINTS = [
 HQ_WRITES = [
     ("put", "/api/providers/{provider}/", {"code": "x", "name": "X"}),
     ("patch", "/api/providers/{provider}/", {"name": "X"}),
+    ("put", "/api/rate-cards/{card}/", {"job_type": "maintenance", "labour": "1.00", "effective_from": "2026-01-01"}),
     ("patch", "/api/rate-cards/{card}/", {"labour": "1.00"}),
     ("delete", "/api/rate-cards/{card}/", None),
+    ("put", "/api/travel-rates/{travel}/", {"min_km": 0, "allowance": "1.00", "effective_from": "2026-01-01"}),
     ("patch", "/api/travel-rates/{travel}/", {"allowance": "1.00"}),
     ("delete", "/api/travel-rates/{travel}/", None),
 ]
