@@ -3,12 +3,15 @@ from django.http import HttpRequest
 from django.templatetags.static import static
 
 from aftersales.organisation import organisation_name
-from aftersales.roles import roles_of
+from aftersales.roles import provider_of, roles_of
 
 
 def roles(request: HttpRequest) -> dict:
-    user_roles = roles_of(request.user) if hasattr(request, "user") else frozenset()
-    return {"user_roles": user_roles}
+    """The signed-in user's roles, and the service provider they work for (None: headquarters),
+    read in one query with the roles."""
+    user = getattr(request, "user", None)
+    user_roles = roles_of(user) if user is not None else frozenset()
+    return {"user_roles": user_roles, "user_provider": provider_of(user) if user_roles else None}
 
 
 def organisation(request: HttpRequest) -> dict:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobType(models.TextChoices):
@@ -19,7 +20,7 @@ class StatementStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     IN_REVIEW = "in_review", _("In review")
     APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
+    PAID = "paid", pgettext_lazy("settlement statement", "Paid")
 
 
 class LineDecision(models.TextChoices):

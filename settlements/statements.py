@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from aftersales.money import CENT
 from aftersales.roles import manages_quality, provider_of
@@ -46,7 +46,7 @@ ACTION_LABELS = {
     "returned": gettext_lazy("Returned to the provider"),
     "line_decided": gettext_lazy("Line decided"),
     "approved": gettext_lazy("Approved"),
-    "paid": gettext_lazy("Paid"),
+    "paid": pgettext_lazy("settlement statement", "Paid"),
 }
 ACTION_OF_MOVE = {
     Move.SUBMIT: "submitted",

@@ -106,8 +106,8 @@ def test_the_offer_email_names_the_job_and_the_deadline(net):
     subject, text, _html = render_email(message)
     assert subject == f"New job for East Repairs: {ticket.reference}"
     assert text.startswith(
-        f"Headquarters offers {ticket.reference} to East Repairs. Accept it by 28 Sep 2026 11:30, or it returns to "
-        "headquarters."
+        f"East Repairs: headquarters offers you {ticket.reference}. Accept it by 28 Sep 2026 11:30, or it returns "
+        "to headquarters."
     )
 
 
