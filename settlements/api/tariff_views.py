@@ -182,7 +182,17 @@ class ProviderDetail(_Tariff):
 # --- rate cards and travel allowances --------------------------------------------------------------
 
 
-class RateCardFilter(filters.FilterSet):
+class _DefaultProviderFilter(filters.FilterSet):
+    """``provider=default`` asks for the network's default rows (no provider)."""
+
+    def filter_queryset(self, queryset):
+        if self.form.cleaned_data.get("provider") == "default":
+            self.form.cleaned_data["provider"] = ""
+            queryset = queryset.filter(provider__isnull=True)
+        return super().filter_queryset(queryset)
+
+
+class RateCardFilter(_DefaultProviderFilter):
     provider = filters.CharFilter(
         field_name="provider__code", help_text="Code of the provider (cards of the default: `default`)."
     )
@@ -193,14 +203,8 @@ class RateCardFilter(filters.FilterSet):
         model = RateCard
         fields = ["provider", "job_type", "category"]
 
-    def filter_queryset(self, queryset):
-        if self.form.cleaned_data.get("provider") == "default":
-            self.form.cleaned_data["provider"] = ""
-            queryset = queryset.filter(provider__isnull=True)
-        return super().filter_queryset(queryset)
 
-
-class TravelRateFilter(filters.FilterSet):
+class TravelRateFilter(_DefaultProviderFilter):
     provider = filters.CharFilter(
         field_name="provider__code", help_text="Code of the provider (allowances of the default: `default`)."
     )
@@ -208,8 +212,6 @@ class TravelRateFilter(filters.FilterSet):
     class Meta:
         model = TravelRate
         fields = ["provider"]
-
-    filter_queryset = RateCardFilter.filter_queryset
 
 
 def _tariff_views(model, serializer, filterset, name: str, noun: str, save, remove):

@@ -243,3 +243,17 @@ def test_a_card_that_priced_lines_cannot_change(world):
     assert set(field_errors(answer)) == {"effective_from"}
     assert set(field_errors(world["hq"].delete(f"/api/rate-cards/{card.pk}/"))) == {"effective_from"}
     assert RateCard.objects.get(pk=card.pk).labour == Decimal("80.00")
+
+
+def test_travel_allowances_are_listed_with_the_default_apart(world):
+    hq, provider = world["hq"], world["provider"]
+    body = {"allowance": "20.00", "currency": "CNY", "effective_from": "2026-01-01"}
+    default = hq.post("/api/travel-rates/", {**body, "min_km": 10, "max_km": 30}, format="json").json()
+    own = hq.post("/api/travel-rates/", {**body, "provider": "qd-net", "min_km": 0, "max_km": 15}, format="json").json()
+
+    listed = provider.get("/api/travel-rates/")
+    only_default = provider.get("/api/travel-rates/", {"provider": "default"})
+
+    assert (listed.status_code, only_default.status_code) == (200, 200)
+    assert sorted(band["id"] for band in listed.json()["results"]) == sorted([default["id"], own["id"]])
+    assert [band["id"] for band in only_default.json()["results"]] == [default["id"]]
