@@ -17,8 +17,8 @@ b. the statement page (``settlements:statement``) and its API, statement and lin
 c. ``/api/metrics/?group_by=provider`` as a headquarters manager and a provider's manager;
 
 and times ``settlements.building.build_month`` for the jobs' month (its statements and lines
-deleted first, so every run builds them afresh). A page whose URL does not resolve yet, a
-breakdown the API does not accept yet, or a build function that cannot be imported is skipped
+deleted first, so every run builds them afresh). A page whose URL does not resolve, a
+breakdown the API does not accept, or a build function that cannot be imported is skipped
 with a message.
 
 Targets (issue 17): p95 under 200 ms server time; the month's statements for 500 providers in
@@ -125,15 +125,15 @@ def scenarios(args: argparse.Namespace, today: dt.date) -> tuple[dict[str, list[
         page = reverse("settlements:statement", args=[statement.pk])
         statement_pages.append(Scenario(f"statement page, {args.lines:,} lines", page, is_queue=False))
     except NoReverseMatch:
-        skipped.append("statement page: the URL name settlements:statement does not resolve yet")
-    for name, path in (
-        ("statement API", f"/api/statements/{statement.pk}/"),
-        ("statement lines API", f"/api/statements/{statement.pk}/lines/"),
+        skipped.append("statement page: the URL name settlements:statement does not resolve")
+    for name, path, params in (
+        ("statement API", f"/api/statements/{statement.pk}/", []),
+        ("statement lines API, first page", "/api/settlement-lines/", [("statement", str(statement.pk))]),
     ):
         if resolvable(path):
-            statement_pages.append(Scenario(name, path, is_queue=False))
+            statement_pages.append(Scenario(name, path, params, is_queue=False))
         else:
-            skipped.append(f"{name}: {path} does not resolve yet")
+            skipped.append(f"{name}: {path} does not resolve")
 
     metrics = [Scenario("metrics API, group_by=provider", "/api/metrics/", [("group_by", "provider")], is_queue=False)]
     why = snapshots_by_provider(args)
