@@ -9,7 +9,10 @@ from tickets.models import ServiceStation
 
 
 class OfferForm(forms.Form):
-    """Headquarters offers the job to a provider, optionally at one of its stations."""
+    """Headquarters offers the job to a provider, optionally at one of its stations. Its fields are
+    prefixed: the ticket page also holds the assignment's station."""
+
+    prefix = "offer"
 
     provider = forms.ModelChoiceField(
         label=_("Service provider"),

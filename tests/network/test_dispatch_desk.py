@@ -48,7 +48,8 @@ def test_headquarters_dispatches_and_the_provider_accepts_on_the_ticket_page(net
     assert "Dispatch to provider" in shown.content.decode()
     with time_machine.travel(BEFORE_HOLIDAY, tick=False):
         response = hq.post(
-            action(ticket, "offer"), {"provider": net.east.pk, "station": net.east_station.pk, "version": 1}
+            action(ticket, "offer"),
+            {"offer-provider": net.east.pk, "offer-station": net.east_station.pk, "offer-version": 1},
         )
     assert response.status_code == 302
     ticket.refresh_from_db()
@@ -95,8 +96,11 @@ def test_a_bad_offer_is_answered_with_field_errors_and_changes_nothing(net):
     ticket = open_ticket()
     hq = signed_in(net.hq_agent)
 
-    missing = hq.post(action(ticket, "offer"), {"provider": "", "version": 1})
-    wrong = hq.post(action(ticket, "offer"), {"provider": net.east.pk, "station": net.west_station.pk, "version": 1})
+    missing = hq.post(action(ticket, "offer"), {"offer-provider": "", "offer-version": 1})
+    wrong = hq.post(
+        action(ticket, "offer"),
+        {"offer-provider": net.east.pk, "offer-station": net.west_station.pk, "offer-version": 1},
+    )
 
     assert (missing.status_code, missing.context["offer_form"].errors) == (
         400,
