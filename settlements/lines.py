@@ -217,7 +217,16 @@ def _tickets(ids: Sequence[int]):
 def line_create(*, ticket: Ticket, by: AbstractBaseUser | None = None) -> SettlementLine | None:
     """The settlement line of a verified warranty job, made once: None for paid work, a ticket of
     no provider or not verified; the existing line when the ticket has one (a job verified again
-    after a reopening claims once). Checked as it is made (settlements/checks.py)."""
+    after a reopening claims once). Checked as it is made (settlements/checks.py).
+
+    The ticket's row is locked first, as the daily build locks its tickets before their statements
+    (:func:`lines_create`): both take their locks in one order, so neither waits on the other's."""
+    with transaction.atomic():
+        Ticket._base_manager.select_for_update().filter(pk=ticket.pk).values_list("pk", flat=True).first()
+        return _line_create(ticket=ticket, by=by)
+
+
+def _line_create(*, ticket: Ticket, by: AbstractBaseUser | None) -> SettlementLine | None:
     existing = SettlementLine._base_manager.filter(ticket_id=ticket.pk).first()
     if existing is not None:
         return existing

@@ -9,6 +9,7 @@ told plainly that someone else changed the ticket (409), and the timeline has ex
 status event, by the winner, with the version incremented once.
 """
 
+import contextvars
 import threading
 import time
 
@@ -58,7 +59,8 @@ def released_when_both_wait(ticket: Ticket, *requests):
         release.set()
         return waiting
 
-    holder = threading.Thread(target=lambda: (hold(), connection.close()))
+    # In a copy of the test's context: the thread acts in the test's scope (aftersales/scoping.py).
+    holder = threading.Thread(target=contextvars.copy_context().run, args=(lambda: (hold(), connection.close()),))
     holder.start()
     assert holding.wait(WAIT_SECONDS)
     *responses, waiting = run_at_once(*requests, release_when_queued)
