@@ -1,6 +1,7 @@
 """Service providers and their staff (docs/network.md)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,8 @@ class ServiceProvider(LocalizedNameMixin):
     accept_hours = models.PositiveSmallIntegerField(
         _("hours to accept a job"),
         default=4,
+        # From one business hour to a month of business days.
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
         help_text=_("Business hours the provider has to accept a dispatched job before it returns to headquarters."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
