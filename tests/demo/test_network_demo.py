@@ -10,20 +10,19 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from demo.data.field import PARTS
 from demo.data.network import STATIONS
 from demo.data.providers import ACCEPTED_AFTER_MINUTES, PROVIDER_USERS
-from demo.scenario.network import network_demo_loaded
 from demo.scenario.setting import PASSWORD
 from fieldwork.models import TechnicianProfile
 from network.models import ProviderMember, ServiceProvider
 from parts.models import MovementKind, StockLevel, StockMovement
 from settlements.choices import FlagCode, JobType, LineDecision, StatementStatus
 from settlements.models import RateCard, Statement, TravelRate
-from tests import factories
 from tickets.choices import Status
 from tickets.models import ServiceStation, Ticket
 
@@ -32,11 +31,20 @@ HEADQUARTERS_STATIONS = {"qingdao-laoshan", "qingdao-licang", "chengdu-wuhou"}
 REFERENCE = re.compile(r'href="/desk/tickets/(AS-\d{4}-\d{6})/"')
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module inside a transaction rolled back after it; each test
+    runs in a savepoint inside it (pytest-django's own), so what a test writes is undone."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo():
-    out = StringIO()
-    call_command("demo", stdout=out)
-    return out.getvalue()
+def demo(demo_loaded, db):
+    return demo_loaded
 
 
 def _queue_references(client, username: str) -> tuple[int, set[str]]:
@@ -202,45 +210,6 @@ def test_running_the_demo_again_adds_nothing_to_the_network(demo):
         TravelRate.objects.count(),
         Ticket.objects.filter(provider__isnull=False).count(),
     ) == counts
-
-
-def test_a_database_loaded_before_the_network_gets_it_once(agent):
-    """The demo's stations, staff and a few tickets, as a database loaded before providers existed."""
-    stations = {
-        code: factories.ServiceStationFactory(code=code, name=name, name_zh=name_zh, region=region)
-        for code, name, name_zh, region, _address, _phone in STATIONS
-    }
-    agent.username = "agent"
-    agent.save()
-    factories.UserFactory(username="manager", roles=["manager"])
-    factories.UserFactory(username="technician", roles=["technician"])
-    beijing = factories.TicketFactory(station=stations["beijing-chaoyang"], status=Status.DISPATCHED)
-    qingdao = factories.TicketFactory(station=stations["qingdao-laoshan"], status=Status.DISPATCHED)
-    unassigned = factories.TicketFactory(status=Status.NEW)
-    assert not network_demo_loaded()
-
-    out = StringIO()
-    call_command("demo", stdout=out)
-    assert "Service network: 3 providers running 4 stations with 9 staff. 1 tickets dispatched to them; 17 rates." in (
-        out.getvalue()
-    )
-    beijing.refresh_from_db()
-    offered = beijing.dispatched_at or beijing.created_at
-    assert (beijing.provider.code, beijing.provider_offered_at) == ("jinghua", offered)
-    assert beijing.provider_accepted_at == offered + dt.timedelta(minutes=ACCEPTED_AFTER_MINUTES)
-    qingdao.refresh_from_db()
-    unassigned.refresh_from_db()
-    assert qingdao.provider is None and unassigned.provider is None
-    # The providers' technicians and the new station are equipped like the others.
-    assert TechnicianProfile.objects.filter(user__provider_membership__isnull=False).count() == 3
-    assert TechnicianProfile.objects.count() == 4
-    assert StockLevel.objects.filter(station__code="beijing-haidian").count() == len(PARTS)
-
-    before = (ServiceProvider.objects.count(), ProviderMember.objects.count(), StockLevel.objects.count())
-    again = StringIO()
-    call_command("demo", stdout=again)
-    assert "Demo data is already loaded; nothing was added." in again.getvalue()
-    assert (ServiceProvider.objects.count(), ProviderMember.objects.count(), StockLevel.objects.count()) == before
 
 
 def test_last_months_claims_are_settled_for_two_providers_and_in_review_with_a_flag_for_the_third(demo):
