@@ -37,7 +37,6 @@ __all__ = [
     "ProviderScoped",
     "ProviderScopeMiddleware",
     "UnscopedTask",
-    "current_provider",
     "scope",
     "scopes_disabled",
     "staff_in_scope",
@@ -175,13 +174,6 @@ class ProviderScoped(models.Manager):
 
 def _resolve(value: Any) -> int | None:
     return value() if callable(value) else value
-
-
-def current_provider() -> int | None:
-    """The provider the current scope is limited to, or None for the whole organisation (or
-    when scopes are disabled)."""
-    provider = _scope_now()
-    return EVERYTHING if provider is UNSCOPED else provider
 
 
 class _ProviderStaff:

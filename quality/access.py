@@ -5,7 +5,7 @@ service provider) see the whole network: every breakdown, every provider by name
 rank, thresholds, alerts, recalls. A provider's managers and administrators see their own
 provider's figures only, with its rank among the providers, and nothing that names or counts
 another provider's work: the snapshots are kept for the whole network, so the pages and the
-API read the provider's own slice for them (:func:`own_provider`), whatever the request asks.
+API read the provider's own slice for them (``aftersales.roles.provider_of``), whatever the request asks.
 Thresholds, the alert log, recalls and recomputing are headquarters' work.
 """
 
@@ -13,13 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from aftersales.access import network_manager_required
-from aftersales.roles import manages_network_quality, manages_quality, provider_of
-
-
-def own_provider(user) -> int | None:
-    """The provider whose figures only ``user`` may read, or None: headquarters reads them all."""
-    return provider_of(user)
-
+from aftersales.roles import manages_network_quality, manages_quality
 
 # A quality page for headquarters' managers and administrators only; a provider's get 403.
 headquarters_required = network_manager_required

@@ -16,9 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.api.schema import error_responses
-from aftersales.roles import manages_quality
+from aftersales.roles import manages_quality, provider_of
 from quality import alerts, snapshots
-from quality.access import own_provider
 from quality.api.serializers.metrics import MetricsQuerySerializer, MetricsSerializer, rank_data, rate_data
 from quality.dashboard import breakdowns, slices
 from quality.dashboard.figures import BREAKDOWN_KPIS
@@ -87,7 +86,7 @@ class MetricsView(APIView):
         examples=[OpenApiExample("March, whole organisation", value=EXAMPLE, response_only=True)],
     )
     def get(self, request: Request) -> Response:
-        provider = own_provider(request.user)
+        provider = provider_of(request.user)
         context = {"today": business_today(), "provider": provider}
         query = MetricsQuerySerializer(data=request.query_params, context=context)
         query.is_valid(raise_exception=True)

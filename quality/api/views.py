@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.permissions import ManagesQuality
 from aftersales.api.schema import CURSOR_400, error_responses
-from quality.access import ManagesNetworkQuality, own_provider
+from aftersales.roles import provider_of
+from quality.access import ManagesNetworkQuality
 from quality.api.filters import AlertFilter
 from quality.api.serializers.alerts import AlertSerializer
 from quality.api.serializers.recalls import RecallInputSerializer, RecallSerializer, RecallUnitSerializer
@@ -161,7 +162,7 @@ class AlertListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[QualityAlert]:
         """Every alert for headquarters; a provider's staff see only those about their provider."""
         rows = QualityAlert.objects.select_related("model")
-        provider = own_provider(self.request.user)
+        provider = provider_of(self.request.user)
         if provider is not None:
             rows = rows.filter(dimension=Dimension.PROVIDER, value=str(provider))
         return rows

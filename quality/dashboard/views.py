@@ -26,8 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.access import manager_required
 from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, UncountedPage, page_size_from
+from aftersales.roles import provider_of
 from quality import snapshots
-from quality.access import headquarters_required, own_provider
+from quality.access import headquarters_required
 from quality.dashboard import breakdowns, drilldowns, exports, rendering, slices
 from quality.dashboard import figures as dashboard
 from quality.dashboard.drilldowns import DRILLDOWNS
@@ -45,7 +46,7 @@ FIGURE_OF = {kind: key for key, kind in dashboard.DRILLDOWN_OF.items()}
 
 def _filters(request: HttpRequest, now) -> DashboardFilterForm:
     """The page's filters; a provider's staff are held to their own provider's slice."""
-    form = DashboardFilterForm(request.GET, today=business_today(now), provider=own_provider(request.user))
+    form = DashboardFilterForm(request.GET, today=business_today(now), provider=provider_of(request.user))
     form.is_valid()
     return form
 
