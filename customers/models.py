@@ -13,6 +13,7 @@ from aftersales.scoping import ProviderScoped
 from customers.calendar_models import BusinessCalendar, DayKind, NationalCalendarDay  # noqa: F401
 from customers.phone_code_models import CodePurpose, PhoneCode  # noqa: F401
 from customers.phones import display_phone
+from customers.referral_choices import OffersConsent, ReferralChannel, new_referral_code
 from customers.warranty_periods import StartBasis
 
 
@@ -117,6 +118,32 @@ class Customer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="referrals",
+    )
+    referral_code = models.CharField(
+        _("referral code"),
+        max_length=12,
+        unique=True,
+        default=new_referral_code,
+        editable=False,
+        help_text=_("The code this customer gives friends; a new customer or request that carries it counts for them."),
+    )
+    referred_at = models.DateTimeField(_("referred"), null=True, blank=True)
+    referral_channel = models.CharField(
+        _("referral entered on"), max_length=20, choices=ReferralChannel.choices, blank=True
+    )
+    offers_consent = models.CharField(
+        _("offers"),
+        max_length=20,
+        choices=OffersConsent.choices,
+        default=OffersConsent.NOT_ASKED,
+        help_text=_(
+            "Whether the customer agreed to be contacted about offers (extended warranties, upgrades, accessories). "
+            "A customer who opted out is never contacted about an offer."
+        ),
+    )
+    offers_consent_at = models.DateTimeField(_("offers consent recorded"), null=True, blank=True)
+    offers_consent_source = models.CharField(
+        _("offers consent recorded on"), max_length=20, choices=ReferralChannel.choices, blank=True
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -257,6 +284,23 @@ class ProductModel(LocalizedNameMixin):
         _("main components"), default=list, blank=True, help_text=_("Names of the main components, e.g. compressor.")
     )
     maintenance_interval_days = models.PositiveIntegerField(_("maintenance interval (days)"), null=True, blank=True)
+    design_life_months = models.PositiveSmallIntegerField(
+        _("design life (months)"),
+        null=True,
+        blank=True,
+        help_text=_("How long the model is built to last; an older unit is a candidate for an upgrade."),
+    )
+    replacement_price = models.DecimalField(
+        _("replacement price"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_(
+            "What a new unit of this kind costs now; a repair costing a large share of it suggests an upgrade."
+        ),
+    )
     is_active = models.BooleanField(_("on sale or supported"), default=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.scoping import ProviderScoped
 from customers.models import Customer, ProductUnit
-from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus, OfferOutcome, RatingSource
 from tickets.models import Department, Ticket
 
 
@@ -81,6 +81,25 @@ class CallbackVisit(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=CallbackStatus.choices, default=CallbackStatus.DUE)
     dedupe_key = models.CharField(_("de-duplication key"), max_length=120, unique=True)
     extended_warranty_offer = models.BooleanField(_("offer an extended warranty"), default=False)
+    contract = models.ForeignKey(
+        "contracts.ServiceContract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
+        help_text=_("The contract a plan-visit or renewal call is about."),
+    )
+    offer_outcome = models.CharField(_("offer outcome"), max_length=20, choices=OfferOutcome.choices, blank=True)
+    offer_decline_reason = models.TextField(_("why the offer was declined"), blank=True)
+    offer_contract = models.ForeignKey(
+        "contracts.ServiceContract",
+        verbose_name=_("contract sold on this call"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     score_attitude = models.PositiveSmallIntegerField(_("attitude"), null=True, blank=True)
     score_punctuality = models.PositiveSmallIntegerField(_("punctuality"), null=True, blank=True)
     score_quality = models.PositiveSmallIntegerField(_("quality of work"), null=True, blank=True)
@@ -243,3 +262,6 @@ class FeedbackItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fault_code} · {self.ticket_id}"
+
+
+from followups.csi_models import SurveyAnswer, SurveyProgram, SurveyQuestion, SurveyResponse  # noqa: E402,F401
