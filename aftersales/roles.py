@@ -14,6 +14,7 @@ class Role(models.TextChoices):
     TECHNICIAN = "technician", _("Technician")
     MANAGER = "manager", _("Manager")
     DEPARTMENT = "department", _("Quality department")
+    SALES = "sales", _("Sales staff")
     ADMIN = "admin", _("Administrator")
 
 
@@ -23,6 +24,8 @@ DESK_ROLES = frozenset({Role.AGENT, Role.TECHNICIAN, Role.MANAGER, Role.ADMIN})
 ALL_TICKETS_ROLES = frozenset({Role.AGENT, Role.MANAGER, Role.ADMIN})
 # Roles that watch and steer service quality: the dashboard, thresholds, alerts, recalls.
 QUALITY_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
+# Roles that work the leads found in service and sell contracts beside the desk's agents.
+SALES_ROLES = frozenset({Role.SALES, Role.AGENT, Role.MANAGER, Role.ADMIN})
 # Roles that answer quality feedback: the departments, and managers who follow it up.
 FEEDBACK_ROLES = frozenset({Role.DEPARTMENT, Role.MANAGER, Role.ADMIN})
 

@@ -14,6 +14,8 @@ ADMIN_APPS = (
     "notifications",
     "fieldwork",
     "parts",
+    "contracts",
+    "sales",
     "django_celery_beat",
     "auth",
 )

@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("fieldwork.api.job_urls")),
     path("", include("fieldwork.api.report_urls")),
     path("", include("settlements.api.urls")),
+    path("", include("contracts.api.urls")),
+    path("", include("sales.api.urls")),
     # Last: any other path ending in a slash is a JSON 404 (one without a slash still gets Django's
     # redirect to the slashed path, like every endpoint's).
     re_path(r"^[\s\S]*/$", NoSuchEndpointView.as_view(), name="no-such-endpoint"),

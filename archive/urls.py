@@ -1,0 +1,4 @@
+"""The desk pages of archive."""
+
+app_name = "archive"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""The desk pages of contracts."""
+
+app_name = "contracts"
+urlpatterns: list = []

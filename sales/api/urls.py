@@ -1,0 +1,3 @@
+"""The REST endpoints of sales."""
+
+urlpatterns: list = []

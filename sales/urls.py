@@ -1,0 +1,4 @@
+"""The desk pages of sales."""
+
+app_name = "sales"
+urlpatterns: list = []
