@@ -12,7 +12,6 @@ locked for the sale, so two sales racing for the same unit give one contract.
 import datetime as dt
 import uuid
 
-from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from contracts.choices import ContractKind, ContractStatus, SaleChannel
 from contracts.models import ContractProduct, ContractVisit, OdometerReading, ServiceContract
 from customers.models import Customer, ProductUnit, UnitStatus
+from customers.warranty_periods import add_months
 from network.models import ServiceProvider
 from tickets.models import ServiceStation, Ticket
 
@@ -104,7 +104,7 @@ def contract_sell(
     )
     if channel not in SaleChannel.values:
         errors["channel"] = _("Choose where the contract was sold.")
-    ends_on = starts_on + relativedelta(months=product.term_months) - dt.timedelta(days=1)
+    ends_on = add_months(starts_on, product.term_months) - dt.timedelta(days=1)
     if not errors and in_force_between(unit, starts_on, ends_on, kind=product.kind).exists():
         errors["product"] = _("This unit already has a contract of this kind for these dates.")
     if product.term_km and start_km is None:
