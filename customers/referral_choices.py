@@ -22,11 +22,11 @@ class OffersConsent(models.TextChoices):
 
 
 # Letters and digits that cannot be mistaken for one another when read out or typed on a phone.
-REFERRAL_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+REFERRAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERRAL_CODE_LENGTH = 8
 
 
 def new_referral_code() -> str:
-    """A random referral code: 8 characters of 32, so about 10^12 codes; unguessable enough
+    """A random referral code: 8 characters of 31, so nearly 10^12 codes; unguessable enough
     that trying codes finds no one, and the database's unique index catches the rare clash."""
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))

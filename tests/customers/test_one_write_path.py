@@ -13,7 +13,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("aftersales", "customers", "notifications", "tickets", "warranty", "followups", "quality", "portal", "demo")
+APPS = (
+    "aftersales",
+    "customers",
+    "notifications",
+    "tickets",
+    "contracts",
+    "warranty",
+    "followups",
+    "sales",
+    "quality",
+    "archive",
+    "portal",
+    "demo",
+)
 
 # What a customer is known by and reached through, and the proofs of their phone, email and account.
 CUSTOMER_DETAILS = frozenset(
@@ -30,9 +43,23 @@ CUSTOMER_DETAILS = frozenset(
         "phone_verified_at",
         "account_verified_at",
         "user",
+        "offers_consent",
+        "offers_consent_at",
+        "offers_consent_source",
+        "referred_by",
+        "referred_at",
+        "referral_channel",
     }
 )
-CUSTOMER_WRITERS = frozenset({"customers/services.py", "customers/accounts.py", "customers/preferences.py"})
+CUSTOMER_WRITERS = frozenset(
+    {
+        "customers/services.py",
+        "customers/accounts.py",
+        "customers/preferences.py",
+        "customers/offers.py",
+        "customers/referrals.py",
+    }
+)
 UNIT_STATUS_WRITERS = frozenset({"customers/units.py"})
 TOKEN_WRITERS = frozenset({"aftersales/api/token_store.py"})
 SUBSCRIPTION_FIELDS = frozenset({"owner", "url", "events", "description", "secret", "is_active", "deleted_at"})
