@@ -53,7 +53,18 @@ class CustomerAdmin(admin.ModelAdmin):
     ]
     list_filter = [AccountProvenFilter, "region", "preferred_language"]
     search_fields = ["name", "phone", "email", "address"]
-    raw_id_fields = ["representative", "referred_by", "user"]
+    raw_id_fields = ["representative", "user"]
+    # A referral and the offers consent are recorded through their services (customers/referrals.py,
+    # customers/offers.py), with the channel they were given on: shown here, not edited.
+    readonly_fields = [
+        "referral_code",
+        "referred_by",
+        "referred_at",
+        "referral_channel",
+        "offers_consent",
+        "offers_consent_at",
+        "offers_consent_source",
+    ]
     list_select_related = ["representative"]
     show_full_result_count = False
 

@@ -79,7 +79,9 @@ def customer_create(
         representative=representative,
         referred_by=referred_by,
     )
-    customer.full_clean(exclude=["phone"])
+    # The referral code is random and the unique index catches the one-in-a-trillion clash: no
+    # query to look for it first.
+    customer.full_clean(exclude=["phone", "referral_code"])
     try:
         with transaction.atomic():
             customer.save()
