@@ -34,8 +34,8 @@ def default_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 
 class MonthRangeForm(forms.Form):
-    month_from = MonthField(label=_("From month"), required=False, max_length=7)
-    month_to = MonthField(label=_("To month"), required=False, max_length=7)
+    month_from = MonthField(label=_("From month"), required=False)
+    month_to = MonthField(label=_("To month"), required=False)
 
     def clean(self):
         data = super().clean()
