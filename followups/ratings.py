@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from followups.choices import RatingSource
 from followups.models import SatisfactionRating
+from followups.referral_invite import notify_referral_invitation
 from tickets.choices import EventKind, Status
 from tickets.models import Ticket
 from tickets.services import append_event
@@ -47,15 +48,19 @@ def rating_record(
 ) -> SatisfactionRating:
     """Store one rating of ``ticket``'s service. The channel has checked the score and says
     whether the customer complained. A ticket has at most one portal rating: a second one, even
-    from a request racing the first, is refused as already rated."""
+    from a request racing the first, is refused as already rated. A good rating (4–5, no
+    complaint) sends the customer their referral code (followups/referral_invite.py)."""
     row = {"ticket": ticket, "source": source, "score": score, "comment": comment, "raised_complaint": raised_complaint}
     if source != RatingSource.PORTAL:
-        return SatisfactionRating.objects.create(**row)
-    try:
-        with transaction.atomic():
-            return SatisfactionRating.objects.create(**row)
-    except IntegrityError as exc:
-        raise ValidationError({"score": _("You have already rated this request. Thank you!")}) from exc
+        rating = SatisfactionRating.objects.create(**row)
+    else:
+        try:
+            with transaction.atomic():
+                rating = SatisfactionRating.objects.create(**row)
+        except IntegrityError as exc:
+            raise ValidationError({"score": _("You have already rated this request. Thank you!")}) from exc
+    notify_referral_invitation(ticket=ticket, score=score, raised_complaint=raised_complaint)
+    return rating
 
 
 @transaction.atomic

@@ -86,6 +86,12 @@ class SubmitForm(HoneypotMixin, ContactFields):
     preferred_visit_slot = forms.ChoiceField(
         label=_("Preferred time"), choices=[("", _("Any time")), *VisitSlot.choices], required=False
     )
+    referral_code = forms.CharField(
+        label=_("Referral code (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("The code a friend who is our customer gave you."),
+    )
 
     def clean_preferred_visit_date(self):
         value = self.cleaned_data.get("preferred_visit_date")

@@ -26,6 +26,7 @@ from aftersales.roles import Role, roles_of, sees_all_tickets
 from customers.models import Language
 from customers.phone_code_models import CodePurpose
 from customers.phone_codes import code_sent_context, code_verify, remember_proven_phone
+from customers.referrals import invites_referrals, referral_invitation
 from followups.ratings import RATEABLE_STATUSES, rating_record_from_portal
 from notifications.codes import code_send
 from portal.access import grant, sees_everything, visible_ticket
@@ -193,7 +194,7 @@ def track_rate(request: HttpRequest, reference: str) -> HttpResponse:
     form = RateForm(request.POST)
     if form.is_valid():
         try:
-            rating_record_from_portal(
+            rating = rating_record_from_portal(
                 ticket=ticket,
                 customer=ticket.customer,
                 score=form.cleaned_data["score"],
@@ -203,6 +204,8 @@ def track_rate(request: HttpRequest, reference: str) -> HttpResponse:
             add_errors_to_form(form, exc)
         else:
             messages.success(request, _("Thank you for your rating."))
+            if invites_referrals(score=rating.score, raised_complaint=rating.raised_complaint):
+                messages.info(request, referral_invitation(ticket.customer.referral_code))
             return redirect("portal:track_detail", reference=ticket.reference)
     return _track_page(request, ticket, 400, rate_form=form)
 

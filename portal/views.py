@@ -82,6 +82,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 preferred_visit_date=data["preferred_visit_date"],
                 preferred_visit_slot=data["preferred_visit_slot"],
                 proof=data["proof"],
+                referral_code=data["referral_code"],
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)

@@ -1,4 +1,8 @@
 """The desk pages of sales."""
 
+from django.urls import include, path
+
 app_name = "sales"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("referrals/", include("sales.referrals.urls")),
+]

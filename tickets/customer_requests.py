@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, ProductModel, ProductUnit
+from customers.referral_choices import ReferralChannel
+from customers.referrals import referral_record
 from customers.services import Contact, customer_for_contact
 from customers.units import unit_register
 from tickets import messages as notifications
@@ -84,6 +86,8 @@ def customer_request_submit(
     preferred_visit_date: dt.date | None = None,
     preferred_visit_slot: str = "",
     proof: UploadedFile | None = None,
+    referral_code: str = "",
+    referral_channel: str = ReferralChannel.PORTAL,
 ) -> Ticket:
     """A request a customer submits, on the portal or through the API: the ticket enters the
     desk queue (channel web).
@@ -95,12 +99,17 @@ def customer_request_submit(
     else is kept in the ticket for the desk to sort out rather than refused. The
     confirmation email is written to the outbox in the same transaction and sent after the
     commit, so the request is saved even when the broker or the mail server is down.
+
+    A ``referral_code`` is recorded for a new customer before the product and the ticket are
+    written (customers/referrals.py); a refused code is a field error and nothing is saved.
     """
     if preferred_visit_date is not None and preferred_visit_date < timezone.localdate():
         raise ValidationError({"preferred_visit_date": _("Choose today or a later day.")})
     # The file is checked before anything is written: a bad one costs no database work.
     proof_type = checked_upload(proof, field="proof") if proof is not None else None
     customer = customer_for_contact(contact)
+    if (referral_code or "").strip():
+        customer = referral_record(customer=customer, code=referral_code, channel=referral_channel, by=None)
     unit, serial_note = None, None
     serial = (serial or "").strip()
     if model is not None and serial:

@@ -71,6 +71,13 @@ class IntakeForm(forms.Form):
         label=_("Preferred language"), choices=Language.choices, initial=Language.CHINESE, required=False
     )
 
+    referral_code = forms.CharField(
+        label=_("Referral code"),
+        max_length=40,
+        required=False,
+        help_text=_("A new customer's friend's code, if they give one."),
+    )
+
     unit = forms.CharField(label=_("Product"), required=False)
     unit_model = forms.ModelChoiceField(
         label=_("Model"),

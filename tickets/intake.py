@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from customers.models import Customer, ProductModel, ProductUnit
+from customers.referral_choices import ReferralChannel
+from customers.referrals import referral_record
 from customers.selectors import customer_with_phone
 from customers.services import customer_create
 from customers.units import unit_register
@@ -65,6 +67,7 @@ def intake_request(
     new_unit: NewUnit | None = None,
     contacted_at: dt.datetime | None = None,
     complaint_about: Ticket | None = None,
+    referral_code: str = "",
 ) -> Ticket:
     """Log a request for the caller on ``phone``: the existing customer when the number is
     known (never a second customer for the same number), else ``new_customer``.
@@ -74,8 +77,11 @@ def intake_request(
     names in ``complaint_about`` the caller's ticket it is about, and counts against that
     ticket's station, product, region and agent in the quality figures.
 
+    A ``referral_code`` counts for a new caller (created now, or with no ticket or product yet),
+    recorded before their product and ticket are written (customers/referrals.py).
+
     Error fields: ``phone``, ``customer_<field>``, ``unit``, ``unit_<field>``, ``contacted_at``,
-    ``complaint_about``, and the ticket's own.
+    ``complaint_about``, ``referral_code``, and the ticket's own.
     """
     errors: dict[str, list] = {}
     # Whoever may see them: one number is one customer, also for a provider that never served them.
@@ -97,6 +103,11 @@ def intake_request(
         except ValidationError as exc:
             exc = _prefixed(exc, "customer_")
             errors.update({("phone" if k == "customer_phone" else k): v for k, v in exc.error_dict.items()})
+    if customer is not None and not errors and (referral_code or "").strip():
+        try:
+            customer = referral_record(customer=customer, code=referral_code, channel=ReferralChannel.DESK, by=by)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
     if unit is not None and customer is not None and unit.owner_id != customer.pk:
         errors["unit"] = [_("This product is registered to another customer.")]
     if new_unit is not None and customer is not None and not errors:

@@ -118,6 +118,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 new_unit=new_unit,
                 contacted_at=data["contacted_at"],
                 complaint_about=data["complaint_about_ticket"],
+                referral_code=data["referral_code"],
             )
         except ValidationError as exc:
             add_errors_to_form(form, exc)

@@ -125,6 +125,19 @@ class CustomerInputSerializer(serializers.Serializer):
         return value or ""
 
 
+class CustomerCreateSerializer(CustomerInputSerializer):
+    """A new customer, who may carry a friend's referral code."""
+
+    referral_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="The referral code of the customer who referred this one (case, spaces and dashes do not "
+        "matter). A code that cannot be used is a 400 on `referral_code` and no customer is created; the "
+        "answer is the same whatever the reason, and never names the code's owner.",
+    )
+
+
 class UnitSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model.code", read_only=True, help_text="Product model code.")
     model_name = serializers.CharField(

@@ -6,6 +6,7 @@ any other id is a 404, as if it did not exist. Technicians and department users 
 business with customer records: 403.
 """
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +22,16 @@ from aftersales.api.permissions import customer_of
 from aftersales.api.schema import error_responses
 from aftersales.roles import is_desk_user, sees_all_tickets
 from customers.api.filters import CustomerFilter, UnitFilter
-from customers.api.serializers import CustomerInputSerializer, CustomerSerializer, UnitInputSerializer, UnitSerializer
+from customers.api.serializers import (
+    CustomerCreateSerializer,
+    CustomerInputSerializer,
+    CustomerSerializer,
+    UnitInputSerializer,
+    UnitSerializer,
+)
 from customers.models import Customer, ProductUnit
+from customers.referral_choices import ReferralChannel
+from customers.referrals import referral_record
 from customers.selectors import active_models
 from customers.services import customer_create, customer_update
 from customers.units import unit_register
@@ -95,15 +104,24 @@ class CustomerListView(CustomerScope, generics.ListAPIView):
         tags=["customers"],
         summary="Create a customer",
         description="The phone is the identity: it is normalised, and a number that already belongs to a "
-        "customer is refused. Agents, managers and administrators only.",
-        request=CustomerInputSerializer,
+        "customer is refused. A `referral_code` records who referred the new customer. Agents, managers and "
+        "administrators only.",
+        request=CustomerCreateSerializer,
         responses={201: CustomerSerializer, **error_responses(400, 401, 403, 415, 429)},
     )
     def post(self, request: Request) -> Response:
         require_staff(request)
-        data = CustomerInputSerializer(data=request.data)
+        data = CustomerCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        customer = customer_create(**data.validated_data, by=request.user)
+        fields = dict(data.validated_data)
+        referral_code = fields.pop("referral_code", "").strip()
+        # One transaction: a refused referral code leaves no customer behind.
+        with transaction.atomic():
+            customer = customer_create(**fields, by=request.user)
+            if referral_code:
+                customer = referral_record(
+                    customer=customer, code=referral_code, channel=ReferralChannel.API, by=request.user
+                )
         location = reverse("api:customer-detail", args=[customer.pk])
         return Response(
             CustomerSerializer(customer).data, status=status.HTTP_201_CREATED, headers={"Location": location}

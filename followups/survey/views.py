@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from aftersales.errors import add_errors_to_form
+from customers.referrals import invites_referrals
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult, RatingSource
 from followups.models import CallbackVisit
@@ -79,5 +80,12 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
                 return _unavailable(request, reason)
             add_errors_to_form(form, exc)
         else:
-            return render(request, "followups/survey_thanks.html", {"visit": visit, "ticket": visit.ticket})
+            # A satisfied customer is shown their referral code to give friends; a low rating never.
+            invite = invites_referrals(score=visit.score_overall, raised_complaint=visit.raised_complaint)
+            context = {
+                "visit": visit,
+                "ticket": visit.ticket,
+                "referral_code": visit.customer.referral_code if invite else "",
+            }
+            return render(request, "followups/survey_thanks.html", context)
     return _form_page(request, visit, form, status=400)

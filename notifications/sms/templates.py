@@ -25,4 +25,6 @@ SMS_PARAMS: dict[str, tuple[str, ...]] = {
     # Reminders and offers (non-essential: customers may opt out, on their account page).
     "reminder_maintenance": ("product", "request_url", "account_url"),
     "reminder_warranty": ("product", "warranty_end", "request_url", "account_url"),
+    # The referral code after a good rating (followups/referral_invite.py; non-essential).
+    "referral_invite": ("referral_code", "request_url", "account_url"),
 }

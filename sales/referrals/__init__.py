@@ -1,0 +1,1 @@
+"""Referrals reported per referrer, station and month (docs/referrals.md#the-report)."""
