@@ -59,29 +59,31 @@ class RevenueQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class CountAmountSerializer(serializers.Serializer):
+class RevenueCountAmountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     amount = serializers.DecimalField(**MONEY)
 
 
-class ContractFlowSerializer(CountAmountSerializer):
-    extended_warranty = CountAmountSerializer()
-    maintenance_plan = CountAmountSerializer()
+class RevenueContractFlowSerializer(RevenueCountAmountSerializer):
+    extended_warranty = RevenueCountAmountSerializer()
+    maintenance_plan = RevenueCountAmountSerializer()
 
 
-class ContractsSerializer(serializers.Serializer):
-    sold = ContractFlowSerializer(help_text="First sales paid in the period, not cancelled.")
-    renewed = ContractFlowSerializer(help_text="Contracts renewing an earlier one, paid in the period, not cancelled.")
+class RevenueContractsSerializer(serializers.Serializer):
+    sold = RevenueContractFlowSerializer(help_text="First sales paid in the period, not cancelled.")
+    renewed = RevenueContractFlowSerializer(
+        help_text="Contracts renewing an earlier one, paid in the period, not cancelled."
+    )
 
 
-class CoverageSerializer(serializers.Serializer):
+class RevenueCoverageSerializer(serializers.Serializer):
     units_in_use = serializers.IntegerField(help_text="Units in use registered by the period's last day.")
     units_covered = serializers.IntegerField(help_text="Of them, with a contract in force that day.")
     rate = serializers.DecimalField(**RATE, help_text="units_covered ÷ units_in_use, 4 places; null when no unit.")
     percent = serializers.DecimalField(**PERCENT)
 
 
-class LeadsFoundSerializer(serializers.Serializer):
+class RevenueLeadsFoundSerializer(serializers.Serializer):
     new = serializers.IntegerField()
     contacted = serializers.IntegerField()
     won = serializers.IntegerField()
@@ -89,8 +91,8 @@ class LeadsFoundSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
-class LeadsSerializer(serializers.Serializer):
-    found = LeadsFoundSerializer(help_text="Leads found in the period, by their status now.")
+class RevenueLeadsSerializer(serializers.Serializer):
+    found = RevenueLeadsFoundSerializer(help_text="Leads found in the period, by their status now.")
     closed_won = serializers.IntegerField(help_text="Leads won in the period.")
     closed_lost = serializers.IntegerField(help_text="Leads lost in the period.")
     conversion_rate = serializers.DecimalField(**RATE, help_text="closed_won ÷ (closed_won + closed_lost).")
@@ -98,7 +100,7 @@ class LeadsSerializer(serializers.Serializer):
     won_value = serializers.DecimalField(**MONEY, help_text="The value of the leads won in the period.")
 
 
-class ReferralsSerializer(serializers.Serializer):
+class RevenueReferralsSerializer(serializers.Serializer):
     made = serializers.IntegerField(help_text="Customers referred in the period.")
     converted = serializers.IntegerField(
         help_text="Of them, those who bought a contract or registered a product after being referred, by the end."
@@ -115,15 +117,15 @@ class RevenueAmountsSerializer(serializers.Serializer):
     total = serializers.DecimalField(**MONEY, help_text="contracts + repair_charges + leads_won.")
 
 
-class FiguresSerializer(serializers.Serializer):
-    contracts = ContractsSerializer()
-    coverage = CoverageSerializer()
-    leads = LeadsSerializer()
-    referrals = ReferralsSerializer()
+class RevenueFiguresSerializer(serializers.Serializer):
+    contracts = RevenueContractsSerializer()
+    coverage = RevenueCoverageSerializer()
+    leads = RevenueLeadsSerializer()
+    referrals = RevenueReferralsSerializer()
     revenue = RevenueAmountsSerializer()
 
 
-class RevenueRowSerializer(FiguresSerializer):
+class RevenueRowSerializer(RevenueFiguresSerializer):
     label = serializers.CharField(help_text="The station's or provider's name, or the month (YYYY-MM).")
     code = serializers.CharField(
         help_text="The station's or provider's code; empty for a month or the row without one."
@@ -131,16 +133,18 @@ class RevenueRowSerializer(FiguresSerializer):
     month = serializers.CharField(allow_null=True, help_text="YYYY-MM with group_by=month, else null.")
 
 
-class PeriodSerializer(serializers.Serializer):
+class RevenuePeriodSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
 
 
 class RevenueSerializer(serializers.Serializer):
-    period = PeriodSerializer(help_text="The first day of the first month and the last day of the last.")
+    period = RevenuePeriodSerializer(help_text="The first day of the first month and the last day of the last.")
     group_by = serializers.CharField()
     count = serializers.IntegerField()
-    total = FiguresSerializer(help_text="The whole period (stations' units and customers are counted once here).")
+    total = RevenueFiguresSerializer(
+        help_text="The whole period (stations' units and customers are counted once here)."
+    )
     results = RevenueRowSerializer(many=True)
 
 
