@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from quality.revenue.months import month_range
-from quality.revenue.selectors import MONTH, PROVIDER, STATION, RevenueScope
+from quality.revenue.selectors import GROUPINGS, MONTH, PROVIDER, STATION, RevenueScope
 
 BREAKDOWNS = ((STATION, _("Station")), (PROVIDER, _("Service provider")), (MONTH, _("Month")))
 
@@ -56,7 +56,11 @@ class RevenueFilterForm(forms.Form):
 
     @property
     def group_by(self) -> str:
-        return self.cleaned_data["by"] if self.is_valid() else STATION
+        """The breakdown asked for; with bad months, still the one chosen when it is one."""
+        if self.is_valid():
+            return self.cleaned_data["by"]
+        asked = self.data.get("by")
+        return asked if asked in GROUPINGS else STATION
 
     def params(self) -> dict[str, str]:
         scope = self.scope

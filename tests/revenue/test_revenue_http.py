@@ -111,6 +111,14 @@ def test_only_managers_open_the_page(client, world, clock, roles):
     assert client.get("/dashboard/revenue/export.xlsx").status_code == 403
 
 
+def test_bad_months_keep_the_breakdown_chosen(client, world, clock):
+    client.force_login(world.seller)
+    answer = client.get(PAGE, {"from": "2026-13", "by": "month"})
+    assert answer.status_code == 400
+    # The last six months (December to May), by month as asked.
+    assert [row.label for row in answer.context["report"].rows][0] == "2025-12"
+
+
 def test_a_visitor_is_sent_to_sign_in(client, world, clock):
     answer = client.get(PAGE)
     assert answer.status_code == 302 and "login" in answer["Location"]
