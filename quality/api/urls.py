@@ -4,9 +4,11 @@ from django.urls import path
 
 from quality.api import views
 from quality.api.metrics import MetricsView
+from quality.revenue.api import RevenueView
 
 urlpatterns = [
     path("metrics/", MetricsView.as_view(), name="metrics"),
+    path("revenue/", RevenueView.as_view(), name="revenue"),
     path("recalls/", views.RecallListCreateView.as_view(), name="recall-list"),
     path("recalls/<int:pk>/", views.RecallDetailView.as_view(), name="recall-detail"),
     path("recalls/<int:pk>/units/", views.RecallUnitListView.as_view(), name="recall-units"),

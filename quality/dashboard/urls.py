@@ -3,6 +3,7 @@
 from django.urls import path
 
 from quality.dashboard import part_failure_views, views
+from quality.revenue import views as revenue_views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -14,4 +15,6 @@ urlpatterns = [
     path("alerts/", views.alerts, name="alerts"),
     path("part-failures/", part_failure_views.part_failure_list, name="part_failures"),
     path("recompute/", views.recompute, name="recompute"),
+    path("revenue/", revenue_views.revenue, name="revenue"),
+    path("revenue/export.<str:fmt>", revenue_views.revenue_export, name="revenue_export"),
 ]
