@@ -36,7 +36,6 @@ def customer_create(
     preferred_channel: str = Channel.SMS,
     optional_messages: bool = True,
     representative: AbstractBaseUser | None = None,
-    referred_by: Customer | None = None,
     by: AbstractBaseUser | None = None,
     phone_is_new: bool = False,
 ) -> Customer:
@@ -77,7 +76,6 @@ def customer_create(
         preferred_channel=preferred_channel,
         optional_messages=optional_messages,
         representative=representative,
-        referred_by=referred_by,
     )
     # The referral code is random and the unique index catches the one-in-a-trillion clash: no
     # query to look for it first.

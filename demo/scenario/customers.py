@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from customers.models import Customer, Language, ProductModel, ProductUnit
+from customers.referrals import referral_record
 from customers.services import customer_create
 from customers.units import unit_register
 from demo.data.catalogue import CATEGORY_WEIGHTS
@@ -67,8 +68,12 @@ def add_customers(world: DemoWorld) -> None:
             region=region,
             preferred_language=language,
             representative=rng.choice(world.agents) if rng.random() < 0.2 else None,
-            referred_by=referrer,
         )
+        if referrer is not None:
+            # The new customer gave the referrer's code at the desk, as they were entered.
+            customer = referral_record(
+                customer=customer, code=referrer.referral_code, channel="desk", by=world.agents[0]
+            )
         world.customers.append(customer)
         count = rng.choices((1, 2, 3), weights=(50, 35, 15))[0]
         owned: set[str] = set()
