@@ -386,9 +386,11 @@ def odometer_entry(reading, *, for_customer: bool) -> Entry:
 def recall_entry(recalled, *, for_customer: bool, ticket_visible: bool) -> Entry:
     """A recall campaign covering the unit, with the ticket opened for it."""
     campaign = recalled.campaign
-    pairs = [(_("Reason and remedy"), campaign.reason), (_("Request"), recalled.ticket.reference)]
+    pairs = [(_("Reason and remedy"), campaign.reason)]
+    # The recall's ticket belongs to whoever owned the unit, served by one provider: shown only
+    # to those who may read that ticket.
     if ticket_visible:
-        pairs.append((_("Status"), recalled.ticket.get_status_display()))
+        pairs += [(_("Request"), recalled.ticket.reference), (_("Status"), recalled.ticket.get_status_display())]
     return Entry(
         when=campaign.started_at,
         kind=EntryKind.RECALL,

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.archive import factories_archive as more
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +87,23 @@ def test_a_provider_opens_a_unit_it_served_with_its_own_work_only(client, two_pr
     assert response.status_code == 200
     assert b"AS-2026-000501" in response.content
     assert b"AS-2026-000503" not in response.content
+
+
+def test_a_recall_shows_without_the_ticket_another_provider_serves(client, two_providers):
+    staff, my_unit, _ = two_providers
+    theirs = factories.ServiceProviderFactory(code="theirs")
+    recall_ticket = factories.TicketFactory(
+        customer=my_unit.owner, unit=my_unit, provider=theirs, reference="AS-2026-000504"
+    )
+    more.RecallUnitFactory(
+        campaign=more.RecallCampaignFactory(title="Hinge recall", model=my_unit.model),
+        ticket=recall_ticket,
+        unit=my_unit,
+    )
+    client.force_login(staff)
+    html = client.get(f"/desk/units/{my_unit.pk}/").content.decode()
+    assert "Hinge recall" in html
+    assert "AS-2026-000504" not in html
 
 
 def test_a_unit_another_provider_served_answers_as_a_missing_one(client, two_providers):
