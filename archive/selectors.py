@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from archive import entries as build
+from archive import entries, entries_aftercare, entries_service
 from archive.entries import Entry
 from contracts.choices import ContractStatus
 from contracts.models import ContractVisit, OdometerReading, ServiceContract
@@ -188,8 +188,8 @@ def unit_history(
             .order_by("created_at", "id")
         ),
     }
-    entries = _entries(unit, rows, for_customer=for_customer, history_url=history_url or (lambda other: ""))
-    return UnitHistory(unit=unit, entries=entries, summary=_summary(rows, today=today), for_customer=for_customer)
+    timeline = _entries(unit, rows, for_customer=for_customer, history_url=history_url or (lambda other: ""))
+    return UnitHistory(unit=unit, entries=timeline, summary=_summary(rows, today=today), for_customer=for_customer)
 
 
 def _contracts(unit: ProductUnit, *, for_customer: bool) -> QuerySet[ServiceContract]:
@@ -211,21 +211,21 @@ def _callbacks(unit: ProductUnit, *, for_customer: bool) -> QuerySet[CallbackVis
 def _entries(unit: ProductUnit, rows: dict, *, for_customer: bool, history_url) -> list[Entry]:
     who = {"for_customer": for_customer}
     visible_tickets = {ticket.pk for ticket in rows["tickets"]}
-    made: list[Entry] = [*build.purchase_entries(unit), *build.replacement_entries(unit, history_url=history_url)]
-    made += [build.ticket_entry(ticket, **who) for ticket in rows["tickets"]]
-    made += [entry for claim in rows["claims"] for entry in build.claim_entries(claim, **who)]
-    made += [build.part_entry(usage, **who) for usage in rows["parts"]]
-    made += [build.visit_entry(visit, **who) for visit in rows["visits"]]
-    made += [build.contract_entry(contract, **who) for contract in rows["contracts"]]
-    made += [build.plan_visit_entry(visit, **who) for visit in rows["plan_visits"]]
-    made += [build.odometer_entry(reading, **who) for reading in rows["odometer"]]
+    made: list[Entry] = [*entries.purchase_entries(unit), *entries.replacement_entries(unit, history_url=history_url)]
+    made += [entries_service.ticket_entry(ticket, **who) for ticket in rows["tickets"]]
+    made += [entry for claim in rows["claims"] for entry in entries_service.claim_entries(claim, **who)]
+    made += [entries_service.part_entry(usage, **who) for usage in rows["parts"]]
+    made += [entries_service.visit_entry(visit, **who) for visit in rows["visits"]]
+    made += [entries_aftercare.contract_entry(contract, **who) for contract in rows["contracts"]]
+    made += [entries_aftercare.plan_visit_entry(visit, **who) for visit in rows["plan_visits"]]
+    made += [entries_aftercare.odometer_entry(reading, **who) for reading in rows["odometer"]]
     made += [
-        build.recall_entry(recalled, ticket_visible=recalled.ticket_id in visible_tickets, **who)
+        entries_aftercare.recall_entry(recalled, ticket_visible=recalled.ticket_id in visible_tickets, **who)
         for recalled in rows["recalls"]
     ]
-    made += [build.callback_entry(callback, **who) for callback in rows["callbacks"]]
-    made += [build.rating_entry(rating, **who) for rating in rows["ratings"]]
-    made += [build.survey_entry(response, **who) for response in rows["surveys"]]
+    made += [entries_aftercare.callback_entry(callback, **who) for callback in rows["callbacks"]]
+    made += [entries_aftercare.rating_entry(rating, **who) for rating in rows["ratings"]]
+    made += [entries_aftercare.survey_entry(response, **who) for response in rows["surveys"]]
     numbered = [dataclasses.replace(entry, sequence=position) for position, entry in enumerate(made)]
     return sorted(numbered, key=lambda entry: entry.sort_key)
 
