@@ -6,6 +6,7 @@ from portal import content_views
 from portal import tracking as track_views
 from portal import views as portal_views
 from portal.accounts import views as account_views
+from portal.accounts.unit_history import unit_history_page
 
 app_name = "portal"
 urlpatterns = [
@@ -31,4 +32,5 @@ urlpatterns = [
     path("account/logout/", account_views.logout, name="logout"),
     path("account/claim/", account_views.claim_request, name="claim_request"),
     path("account/messages/", account_views.preferences, name="account_preferences"),
+    path("account/units/<int:pk>/history/", unit_history_page, name="unit_history"),
 ]
