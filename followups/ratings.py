@@ -32,8 +32,9 @@ def is_dissatisfied(*, score: int | None, raised_complaint: bool) -> bool:
 
 
 def low_rating_q() -> Q:
-    """A rating row of 1–2."""
-    return Q(score__lte=DISSATISFIED_AT_MOST)
+    """A rating row of 1–2, or one whose CSI program answers rated a contact point 1–2
+    (docs/csi.md#dissatisfaction): one dissatisfied response either way."""
+    return Q(score__lte=DISSATISFIED_AT_MOST) | Q(low_contact_point=True)
 
 
 def dissatisfied_q() -> Q:
@@ -43,12 +44,25 @@ def dissatisfied_q() -> Q:
 
 
 def rating_record(
-    *, ticket: Ticket, source: str, score: int, comment: str = "", raised_complaint: bool = False
+    *,
+    ticket: Ticket,
+    source: str,
+    score: int,
+    comment: str = "",
+    raised_complaint: bool = False,
+    low_contact_point: bool = False,
 ) -> SatisfactionRating:
     """Store one rating of ``ticket``'s service. The channel has checked the score and says
     whether the customer complained. A ticket has at most one portal rating: a second one, even
     from a request racing the first, is refused as already rated."""
-    row = {"ticket": ticket, "source": source, "score": score, "comment": comment, "raised_complaint": raised_complaint}
+    row = {
+        "ticket": ticket,
+        "source": source,
+        "score": score,
+        "comment": comment,
+        "raised_complaint": raised_complaint,
+        "low_contact_point": low_contact_point,
+    }
     if source != RatingSource.PORTAL:
         return SatisfactionRating.objects.create(**row)
     try:

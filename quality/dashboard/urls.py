@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quality.dashboard import part_failure_views, views
+from quality.dashboard import csi_views, part_failure_views, views
 
 app_name = "dashboard"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("alerts/", views.alerts, name="alerts"),
     path("part-failures/", part_failure_views.part_failure_list, name="part_failures"),
     path("recompute/", views.recompute, name="recompute"),
+    path("csi/", csi_views.csi, name="csi"),
 ]
