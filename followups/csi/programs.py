@@ -59,9 +59,7 @@ def clean_options(kind: str, options: Any, where: str) -> list[dict]:
         score = option.get("score")
         if not value or len(value) > 60 or not label or value in seen:
             raise ValidationError({where: _("Each option needs its own value (up to 60 characters) and a label.")})
-        if score is not None and (
-            isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5
-        ):
+        if score is not None and (isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5):
             raise ValidationError({where: _("An option's score is from 1 to 5, or empty when it is not scored.")})
         seen.add(value)
         cleaned.append(

@@ -44,9 +44,15 @@ def response_csi(answers: Iterable[ScoredAnswer]) -> Decimal | None:
 
 def group_index(csis: Sequence[Decimal]) -> Decimal | None:
     """The index of a group: the mean of its responses' CSI, to 2 places (half up); None when empty."""
-    if not csis:
+    return index_of_sum(sum(csis, Decimal(0)), len(csis))
+
+
+def index_of_sum(total: Decimal, responses: int) -> Decimal | None:
+    """The mean of ``responses`` CSI values summing to ``total`` (the database sums them), to 2
+    places (half up); None for no responses."""
+    if not responses:
         return None
-    return (sum(csis, Decimal(0)) / len(csis)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+    return (Decimal(total) / responses).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 def rating_score(*, overall: int | None, csi: Decimal | None) -> int | None:

@@ -2,7 +2,8 @@
 SQL-side (docs/csi.md#the-index).
 
 Each response stored its CSI when it was recorded (followups.csi.rules.response_csi); the index
-of a group is the plain mean of those, ``AVG(csi)``, over the responses given in the period (put
+of a group is the plain mean of those, ``SUM(csi) ÷ COUNT(*)`` (summed in the database, divided exactly in Decimal, so no
+database's floating average rounds a half the wrong way), over the responses given in the period (put
 on the day they were given, in the business time zone), of the tickets every KPI counts. A
 response whose answers scored nothing has no CSI and is in no group. A provider's staff read
 their own provider's responses only (``provider``).
@@ -10,13 +11,13 @@ their own provider's responses only (``provider``).
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.db.models import Avg, Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from customers.models import Language
-from followups.csi.rules import HUNDREDTH
+from followups.csi.rules import index_of_sum
 from followups.csi_models import SurveyResponse
 from quality.metrics.dimensions import counted_tickets_q
 from quality.metrics.period import Period, business_zone
@@ -34,10 +35,6 @@ class CsiRow:
     month: dt.date | None
     index: Decimal
     responses: int
-
-
-def _rounded(value) -> Decimal:
-    return Decimal(value).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 def _label(row: dict, field: str | None) -> str:
@@ -65,16 +62,16 @@ def csi_index(
         rows = rows.annotate(month=TruncMonth("created_at", tzinfo=business_zone()))
         names.append("month")
     if names:
-        found = list(rows.order_by().values(*names).annotate(index=Avg("csi"), responses=Count("pk")))
+        found = list(rows.order_by().values(*names).annotate(total=Sum("csi"), responses=Count("pk")))
     else:
-        whole = rows.aggregate(index=Avg("csi"), responses=Count("pk"))
+        whole = rows.aggregate(total=Sum("csi"), responses=Count("pk"))
         found = [whole] if whole["responses"] else []
     result = [
         CsiRow(
             key=row.get(field) if field else None,
             label=_label(row, field),
             month=_month_of(row.get("month")),
-            index=_rounded(row["index"]),
+            index=index_of_sum(row["total"], row["responses"]),
             responses=row["responses"],
         )
         for row in found
