@@ -2,9 +2,9 @@
 docs/csi.md#recording): the page, its errors, the answers recorded, and the link's attacks."""
 
 import time
-from urllib.parse import urlsplit
 from decimal import Decimal
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import signing
