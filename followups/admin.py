@@ -58,3 +58,7 @@ class FeedbackItemAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# CSI survey programs and responses.
+from followups.csi import admin as csi_admin  # noqa: E402,F401

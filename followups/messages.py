@@ -18,7 +18,7 @@ from followups.choices import CallbackKind, CallbackStatus
 from followups.models import CallbackVisit
 from followups.survey.links import survey_token
 from notifications.models import OutboundMessage
-from notifications.services import notify_customer, notify_staff
+from notifications.services import customer_channel, notify_customer, notify_staff
 from tickets.messages import absolute
 from tickets.models import Ticket
 
@@ -30,8 +30,10 @@ REMINDER_TEMPLATES = {
 
 def survey_url_for(visit: CallbackVisit) -> str:
     """The survey link of a callback visit: signed, expiring, single use. The token lives with
-    the survey itself (followups/survey/links.py)."""
-    return absolute(reverse("survey:answer", args=[survey_token(visit)]))
+    the survey itself (followups/survey/links.py) and names the channel the customer is sent it
+    on, which chooses the CSI program it asks (docs/csi.md#programs)."""
+    channel, _address = customer_channel(visit.customer)
+    return absolute(reverse("survey:answer", args=[survey_token(visit, channel)]))
 
 
 def survey_url_for_resolution(ticket: Ticket) -> str:
@@ -40,6 +42,7 @@ def survey_url_for_resolution(ticket: Ticket) -> str:
     there is none to answer, and the message then points to the rating on the portal."""
     visit = (
         CallbackVisit.objects.filter(ticket=ticket, kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE)
+        .select_related("customer")
         .order_by("-pk")
         .first()
     )

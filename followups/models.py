@@ -22,6 +22,11 @@ class SatisfactionRating(models.Model):
     score = models.PositiveSmallIntegerField(_("overall rating"))
     comment = models.TextField(_("comment"), blank=True)
     raised_complaint = models.BooleanField(_("complaint raised"), default=False)
+    low_contact_point = models.BooleanField(
+        _("a contact point rated 1–2"),
+        default=False,
+        help_text=_("A CSI survey's answer of 1–2 on any contact point: counted as dissatisfied (docs/csi.md)."),
+    )
     created_at = models.DateTimeField(_("rated"), auto_now_add=True)
 
     objects = ProviderScoped("ticket__provider")

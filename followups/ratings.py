@@ -33,8 +33,9 @@ def is_dissatisfied(*, score: int | None, raised_complaint: bool) -> bool:
 
 
 def low_rating_q() -> Q:
-    """A rating row of 1–2."""
-    return Q(score__lte=DISSATISFIED_AT_MOST)
+    """A rating row of 1–2, or one whose CSI program answers rated a contact point 1–2
+    (docs/csi.md#dissatisfaction): one dissatisfied response either way."""
+    return Q(score__lte=DISSATISFIED_AT_MOST) | Q(low_contact_point=True)
 
 
 def dissatisfied_q() -> Q:
@@ -44,13 +45,26 @@ def dissatisfied_q() -> Q:
 
 
 def rating_record(
-    *, ticket: Ticket, source: str, score: int, comment: str = "", raised_complaint: bool = False
+    *,
+    ticket: Ticket,
+    source: str,
+    score: int,
+    comment: str = "",
+    raised_complaint: bool = False,
+    low_contact_point: bool = False,
 ) -> SatisfactionRating:
     """Store one rating of ``ticket``'s service. The channel has checked the score and says
     whether the customer complained. A ticket has at most one portal rating: a second one, even
     from a request racing the first, is refused as already rated. A good rating (4–5, no
-    complaint) sends the customer their referral code (followups/referral_invite.py)."""
-    row = {"ticket": ticket, "source": source, "score": score, "comment": comment, "raised_complaint": raised_complaint}
+    complaint, no contact point rated 1–2) sends the customer their referral code (followups/referral_invite.py)."""
+    row = {
+        "ticket": ticket,
+        "source": source,
+        "score": score,
+        "comment": comment,
+        "raised_complaint": raised_complaint,
+        "low_contact_point": low_contact_point,
+    }
     if source != RatingSource.PORTAL:
         rating = SatisfactionRating.objects.create(**row)
     else:
@@ -59,7 +73,8 @@ def rating_record(
                 rating = SatisfactionRating.objects.create(**row)
         except IntegrityError as exc:
             raise ValidationError({"score": _("You have already rated this request. Thank you!")}) from exc
-    notify_referral_invitation(ticket=ticket, score=score, raised_complaint=raised_complaint)
+    # A customer unhappy with any contact point is not asked to recommend us, however they rated overall.
+    notify_referral_invitation(ticket=ticket, score=score, raised_complaint=raised_complaint or low_contact_point)
     return rating
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from followups.api import views
+from followups.api import programs, views
 
 urlpatterns = [
     path("callbacks/", views.CallbackListView.as_view(), name="callback-list"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("feedback/<int:pk>/", views.FeedbackDetailView.as_view(), name="feedback-detail"),
     path("feedback/<int:pk>/acknowledge/", views.FeedbackAcknowledgeView.as_view(), name="feedback-acknowledge"),
     path("feedback/<int:pk>/answer/", views.FeedbackAnswerView.as_view(), name="feedback-answer"),
+    path("survey-programs/", programs.SurveyProgramList.as_view(), name="survey-program-list"),
+    path("survey-programs/<int:pk>/", programs.SurveyProgramDetail.as_view(), name="survey-program-detail"),
 ]

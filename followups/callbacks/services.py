@@ -134,6 +134,7 @@ def record_attempt(
     source: str = RatingSource.CALLBACK,
     customer: Customer | None = None,
     complaint_class: FaultCategory | None = None,
+    low_contact_point: bool = False,
 ) -> CallbackVisit:
     """Record one call (or the customer's own survey answer, ``source=survey``).
 
@@ -143,7 +144,8 @@ def record_attempt(
     (``complaint_about``), so it counts against that ticket's station, product, region and agent,
     and takes ``complaint_class`` as its class: a service class (attitude, delay, no-show,
     overcharging, workmanship) enters the complaint rate, a product fault the product-quality
-    count. Failed calls count towards "unreachable".
+    count. Failed calls count towards "unreachable". ``low_contact_point``: a CSI program's answers
+    rated a contact point 1–2, so the rating counts as dissatisfied (followups/csi/services.py).
     """
     at = at or timezone.now()
     note = (note or "").strip()
@@ -177,7 +179,12 @@ def record_attempt(
         overall = visit.score_overall
         if ticket is not None and overall is not None:
             rating_record(
-                ticket=ticket, source=source, score=overall, comment=visit.comment, raised_complaint=raised_complaint
+                ticket=ticket,
+                source=source,
+                score=overall,
+                comment=visit.comment,
+                raised_complaint=raised_complaint,
+                low_contact_point=low_contact_point,
             )
         if is_dissatisfied(score=overall, raised_complaint=raised_complaint):
             # No-leak 1: a complaint on any call, with or without a ticket behind it, is logged.

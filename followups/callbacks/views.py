@@ -21,6 +21,7 @@ from followups.callbacks import selectors
 from followups.callbacks.forms import ASSIGNED_TO_ME, NOT_REACHED_BUTTONS, CallbackAttemptForm, CallbackQueueFilterForm
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult, CallbackStatus
+from followups.csi.phone import phone_script, scripted_call
 from followups.models import CallbackVisit
 from tickets.choices import Status
 from tickets.models import Ticket
@@ -57,7 +58,7 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_call(request: HttpRequest, visit: CallbackVisit, form: CallbackAttemptForm, status: int = 200):
+def _render_call(request: HttpRequest, visit: CallbackVisit, form: CallbackAttemptForm, status: int = 200, script=None):
     return render(
         request,
         "followups/callback.html",
@@ -70,6 +71,8 @@ def _render_call(request: HttpRequest, visit: CallbackVisit, form: CallbackAttem
             "not_reached_buttons": NOT_REACHED_BUTTONS,
             "is_due": visit.status == CallbackStatus.DUE,
             "now": timezone.now(),
+            # A CSI program's questions replace the four scores when one applies (followups/csi/phone.py).
+            "csi_script": script if script is not None else phone_script(visit),
         },
         status=status,
     )
@@ -107,6 +110,9 @@ def _outcome_message(visit: CallbackVisit, result: str, status_before: str | Non
 def callback_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.callback_for_call(pk)
     form = CallbackAttemptForm(request.POST)
+    script = phone_script(visit, request.POST)
+    if script is not None and request.POST.get("result") == CallbackResult.REACHED:
+        return scripted_call(request, visit, form, script, render_call=_render_call, outcome=_outcome_message)
     if form.is_valid():
         data = form.cleaned_data
         status_before = visit.ticket.status if visit.ticket is not None else None

@@ -12,10 +12,12 @@ from django.core import signing
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from followups.choices import CallbackResult, CallbackStatus
+from followups.choices import CallbackResult, CallbackStatus, SurveyChannel
 from followups.models import CallbackVisit
 
 SALT = "aftersales.survey"
+# The channels a link goes out on; a link made before links named theirs was emailed.
+LINK_CHANNELS = (SurveyChannel.SMS, SurveyChannel.EMAIL)
 # Long enough for a customer back from a trip; short enough that old emails stop working.
 MAX_AGE = dt.timedelta(days=14)
 
@@ -49,9 +51,17 @@ class SurveyAnsweredOnPhone(SurveyAlreadyAnswered):
     )
 
 
-def survey_token(visit: CallbackVisit) -> str:
-    """The signed, timestamped token of ``visit``'s survey link."""
-    return signing.dumps({"visit": visit.pk}, salt=SALT)
+def survey_token(visit: CallbackVisit, channel: str = SurveyChannel.EMAIL) -> str:
+    """The signed, timestamped token of ``visit``'s survey link sent by ``channel`` (SMS or
+    email), which chooses the CSI program the link asks (docs/csi.md#programs)."""
+    return signing.dumps({"visit": visit.pk, "channel": str(channel)}, salt=SALT)
+
+
+def channel_for_token(token: str) -> str:
+    """The channel a valid token's link was sent by; call after :func:`visit_for_token` accepted it."""
+    payload = signing.loads(token, salt=SALT)
+    channel = payload.get("channel") if isinstance(payload, dict) else None
+    return channel if channel in LINK_CHANNELS else SurveyChannel.EMAIL
 
 
 def visit_for_token(token: str, *, max_age: dt.timedelta = MAX_AGE) -> CallbackVisit:

@@ -18,9 +18,17 @@ from aftersales.errors import add_errors_to_form
 from customers.referrals import invites_referrals
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult, RatingSource
+from followups.csi.programs import program_for
+from followups.csi.survey_views import program_survey
 from followups.models import CallbackVisit
 from followups.survey.forms import DETAIL_SCORE_FIELDS, SurveyForm
-from followups.survey.links import SurveyAnsweredOnPhone, SurveyLinkInvalid, SurveyUnavailable, visit_for_token
+from followups.survey.links import (
+    SurveyAnsweredOnPhone,
+    SurveyLinkInvalid,
+    SurveyUnavailable,
+    channel_for_token,
+    visit_for_token,
+)
 
 TOO_MANY = _("Too many attempts. Please wait a while and try again.")
 # Generous for a household sharing one address; tight for anyone trying links in bulk.
@@ -45,6 +53,15 @@ def _form_page(request: HttpRequest, visit: CallbackVisit, form: SurveyForm, sta
     return render(request, "followups/survey.html", context, status=status)
 
 
+def _taken(request: HttpRequest, token: str) -> HttpResponse | None:
+    """The page of a link whose visit was settled since it was opened; None while it is still due."""
+    try:
+        visit_for_token(token)
+    except SurveyUnavailable as reason:
+        return _unavailable(request, reason)
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit(group="survey-ip", key="ip", rate=SURVEY_POST_RATE, method="POST", block=False)
@@ -53,6 +70,13 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         visit = visit_for_token(token)
     except SurveyUnavailable as reason:
         return _unavailable(request, reason)
+    channel = channel_for_token(token)
+    program = program_for(visit.ticket.kind, channel)
+    if program is not None:
+        # A CSI program for this ticket's kind and the link's channel asks its own questions.
+        return program_survey(
+            request, visit, program, channel=channel, too_many=TOO_MANY, on_taken=lambda: _taken(request, token)
+        )
     if request.method != "POST":
         return _form_page(request, visit, SurveyForm())
     form = SurveyForm(request.POST)

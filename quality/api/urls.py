@@ -3,6 +3,7 @@
 from django.urls import path
 
 from quality.api import views
+from quality.api.csi import CsiIndexView
 from quality.api.metrics import MetricsView
 from quality.revenue.api import RevenueView
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("recalls/<int:pk>/", views.RecallDetailView.as_view(), name="recall-detail"),
     path("recalls/<int:pk>/units/", views.RecallUnitListView.as_view(), name="recall-units"),
     path("alerts/", views.AlertListView.as_view(), name="alert-list"),
+    path("csi/", CsiIndexView.as_view(), name="csi-index"),
 ]

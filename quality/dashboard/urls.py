@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from quality.dashboard import part_failure_views, views
+from quality.dashboard import csi_views, part_failure_views, views
 from quality.revenue import views as revenue_views
 
 app_name = "dashboard"
@@ -17,4 +17,5 @@ urlpatterns = [
     path("recompute/", views.recompute, name="recompute"),
     path("revenue/", revenue_views.revenue, name="revenue"),
     path("revenue/export.<str:fmt>", revenue_views.revenue_export, name="revenue_export"),
+    path("csi/", csi_views.csi, name="csi"),
 ]

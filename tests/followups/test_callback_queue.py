@@ -250,12 +250,12 @@ def test_call_page_query_count_does_not_grow_with_attempts(client, agent, django
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
     _login(client, agent)
     # session, user, roles, visit with customer/product/ticket, its attempts with their agents,
-    # the complaint classes the agent picks from
-    with django_assert_num_queries(6):
+    # the complaint classes the agent picks from, the CSI programs (none applies: the four scores)
+    with django_assert_num_queries(7):
         client.get(reverse("followups:callback", args=[visit.pk]))
     for _ in range(4):
         record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("followups:callback", args=[visit.pk]))
     assert len(response.context["attempts"]) == 5
 

@@ -190,7 +190,8 @@ def test_a_visit_settled_without_an_answer_closes_the_survey(resolved, status):
 def test_the_page_shows_the_request_and_the_four_ratings(client, resolved, django_assert_num_queries):
     ticket, visit = resolved
     url = _url(visit)
-    with django_assert_num_queries(1):
+    # the visit with its ticket, customer and product; the CSI programs (none applies)
+    with django_assert_num_queries(2):
         response = client.get(url)
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
