@@ -19,6 +19,8 @@ from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from followups.callbacks import selectors
 from followups.callbacks.forms import ASSIGNED_TO_ME, NOT_REACHED_BUTTONS, CallbackAttemptForm, CallbackQueueFilterForm
+from followups.callbacks.offer_forms import CallbackOfferForm
+from followups.callbacks.offer_page import offer_context
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult, CallbackStatus
 from followups.models import CallbackVisit
@@ -57,7 +59,13 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_call(request: HttpRequest, visit: CallbackVisit, form: CallbackAttemptForm, status: int = 200):
+def _render_call(
+    request: HttpRequest,
+    visit: CallbackVisit,
+    form: CallbackAttemptForm,
+    status: int = 200,
+    offer_form: CallbackOfferForm | None = None,
+):
     return render(
         request,
         "followups/callback.html",
@@ -70,6 +78,7 @@ def _render_call(request: HttpRequest, visit: CallbackVisit, form: CallbackAttem
             "not_reached_buttons": NOT_REACHED_BUTTONS,
             "is_due": visit.status == CallbackStatus.DUE,
             "now": timezone.now(),
+            **offer_context(visit, offer_form),
         },
         status=status,
     )

@@ -25,4 +25,6 @@ SMS_PARAMS: dict[str, tuple[str, ...]] = {
     # Reminders and offers (non-essential: customers may opt out, on their account page).
     "reminder_maintenance": ("product", "request_url", "account_url"),
     "reminder_warranty": ("product", "warranty_end", "request_url", "account_url"),
+    # A service contract ending soon: renewing it and stopping reminders are both on the account.
+    "reminder_renewal": ("product", "ends_on", "account_url"),
 }
