@@ -31,8 +31,10 @@ def offer_context(visit: CallbackVisit, offer_form: CallbackOfferForm | None = N
     contract: ServiceContract | None = visit.contract
     if contract is not None:
         context["plan_visits_used"] = contract.visits.count()
-    if context["is_offer_call"]:
+    if context["is_offer_call"] or offer_form is not None:
         context["offer_refusal"] = offer_refusal(visit)
-        if not context["offer_refusal"]:
+        # A refused post comes back with its error on the form; otherwise the form is offered
+        # only while an outcome can still be recorded.
+        if offer_form is not None or not context["offer_refusal"]:
             context["offer_form"] = offer_form or CallbackOfferForm(products=offer_products(visit))
     return context

@@ -141,7 +141,7 @@ def test_the_customer_is_reminded_as_for_maintenance_unless_they_stopped_reminde
 
 
 def test_the_daily_task_uses_the_business_day():
-    plan = home_plan()
+    home_plan()
     # 16 June 23:30 in UTC is already 17 June in the business time zone (UTC+8).
     with time_machine.travel(dt.datetime(2026, 6, 16, 23, 30, tzinfo=dt.UTC), tick=False):
         assert timezone.localdate() == D(2026, 6, 17)
