@@ -188,3 +188,18 @@ def test_purchases_are_rate_limited(client, shop):
     assert response.status_code == 429
     assert "Too many attempts. Please wait a while and try again." in response.content.decode()
     assert _contracts() == []
+
+
+def test_the_account_reads_the_contracts_in_one_query_however_many(client, shop, django_assert_num_queries):
+    ServiceContractFactory(product=shop["plan"], unit=shop["unit"])
+    client.force_login(shop["owner"].user)
+    # Session, user, roles, customer, requests, products, contracts.
+    with django_assert_num_queries(7):
+        client.get(reverse("portal:account"))
+    for year in (2022, 2024):
+        ServiceContractFactory(
+            product=shop["plan"], unit=shop["unit"], starts_on=dt.date(year, 1, 1), ends_on=dt.date(year + 1, 12, 31)
+        )
+    with django_assert_num_queries(7):
+        response = client.get(reverse("portal:account"))
+    assert len(response.context["contracts"]) == 3
