@@ -69,6 +69,17 @@ def beat_schedule(time_zone: str) -> dict[str, dict]:
             "task": "followups.warranty_expiry_callbacks_task",
             "schedule": at("2", "15"),
         },
+        # A maintenance plan's included visit is booked two weeks ahead, by date or (cars) as soon
+        # as a reading passes its distance; after the maintenance run, whose units it leaves out.
+        "Schedule maintenance-plan visit callbacks": {
+            "task": "followups.plan_visit_callbacks_task",
+            "schedule": at("2", "20"),
+        },
+        # A contract's renewal is offered in its last 30 days, to customers who take offers.
+        "Schedule contract renewal callbacks": {
+            "task": "followups.contract_renewal_callbacks_task",
+            "schedule": at("2", "25"),
+        },
         # --- quality figures -------------------------------------------------------------------
         # Today and yesterday, every hour: the dashboard is never more than an hour behind.
         "Refresh today's quality rates": {

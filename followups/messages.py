@@ -25,6 +25,8 @@ from tickets.models import Ticket
 REMINDER_TEMPLATES = {
     CallbackKind.MAINTENANCE: "reminder_maintenance",
     CallbackKind.WARRANTY_EXPIRY: "reminder_warranty",
+    # A maintenance plan's included visit is booked as a maintenance is.
+    CallbackKind.PLAN_VISIT: "reminder_maintenance",
 }
 
 
@@ -83,6 +85,10 @@ def notify_callback_reminder(visit: CallbackVisit) -> OutboundMessage | None:
     template = REMINDER_TEMPLATES.get(visit.kind)
     customer: Customer = visit.customer
     if template is None or visit.unit is None:
+        return None
+    if visit.kind == CallbackKind.WARRANTY_EXPIRY and not visit.extended_warranty_offer:
+        # The warranty-end reminder announces the offer (its SMS names it): a customer who
+        # opted out of offers is not sent it (customers/offers.py).
         return None
     unit = visit.unit
     with translation.override(customer.preferred_language):

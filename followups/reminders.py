@@ -18,7 +18,10 @@ from django.db.models import CharField, Exists, Expression, F, Func, IntegerFiel
 from django.db.models.functions import Cast, Coalesce, Concat, Mod
 from django.utils import timezone
 
+from contracts.choices import ContractKind, ContractStatus
+from contracts.models import ServiceContract
 from customers.models import ProductUnit, UnitStatus
+from customers.offers import may_offer
 from followups.callbacks.services import schedule
 from followups.choices import CallbackKind
 from followups.messages import notify_callback_reminder
@@ -113,8 +116,20 @@ def maintenance_candidates(*, today: dt.date) -> QuerySet:
         .annotate(days_until_maintenance=Mod(interval - Mod(F("days_running"), interval), interval))
         .filter(days_until_maintenance__lte=MAINTENANCE_LOOKAHEAD_DAYS)
         .annotate(callback_key=_callback_key("maintenance", Value(_day_number(today)) + F("days_until_maintenance")))
+        # A unit on a maintenance plan has its visits booked by the plan (followups/plan_reminders.py).
+        .filter(~Exists(_plans_in_force(today)))
     )
     return _not_yet_scheduled(units)
+
+
+def _plans_in_force(today: dt.date) -> QuerySet:
+    return ServiceContract._base_manager.filter(
+        unit=OuterRef("pk"),
+        kind=ContractKind.MAINTENANCE_PLAN,
+        status=ContractStatus.ACTIVE,
+        starts_on__lte=today,
+        ends_on__gte=today,
+    )
 
 
 def schedule_maintenance_callbacks(*, today: dt.date) -> int:
@@ -168,7 +183,8 @@ def schedule_warranty_expiry_callbacks(*, today: dt.date) -> int:
             unit=unit,
             due_at=_start_of_day(call_on),
             dedupe_key=f"warranty_expiry:{unit.pk}:{unit.warranty_end}",
-            extended_warranty_offer=True,
+            # Never an offer to a customer who opted out of offers (customers/offers.py).
+            extended_warranty_offer=may_offer(unit.owner),
         )
         if visit is not None:
             notify_callback_reminder(visit)

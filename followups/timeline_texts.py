@@ -3,7 +3,7 @@ added to the timeline's registry at start-up (tickets/hooks.py, ``FollowupsConfi
 
 from django.utils.translation import gettext_lazy as _
 
-from followups.choices import CallbackResult
+from followups.choices import CallbackResult, OfferOutcome
 from tickets.models import Department
 from tickets.timeline_texts import SystemText, label
 
@@ -12,6 +12,9 @@ TEXTS: dict[str, SystemText] = {
     "callback.result_noted": SystemText(_("%(result)s. %(note)s"), {"result": label(CallbackResult, "result")}),
     "callback.dissatisfied": SystemText(_("Customer dissatisfied on the callback (%(score)s/5): %(comment)s")),
     "callback.complaint_opened": SystemText(_("Complaint %(reference)s opened from the callback.")),
+    "callback.offer_outcome": SystemText(
+        _("Offer on the callback: %(outcome)s. %(detail)s"), {"outcome": label(OfferOutcome, "outcome")}
+    ),
     "feedback.opened": SystemText(
         _("Quality fault %(code)s fed back to the %(department)s department."),
         {"department": label(Department, "department")},

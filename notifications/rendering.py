@@ -56,10 +56,15 @@ def _appointment(context: dict[str, Any]) -> str:
     return text
 
 
-def _warranty_end(context: dict[str, Any]) -> str:
-    value = context.get("warranty_end") or ""
-    day = parse_date(value) if isinstance(value, str) and value else None
-    return date_format(day, "SHORT_DATE_FORMAT") if day else str(value)
+def _day(key: str) -> Callable[[dict[str, Any]], str]:
+    """A day stored as ISO text, written in the message's language."""
+
+    def derive(context: dict[str, Any]) -> str:
+        value = context.get(key) or ""
+        day = parse_date(value) if isinstance(value, str) and value else None
+        return date_format(day, "SHORT_DATE_FORMAT") if day else str(value)
+
+    return derive
 
 
 def _feedback_url(context: dict[str, Any]) -> str:
@@ -69,7 +74,8 @@ def _feedback_url(context: dict[str, Any]) -> str:
 # Parameters computed from the context rather than copied from it.
 DERIVED_PARAMS: dict[str, Callable[[dict[str, Any]], str]] = {
     "appointment": _appointment,
-    "warranty_end": _warranty_end,
+    "warranty_end": _day("warranty_end"),
+    "ends_on": _day("ends_on"),
     "feedback_url": _feedback_url,
 }
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from portal import content_views
+from portal import contracts as contract_views
 from portal import tracking as track_views
 from portal import views as portal_views
 from portal.accounts import views as account_views
@@ -33,4 +34,6 @@ urlpatterns = [
     path("account/claim/", account_views.claim_request, name="claim_request"),
     path("account/messages/", account_views.preferences, name="account_preferences"),
     path("account/units/<int:pk>/history/", unit_history_page, name="unit_history"),
+    path("account/units/<int:unit_id>/contracts/", contract_views.unit_contracts, name="unit_contracts"),
+    path("account/units/<int:unit_id>/contracts/<slug:code>/buy/", contract_views.contract_buy, name="contract_buy"),
 ]

@@ -25,6 +25,7 @@ RULE_MODULES = [
     "quality/revenue/arithmetic.py",
     "quality/revenue/months.py",
     "followups/csi/rules.py",
+    "followups/plan_timing.py",
 ]
 # A module is impure when it imports one of these (or anything inside them), or any models module.
 FORBIDDEN_MODULES = ("django.db", "django.conf", "django.utils.timezone")

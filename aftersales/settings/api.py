@@ -66,6 +66,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatus": "warranty.models.ClaimStatus",
         "CallbackKind": "followups.choices.CallbackKind",
         "CallbackStatus": "followups.choices.CallbackStatus",
+        "OfferOutcome": "followups.choices.OfferOutcome",
         "CallbackResult": "followups.choices.CallbackResult",
         "FeedbackStatus": "followups.models.FeedbackStatus",
         "Department": "tickets.models.Department",

@@ -109,7 +109,13 @@ def callback_for_call(pk: int) -> CallbackVisit:
     resolution, and the calls made so far with who made them. Http404 when there is none."""
     return get_object_or_404(
         CallbackVisit.objects.select_related(
-            "customer", "unit__model__category", "ticket__assignee", "assigned_to", "complaint_ticket"
+            "customer",
+            "unit__model__category",
+            "ticket__assignee",
+            "assigned_to",
+            "complaint_ticket",
+            "contract__product",
+            "offer_contract",
         ).prefetch_related(Prefetch("attempts", queryset=CallbackAttempt.objects.select_related("by"))),
         pk=pk,
     )

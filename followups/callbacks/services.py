@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from contracts.models import ServiceContract
 from customers.models import Customer, ProductUnit
 from followups.choices import CallbackKind, CallbackResult, CallbackStatus, RatingSource
 from followups.messages import notify_managers_of_dissatisfaction
@@ -46,6 +47,7 @@ def schedule(
     ticket: Ticket | None = None,
     unit: ProductUnit | None = None,
     extended_warranty_offer: bool = False,
+    contract: ServiceContract | None = None,
 ) -> CallbackVisit | None:
     """Create a callback unless one with ``dedupe_key`` exists; None when it already did.
 
@@ -63,6 +65,7 @@ def schedule(
                 dedupe_key=dedupe_key,
                 assigned_to_id=customer.representative_id,
                 extended_warranty_offer=extended_warranty_offer,
+                contract=contract,
             )
     except IntegrityError:
         return None

@@ -19,6 +19,8 @@ from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from followups.callbacks import selectors
 from followups.callbacks.forms import ASSIGNED_TO_ME, NOT_REACHED_BUTTONS, CallbackAttemptForm, CallbackQueueFilterForm
+from followups.callbacks.offer_forms import CallbackOfferForm
+from followups.callbacks.offer_page import offer_context
 from followups.callbacks.services import record_attempt
 from followups.choices import CallbackResult, CallbackStatus
 from followups.csi.phone import phone_script, scripted_call
@@ -58,7 +60,14 @@ def callback_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_call(request: HttpRequest, visit: CallbackVisit, form: CallbackAttemptForm, status: int = 200, script=None):
+def _render_call(
+    request: HttpRequest,
+    visit: CallbackVisit,
+    form: CallbackAttemptForm,
+    status: int = 200,
+    offer_form: CallbackOfferForm | None = None,
+    script=None,
+):
     return render(
         request,
         "followups/callback.html",
@@ -73,6 +82,7 @@ def _render_call(request: HttpRequest, visit: CallbackVisit, form: CallbackAttem
             "now": timezone.now(),
             # A CSI program's questions replace the four scores when one applies (followups/csi/phone.py).
             "csi_script": script if script is not None else phone_script(visit),
+            **offer_context(visit, offer_form),
         },
         status=status,
     )

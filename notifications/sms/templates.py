@@ -27,4 +27,6 @@ SMS_PARAMS: dict[str, tuple[str, ...]] = {
     "reminder_warranty": ("product", "warranty_end", "request_url", "account_url"),
     # The referral code after a good rating (followups/referral_invite.py; non-essential).
     "referral_invite": ("referral_code", "request_url", "account_url"),
+    # A service contract ending soon: renewing it and stopping reminders are both on the account.
+    "reminder_renewal": ("product", "ends_on", "account_url"),
 }

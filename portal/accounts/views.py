@@ -53,6 +53,7 @@ from portal.accounts.forms import (
     ResetForm,
     SignupForm,
 )
+from portal.contract_selectors import contracts_of
 from tickets.models import Ticket
 
 # Ten password tries per quarter of an hour is plenty for a person and useless for guessing.
@@ -262,7 +263,7 @@ def _account_page(
     status: int = 200,
     preferences_form: MessagePreferencesForm | None = None,
 ) -> HttpResponse:
-    """The customer's own requests and products, nobody else's: both read by the customer's id."""
+    """The customer's own requests, products and contracts, nobody else's: read by the customer's id."""
     tickets = (
         Ticket.objects.filter(customer=customer)
         .select_related("unit__model")
@@ -275,6 +276,7 @@ def _account_page(
             "customer": customer,
             "tickets": tickets,
             "units": units_with_warranty(customer, timezone.localdate()),
+            "contracts": contracts_of(customer),
             "claim_form": claim_form or ClaimForm(customer=customer),
             "preferences_form": preferences_form or MessagePreferencesForm(customer=customer),
             "nav": "account",

@@ -37,6 +37,7 @@ CONTEXT = {
     "request_url": f"{SITE}/request/",
     "account_url": f"{SITE}/account/",
     "warranty_end": "2026-12-31",
+    "ends_on": "2026-12-31",
     "visit_url": f"{SITE}/v/0f8fad5b-d9cb-469f-a165-70867728950e/",
     "report_url": f"{SITE}/v/r/0b6f3c1e-7d2a-4c5b-9e8f-1a2b3c4d5e6f/",
     "referral_code": "7KQ2MX9P",
