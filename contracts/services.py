@@ -94,6 +94,9 @@ def contract_sell(
     ``starts_on`` (see :func:`_default_start`) for the product's term. Field-level
     ``ValidationError`` on anything wrong; nothing is written then."""
     unit = ProductUnit._base_manager.select_for_update().select_related("model").get(pk=unit.pk)
+    if renews is not None:
+        # As it is now, not as the caller read it: it may have been cancelled or renewed since.
+        renews = ServiceContract._base_manager.select_for_update().get(pk=renews.pk)
     today = timezone.localdate()
     payment_reference = (payment_reference or "").strip()
     if renews is not None and starts_on is None:
