@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models.enums import TextChoices
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -25,17 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from contracts.choices import ContractKind, Coverage
 
 
-class Basis:
-    STATUTORY = "statutory"
-    CONTRACT = "contract"
-    PAID = "paid"
+class Basis(TextChoices):
+    STATUTORY = "statutory", _("Free under the three guarantees")
+    CONTRACT = "contract", _("Covered by a service contract")
+    PAID = "paid", _("Paid by the customer")
 
-
-BASIS_LABELS: dict[str, Promise] = {
-    Basis.STATUTORY: _("Free under the three guarantees"),
-    Basis.CONTRACT: _("Covered by a service contract"),
-    Basis.PAID: _("Paid by the customer"),
-}
 
 # The faults no contract covers, as the statute does not: the customer's own doing or an outside event.
 EXCLUDED_FAULT_KINDS = frozenset({"misuse", "unauthorized_repair", "force_majeure", "virus"})
@@ -104,7 +99,7 @@ class Entitlement:
 
     @property
     def label(self) -> str:
-        return str(BASIS_LABELS[self.basis])
+        return str(Basis(self.basis).label)
 
 
 def _coverage(coverage: str) -> tuple[bool, bool]:

@@ -11,8 +11,9 @@ the unit: ``contracts.services.in_force_on`` reads the base manager).
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, TextChoices
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from contracts import cover_rules
 from contracts.choices import ContractStatus
@@ -25,9 +26,18 @@ from warranty import three_guarantees as tg
 from warranty.models import WarrantyClaim
 from warranty.selectors import claims_of
 
-SOURCE_CLAIM = "claim"
-SOURCE_EVALUATION = "evaluation"
-SOURCE_NONE = "none"
+
+class EntitlementSource(TextChoices):
+    """What the statutory side was decided from."""
+
+    CLAIM = "claim", _("the latest warranty claim")
+    EVALUATION = "evaluation", _("the facts on record (no claim yet)")
+    NONE = "none", _("no three-guarantees decision (no policy or no start date)")
+
+
+SOURCE_CLAIM = EntitlementSource.CLAIM
+SOURCE_EVALUATION = EntitlementSource.EVALUATION
+SOURCE_NONE = EntitlementSource.NONE
 
 
 @dataclass

@@ -12,8 +12,9 @@ from rest_framework.response import Response
 
 from aftersales.api.schema import error_responses
 from aftersales.roles import is_desk_user
+from contracts.cover_rules import Basis
 from tickets import selectors as ticket_selectors
-from warranty.entitlement import ticket_entitlement
+from warranty.entitlement import EntitlementSource, ticket_entitlement
 
 REFERENCE = OpenApiParameter("reference", str, OpenApiParameter.PATH, description="Reference of the ticket.")
 
@@ -25,7 +26,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class EntitlementSerializer(serializers.Serializer):
     basis = serializers.ChoiceField(
-        choices=["statutory", "contract", "paid"],
+        choices=Basis.choices,
         help_text="statutory: free under the three guarantees; contract: free under a service contract; paid.",
     )
     label = serializers.CharField(help_text="The basis in words, in the caller's language.")
@@ -37,7 +38,7 @@ class EntitlementSerializer(serializers.Serializer):
         child=serializers.CharField(), help_text="The remedies the statutory decision allows (never reduced)."
     )
     source = serializers.ChoiceField(
-        choices=["claim", "evaluation", "none"],
+        choices=EntitlementSource.choices,
         help_text="claim: the ticket's latest warranty claim; evaluation: the facts on record (no claim yet); "
         "none: no statutory decision could be made (no policy or no start date).",
     )
