@@ -156,3 +156,8 @@ class ContractVisitSerializer(Described, serializers.ModelSerializer):
         model = ContractVisit
         fields = ["id", "contract", "number", "done_on", "odometer_km", "ticket", "created_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "contract": {"help_text": "Id of the maintenance plan."},
+            "number": {"help_text": "The visit's number in the plan, from 1."},
+            "created_at": {"help_text": "When the visit was recorded."},
+        }
