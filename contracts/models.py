@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.scoping import ProviderScoped
 from contracts.choices import ContractKind, ContractStatus, Coverage, SaleChannel
-from customers.models import Customer, LocalizedNameMixin, ProductCategory, ProductUnit
+from customers.models import Customer, Language, LocalizedNameMixin, ProductCategory, ProductUnit
 from network.models import ServiceProvider
 from tickets.models import ServiceStation, Ticket
 
@@ -71,6 +71,13 @@ class ContractProduct(LocalizedNameMixin):
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_name}"
+
+    @property
+    def display_exclusions(self) -> str:
+        """The exclusions in the reader's language (Chinese when written in Chinese too)."""
+        if self.exclusions_zh and Language.active() == Language.CHINESE:
+            return self.exclusions_zh
+        return self.exclusions
 
 
 class ServiceContract(models.Model):

@@ -94,6 +94,9 @@ def contract_sell(
     ``starts_on`` (see :func:`_default_start`) for the product's term. Field-level
     ``ValidationError`` on anything wrong; nothing is written then."""
     unit = ProductUnit._base_manager.select_for_update().select_related("model").get(pk=unit.pk)
+    if renews is not None:
+        # As it is now, not as the caller read it: it may have been cancelled or renewed since.
+        renews = ServiceContract._base_manager.select_for_update().get(pk=renews.pk)
     today = timezone.localdate()
     payment_reference = (payment_reference or "").strip()
     if renews is not None and starts_on is None:
@@ -107,11 +110,19 @@ def contract_sell(
     ends_on = add_months(starts_on, product.term_months) - dt.timedelta(days=1)
     if not errors and in_force_between(unit, starts_on, ends_on, kind=product.kind).exists():
         errors["product"] = _("This unit already has a contract of this kind for these dates.")
+    errors |= _check_renewal(renews, product=product, unit=unit)
+    if station is not None and station.provider_id != (provider.pk if provider else None):
+        errors["station"] = _("Choose a station of the provider selling the contract.")
+    reading = latest_odometer(unit) if product.term_km else None
     if product.term_km and start_km is None:
-        reading = latest_odometer(unit)
         start_km = reading.km if reading else None
         if start_km is None:
             errors["start_km"] = _("Enter the odometer reading: this contract also ends by distance.")
+    elif product.term_km and (start_km < 0 or (reading is not None and start_km < reading.km)):
+        errors["start_km"] = _("The odometer read %(km)s km on %(day)s; a later reading cannot be lower.") % {
+            "km": reading.km if reading else 0,
+            "day": reading.read_on.isoformat() if reading else "",
+        }
     if errors:
         raise ValidationError(errors)
     contract = ServiceContract.objects.create(
@@ -138,11 +149,25 @@ def contract_sell(
         station=station,
         renews=renews,
     )
-    if start_km is not None and product.term_km:
+    if start_km is not None and product.term_km and (reading is None or reading.km != start_km):
         OdometerReading.objects.create(unit=unit, km=start_km, read_on=today, recorded_by=by)
     contract.number = contract_number(contract)
     contract.save(update_fields=["number"])
     return contract
+
+
+def _check_renewal(renews: ServiceContract | None, *, product: ContractProduct, unit: ProductUnit) -> dict[str, str]:
+    """A renewal continues a contract not cancelled and not renewed yet, on the same unit, of the
+    same kind (the product may be another one of that kind)."""
+    if renews is None:
+        return {}
+    if renews.unit_id != unit.pk or renews.kind != product.kind:
+        return {"renews": _("A renewal is a contract of the same kind on the same unit.")}
+    if renews.status == ContractStatus.CANCELLED:
+        return {"renews": _("A cancelled contract cannot be renewed.")}
+    if ServiceContract._base_manager.filter(renews=renews).exists():
+        return {"renews": _("This contract was already renewed.")}
+    return {}
 
 
 def in_force_between(unit: ProductUnit, first: dt.date, last: dt.date, *, kind: str):

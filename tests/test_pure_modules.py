@@ -26,6 +26,7 @@ RULE_MODULES = [
     "quality/revenue/months.py",
     "followups/csi/rules.py",
     "followups/plan_timing.py",
+    "contracts/cover_rules.py",
 ]
 # A module is impure when it imports one of these (or anything inside them), or any models module.
 FORBIDDEN_MODULES = ("django.db", "django.conf", "django.utils.timezone")

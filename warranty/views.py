@@ -15,6 +15,7 @@ from tickets import selectors as ticket_selectors
 from tickets.models import Ticket
 from warranty import claims, evaluation, selectors
 from warranty import three_guarantees as tg
+from warranty.entitlement import ticket_entitlement
 from warranty.forms import ClaimFactsForm, GoodwillRemedyForm, RemedyChoiceForm, RemedyExecutionForm
 from warranty.models import ClaimStatus, WarrantyClaim
 
@@ -115,6 +116,7 @@ def _claim_page(request: HttpRequest, claim: WarrantyClaim, status: int = 200, *
             "executed": claim.status == ClaimStatus.EXECUTED,
             "fault_label": tg.FaultKind(claim.facts.get("fault_kind") or tg.FaultKind.PERFORMANCE).label,
             "component_label": part_label(claim.facts.get("component") or "whole"),
+            "entitlement": ticket_entitlement(claim.ticket),
         },
         status=status,
     )

@@ -77,5 +77,14 @@ SPECTACULAR_SETTINGS = {
         "LineDecision": "settlements.choices.LineDecision",
         "JobType": "settlements.choices.JobType",
         "FlagCode": "settlements.choices.FlagCode",
+        # Named as before contracts added their own "channel" and "source" choices.
+        "ChannelEnum": "tickets.choices.Channel",
+        "SourceEnum": "parts.models.OrderSource",
+        "ContractKind": "contracts.choices.ContractKind",
+        "ContractStatus": "contracts.choices.ContractStatus",
+        "ContractCoverage": "contracts.choices.Coverage",
+        "SaleChannel": "contracts.choices.SaleChannel",
+        "EntitlementBasis": "contracts.cover_rules.Basis",
+        "EntitlementSource": "warranty.entitlement.EntitlementSource",
     },
 }

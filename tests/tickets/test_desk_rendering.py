@@ -147,7 +147,10 @@ def test_ticket_page_links_the_duplicate_and_the_merge_target_without_more_queri
     # station choices, technician choices; field visits; service reports; the parts card's reservations, orders, parts used and
     # stations to reserve or order from: as for any other ticket
     # and, for headquarters, the dispatch form's providers and their stations
-    with django_assert_num_queries(20):
+    # and who pays for the job (warranty/entitlement.py): with no claim yet, the engine's evaluation of the
+    # facts on record (the policy, the unit's repairs and their days, the parts orders, the holidays) and the
+    # contracts in force
+    with django_assert_num_queries(25):
         page = client.get(reverse("desk:ticket", args=[duplicate.reference])).content.decode()
     assert f"Likely a duplicate of {original.reference}" in page
     assert f'<a href="{reverse("desk:ticket", args=[original.reference])}">Open it</a>' in page

@@ -256,7 +256,10 @@ def test_the_stations_technicians_come_first_in_a_labelled_group(client, agent, 
     # ratings, callbacks, files, station choices, technician choices (one query for the
     # technicians and their groups); the parts card's reservations, orders, parts used, stations
     # and, for headquarters, the dispatch form's providers and their stations
-    with django_assert_num_queries(20):
+    # and who pays for the job (warranty/entitlement.py): with no claim yet, the engine's evaluation of the
+    # facts on record (the policy, the unit's repairs and their days, the parts orders, the holidays) and the
+    # contracts in force
+    with django_assert_num_queries(25):
         page = client.get(reverse("desk:ticket", args=[ticket.reference])).content.decode()
     select = _assignee_select(page)
 

@@ -147,8 +147,9 @@ def test_claim_page_query_count(client, agent, ticket, django_assert_num_queries
     client.force_login(agent)
     client.post(reverse("warranty:claim_new", args=[ticket.reference]), _facts())
     claim = WarrantyClaim.objects.get()
-    # session, user, roles, ticket, claim, replacement-model choices
-    with django_assert_num_queries(6):
+    # session, user, roles, ticket, claim, replacement-model choices; who pays for the job
+    # (warranty/entitlement.py): the ticket's latest claim and the contracts in force
+    with django_assert_num_queries(8):
         response = client.get(reverse("warranty:claim", args=[ticket.reference, claim.pk]))
     assert response.status_code == 200
 
