@@ -34,6 +34,8 @@ def contract_entry(contract, *, for_customer: bool) -> Entry:
         kind=EntryKind.CONTRACT,
         title=contract.number,
         details=details_of(*pairs),
+        # Staff open the contract's page; the customer has no page of a contract but this one.
+        link="" if for_customer else reverse("contracts:detail", args=[contract.pk]),
     )
 
 
