@@ -5,6 +5,7 @@ from django.urls import path
 from portal import content_views
 from portal import tracking as track_views
 from portal import views as portal_views
+from portal.accounts import offers_views
 from portal.accounts import views as account_views
 
 app_name = "portal"
@@ -31,4 +32,5 @@ urlpatterns = [
     path("account/logout/", account_views.logout, name="logout"),
     path("account/claim/", account_views.claim_request, name="claim_request"),
     path("account/messages/", account_views.preferences, name="account_preferences"),
+    path("account/offers/", offers_views.offers, name="account_offers"),
 ]
