@@ -71,10 +71,11 @@ def _page(request: HttpRequest, lead: Lead, bound: dict | None = None, status: i
     forms = {}
     for move, form_class in FORMS.items():
         _to, sources = leads.MOVES[move]
-        if lead.status not in sources:
-            continue
         if move in bound:
+            # The form just sent, with its errors, even for a move the status no longer allows.
             forms[move] = bound[move]
+        elif lead.status not in sources:
+            continue
         elif move == "assign":
             forms[move] = _assign_form(request, lead)
         else:
