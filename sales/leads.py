@@ -21,6 +21,8 @@ from aftersales.roles import SALES_ROLES, has_any_role, provider_of
 from customers.models import Customer
 from customers.offers import may_offer, offers_consent_set
 from customers.referral_choices import OffersConsent
+from followups.choices import CallbackStatus
+from followups.models import CallbackVisit
 from network.models import ServiceProvider
 from sales.choices import LeadStatus
 from sales.models import Lead, LeadEvent
@@ -169,9 +171,13 @@ def lead_assign(
 @transaction.atomic
 def offers_consent_record(*, customer: Customer, consent: str, source: str, by: AbstractBaseUser) -> Customer:
     """Record what the customer said about offers (customers/offers.py); an opt-out closes every
-    open lead of theirs as lost, "opted out", in the same transaction, so nobody works it."""
+    open lead of theirs as lost, "opted out", and takes the extended-warranty offer off their
+    calls still to make, in the same transaction, so nobody offers them anything."""
     customer = offers_consent_set(customer=customer, consent=consent, source=source, by=by)
     if customer.offers_consent == OffersConsent.REFUSED:
         for lead in Lead._base_manager.select_for_update().filter(customer=customer, status__in=OPEN):
             _close_lost(lead, OPTED_OUT, by)
+        CallbackVisit._base_manager.filter(
+            customer=customer, status=CallbackStatus.DUE, extended_warranty_offer=True
+        ).update(extended_warranty_offer=False)
     return customer
