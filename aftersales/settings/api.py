@@ -76,5 +76,13 @@ SPECTACULAR_SETTINGS = {
         "LineDecision": "settlements.choices.LineDecision",
         "JobType": "settlements.choices.JobType",
         "FlagCode": "settlements.choices.FlagCode",
+        "LeadKind": "sales.choices.LeadKind",
+        "LeadStatus": "sales.choices.LeadStatus",
+        "LeadTrigger": "sales.choices.Trigger",
+        "OffersConsentEnum": "customers.referral_choices.OffersConsent",
+        # Kept under the name it had before another "source" choice set came.
+        "SourceEnum": "parts.models.OrderSource",
+        "OffersConsentAnswer": "sales.choices.ConsentAnswer",
+        "OffersConsentSource": "sales.choices.ConsentSource",
     },
 }

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from customers.models import ProductCategory
-from customers.referral_choices import OffersConsent, ReferralChannel
 from network.models import ServiceProvider
 from sales import lead_rules
+from sales.choices import ConsentAnswer, ConsentSource
 from sales.models import Lead, LeadEvent, LeadRule
 
 AMOUNT = {"max_digits": 10, "decimal_places": 2, "coerce_to_string": True}
@@ -100,7 +100,9 @@ class ContactInput(serializers.Serializer):
 
 class WinInput(serializers.Serializer):
     value = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0, help_text="Value sold.")
-    note = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+    note = serializers.CharField(
+        max_length=2000, required=False, default="", allow_blank=True, help_text="What was sold, if worth noting."
+    )
 
 
 class LoseInput(serializers.Serializer):
@@ -161,6 +163,8 @@ class LeadRuleSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "id": {"help_text": "Id of the rule."},
             "code": {"help_text": "Short unique code."},
+            "name": {"help_text": "Name in English."},
+            "name_zh": {"help_text": "Name in Chinese."},
             "trigger": {"help_text": "What it watches: repair_cost_share, unit_age, repeat_repairs, consumable_due."},
             "lead_kind": {"help_text": "The lead it makes: upgrade, trade_in, cross_sell."},
             "cost_share_percent": {"help_text": "repair_cost_share: the share of the replacement price, in %."},
@@ -184,17 +188,17 @@ class LeadRuleSerializer(serializers.ModelSerializer):
 
 class OffersConsentInput(serializers.Serializer):
     consent = serializers.ChoiceField(
-        choices=[OffersConsent.GIVEN, OffersConsent.REFUSED], help_text="`given` (agreed) or `refused` (opted out)."
+        choices=ConsentAnswer.choices, help_text="`given` (agreed) or `refused` (opted out)."
     )
     source = serializers.ChoiceField(
-        choices=[ReferralChannel.PHONE, ReferralChannel.DESK, ReferralChannel.API],
+        choices=ConsentSource.choices,
         required=False,
-        default=ReferralChannel.API,
+        default=ConsentSource.API,
         help_text="Where staff heard it: phone, desk, or api (the default; a customer's own call is always api).",
     )
 
 
-class OffersConsentSerializer(serializers.Serializer):
+class CustomerOffersConsentSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Id of the customer.")
     offers_consent = serializers.CharField(help_text="not_asked, given or refused.")
     offers_consent_at = serializers.DateTimeField(allow_null=True, help_text="When it was recorded.")

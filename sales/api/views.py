@@ -28,12 +28,12 @@ from sales import leads, selectors
 from sales.api.serializers import (
     AssignInput,
     ContactInput,
+    CustomerOffersConsentSerializer,
     LeadDetailSerializer,
     LeadRuleSerializer,
     LeadSerializer,
     LoseInput,
     OffersConsentInput,
-    OffersConsentSerializer,
     WinInput,
 )
 from sales.choices import LeadKind, LeadStatus
@@ -240,6 +240,7 @@ class LeadRuleDetail(_Rules):
         operation_id="lead_rules_retrieve",
         tags=TAGS,
         summary="Read a lead rule",
+        description="One rule with its trigger, numbers, category and owner.",
         parameters=[RULE_ID],
         responses={200: LeadRuleSerializer, **error_responses(401, 403, 404, 429)},
     )
@@ -267,7 +268,7 @@ class LeadRuleDetail(_Rules):
 
 
 class OffersConsentView(generics.GenericAPIView):
-    serializer_class = OffersConsentSerializer
+    serializer_class = CustomerOffersConsentSerializer
     permission_classes = [IsAuthenticated]
     parser_classes = [JSONParser]
 
@@ -280,7 +281,7 @@ class OffersConsentView(generics.GenericAPIView):
         "about an offer again (docs/sales.md#consent-and-opting-out).",
         parameters=[CUSTOMER_ID],
         request=OffersConsentInput,
-        responses={200: OffersConsentSerializer, **error_responses(400, 401, 403, 404, 415, 429)},
+        responses={200: CustomerOffersConsentSerializer, **error_responses(400, 401, 403, 404, 415, 429)},
     )
     def post(self, request: Request, pk: int) -> Response:
         staff = bool(roles_of(request.user))
@@ -297,4 +298,4 @@ class OffersConsentView(generics.GenericAPIView):
         customer = leads.offers_consent_record(
             customer=customer, consent=body.validated_data["consent"], source=source, by=request.user
         )
-        return Response(OffersConsentSerializer(customer).data)
+        return Response(CustomerOffersConsentSerializer(customer).data)
