@@ -108,6 +108,14 @@ def beat_schedule(time_zone: str) -> dict[str, dict]:
             "task": "parts.flag_overdue_returns_task",
             "schedule": at("7", "30"),
         },
+        # --- sales from service -----------------------------------------------------------------
+        # Units past their design life and consumables due by time or distance become leads
+        # without waiting for a service visit (docs/sales.md#the-rules). Daily, before the
+        # sales staff's morning; after the follow-up runs so they do not compete.
+        "Find leads from units and consumables": {
+            "task": "sales.lead_sweep_task",
+            "schedule": at("3", "45"),
+        },
         # --- warranty settlement ----------------------------------------------------------------
         # Daily, at night: the month's claims missing a line are made and every draft statement's
         # checks run again (a callback done, an old part received), so a provider's draft is never

@@ -168,7 +168,8 @@ def warranty_expiry_candidates(*, today: dt.date) -> QuerySet:
 
 
 def schedule_warranty_expiry_callbacks(*, today: dt.date) -> int:
-    """Create a warranty-expiry callback, flagged as an extended-warranty offer, for each unit
+    """Create a warranty-expiry callback, flagged as an extended-warranty offer (unless the owner
+    opted out of offers), for each unit
     whose warranty ends in the next 30 days (docs/lifecycle.md#callbacks-close-the-case).
     It is due 30 days before the end, or today when the unit comes in later than that (a
     unit registered late, or a run missed). One call per unit and warranty end; returns how
@@ -183,7 +184,7 @@ def schedule_warranty_expiry_callbacks(*, today: dt.date) -> int:
             unit=unit,
             due_at=_start_of_day(call_on),
             dedupe_key=f"warranty_expiry:{unit.pk}:{unit.warranty_end}",
-            # Never an offer to a customer who opted out of offers (customers/offers.py).
+            # An owner who opted out of offers is called about the warranty's end, never offered.
             extended_warranty_offer=may_offer(unit.owner),
         )
         if visit is not None:

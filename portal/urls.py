@@ -6,6 +6,7 @@ from portal import content_views
 from portal import contracts as contract_views
 from portal import tracking as track_views
 from portal import views as portal_views
+from portal.accounts import offers_views
 from portal.accounts import views as account_views
 from portal.accounts.unit_history import unit_history_page
 
@@ -36,4 +37,5 @@ urlpatterns = [
     path("account/units/<int:pk>/history/", unit_history_page, name="unit_history"),
     path("account/units/<int:unit_id>/contracts/", contract_views.unit_contracts, name="unit_contracts"),
     path("account/units/<int:unit_id>/contracts/<slug:code>/buy/", contract_views.contract_buy, name="contract_buy"),
+    path("account/offers/", offers_views.offers, name="account_offers"),
 ]

@@ -22,3 +22,19 @@ class LeadStatus(models.TextChoices):
     CONTACTED = "contacted", _("Contacted")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
+
+
+class ConsentAnswer(models.TextChoices):
+    """What staff or the customer record about offers (customers.referral_choices.OffersConsent
+    without "not asked")."""
+
+    GIVEN = "given", _("Agreed")
+    REFUSED = "refused", _("Opted out")
+
+
+class ConsentSource(models.TextChoices):
+    """Where staff heard the customer's answer about offers, through the API."""
+
+    PHONE = "phone", _("Phone call")
+    DESK = "desk", _("Service desk")
+    API = "api", _("API")

@@ -4,6 +4,7 @@ leads themselves with their owner and status (docs/sales.md)."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,10 @@ from aftersales.scoping import ProviderScoped
 from customers.models import Customer, LocalizedNameMixin, OffersConsent, ProductCategory, ProductModel, ProductUnit
 from network.models import ServiceProvider
 from sales.choices import LeadKind, LeadStatus, Trigger
+from sales.lead_rules import rule_errors
 from tickets.models import Ticket
+
+NUMBERS = ("cost_share_percent", "repairs_count", "within_days")
 
 
 class LeadRule(LocalizedNameMixin):
@@ -63,6 +67,11 @@ class LeadRule(LocalizedNameMixin):
 
     def __str__(self) -> str:
         return f"{self.code} {self.display_name}"
+
+    def clean(self) -> None:
+        errors = rule_errors(self.trigger, {name: getattr(self, name) for name in NUMBERS})
+        if errors:
+            raise ValidationError(errors)
 
 
 class Consumable(LocalizedNameMixin):

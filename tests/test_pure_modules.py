@@ -27,6 +27,7 @@ RULE_MODULES = [
     "followups/csi/rules.py",
     "followups/plan_timing.py",
     "contracts/cover_rules.py",
+    "sales/lead_rules.py",
 ]
 # A module is impure when it imports one of these (or anything inside them), or any models module.
 FORBIDDEN_MODULES = ("django.db", "django.conf", "django.utils.timezone")

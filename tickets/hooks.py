@@ -14,7 +14,8 @@ What may be registered, who registers what, and where tickets calls it:
     after the status event is on the timeline and before the customer is told. followups
     registers ``followups.ticket_hooks.on_resolved``: schedule the after-service callback (and an
     installation's 7- and 30-day calls; no-leak 3), then feed a repair's quality fault back to its
-    department (no-leak 4), in that order.
+    department (no-leak 4), in that order. sales registers ``sales.finding.on_resolved``: the
+    lead rules are asked about the job (docs/sales.md#the-rules).
 
 ``on_reopened`` — ``function(ticket, *, by, now)``
     Called by ``ticket_transition`` in the reopening transaction, at the same point. followups

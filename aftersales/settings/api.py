@@ -86,5 +86,11 @@ SPECTACULAR_SETTINGS = {
         "SaleChannel": "contracts.choices.SaleChannel",
         "EntitlementBasis": "contracts.cover_rules.Basis",
         "EntitlementSource": "warranty.entitlement.EntitlementSource",
+        "LeadKind": "sales.choices.LeadKind",
+        "LeadStatus": "sales.choices.LeadStatus",
+        "LeadTrigger": "sales.choices.Trigger",
+        "OffersConsentEnum": "customers.referral_choices.OffersConsent",
+        "OffersConsentAnswer": "sales.choices.ConsentAnswer",
+        "OffersConsentSource": "sales.choices.ConsentSource",
     },
 }

@@ -49,6 +49,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "email_verified",
             "representative",
             "has_portal_account",
+            "offers_consent",
             "created_at",
             "updated_at",
         ]
@@ -73,6 +74,10 @@ class CustomerSerializer(serializers.ModelSerializer):
                 "confirmed email receives messages."
             },
             "representative": {"help_text": "Id of the staff member who owns the relationship."},
+            "offers_consent": {
+                "help_text": "Offers: not_asked, given (agreed) or refused (opted out: never contacted about an offer). "
+                "Set with POST /api/customers/{id}/offers-consent/."
+            },
             "created_at": {"help_text": "When the customer record was created."},
             "updated_at": {"help_text": "When the record last changed."},
         }

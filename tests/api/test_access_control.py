@@ -54,11 +54,12 @@ from quality.models import RecallCampaign, RecallUnit
 from quality.recalls import services as recalls
 from tests import factories
 from tests.api.conftest import RESOLUTION, client_for, portal_customer
-from tests.fieldwork import jobs_helpers
 from tests.contracts import test_contracts_access as contracts_access
 from tests.csi import test_csi_access as csi_access
+from tests.fieldwork import jobs_helpers
 from tests.network import test_provider_access as provider_access
 from tests.plans import test_plans_access as plans_access
+from tests.sales import test_leads_access as leads_access
 from tests.settlements import test_statements_access as statements_access
 from tickets.choices import Channel, EventKind, Kind, Status
 from tickets.models import Ticket, TicketEvent
@@ -817,9 +818,9 @@ def _shape(path: str) -> str:
 # The service network's and settlement's object endpoints are tried with another provider's
 # credentials, in the tables of tests/network and tests/settlements, with the same rule: the answer
 # for another provider's object is the answer for a missing one, and nothing changes.
-# The same holds for the object endpoints of contracts, offers on calls and survey programs, in
-# tests/contracts, tests/plans and tests/csi.
-OTHER_TABLES = (statements_access, contracts_access, plans_access, csi_access)
+# The same holds for the object endpoints of contracts, offers on calls, survey programs and leads,
+# in tests/contracts, tests/plans, tests/csi and tests/sales.
+OTHER_TABLES = (statements_access, contracts_access, plans_access, csi_access, leads_access)
 PROVIDER_TABLES = {(_shape(row.path), row.method) for row in provider_access.API} | {
     (_shape(path), method)
     for module in OTHER_TABLES

@@ -36,6 +36,7 @@ def customer_body(customer: Customer) -> dict:
         "email_verified": customer.email_verified,
         "representative": None,
         "has_portal_account": customer.user_id is not None,
+        "offers_consent": customer.offers_consent,
         "created_at": iso(customer.created_at),
         "updated_at": iso(customer.updated_at),
     }

@@ -20,6 +20,7 @@ from followups.models import CallbackVisit, FeedbackItem
 from notifications.models import OutboundMessage
 from parts import hooks as parts_hooks
 from parts import timeline_texts as parts_texts
+from sales import finding as sales_finding
 from tests.factories import CustomerFactory, FaultCodeFactory, TicketFactory
 from tickets import hooks, timeline_texts
 from tickets.choices import EventKind, Kind, Status
@@ -118,7 +119,7 @@ def test_timeline_texts_are_added_to_the_timelines_registry_and_a_code_taken_is_
 
 
 def test_followups_and_warranty_registered_their_hooks_at_start_up():
-    assert hooks.on_resolved == [followups_hooks.on_resolved]
+    assert hooks.on_resolved == [followups_hooks.on_resolved, sales_finding.on_resolved]
     assert hooks.on_reopened == [followups_hooks.on_reopened]
     assert hooks.move_guards == {"verify": [followups_hooks.callback_not_settled]}
     assert hooks.resolved_message_context == [followups_hooks.resolved_message_context]
