@@ -57,6 +57,10 @@ class QuestionSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "weight": {"help_text": "How much the answer counts in the response's CSI (free text: always 0)."},
             "contact_point": {"help_text": "The contact point of the service the question is about."},
+            "order": {"help_text": "Where the question comes in the survey (lowest first)."},
+            "text": {"help_text": "The question in English."},
+            "text_zh": {"help_text": "The question in Chinese; English is shown where it is empty."},
+            "required": {"help_text": "Whether the customer (or the agent on the phone) must answer it."},
         }
 
 
@@ -78,6 +82,17 @@ class SurveyProgramSerializer(serializers.ModelSerializer):
             "questions",
         ]  # fmt: skip
         read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The program's id."},
+            "code": {"help_text": "A short unique code (letters, digits, hyphens)."},
+            "name": {"help_text": "The program's name in English."},
+            "name_zh": {"help_text": "The program's name in Chinese."},
+            "priority": {
+                "help_text": "Among the active programs that match a ticket's kind and channel, the highest wins."
+            },
+            "is_active": {"help_text": "Only active programs are sent or used as the phone script."},
+            "created_at": {"help_text": "When the program was created."},
+        }
 
 
 def programs():

@@ -62,9 +62,9 @@ class CsiRowSerializer(serializers.Serializer):
 
 class CsiAnswerSerializer(serializers.Serializer):
     period = serializers.DictField(child=serializers.DateField(), help_text="`start` and `end`, both included.")
-    group_by = serializers.CharField()
-    by_month = serializers.BooleanField()
-    results = CsiRowSerializer(many=True)
+    group_by = serializers.CharField(help_text="The breakdown asked for: station, provider, model or all.")
+    by_month = serializers.BooleanField(help_text="Whether each row is one calendar month of its group.")
+    results = CsiRowSerializer(many=True, help_text="One row per group (and month), with its CSI and responses.")
 
 
 EXAMPLE = {

@@ -60,13 +60,13 @@ class RevenueQuerySerializer(serializers.Serializer):
 
 
 class RevenueCountAmountSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    amount = serializers.DecimalField(**MONEY)
+    count = serializers.IntegerField(help_text="How many contracts.")
+    amount = serializers.DecimalField(**MONEY, help_text="What they were sold for, in yuan.")
 
 
 class RevenueContractFlowSerializer(RevenueCountAmountSerializer):
-    extended_warranty = RevenueCountAmountSerializer()
-    maintenance_plan = RevenueCountAmountSerializer()
+    extended_warranty = RevenueCountAmountSerializer(help_text="Of them, extended warranties.")
+    maintenance_plan = RevenueCountAmountSerializer(help_text="Of them, maintenance plans.")
 
 
 class RevenueContractsSerializer(serializers.Serializer):
@@ -80,15 +80,15 @@ class RevenueCoverageSerializer(serializers.Serializer):
     units_in_use = serializers.IntegerField(help_text="Units in use registered by the period's last day.")
     units_covered = serializers.IntegerField(help_text="Of them, with a contract in force that day.")
     rate = serializers.DecimalField(**RATE, help_text="units_covered ÷ units_in_use, 4 places; null when no unit.")
-    percent = serializers.DecimalField(**PERCENT)
+    percent = serializers.DecimalField(**PERCENT, help_text="The rate as a percentage, 2 places.")
 
 
 class RevenueLeadsFoundSerializer(serializers.Serializer):
-    new = serializers.IntegerField()
-    contacted = serializers.IntegerField()
-    won = serializers.IntegerField()
-    lost = serializers.IntegerField()
-    total = serializers.IntegerField()
+    new = serializers.IntegerField(help_text="Found in the period and still new.")
+    contacted = serializers.IntegerField(help_text="Found in the period and contacted, not closed.")
+    won = serializers.IntegerField(help_text="Found in the period and won.")
+    lost = serializers.IntegerField(help_text="Found in the period and lost.")
+    total = serializers.IntegerField(help_text="Found in the period.")
 
 
 class RevenueLeadsSerializer(serializers.Serializer):
@@ -96,7 +96,7 @@ class RevenueLeadsSerializer(serializers.Serializer):
     closed_won = serializers.IntegerField(help_text="Leads won in the period.")
     closed_lost = serializers.IntegerField(help_text="Leads lost in the period.")
     conversion_rate = serializers.DecimalField(**RATE, help_text="closed_won ÷ (closed_won + closed_lost).")
-    conversion_percent = serializers.DecimalField(**PERCENT)
+    conversion_percent = serializers.DecimalField(**PERCENT, help_text="The conversion rate as a percentage.")
     won_value = serializers.DecimalField(**MONEY, help_text="The value of the leads won in the period.")
 
 
@@ -105,24 +105,24 @@ class RevenueReferralsSerializer(serializers.Serializer):
     converted = serializers.IntegerField(
         help_text="Of them, those who bought a contract or registered a product after being referred, by the end."
     )
-    conversion_rate = serializers.DecimalField(**RATE)
-    conversion_percent = serializers.DecimalField(**PERCENT)
+    conversion_rate = serializers.DecimalField(**RATE, help_text="converted ÷ made, 4 places; null when none made.")
+    conversion_percent = serializers.DecimalField(**PERCENT, help_text="The conversion rate as a percentage.")
 
 
 class RevenueAmountsSerializer(serializers.Serializer):
     contracts = serializers.DecimalField(**MONEY, help_text="Contracts sold and renewed.")
     paid_repairs = serializers.IntegerField(help_text="Paid jobs resolved in the period.")
     repair_charges = serializers.DecimalField(**MONEY, help_text="What the customers paid for them.")
-    leads_won = serializers.DecimalField(**MONEY)
+    leads_won = serializers.DecimalField(**MONEY, help_text="The value of the leads won in the period.")
     total = serializers.DecimalField(**MONEY, help_text="contracts + repair_charges + leads_won.")
 
 
 class RevenueFiguresSerializer(serializers.Serializer):
-    contracts = RevenueContractsSerializer()
-    coverage = RevenueCoverageSerializer()
-    leads = RevenueLeadsSerializer()
-    referrals = RevenueReferralsSerializer()
-    revenue = RevenueAmountsSerializer()
+    contracts = RevenueContractsSerializer(help_text="Contracts sold and renewed.")
+    coverage = RevenueCoverageSerializer(help_text="Registered units in use covered by a contract.")
+    leads = RevenueLeadsSerializer(help_text="Leads found, and leads closed with their conversion.")
+    referrals = RevenueReferralsSerializer(help_text="Referrals made and converted.")
+    revenue = RevenueAmountsSerializer(help_text="Revenue from service.")
 
 
 class RevenueRowSerializer(RevenueFiguresSerializer):
@@ -134,18 +134,18 @@ class RevenueRowSerializer(RevenueFiguresSerializer):
 
 
 class RevenuePeriodSerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+    start = serializers.DateField(help_text="The first day of the first month.")
+    end = serializers.DateField(help_text="The last day of the last month.")
 
 
 class RevenueSerializer(serializers.Serializer):
     period = RevenuePeriodSerializer(help_text="The first day of the first month and the last day of the last.")
-    group_by = serializers.CharField()
-    count = serializers.IntegerField()
+    group_by = serializers.CharField(help_text="The breakdown asked for: station, provider or month.")
+    count = serializers.IntegerField(help_text="How many rows are in results.")
     total = RevenueFiguresSerializer(
         help_text="The whole period (stations' units and customers are counted once here)."
     )
-    results = RevenueRowSerializer(many=True)
+    results = RevenueRowSerializer(many=True, help_text="One row per station, provider or month.")
 
 
 def figures_data(figures: Figures) -> dict:

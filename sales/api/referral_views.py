@@ -49,7 +49,7 @@ class ReferralReportSerializer(serializers.Serializer):
     month_from = serializers.CharField(help_text="First month of the report, YYYY-MM.")
     month_to = serializers.CharField(help_text="Last month of the report, YYYY-MM.")
     count = serializers.IntegerField(help_text="Number of rows.")
-    results = ReferralRowSerializer(many=True)
+    results = ReferralRowSerializer(many=True, help_text="One row per referrer, station and month.")
 
 
 MONTH_FROM = OpenApiParameter("month_from", str, description="First month, YYYY-MM (default: five months ago).")

@@ -822,9 +822,9 @@ def _shape(path: str) -> str:
 # in tests/contracts, tests/plans, tests/csi and tests/sales.
 OTHER_TABLES = (statements_access, contracts_access, plans_access, csi_access, leads_access)
 PROVIDER_TABLES = {(_shape(row.path), row.method) for row in provider_access.API} | {
-    (_shape(path), method)
+    (_shape(row[1]), row[0])
     for module in OTHER_TABLES
-    for method, path, _body in module.ENDPOINTS + getattr(module, "HQ_WRITES", [])
+    for row in [*module.ENDPOINTS, *getattr(module, "HQ_WRITES", []), *getattr(module, "NETWORK_WIDE", [])]
 }
 
 

@@ -5,11 +5,13 @@ catalogue every provider reads; only headquarters changes them (a 403 whatever t
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from aftersales.roles import Role
 from contracts.models import ContractProduct, ContractVisit, OdometerReading, ServiceContract
+from customers.models import Customer
 from tests import factories
-from tests.api.conftest import client_for
+from tests.api.conftest import client_for, portal_customer
 from tests.contracts.factories_contracts import ContractProductFactory, MaintenancePlanFactory, sell
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,8 @@ ENDPOINTS = [
     ("post", "/api/contracts/{plan}/visits/", {"done_on": "2026-05-04"}),
     ("get", "/api/tickets/{ticket}/entitlement/", None),
 ]
+# The catalogue every desk user reads, another provider's staff too; a customer is answered as for a missing one.
+NETWORK_WIDE = [("get", "/api/contract-products/{product}/", None)]
 # Catalogue writes only headquarters managers make: a 403 for every provider, whatever the id.
 HQ_WRITES = [
     ("put", "/api/contract-products/{product}/", {"code": "x", "name": "X", "kind": "extended_warranty",
@@ -63,6 +67,21 @@ def test_another_providers_object_is_answered_like_a_missing_one(world, method, 
     before = snapshot()
     theirs = call(world["other"], method, path.format(**world["ids"]), body)
     missing = call(world["other"], method, path.format(**world["missing"]), body)
+    assert (theirs.status_code, theirs.json()) == (missing.status_code, missing.json())
+    assert theirs.status_code in (403, 404)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(("method", "path", "body"), NETWORK_WIDE)
+def test_the_catalogue_is_read_by_every_provider_and_by_no_customer(world, method, path, body):
+    stranger = portal_customer("+8613900000099", "Stranger")
+    Customer.objects.filter(pk=stranger.pk).update(account_verified_at=timezone.now())
+    customer = client_for(stranger.user)
+    before = snapshot()
+
+    assert call(world["other"], method, path.format(**world["ids"]), body).status_code == 200
+    theirs = call(customer, method, path.format(**world["ids"]), body)
+    missing = call(customer, method, path.format(**world["missing"]), body)
     assert (theirs.status_code, theirs.json()) == (missing.status_code, missing.json())
     assert theirs.status_code in (403, 404)
     assert snapshot() == before
