@@ -10,6 +10,7 @@ USERS = (
     ("technician2", Role.TECHNICIAN, "Jie", "Chen"),
     ("manager", Role.MANAGER, "Wei", "Zhang"),
     ("quality", Role.DEPARTMENT, "Li", "Sun"),
+    ("sales", Role.SALES, "Min", "Zhou"),
     ("admin", Role.ADMIN, "Na", "Li"),
 )
 

@@ -1,7 +1,8 @@
 """The demo's story in order: the setting, the customers, the tickets run through the services,
 the departments' answers, the batch warning and its recall, the quality snapshots, then field
-service: technicians, slots, parts and stock, and the technician's day; and the service network's
-providers, with the tickets dispatched to them and the rates they are paid by."""
+service: technicians, slots, parts and stock, and the technician's day; the service network's
+providers, with the tickets dispatched to them and the rates they are paid by; and the revenue
+side: contracts sold, offers made on calls, leads found and worked, and the CSI survey's answers."""
 
 from django.core.management.base import OutputWrapper
 from django.core.management.color import Style
@@ -15,6 +16,7 @@ from demo.scenario.network import add_network, network_summary, provider_technic
 from demo.scenario.plans import plan_tickets
 from demo.scenario.recall import batch_warning_and_recall
 from demo.scenario.running import answer_feedback, run_plan
+from demo.scenario.sales import add_sales_catalogue, sell_and_work_leads
 from demo.scenario.setting import PASSWORD, DemoWorld, add_catalogue, add_staff, add_stations
 from demo.scenario.settlement import add_rates, settle_last_month
 from quality.snapshots import check_rate_alerts, refresh_recent
@@ -26,6 +28,7 @@ def load_demo(out: OutputWrapper, style: Style) -> None:
     world = DemoWorld.starting_now(out, style)
     _people_and_tickets(world)
     batch_warning_and_recall(world)
+    world.out.write(sell_and_work_leads(world))
     _quality_snapshots(world)
     load_field_demo(world.out, world.now)
     settled = settle_last_month(world.today)
@@ -43,6 +46,9 @@ def _people_and_tickets(world: DemoWorld) -> None:
     rates = add_rates(world.today)
     world.out.write(f"Settlement: {rates} labour rates and travel allowances.")
     add_customers(world)
+    # The contracts on sale, the lead rules and the repair survey come before the story: a
+    # repair finds its leads as it is resolved, and its after-service call follows the survey.
+    add_sales_catalogue(world)
     # One customer signs in to the portal (and obtains an API token) with their phone.
     customer_account_link(customer=world.customers[0], password=PASSWORD)
     plans = plan_tickets(world)

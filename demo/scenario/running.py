@@ -13,7 +13,9 @@ from demo.scenario.network import dispatch_to_provider
 from demo.scenario.plans import LEAD, Plan, say
 from demo.scenario.setting import DemoWorld
 from followups.callbacks.services import record_attempt
-from followups.choices import CallbackKind, CallbackResult, CallbackStatus
+from followups.choices import CallbackKind, CallbackResult, CallbackStatus, QuestionKind, SurveyChannel
+from followups.csi.programs import program_for
+from followups.csi.services import survey_response_record
 from followups.feedback.services import feedback_acknowledge, feedback_answer, may_work_on
 from followups.models import FeedbackItem, FeedbackStatus
 from tickets.choices import Channel, FaultGroup, Kind, Status
@@ -95,6 +97,18 @@ def _step(world: DemoWorld, plan: Plan, name: str, when: dt.datetime) -> None:
         # The after-service callback comes first (no-leak 3): a satisfied customer.
         for visit in ticket.callbacks.filter(kind=CallbackKind.AFTER_SERVICE, status=CallbackStatus.DUE):
             score = rng.choice((4, 5, 5))
+            script = program_for(ticket.kind, SurveyChannel.PHONE)
+            if script is not None:
+                # The survey's questions are the agent's script: each contact point answered.
+                survey_response_record(
+                    visit=visit,
+                    program=script,
+                    channel=SurveyChannel.PHONE,
+                    answers=_survey_answers(rng, script, score),
+                    by=plan.agent,
+                    at=when,
+                )
+                continue
             record_attempt(
                 visit=visit,
                 result=CallbackResult.REACHED,
@@ -107,6 +121,19 @@ def _step(world: DemoWorld, plan: Plan, name: str, when: dt.datetime) -> None:
     else:
         by = plan.technician if name == "start" else plan.agent
         plan.ticket = ticket_transition(ticket=ticket, move=name, by=by, now=when)
+
+
+def _survey_answers(rng, program, overall: int) -> dict[int, object]:
+    """A satisfied customer's answers, now and then a point lower on one contact point."""
+    answers: dict[int, object] = {}
+    for question in program.ordered_questions:
+        if question.kind == QuestionKind.SCALE:
+            answers[question.pk] = (
+                overall if question.contact_point == "overall" else rng.choice((overall, overall, 3, 4, 5))
+            )
+        elif question.kind == QuestionKind.CHOICE:
+            answers[question.pk] = rng.choice([option["value"] for option in question.options])
+    return answers
 
 
 def _resolution(world: DemoWorld, plan: Plan, when: dt.datetime) -> dict:

@@ -8,6 +8,7 @@ rate reads it: its score is the overall question's (docs/csi.md#the-rating-it-le
 counts as dissatisfied when any contact point was answered 1–2 (``low_contact_point``).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,11 +100,13 @@ def survey_response_record(
     customer: Customer | None = None,
     note: str = "",
     complaint_class: FaultCategory | None = None,
+    at: dt.datetime | None = None,
 ) -> SurveyResponse:
     """Record a reached customer's answers to ``program`` on ``visit``: the callback is settled
     (single use: a visit no longer due refuses), the response stores its CSI (docs/csi.md), each
     answer its contact point, and the rating row its overall score and whether a contact point
-    was answered 1–2. ``by`` is the agent on the phone; None when the customer answered a link."""
+    was answered 1–2. ``by`` is the agent on the phone; None when the customer answered a link.
+    ``at``: when the call was made, for a call entered afterwards (as ``record_attempt`` takes it)."""
     if channel not in SurveyChannel.values:
         raise ValidationError({"channel": _("Choose how the survey was answered.")})
     questions = getattr(program, "ordered_questions", None) or list(program.questions.order_by("order", "pk"))
@@ -124,10 +127,14 @@ def survey_response_record(
         customer=customer,
         complaint_class=complaint_class,
         low_contact_point=low,
+        at=at,
     )
     response = SurveyResponse.objects.create(
         program=program, visit=visit, ticket=visit.ticket, channel=channel, csi=csi, answered_by=by
     )
+    if at is not None:
+        SurveyResponse.objects.filter(pk=response.pk).update(created_at=at)
+        response.created_at = at
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(
             response=response,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from followups.models import SatisfactionRating
-from followups.ratings import dissatisfied_q
+from followups.ratings import dissatisfied_q, low_rating_q
 from quality import metrics
 from quality.metrics import COMPLAINT_CLOSURE_WINDOW, EVERYWHERE, Dimensions, Period
 from quality.metrics.callbacks import after_service_attempt
@@ -87,7 +87,8 @@ def _ratings(period: Period, dimensions: Dimensions) -> QuerySet:
 def _rating_condition(kind: str) -> Q:
     if kind == "dissatisfied":
         return dissatisfied_q()
-    return Q(score__lt=TOP2_RATING_AT_LEAST)
+    # Not satisfied: below the top two boxes, or a survey contact point rated 1–2.
+    return Q(score__lt=TOP2_RATING_AT_LEAST) | low_rating_q()
 
 
 def drilldown(

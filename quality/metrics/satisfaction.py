@@ -33,7 +33,8 @@ def satisfaction_counts(
     (put on the day of the call). Unreachable customers and customers reached who neither rated
     nor complained leave neither, so they are in no denominator.
 
-    - ``valid_ratings``, ``low_ratings`` (1–2), ``top2_ratings`` (4–5): the rating rows;
+    - ``valid_ratings``, ``low_ratings`` (1–2, or a survey contact point rated 1–2),
+      ``top2_ratings`` (4–5 and not low): the rating rows;
     - ``callback_complaints``: rating rows of 3–5 whose caller complained (a low rating with a
       complaint is already dissatisfied: each response counts once);
     - ``unrated_complaints``: the complaints without a rating.
@@ -53,7 +54,8 @@ def satisfaction_counts(
         {
             "valid": Count("pk"),
             "low": count_where(low),
-            "top2": count_where(Q(score__gte=TOP2_RATING_AT_LEAST)),
+            # A response with a contact point rated 1–2 is dissatisfied, whatever its overall score.
+            "top2": count_where(Q(score__gte=TOP2_RATING_AT_LEAST) & ~low),
             "complaints": count_where(Q(raised_complaint=True) & ~low),
         },
         prefix="ticket__",

@@ -199,3 +199,24 @@ def test_bad_api_queries_are_field_errors(hq_manager, params, field):
 
 def test_the_api_refuses_agents(agent):
     assert client_for(agent).get("/api/csi/").status_code == 403
+
+
+def test_a_top_overall_score_with_a_low_contact_point_is_dissatisfied_and_not_satisfied(world):
+    """D, 25 February at S1: reception 1 but overall 5. Ratings: A 4, B 5, C 3 (reception 2), D 5
+    (reception 1). Dissatisfied: C and D → 2 of 4. Satisfied (top two boxes, not dissatisfied): A
+    and B → 2 of 4, so the two counts never overlap and D is counted once, as dissatisfied."""
+    program, q = repair_program(code="repair-csi-d", ticket_kinds=[], channels=[])
+    with time_machine.travel(at(2, 25), tick=False):
+        survey_response_record(
+            visit=due_visit(station=world["s1"], model=world["m1"]),
+            program=program,
+            channel=SurveyChannel.SMS,
+            answers={q["reception"].pk: 1, q["quality"].pk: 5, q["price"].pk: "clear", q["overall"].pk: 5},
+        )
+    snapshots.refresh(JAN_FEB, now=at(3, 1))
+    manager = factories.UserFactory(roles=[Role.MANAGER])
+    answer = client_for(manager).get("/api/metrics/", {"start": "2026-01-01", "end": "2026-02-28"})
+
+    rates = answer.json()["results"][0]["rates"]
+    assert (rates["dissatisfaction_rate"]["numerator"], rates["dissatisfaction_rate"]["denominator"]) == (2, 4)
+    assert (rates["satisfaction_top2"]["numerator"], rates["satisfaction_top2"]["denominator"]) == (2, 4)
