@@ -4,6 +4,7 @@ followups.offers.callback_offer_record decides and writes."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales.money import format_money
 from contracts.models import ContractProduct
 from followups.choices import OfferOutcome
 from followups.offers import REASON_MAX_LENGTH
@@ -45,5 +46,5 @@ class CallbackOfferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = products if products is not None else ContractProduct.objects.none()
         self.fields["product"].label_from_instance = lambda product: (
-            f"{product.display_name} · {product.price} {product.currency}"
+            f"{product.display_name} · {format_money(product.price, currency=product.currency)}"
         )
