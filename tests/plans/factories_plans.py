@@ -35,7 +35,8 @@ class ServiceContractFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ServiceContract
 
-    number = factory.Sequence(lambda n: f"SC-2026-{n:06d}")
+    # Not the service's SC-<year>-<id>: a contract sold through it in the same test never meets this one's number.
+    number = factory.Sequence(lambda n: f"SC-F-{n:06d}")
     product = factory.SubFactory(ContractProductFactory)
     kind = factory.SelfAttribute("product.kind")
     unit = factory.SubFactory(factories.ProductUnitFactory)

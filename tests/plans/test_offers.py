@@ -81,8 +81,8 @@ def test_the_call_page_offers_only_the_units_category_and_a_product_of_another_i
     world = offer_world()
     client.force_login(agent)
     page = client.get(reverse("followups:callback", args=[world.visit.pk])).content.decode()
-    assert "Extended warranty 2 years · 399.00 CNY" in page
-    assert "1.00 CNY" not in page
+    assert "Extended warranty 2 years · ¥399.00" in page
+    assert "¥1.00" not in page
 
     before = snapshot()
     response = _post(

@@ -70,11 +70,11 @@ def test_the_urls():
 def test_the_owner_sees_what_is_on_sale_for_the_units_category(client, shop):
     client.force_login(shop["owner"].user)
     page = client.get(_list_url(shop["unit"])).content.decode()
-    assert "Extended warranty 2 years" in page and "399.00 CNY" in page
-    assert "Care plan" in page and "599.00 CNY" in page
+    assert "Extended warranty 2 years" in page and "¥399.00" in page
+    assert "Care plan" in page and "¥599.00" in page
     assert "4 visits included" in page and "every 6 months" in page
     assert "Damage from misuse." in page
-    assert "1.00 CNY" not in page
+    assert "¥1.00" not in page
     assert _buy_url(shop["unit"], "ew-washer-2y") in page
 
 
