@@ -27,7 +27,8 @@ from quality.rates import Direction
 # The reference line drawn on the trend: the index the network aims at (docs/csi.md#the-index).
 CSI_TARGET = Decimal(80)
 GROUP_CHOICES = [("station", _("Service station")), ("provider", _("Service provider")), ("model", _("Model"))]
-MONTH_CHOICES = [(6, _("Last 6 months")), (12, _("Last 12 months"))]
+# The last twelve months first: the page shows them when nothing was chosen.
+MONTH_CHOICES = [(12, _("Last 12 months")), (6, _("Last 6 months"))]
 
 
 class CsiFilterForm(forms.Form):

@@ -58,7 +58,7 @@ def test_the_page_shows_the_figures_by_station(client, world, clock):
     assert answer.status_code == 200
     page = answer.content.decode()
     assert "Qingdao East" in page and "Yantai" in page
-    assert "4314.00" in page  # the whole period's service revenue
+    assert "¥4,314.00" in page  # the whole period's service revenue
     assert "57.14 %" in page  # coverage 4 ÷ 7
     assert "/dashboard/revenue/export.csv?from=2026-03&amp;to=2026-04&amp;by=station" in page
 
@@ -71,7 +71,7 @@ def test_the_dashboard_links_the_page(client, world, clock):
 def test_the_page_by_month(client, world, clock):
     client.force_login(world.seller)
     page = client.get(PAGE, MARCH_APRIL | {"by": "month"}).content.decode()
-    assert "2026-03" in page and "2894.50" in page and "1419.50" in page
+    assert "2026-03" in page and "¥2,894.50" in page and "¥1,419.50" in page
 
 
 def test_the_page_costs_a_fixed_number_of_queries(client, world, clock, django_assert_num_queries):
@@ -128,8 +128,8 @@ def test_a_providers_manager_sees_their_own_figures(client, world, clock):
     client.force_login(world.manager_p1)
     # Asking for the providers' breakdown changes nothing: East's own row only.
     page = client.get(PAGE, MARCH_APRIL | {"by": "provider"}).content.decode()
-    assert "East Service Co" in page and "3495.00" in page
-    assert "West Service Co" not in page and "Yantai" not in page and "4314.00" not in page
+    assert "East Service Co" in page and "¥3,495.00" in page
+    assert "West Service Co" not in page and "Yantai" not in page and "¥4,314.00" not in page
 
 
 # --- Exports ------------------------------------------------------------------------------------
