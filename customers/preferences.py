@@ -77,7 +77,7 @@ def customer_preferences_set(
         errors["preferred_channel"] = channel_error
     if errors:
         raise ValidationError(errors)
-    locked.full_clean(exclude=["phone", "representative", "referred_by", "user"])
+    locked.full_clean(exclude=["phone", "representative", "referred_by", "user", "referral_code"])
     locked.save(update_fields=[*PREFERENCE_FIELDS, "email_verified", "updated_at"])
     changed = _changed(before, locked)
     if locked.user_id is not None and "email" in changed:

@@ -168,7 +168,7 @@ def customer_update(*, customer: Customer, changes: dict[str, str | bool], by: A
         raise ValidationError({"preferred_channel": channel_error})
     if "preferred_channel" not in fields:
         fields.append("preferred_channel")
-    locked.full_clean(exclude=["phone", "representative", "referred_by", "user"])
+    locked.full_clean(exclude=["phone", "representative", "referred_by", "user", "referral_code"])
     try:
         with transaction.atomic():
             locked.save(update_fields=[*fields, "updated_at"])

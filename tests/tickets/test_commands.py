@@ -221,7 +221,7 @@ def test_demo_customers_units_and_timelines_are_consistent(db):
 def test_demo_twice_adds_nothing(db):
     run("demo")
     before = row_counts()
-    assert before["users"] == 7 + 9 + 1  # headquarters' staff, the providers' staff, and one portal customer
+    assert before["users"] == 8 + 9 + 1  # headquarters' staff, the providers' staff, and one portal customer
     assert before["categories"] == 10
     assert before["stations"] == 6 + 1  # and the one a provider opened
     assert before["customers"] == 50 + STORY_CUSTOMERS

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from aftersales.roles import Role
-from followups.choices import CallbackResult
+from followups.choices import CallbackResult, OfferOutcome
 from notifications.sms.locmem import outbox as sms_outbox
 from tests import factories
 from tests.api.conftest import client_for, portal_customer
@@ -101,6 +101,7 @@ SAMPLES: dict[str, dict[str, object]] = {
     "callback.result_noted": {"result": CallbackResult.REACHED, "note": "Rang twice."},
     "callback.dissatisfied": {"score": 2, "comment": "Came late."},
     "callback.complaint_opened": {"reference": "AS-2026-000043"},
+    "callback.offer_outcome": {"outcome": OfferOutcome.ACCEPTED, "detail": "SC-2026-000007"},
     "feedback.opened": {"code": "PWR-01", "department": Department.PRODUCTION},
     "feedback.acknowledged": {"code": "PWR-01", "department": Department.PRODUCTION},
     "feedback.answered": {
