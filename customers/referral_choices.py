@@ -30,3 +30,20 @@ def new_referral_code() -> str:
     """A random referral code: 8 characters of 31, so nearly 10^12 codes; unguessable enough
     that trying codes finds no one, and the database's unique index catches the rare clash."""
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))
+
+
+# 31**8 codes; a multiplier prime to it makes the seeded codes a permutation of the ids.
+_CODE_SPACE = len(REFERRAL_ALPHABET) ** REFERRAL_CODE_LENGTH
+_SPREAD = 590_872_612_427
+
+
+def referral_code_for_id(pk: int) -> str:
+    """A distinct code for each id below 31**8, spread over the whole code space so that
+    neighbouring ids do not read alike: for rows loaded in bulk, where codes cannot be drawn
+    and checked one by one (demo/seed/customers.py)."""
+    number = (pk * _SPREAD) % _CODE_SPACE
+    letters = []
+    for _position in range(REFERRAL_CODE_LENGTH):
+        number, digit = divmod(number, len(REFERRAL_ALPHABET))
+        letters.append(REFERRAL_ALPHABET[digit])
+    return "".join(letters)

@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 from aftersales.roles import roles_of
 from customers.models import Channel, Customer, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
+from customers.referral_choices import new_referral_code
 from customers.selectors import customer_with_phone
+
+# A new referral code is drawn when one is taken; three taken in a row would mean the codes ran out.
+REFERRAL_CODE_DRAWS = 3
 
 
 def entered_by_staff(by: AbstractBaseUser | None) -> bool:
@@ -68,6 +72,7 @@ def customer_create(
     customer = Customer(
         name=name.strip(),
         phone=normalized,
+        referral_code=new_referral_code(),
         email=(email or "").strip(),
         email_verified=email_confirmed,
         address=(address or "").strip(),
@@ -77,15 +82,21 @@ def customer_create(
         optional_messages=optional_messages,
         representative=representative,
     )
-    # The referral code is random and the unique index catches the one-in-a-trillion clash: no
-    # query to look for it first.
+    # The referral code is random and the unique index catches the rare clash: no query to look
+    # for it first; a clash draws another code.
     customer.full_clean(exclude=["phone", "referral_code"])
-    try:
-        with transaction.atomic():
-            customer.save()
-    except IntegrityError as exc:  # a concurrent create with the same number won the race
-        raise ValidationError({"phone": _("A customer with this phone number already exists.")}) from exc
-    return customer
+    for _attempt in range(REFERRAL_CODE_DRAWS):
+        try:
+            with transaction.atomic():
+                customer.save()
+        except IntegrityError as exc:
+            if not Customer._base_manager.filter(referral_code=customer.referral_code).exists():
+                # A concurrent create with the same number won the race.
+                raise ValidationError({"phone": _("A customer with this phone number already exists.")}) from exc
+            customer.referral_code = new_referral_code()
+        else:
+            return customer
+    raise IntegrityError("no free referral code")
 
 
 # What staff may correct on a customer record; the portal account and the dates are not among them.

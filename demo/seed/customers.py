@@ -6,6 +6,7 @@ import datetime as dt
 from django.db.models import Q
 
 from customers.models import Customer, Language
+from customers.referral_choices import referral_code_for_id
 from demo.data.network import ADDRESSES
 from demo.data.people import GIVEN_NAMES, SURNAMES
 from demo.seed.reference import ReferenceData
@@ -16,7 +17,19 @@ from demo.seed.tables import Table, reserve_ids
 PHONE_PREFIXES = ("170", "171", "172", "173", "175", "176", "177", "178", "190", "191", "192", "193", "195", "196")
 # The columns each row is built with, in order; the writers give the rest their defaults.
 CUSTOMERS = Table(
-    Customer, ("id", "name", "phone", "email", "address", "region", "preferred_language", "created_at", "updated_at")
+    Customer,
+    (
+        "id",
+        "name",
+        "phone",
+        "email",
+        "address",
+        "region",
+        "preferred_language",
+        "referral_code",
+        "created_at",
+        "updated_at",
+    ),
 )
 
 
@@ -78,7 +91,8 @@ def seed_customers(run: SeedRun, ref: ReferenceData, count: int) -> int:
                 language = Language.ENGLISH if random() < 0.04 else Language.CHINESE
                 email = f"{between(10**8, 10**10 - 1)}@qq.com" if random() < 0.3 else ""
                 address = f"{street}{between(1, 30)}号楼{between(1, 4)}单元{between(1, 28)}0{between(1, 4)}室"
-                rows.append((pk, name, phone, email, address, region, language, joined, joined))
+                code = referral_code_for_id(pk)
+                rows.append((pk, name, phone, email, address, region, language, code, joined, joined))
                 run.new_customers.append((pk, region, language))
             run.writer.write(CUSTOMERS, rows)
     return count

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from customers.models import Customer, OffersConsent
 from customers.offers import may_offer, offers_consent_set
-from customers.referral_choices import REFERRAL_ALPHABET, new_referral_code
+from customers.services import customer_create
+from customers.referral_choices import REFERRAL_ALPHABET, new_referral_code, referral_code_for_id
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,32 @@ def test_an_answer_that_is_not_one_is_a_field_error_and_nothing_changes(agent, c
 
     assert set(raised.value.message_dict) == {field}
     assert _consent(customer) == (OffersConsent.NOT_ASKED, None, "")
+
+
+def test_a_referral_code_already_taken_is_drawn_again(monkeypatch):
+    taken = factories.CustomerFactory().referral_code
+    draws = iter([taken, "NEWCODE2"])
+    monkeypatch.setattr("customers.services.new_referral_code", lambda: next(draws))
+
+    customer = customer_create(name="Chen Jie", phone="+8613900000077")
+
+    assert Customer.objects.get(pk=customer.pk).referral_code == "NEWCODE2"
+    assert Customer.objects.filter(referral_code=taken).count() == 1
+
+
+def test_a_phone_taken_is_still_the_phone_error_not_a_new_code():
+    factories.CustomerFactory(phone="+8613900000078")
+
+    with pytest.raises(ValidationError) as raised:
+        customer_create(name="Chen Jie", phone="+8613900000078")
+
+    assert set(raised.value.message_dict) == {"phone"}
+
+
+def test_codes_for_ids_loaded_in_bulk_are_distinct_and_do_not_read_alike():
+    codes = [referral_code_for_id(pk) for pk in range(1, 100_001)]
+
+    assert len(set(codes)) == 100_000
+    assert all(len(code) == 8 and set(code) <= set(REFERRAL_ALPHABET) for code in codes)
+    # Neighbouring ids share no leading characters that would let one guess the next.
+    assert sum(a[:3] == b[:3] for a, b in zip(codes, codes[1:], strict=False)) < 100
