@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from customers.models import Customer, OffersConsent
 from customers.offers import may_offer, offers_consent_set
-from customers.services import customer_create
 from customers.referral_choices import REFERRAL_ALPHABET, new_referral_code, referral_code_for_id
+from customers.services import customer_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from customers.referral_choices import OffersConsent, ReferralChannel
 from followups.choices import CallbackKind
 from followups.models import CallbackVisit
 from followups.reminders import schedule_warranty_expiry_callbacks
-from sales.leads import offers_consent_record
 from notifications.models import OutboundMessage
+from sales.leads import offers_consent_record
 from tests import factories
 
 pytestmark = pytest.mark.django_db
