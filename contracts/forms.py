@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.choices import ContractKind, ContractStatus
 from contracts.models import ContractProduct
-from contracts.selectors import ENDING_SOON, IN_FORCE
+from contracts.selectors import ENDING_SOON, IN_FORCE, PAYMENT_TO_CONFIRM
 from tickets.models import ServiceStation
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -16,7 +16,12 @@ class ContractFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All")), *ContractKind.choices], required=False)
     when = forms.ChoiceField(
         label=_("In force"),
-        choices=[("", _("All")), (IN_FORCE, _("In force today")), (ENDING_SOON, _("Ending within 30 days"))],
+        choices=[
+            ("", _("All")),
+            (IN_FORCE, _("In force today")),
+            (ENDING_SOON, _("Ending within 30 days")),
+            (PAYMENT_TO_CONFIRM, _("Payment to confirm")),
+        ],
         required=False,
     )
     q = forms.CharField(

@@ -111,6 +111,23 @@ class ServiceContract(models.Model):
     channel = models.CharField(_("sold on"), max_length=20, choices=SaleChannel.choices)
     payment_reference = models.CharField(_("payment reference"), max_length=80)
     paid_at = models.DateTimeField(_("paid"))
+    payment_confirmed_at = models.DateTimeField(
+        _("payment confirmed"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When staff confirmed the payment: at the sale when staff took it, later for a contract bought on the "
+            "portal. A contract covers nothing until its payment is confirmed."
+        ),
+    )
+    payment_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("payment confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     sold_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sold by"),

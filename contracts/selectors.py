@@ -19,6 +19,8 @@ ENDING_SOON_DAYS = 30
 # The list's "when" filter: in force today, or in force and ending within 30 days.
 IN_FORCE = "in_force"
 ENDING_SOON = "ending_soon"
+# Bought on the portal, the payment not yet found by staff.
+PAYMENT_TO_CONFIRM = "payment_to_confirm"
 LIST_RELATED = ("product", "unit__model", "customer", "provider", "station")
 
 
@@ -36,8 +38,8 @@ def filtered(
     search: str = "",
     today: dt.date,
 ) -> QuerySet[ServiceContract]:
-    """``rows`` filtered as the desk's list and the API filter them. ``when`` is in force today or
-    ending within 30 days; ``search`` finds a contract number, the customer's phone (typed any
+    """``rows`` filtered as the desk's list and the API filter them. ``when`` is in force today,
+    ending within 30 days, or (bought on the portal) with its payment still to confirm; ``search`` finds a contract number, the customer's phone (typed any
     way) or the unit's serial."""
     if status:
         rows = rows.filter(status=status)
@@ -47,6 +49,8 @@ def filtered(
         rows = rows.filter(status=ContractStatus.ACTIVE, starts_on__lte=today, ends_on__gte=today)
     if when == ENDING_SOON:
         rows = rows.filter(ends_on__lte=today + dt.timedelta(days=ENDING_SOON_DAYS))
+    if when == PAYMENT_TO_CONFIRM:
+        rows = rows.filter(status=ContractStatus.ACTIVE, payment_confirmed_at__isnull=True)
     search = search.strip()
     if search:
         match = Q(number__iexact=search) | Q(unit__serial__iexact=search)

@@ -38,10 +38,14 @@ def latest_odometer(unit: ProductUnit) -> OdometerReading | None:
 
 
 def in_force_on(unit: ProductUnit, day: dt.date, *, kind: str | None = None):
-    """The unit's contracts not cancelled whose dates include ``day`` (any seller: the base
-    manager, because cover belongs to the unit, not to whoever sold it)."""
+    """The unit's contracts not cancelled, paid (payment confirmed), whose dates include ``day``
+    (any seller: the base manager, because cover belongs to the unit, not to whoever sold it)."""
     contracts = ServiceContract._base_manager.filter(
-        unit=unit, status=ContractStatus.ACTIVE, starts_on__lte=day, ends_on__gte=day
+        unit=unit,
+        status=ContractStatus.ACTIVE,
+        payment_confirmed_at__isnull=False,
+        starts_on__lte=day,
+        ends_on__gte=day,
     )
     return contracts.filter(kind=kind) if kind else contracts
 
@@ -144,6 +148,10 @@ def contract_sell(
         channel=channel,
         payment_reference=payment_reference,
         paid_at=timezone.now(),
+        # Staff selling it took the payment; a reference the customer typed on the portal is
+        # checked against the account first (contract_payment_confirm).
+        payment_confirmed_at=None if channel == SaleChannel.PORTAL else timezone.now(),
+        payment_confirmed_by=None if channel == SaleChannel.PORTAL else by,
         sold_by=by,
         provider=provider,
         station=station,
@@ -175,6 +183,22 @@ def in_force_between(unit: ProductUnit, first: dt.date, last: dt.date, *, kind: 
     return ServiceContract._base_manager.filter(
         unit=unit, kind=kind, status=ContractStatus.ACTIVE, starts_on__lte=last, ends_on__gte=first
     )
+
+
+@transaction.atomic
+def contract_payment_confirm(*, contract: ServiceContract, by: AbstractBaseUser) -> ServiceContract:
+    """Staff found the customer's payment (the reference they gave, on the bank or WeChat Pay
+    statement): from now the contract covers what it says. A contract whose payment is not found
+    is cancelled instead, with the reason (:func:`contract_cancel`)."""
+    contract = ServiceContract._base_manager.select_for_update().get(pk=contract.pk)
+    if contract.status == ContractStatus.CANCELLED:
+        raise ValidationError({"status": _("This contract is cancelled.")})
+    if contract.payment_confirmed_at is not None:
+        raise ValidationError({"payment_reference": _("The payment of this contract is already confirmed.")})
+    contract.payment_confirmed_at = timezone.now()
+    contract.payment_confirmed_by = by
+    contract.save(update_fields=["payment_confirmed_at", "payment_confirmed_by"])
+    return contract
 
 
 @transaction.atomic

@@ -112,6 +112,21 @@ def contract_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @contracts_required
 @require_POST
+def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The payment of a contract bought on the portal is found on the statement: it covers from now."""
+    contract = _contract(pk)
+    try:
+        services.contract_payment_confirm(contract=contract, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The payment is confirmed: the contract covers what it says."))
+    return redirect("contracts:detail", pk=pk)
+
+
+@contracts_required
+@require_POST
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(pk)
     form = VisitForm(request.POST)

@@ -62,6 +62,8 @@ def plan_candidates(*, today: dt.date) -> QuerySet[ServiceContract]:
         ServiceContract._base_manager.filter(
             kind=ContractKind.MAINTENANCE_PLAN,
             status=ContractStatus.ACTIVE,
+            # A plan bought on the portal books its visits once its payment is confirmed.
+            payment_confirmed_at__isnull=False,
             ends_on__gte=today,
             unit__status=UnitStatus.IN_USE,
             included_visits__gt=0,

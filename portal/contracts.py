@@ -120,7 +120,10 @@ def contract_buy(request: HttpRequest, unit_id: int, code: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Thank you: %(contract)s is on your account, number %(number)s.")
+                    _(
+                        "Thank you: %(contract)s is on your account, number %(number)s. It covers your product "
+                        "once we have found your payment, usually within one working day."
+                    )
                     % {"contract": product.display_name, "number": contract.number},
                 )
                 return redirect("portal:unit_contracts", unit_id=unit.pk)

@@ -44,6 +44,8 @@ DESCRIPTIONS = {
     "channel": "Where it was sold: desk, callback, portal, renewal, api.",
     "payment_reference": "The payment's reference (no payment gateway: the reference is the proof).",
     "paid_at": "When it was paid.",
+    "payment_confirmed_at": "When staff confirmed the payment (at the sale when staff sold it); null for a contract "
+    "bought on the portal whose payment is still to be found: it covers nothing until then.",
     "sold_by": "Username of who sold it; null when the customer bought it on the portal.",
     "provider": "Code of the service provider that sold it; null for headquarters.",
     "station": "Code of the station where it was sold.",
@@ -104,8 +106,9 @@ class ContractSerializer(Described, serializers.ModelSerializer):
         fields = [
             "id", "number", "product", "kind", "unit", "serial", "customer", "status", "starts_on", "ends_on",
             "start_km", "end_km", "coverage", "included_visits", "visits_used", "visit_interval_months",
-            "visit_interval_km", "price", "currency", "channel", "payment_reference", "paid_at", "sold_by",
-            "provider", "station", "renews", "cancelled_at", "cancel_reason", "created_at",
+            "visit_interval_km", "price", "currency", "channel", "payment_reference", "paid_at",
+            "payment_confirmed_at", "sold_by", "provider", "station", "renews", "cancelled_at", "cancel_reason",
+            "created_at",
         ]  # fmt: skip
         read_only_fields = fields
 

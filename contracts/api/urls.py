@@ -11,5 +11,8 @@ urlpatterns = [
     path("contracts/", views.ContractList.as_view(), name="contract-list"),
     path("contracts/<int:pk>/", views.ContractDetail.as_view(), name="contract-detail"),
     path("contracts/<int:pk>/cancel/", views.ContractCancel.as_view(), name="contract-cancel"),
+    path(
+        "contracts/<int:pk>/confirm-payment/", views.ContractPaymentConfirm.as_view(), name="contract-confirm-payment"
+    ),
     path("contracts/<int:pk>/visits/", views.ContractVisits.as_view(), name="contract-visits"),
 ]

@@ -303,6 +303,27 @@ class ContractCancel(generics.GenericAPIView):
         return Response(ContractSerializer(_contracts().get(pk=pk)).data)
 
 
+class ContractPaymentConfirm(generics.GenericAPIView):
+    serializer_class = ContractSerializer
+    permission_classes = [IsAuthenticated, WorksContracts]
+
+    @extend_schema(
+        operation_id="contracts_confirm_payment",
+        tags=TAGS,
+        summary="Confirm the payment of a contract bought on the portal",
+        description="Staff found the customer's payment with the contract's reference on the bank or WeChat Pay "
+        "statement: from now the contract covers what it says. A contract sold by staff is confirmed at the sale; "
+        "confirming twice, or a cancelled contract, is a 400. A payment not found: cancel the contract instead.",
+        parameters=[CONTRACT_ID],
+        request=None,
+        responses={200: ContractSerializer, **error_responses(400, 401, 403, 404, 429, e403=SALES_403)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        contract = object_or_404(_contracts(), pk)
+        services.contract_payment_confirm(contract=contract, by=request.user)
+        return Response(ContractSerializer(_contracts().get(pk=pk)).data)
+
+
 class ContractVisits(generics.GenericAPIView):
     serializer_class = VisitInputSerializer
     permission_classes = [IsAuthenticated, WorksContracts]

@@ -20,6 +20,7 @@ MISSING = 999999
 ENDPOINTS = [
     ("get", "/api/contracts/{contract}/", None),
     ("post", "/api/contracts/{contract}/cancel/", {"reason": "Refunded"}),
+    ("post", "/api/contracts/{contract}/confirm-payment/", {}),
     ("post", "/api/contracts/{plan}/visits/", {"done_on": "2026-05-04"}),
     ("get", "/api/tickets/{ticket}/entitlement/", None),
 ]

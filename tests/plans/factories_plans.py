@@ -51,6 +51,7 @@ class ServiceContractFactory(factory.django.DjangoModelFactory):
     channel = SaleChannel.DESK
     payment_reference = "PAY-1"
     paid_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    payment_confirmed_at = factory.SelfAttribute("paid_at")
 
 
 def visit_done(contract: ServiceContract, number: int, done_on: dt.date, km: int | None = None) -> ContractVisit:
