@@ -38,7 +38,8 @@ class ContractProduct(LocalizedNameMixin):
         _("term (km)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        # Bounded here, not by the database's integer: the API says the same on every database.
+        validators=[MinValueValidator(1), MaxValueValidator(2_000_000)],
         help_text=_("Cars only: the contract also ends after this distance, whichever comes first."),
     )
     price = models.DecimalField(
@@ -56,7 +57,7 @@ class ContractProduct(LocalizedNameMixin):
         _("km between visits"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(200_000)],
         help_text=_("Cars only: a visit is due after this distance or the months, whichever comes first."),
     )
     exclusions = models.TextField(_("exclusions"), blank=True)

@@ -26,7 +26,8 @@ class SurveyProgram(LocalizedNameMixin):
     channels = models.JSONField(
         _("channels"), default=list, blank=True, help_text=_("Empty: every channel (SMS link, email link, phone).")
     )
-    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
+    # Bounded here, not by the database's integer: the API says the same on every database.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0, validators=[MaxValueValidator(1000)])
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -46,7 +47,7 @@ class SurveyQuestion(models.Model):
     program = models.ForeignKey(
         SurveyProgram, verbose_name=_("program"), on_delete=models.CASCADE, related_name="questions"
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, validators=[MaxValueValidator(1000)])
     contact_point = models.CharField(_("contact point"), max_length=30, choices=ContactPoint.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices, default=QuestionKind.SCALE)
     text = models.CharField(_("question"), max_length=255)
