@@ -14,6 +14,7 @@ from aftersales.roles import (
     manages_quality,
     roles_of,
     sees_all_tickets,
+    works_in_sales,
 )
 
 
@@ -44,3 +45,5 @@ manager_required = _require(manages_quality)
 network_manager_required = _require(manages_network_quality)
 # The feedback inbox: department users, and managers and admins who follow it up.
 feedback_required = _require(answers_feedback)
+# Contracts, leads and the referral report: sales staff, agents, managers and admins.
+sales_required = _require(works_in_sales)

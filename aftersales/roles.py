@@ -68,6 +68,11 @@ def has_any_role(user: AbstractBaseUser | AnonymousUser, roles: frozenset[str] |
     return bool(roles_of(user) & set(roles))
 
 
+def works_in_sales(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Sales staff, agents, managers and administrators: contracts, leads and referrals."""
+    return has_any_role(user, SALES_ROLES)
+
+
 def is_desk_user(user: AbstractBaseUser | AnonymousUser) -> bool:
     return has_any_role(user, DESK_ROLES)
 

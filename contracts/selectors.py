@@ -9,7 +9,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
-from aftersales.roles import SALES_ROLES, has_any_role
+from aftersales.roles import works_in_sales
 from contracts.choices import ContractStatus
 from contracts.models import ContractProduct, ServiceContract
 from customers.models import ProductUnit
@@ -26,7 +26,7 @@ LIST_RELATED = ("product", "unit__model", "customer", "provider", "station")
 
 def works_contracts(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Sales staff, agents, managers and administrators sell and look after contracts."""
-    return has_any_role(user, SALES_ROLES)
+    return works_in_sales(user)
 
 
 def filtered(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from aftersales.access import _require
+from aftersales.access import sales_required
 from aftersales.errors import add_errors_to_form
 from aftersales.roles import provider_of
 from contracts import selectors, services
@@ -28,7 +28,6 @@ from customers.models import ProductUnit
 from network.models import ServiceProvider
 from tickets.models import ServiceStation
 
-contracts_required = _require(selectors.works_contracts)
 LIST_LIMIT = 200
 
 
@@ -38,7 +37,7 @@ def seller(request: HttpRequest) -> ServiceProvider | None:
     return ServiceProvider._base_manager.get(pk=provider) if provider is not None else None
 
 
-@contracts_required
+@sales_required
 @require_GET
 def contract_list(request: HttpRequest) -> HttpResponse:
     filters = ContractFilterForm(request.GET)
@@ -88,13 +87,13 @@ def _page(request: HttpRequest, contract: ServiceContract, *, status: int = 200,
     )
 
 
-@contracts_required
+@sales_required
 @require_GET
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, _contract(pk))
 
 
-@contracts_required
+@sales_required
 @require_POST
 def contract_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(pk)
@@ -110,7 +109,7 @@ def contract_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, contract, status=400, cancel_form=form)
 
 
-@contracts_required
+@sales_required
 @require_POST
 def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """The payment of a contract bought on the portal is found on the statement: it covers from now."""
@@ -125,7 +124,7 @@ def payment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("contracts:detail", pk=pk)
 
 
-@contracts_required
+@sales_required
 @require_POST
 def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     contract = _contract(pk)
@@ -146,7 +145,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, contract, status=400, visit_form=form)
 
 
-@contracts_required
+@sales_required
 @require_POST
 def contract_renew(request: HttpRequest, pk: int) -> HttpResponse:
     """Sell the renewal: the same product, from the day after this contract ends."""
@@ -182,7 +181,7 @@ def _unit(pk: int) -> ProductUnit:
         raise Http404(pk) from exc
 
 
-@contracts_required
+@sales_required
 def contract_sell(request: HttpRequest, unit_pk: int) -> HttpResponse:
     """Sell a contract on a unit to its owner, as the seller's provider, at one of its stations."""
     unit = _unit(unit_pk)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aftersales.money import CENT
-from aftersales.roles import SALES_ROLES, has_any_role, provider_of
+from aftersales.roles import SALES_ROLES, provider_of, works_in_sales
 from customers.models import Customer
 from customers.offers import may_offer, offers_consent_set
 from customers.referral_choices import OffersConsent
@@ -42,7 +42,7 @@ OPTED_OUT = "opted out"
 def may_work_leads(user: AbstractBaseUser) -> bool:
     """Sales staff, agents, managers and administrators (a dealer's staff: their dealer's leads,
     by the scoped manager)."""
-    return has_any_role(user, SALES_ROLES)
+    return works_in_sales(user)
 
 
 def _lock(lead: Lead, move: str, by: AbstractBaseUser) -> Lead:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from aftersales.access import _require
+from aftersales.access import sales_required
 from aftersales.errors import add_errors_to_form
 from aftersales.roles import provider_of
 from customers.models import Customer
@@ -24,8 +24,6 @@ from network.models import ServiceProvider
 from sales import leads, selectors
 from sales.forms import AssignForm, ContactForm, LeadFilterForm, LoseForm, OffersConsentForm, WinForm
 from sales.models import Lead
-
-sales_required = _require(leads.may_work_leads)
 
 FORMS = {"contact": ContactForm, "win": WinForm, "lose": LoseForm, "assign": AssignForm}
 DONE = {

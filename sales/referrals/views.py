@@ -6,12 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from aftersales.access import _require
-from aftersales.roles import SALES_ROLES, has_any_role
+from aftersales.access import sales_required
 from sales.referrals import exports, selectors
 from sales.referrals.forms import MonthRangeForm
-
-sales_required = _require(lambda user: has_any_role(user, SALES_ROLES))
 
 
 def _report(request: HttpRequest) -> tuple[MonthRangeForm, list[selectors.ReferralRow]]:
