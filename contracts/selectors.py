@@ -1,15 +1,13 @@
 """Reads of service contracts, with their joins done (docs/contracts.md).
 
 ``ServiceContract.objects`` is scoped: a provider's staff see the contracts their provider sold,
-headquarters every contract. Who may work contracts at all is :func:`works_contracts`.
+headquarters every contract. Who may work contracts at all is :func:`aftersales.roles.works_in_sales`.
 """
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
-from aftersales.roles import works_in_sales
 from contracts.choices import ContractStatus
 from contracts.models import ContractProduct, ServiceContract
 from customers.models import ProductUnit
@@ -22,11 +20,6 @@ ENDING_SOON = "ending_soon"
 # Bought on the portal, the payment not yet found by staff.
 PAYMENT_TO_CONFIRM = "payment_to_confirm"
 LIST_RELATED = ("product", "unit__model", "customer", "provider", "station")
-
-
-def works_contracts(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Sales staff, agents, managers and administrators sell and look after contracts."""
-    return works_in_sales(user)
 
 
 def filtered(

@@ -39,14 +39,8 @@ MOVES = {
 OPTED_OUT = "opted out"
 
 
-def may_work_leads(user: AbstractBaseUser) -> bool:
-    """Sales staff, agents, managers and administrators (a dealer's staff: their dealer's leads,
-    by the scoped manager)."""
-    return works_in_sales(user)
-
-
 def _lock(lead: Lead, move: str, by: AbstractBaseUser) -> Lead:
-    if not may_work_leads(by):
+    if not works_in_sales(by):
         raise PermissionDenied
     locked = Lead._base_manager.select_for_update().select_related("customer").get(pk=lead.pk)
     _to, sources = MOVES[move]

@@ -24,7 +24,7 @@ from aftersales.api.filters import MAX_ID, IdFilter
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.parsers import JSONParser
 from aftersales.api.schema import error_responses
-from aftersales.roles import DESK_ROLES, SALES_ROLES, has_any_role, manages_network_quality, provider_of
+from aftersales.roles import DESK_ROLES, SALES_ROLES, has_any_role, manages_network_quality, provider_of, works_in_sales
 from contracts import catalogue, selectors, services
 from contracts.api.serializers import (
     CancelSerializer,
@@ -69,7 +69,7 @@ class WorksContracts(BasePermission):
     message = _("Only sales staff, agents, managers and administrators work contracts.")
 
     def has_permission(self, request, view) -> bool:
-        return selectors.works_contracts(request.user)
+        return works_in_sales(request.user)
 
 
 class CodeOrdered(NewestFirstCursorPagination):

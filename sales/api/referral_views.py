@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.api.schema import error_responses
-from aftersales.roles import SALES_ROLES, has_any_role
+from aftersales.roles import works_in_sales
 from sales.referrals import selectors
 from sales.referrals.forms import MonthRangeForm
 
@@ -22,7 +22,7 @@ class SellsOrManages(BasePermission):
     message = _("Only sales staff, agents, managers and administrators may read the referral report.")
 
     def has_permission(self, request: Request, view) -> bool:
-        return has_any_role(request.user, SALES_ROLES)
+        return works_in_sales(request.user)
 
 
 class ReferralRowSerializer(serializers.Serializer):

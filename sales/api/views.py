@@ -21,7 +21,7 @@ from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.parsers import JSONParser
 from aftersales.api.permissions import customer_of
 from aftersales.api.schema import error_responses
-from aftersales.roles import at_headquarters, is_desk_user, manages_quality, roles_of
+from aftersales.roles import at_headquarters, is_desk_user, manages_quality, roles_of, works_in_sales
 from customers.models import Customer
 from customers.referral_choices import ReferralChannel
 from sales import leads, selectors
@@ -51,7 +51,7 @@ class WorksLeads(BasePermission):
     message = _("Only sales staff, agents, managers and administrators may use this endpoint.")
 
     def has_permission(self, request, view) -> bool:
-        return leads.may_work_leads(request.user)
+        return works_in_sales(request.user)
 
 
 PERMISSIONS = [IsAuthenticated, WorksLeads]
@@ -187,7 +187,7 @@ class RulesReadOrHeadquartersWrite(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
-            return is_desk_user(request.user) or leads.may_work_leads(request.user)
+            return is_desk_user(request.user) or works_in_sales(request.user)
         return manages_quality(request.user) and at_headquarters(request.user)
 
 
@@ -290,7 +290,7 @@ class OffersConsentView(generics.GenericAPIView):
             raise PermissionDenied(_("Only staff and the customer themselves may record this."))
         rows = Customer.objects.all() if staff else Customer._base_manager.filter(pk=own.pk)
         customer = object_or_404(rows, pk)
-        if staff and not (leads.may_work_leads(request.user) or is_desk_user(request.user)):
+        if staff and not (works_in_sales(request.user) or is_desk_user(request.user)):
             raise PermissionDenied(_("Only service and sales staff may record this."))
         body = OffersConsentInput(data=request.data)
         body.is_valid(raise_exception=True)
