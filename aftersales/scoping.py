@@ -38,6 +38,7 @@ __all__ = [
     "ProviderScopeMiddleware",
     "UnscopedTask",
     "scope",
+    "scope_key",
     "scopes_disabled",
     "staff_in_scope",
 ]
@@ -57,6 +58,15 @@ def _scope_now() -> Any:
     if DIMENSION not in current:
         return UNSCOPED
     return _resolve(current[DIMENSION])
+
+
+def scope_key() -> str | None:
+    """What the current scope is, for keys of things worked out in it: ``"all"`` for the whole
+    organisation, ``"provider:<id>"`` for a provider's; None outside any scope."""
+    provider = _scope_now()
+    if provider is UNSCOPED:
+        return None
+    return "all" if provider is EVERYTHING else f"provider:{provider}"
 
 
 class ScopedQuerySet(models.QuerySet):

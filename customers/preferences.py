@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from aftersales import table_memo
 from customers.models import Channel, Customer, Language
 from customers.services import check_channel, entered_by_staff
 
@@ -82,6 +83,7 @@ def customer_preferences_set(
     changed = _changed(before, locked)
     if locked.user_id is not None and "email" in changed:
         User.objects.filter(pk=locked.user_id).update(email=locked.email)
+        table_memo.bump(User)  # an update sends no signal (aftersales/table_memo.py)
     if changed:
         # Stored untranslated, as the admin stores its own: each reader sees their language.
         with translation.override(None):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from aftersales import table_memo
 from aftersales.roles import roles_of
 from customers.models import Channel, Customer, WarrantyPolicy
 from customers.phones import InvalidPhone, normalize_phone
@@ -185,6 +186,7 @@ def customer_update(*, customer: Customer, changes: dict[str, str | bool], by: A
             locked.save(update_fields=[*fields, "updated_at"])
             if "phone" in changes and locked.user_id is not None:
                 get_user_model().objects.filter(pk=locked.user_id).update(username=phone)
+                table_memo.bump(get_user_model())  # an update sends no signal (aftersales/table_memo.py)
     except IntegrityError as exc:  # a concurrent change took the number
         raise ValidationError({"phone": _("A customer with this phone number already exists.")}) from exc
     return locked

@@ -17,3 +17,9 @@ class FieldworkConfig(AppConfig):
         booking_hooks.register()
         job_hooks.register()
         report_hooks.register()
+        # The technicians' stations order the desk's technician pickers (aftersales/table_memo.py).
+        from aftersales import table_memo
+        from fieldwork.models import TechnicianProfile
+
+        table_memo.register(TechnicianProfile)
+        table_memo.register_m2m(TechnicianProfile.stations, TechnicianProfile)

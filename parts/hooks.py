@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from aftersales import table_memo
 from parts import selectors
 from parts.demand import NEEDS_PARTS
 from parts.forms import ORDER, RESERVE, PartDemandForm, PartOrderForm, active_stations
@@ -15,7 +16,8 @@ def ticket_page_context(ticket: Ticket) -> dict[str, Any]:
     """The ticket page's parts card (templates/parts/partials/ticket_parts.html): reservations,
     orders with their waiting days, parts used with their old-part returns, and the days waited."""
     today = timezone.localdate()
-    orders = list(selectors.orders_of(ticket))
+    # Stations and staff from the process's memo rather than joined (aftersales/table_memo.py).
+    orders = table_memo.attached(selectors.orders_of(ticket), "station", "by")
     for order in orders:
         order.waiting_days = selectors.order_waiting_days(order, today)
     stations = active_stations() if ticket.status in NEEDS_PARTS else []
@@ -28,9 +30,9 @@ def ticket_page_context(ticket: Ticket) -> dict[str, Any]:
         if parts_open
         else None,
         "parts_order_form": PartOrderForm(initial=initial, stations=stations, prefix=ORDER) if parts_open else None,
-        "part_reservations": list(selectors.reservations_of(ticket)),
+        "part_reservations": table_memo.attached(selectors.reservations_of(ticket), "station", "by"),
         "parts_orders": orders,
-        "part_usages": list(selectors.usages_of(ticket)),
+        "part_usages": table_memo.attached(selectors.usages_of(ticket), "station", "by"),
         "parts_waiting": selectors.waiting_from(orders, today=today),
     }
 

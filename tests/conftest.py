@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import translation
 from django_scopes import scopes_disabled
 
+from aftersales import table_memo
 from aftersales.roles import Role
 from notifications.sms.locmem import outbox as sms_outbox
 from notifications.webhooks import listened
@@ -81,6 +82,8 @@ def nothing_cached_by_earlier_tests():
     earlier test cached: rolled-back tests reuse ids and times, and flushed ones send no signals."""
     caches["fragments"].clear()
     caches["default"].delete_many([listened.SET_KEY, listened.TOKEN_KEY])
+    # The memo of small tables, too: a rolled-back test's stations and staff are gone.
+    table_memo.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from aftersales import table_memo
+        from network.models import ProviderMember, ServiceProvider
+        from tickets.models import FaultCategory, ServiceStation
+
+        # The small tables the desk's pages take from each process's memory (aftersales/table_memo.py):
+        # stations, providers, fault categories and staff, and who is a technician of which provider.
+        user = get_user_model()
+        table_memo.register(ServiceStation, ServiceProvider, FaultCategory, user, ProviderMember)
+        table_memo.register_m2m(user.groups, user)

@@ -8,8 +8,17 @@ from django.forms import BoundField
 from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from aftersales import table_memo
+from aftersales.scoping import scope_key
 from customers.phones import display_phone
+
+# What the pickers of the desk's forms list, by the tables their options come from.
+STATIONS = ("tickets.servicestation",)
+PROVIDERS = ("network.serviceprovider",)
+TECHNICIANS = ("auth.user", "network.providermember")
+TECHNICIANS_BY_STATION = (*TECHNICIANS, "fieldwork.technicianprofile", "tickets.servicestation")
 
 
 def choice_labels(choices) -> dict[str, str]:
@@ -72,3 +81,33 @@ def select_tag(field: BoundField) -> dict:
         "groups": groups,
         "options": [option for group in groups for option in group["options"]],
     }
+
+
+def memo_options(field, tables: tuple[str, ...], *key, options=None) -> None:
+    """Give ``field``'s select the options it would list, from the process's memo while the
+    ``tables`` they come from are unchanged (aftersales/table_memo.py), in the request's language
+    and scope: a picker of stations or technicians no longer reads and labels them on every page.
+
+    ``options``, when given, works them out (grouped like a widget's choices); else the field's
+    own choices do. ``key`` names what else they depend on (the field, a ticket's station). The
+    field's queryset stays: what is sent back is still checked against the database."""
+    scope = scope_key()
+    if scope is None:
+        return
+
+    def listed():
+        return _plain(options() if options is not None else field.choices)
+
+    field.widget.choices = table_memo.derived(tables, (*key, get_language(), scope), listed)
+
+
+def _plain(choices) -> list:
+    """Choices as values and labels in plain strings (model choices carry their instances, and
+    labels may be lazy translations), groups kept as ``(label, [options])``."""
+    plain = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            plain.append((str(value), [(str(v), str(text)) for v, text in label]))
+        else:
+            plain.append(("" if value is None else str(value), str(label)))
+    return plain

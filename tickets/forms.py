@@ -9,6 +9,7 @@ from customers.phones import InvalidPhone, normalize_phone
 from customers.selectors import active_models
 from tickets import selectors
 from tickets.choices import SLOT_HOURS, Channel, Kind, Priority, VisitSlot
+from tickets.desk_rendering import STATIONS, TECHNICIANS_BY_STATION, memo_options
 from tickets.transitions import MOVES_BY_NAME
 
 NEW_UNIT = "new"
@@ -227,8 +228,15 @@ class AssignForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.fields["assignee"].label_from_instance = _person
+        memo_options(self.fields["station"], STATIONS, "assign.station")
         if ticket is not None:
-            self.fields["assignee"].widget.choices = self._grouped_technicians(ticket.station)
+            memo_options(
+                self.fields["assignee"],
+                TECHNICIANS_BY_STATION,
+                "assign.assignee",
+                ticket.station_id,
+                options=lambda: self._grouped_technicians(ticket.station),
+            )
             if ticket.appointment_start is not None:
                 start, end = timezone.localtime(ticket.appointment_start), ticket.appointment_end
                 self.fields["appointment_date"].help_text = _("Booked: %(when)s") % {

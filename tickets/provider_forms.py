@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from network.models import ServiceProvider
+from tickets.desk_rendering import PROVIDERS, STATIONS, memo_options
 from tickets.models import ServiceStation
 
 
@@ -31,6 +32,11 @@ class OfferForm(forms.Form):
         error_messages={"invalid_choice": _("Unknown service station.")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        memo_options(self.fields["provider"], PROVIDERS, "offer.provider")
+        memo_options(self.fields["station"], STATIONS, "offer.station")
 
 
 class AcceptForm(forms.Form):

@@ -13,7 +13,15 @@ from aftersales.pagination import PAGE_SIZES, CappedPaginator, page_size_from
 from aftersales.roles import Role, provider_of, roles_of, sees_all_tickets
 from tickets import selectors
 from tickets.choices import OPEN_STATUSES, Kind, Priority, Status
-from tickets.desk_rendering import choice_labels, datetime_formatter, phone_display, select_tag
+from tickets.desk_rendering import (
+    STATIONS,
+    TECHNICIANS,
+    choice_labels,
+    datetime_formatter,
+    memo_options,
+    phone_display,
+    select_tag,
+)
 from tickets.filters import TicketQueueFilter
 
 
@@ -87,13 +95,16 @@ def _queue(request: HttpRequest) -> HttpResponse:
     sees_all = sees_all_tickets(request.user)
     # Station and technician are offered to those who see every ticket only.
     selects = ["kind", "priority", "sort", *(["station", "assignee", "dispatch"] if sees_all else [])]
+    if sees_all:
+        memo_options(filterset.form.fields["station"], STATIONS, "queue.station")
+        memo_options(filterset.form.fields["assignee"], TECHNICIANS, "queue.assignee")
     return render(
         request,
         "tickets/queue.html",
         {
             "filter": filterset,
             "page": page,
-            "rows": queue_rows(page.object_list, now),
+            "rows": queue_rows(selectors.with_memo_relations(page.object_list), now),
             "selects": {name: select_tag(filterset.form[name]) for name in selects},
             "now": now,
             "query_string": params.urlencode(),

@@ -8,10 +8,11 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
+from aftersales import table_memo
 from aftersales.roles import Role, roles_of, sees_all_tickets
 from aftersales.scoping import staff_in_scope
 from customers.models import Customer, ProductUnit
@@ -23,7 +24,10 @@ REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{1,9}$", re.IGNORECASE)
 SEARCH_UNIT_LIMIT = 100
 SEARCH_CUSTOMER_LIMIT = 1000
 
-QUEUE_RELATED = ("customer", "unit__model", "station", "assignee")
+QUEUE_RELATED = ("customer", "unit__model")
+# A ticket's small relations, read from the process's memo instead of joined (aftersales/table_memo.py).
+QUEUE_MEMO_RELATED = ("station", "assignee")
+TICKET_MEMO_RELATED = ("station", "assignee", "provider", "fault_category", "created_by")
 # The columns a line of the desk queue shows (tickets.queue_views.queue_rows); a page of rows reads
 # these instead of every column of six tables.
 DESK_QUEUE_FIELDS = (
@@ -40,11 +44,8 @@ DESK_QUEUE_FIELDS = (
     "customer__phone",
     "unit__serial",
     "unit__model__code",
-    "station__name",
-    "station__name_zh",
-    "assignee__username",
-    "assignee__first_name",
-    "assignee__last_name",
+    "station",
+    "assignee",
 )
 
 
@@ -90,44 +91,46 @@ def queue_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     return qs.select_related(*QUEUE_RELATED)
 
 
+def with_memo_relations(tickets: list[Ticket]) -> list[Ticket]:
+    """A page of tickets read with :func:`queue_rows`, their stations and technicians set from
+    the process's memo (aftersales/table_memo.py)."""
+    tickets = list(tickets)
+    table_memo.attach(tickets, *QUEUE_MEMO_RELATED)
+    return tickets
+
+
 def desk_queue_rows(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
     """The desk queue's rows: the joins of :func:`queue_rows`, only the columns the page shows."""
     return queue_rows(qs).only(*DESK_QUEUE_FIELDS)
 
 
-def _reference_of(field: str) -> Subquery:
-    return Subquery(Ticket.objects.filter(pk=OuterRef(field)).values("reference")[:1])
-
-
 def ticket_for(user: AbstractBaseUser, reference: str) -> Ticket:
-    """One ticket the user may see, with everything the ticket page shows joined in.
+    """One ticket the user may see, with everything the ticket page shows at hand.
 
-    The tickets it may duplicate, was merged into or, for a complaint, is about are shown by
-    reference only (``duplicate_of_reference``, ``merged_into_reference``,
-    ``complaint_about_reference``): more joins of the ticket table
-    would make the query slower to plan than to run.
+    The customer and the unit are joined in; the station, provider, fault category and staff
+    come from the process's memo of those small tables (aftersales/table_memo.py): joining nine
+    tables made PostgreSQL spend longer planning the query than running it. The tickets it may
+    duplicate, was merged into or, for a complaint, is about are shown by reference only
+    (``duplicate_of_reference``, ``merged_into_reference``, ``complaint_about_reference``),
+    read in one more query only when it names any.
     """
     try:
-        return (
-            visible_tickets(user)
-            .select_related(
-                "customer",
-                "unit__model__category",
-                "fault_category",
-                "station",
-                "assignee",
-                "created_by",
-                "provider",
-            )
-            .annotate(
-                duplicate_of_reference=_reference_of("suspected_duplicate_of"),
-                merged_into_reference=_reference_of("merged_into"),
-                complaint_about_reference=_reference_of("complaint_about"),
-            )
-            .get(reference=reference)
-        )
+        ticket = visible_tickets(user).select_related("customer", "unit__model__category").get(reference=reference)
     except Ticket.DoesNotExist as exc:
         raise Http404(reference) from exc
+    table_memo.attach([ticket], *TICKET_MEMO_RELATED)
+    linked = {
+        "duplicate_of_reference": ticket.suspected_duplicate_of_id,
+        "merged_into_reference": ticket.merged_into_id,
+        "complaint_about_reference": ticket.complaint_about_id,
+    }
+    ids = {pk for pk in linked.values() if pk is not None}
+    # Through the scoped manager, as the page's other links: a provider's staff see the
+    # reference of a ticket of their own provider only.
+    references = dict(Ticket.objects.filter(pk__in=ids).values_list("pk", "reference")) if ids else {}
+    for name, pk in linked.items():
+        setattr(ticket, name, references.get(pk))
+    return ticket
 
 
 def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEvent]:

@@ -3,6 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from aftersales import table_memo
 from fieldwork.booking.services import visits_cancel_for_withdrawn_ticket
 from fieldwork.models import Visit
 from tickets import hooks
@@ -54,7 +55,8 @@ TEXTS: dict[str, SystemText] = {
 def ticket_page_context(ticket: Ticket) -> dict:
     """The ticket's field visits in order of time, for the visits card (one query), and whether
     the ticket may still get one (the card then loads the dispatch suggestions)."""
-    visits = list(Visit.objects.filter(ticket=ticket).select_related("technician", "station").order_by("start", "id"))
+    # The technician and the station from the process's memo rather than joined (aftersales/table_memo.py).
+    visits = table_memo.attached(Visit.objects.filter(ticket=ticket).order_by("start", "id"), "technician", "station")
     return {
         "field_visits": visits,
         "field_visit_bookable": ticket.status not in (Status.CLOSED, Status.CANCELLED, Status.MERGED),

@@ -125,6 +125,9 @@ def test_a_technician_gets_no_station_or_technician_filter_and_no_queries_for_th
 ):
     factories.TicketFactory(assignee=technician)
     _login(client, technician)
+    # The stations and staff a page shows come from the process's memo (aftersales/table_memo.py),
+    # filled by the first page as on any running server.
+    client.get(reverse("desk:queue"))
     # session, user, roles, count, page ids, rows
     with django_assert_num_queries(6):
         html = client.get(reverse("desk:queue")).content.decode()
@@ -136,21 +139,24 @@ def test_a_technician_gets_no_station_or_technician_filter_and_no_queries_for_th
 # --- ticket page ------------------------------------------------------------------------------
 
 
-def test_ticket_page_links_the_duplicate_and_the_merge_target_without_more_queries(
+def test_ticket_page_links_the_duplicate_and_the_merge_target_with_one_query_for_their_references(
     client, agent, django_assert_num_queries
 ):
     original = factories.TicketFactory()
     duplicate = factories.TicketFactory(suspected_duplicate_of=original)
     merged = factories.TicketFactory(status=Status.MERGED, suspected_duplicate_of=original, merged_into=original)
     _login(client, agent)
-    # session, user, roles, ticket, events, fault codes, claims, ratings, callbacks, files,
-    # station choices, technician choices; field visits; service reports; the parts card's reservations, orders, parts used and
-    # stations to reserve or order from: as for any other ticket
-    # and, for headquarters, the dispatch form's providers and their stations
+    # The stations and staff a page shows come from the process's memo (aftersales/table_memo.py),
+    # filled by the first page as on any running server.
+    client.get(reverse("desk:ticket", args=[original.reference]))
+    # session, user, roles, ticket, the linked tickets' references, events, fault codes, claims,
+    # ratings, callbacks, files; field visits; service reports; the parts card's reservations,
+    # orders, parts used and stations to reserve or order from: as for any other ticket (the
+    # assignment's and the dispatch form's pickers come from the memo)
     # and who pays for the job (warranty/entitlement.py): with no claim yet, the engine's evaluation of the
     # facts on record (the policy, the unit's repairs and their days, the parts orders, the holidays) and the
     # contracts in force
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(22):
         page = client.get(reverse("desk:ticket", args=[duplicate.reference])).content.decode()
     assert f"Likely a duplicate of {original.reference}" in page
     assert f'<a href="{reverse("desk:ticket", args=[original.reference])}">Open it</a>' in page

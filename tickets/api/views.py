@@ -72,13 +72,34 @@ class CustomerRequestThrottle(SimpleRateThrottle):
 # --- the list, and new tickets ------------------------------------------------------------------
 
 
+# The columns a row of the list shows (TicketListSerializer), instead of every column of four tables.
+LIST_FIELDS = (
+    *TicketListSerializer.Meta.fields[:6],
+    "created_at",
+    "next_due",
+    "version",
+    "station",
+    "assignee",
+    "customer__name",
+    "customer__phone",
+    "unit__serial",
+    "unit__model__code",
+    "unit__model__name",
+    "unit__model__name_zh",
+)
+
+
 class TicketListView(TicketScope, generics.ListAPIView):
     serializer_class = TicketListSerializer
     filterset_class = TicketFilter
     pagination_class = NewestFirstCursorPagination
 
     def get_queryset(self) -> QuerySet[Ticket]:
-        return selectors.queue_rows(tickets_for(self.request.user))
+        return selectors.queue_rows(tickets_for(self.request.user)).only(*LIST_FIELDS)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.with_memo_relations(page)
 
     def get_serializer_context(self) -> dict:
         customer_view = acting_customer(self.request.user) is not None
