@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from aftersales.access import manager_required
+from aftersales.replicas.marks import replica_reads
 from settlements import checks, exports, selectors, statements, workflow
 from settlements.choices import FlagCode
 from settlements.forms import (
@@ -50,6 +51,7 @@ DONE = {
 }
 
 
+@replica_reads
 @manager_required
 @require_GET
 def statement_list(request: HttpRequest) -> HttpResponse:
@@ -216,6 +218,7 @@ def line_decide(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     return _page(request, statement, bound_line=form, status=400)
 
 
+@replica_reads
 @manager_required
 @require_GET
 def statement_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:

@@ -13,6 +13,7 @@ errors and messages are DRF's ("Invalid token.", "User inactive or deleted.").
 import binascii
 from hmac import compare_digest
 
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
@@ -40,7 +41,13 @@ class HashedTokenAuthentication(TokenAuthentication):
             digest = hash_token(key)
         except (TypeError, binascii.Error):
             raise invalid from None
-        candidates = AuthToken.objects.filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH]).select_related("user")
+        # From the primary, also where the request's other reads go to a replica: a key issued a
+        # moment ago works at once (docs/read-replicas.md).
+        candidates = (
+            AuthToken.objects.using(DEFAULT_DB_ALIAS)
+            .filter(token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH])
+            .select_related("user")
+        )
         for auth_token in candidates:
             if compare_digest(digest, auth_token.digest):
                 return self.validate_user(auth_token)

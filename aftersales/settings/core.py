@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every request runs in the scope of the signed-in user's service provider (aftersales/scoping.py).
     "aftersales.scoping.ProviderScopeMiddleware",
+    # Lets the dashboard, exports, reports and API lists read from a replica when one is
+    # configured; with none, Django leaves it out (aftersales/replicas/, docs/read-replicas.md).
+    "aftersales.replicas.middleware.ReplicaReadsMiddleware",
     # A path with a NUL character is a 404 before any view looks it up (aftersales/middleware.py).
     "aftersales.middleware.NulInPathMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,20 +1,14 @@
 """Where data lives: the database, the cache, and Celery's broker and task settings."""
 
-import dj_database_url
-
 from aftersales.beat import beat_schedule
-from aftersales.env import env_bool, env_str
+from aftersales.env import env_bool, env_int, env_list, env_str
+from aftersales.replicas.config import database_from_url, replica_databases
 from aftersales.settings.core import TIME_ZONE, VAR_DIR
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # PostgreSQL's JIT compiles a plan when its cost estimate is high; for the quality
-        # rates' grouped counts that takes ~350 ms to save ~5. Short queries gain nothing from it.
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -26,6 +20,18 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Read replicas (docs/read-replicas.md) ----------------------------------------------------
+# Streaming replicas of the primary, comma-separated URLs: the dashboard, exports, reports and the
+# API's lists read from them (aftersales/replicas/). Unset, every query goes to the primary.
+_replicas = replica_databases(env_list("DATABASE_REPLICA_URL", []), primary=DATABASES["default"])
+DATABASES.update(_replicas)
+DATABASE_REPLICAS = list(_replicas)
+DATABASE_ROUTERS = ["aftersales.replicas.router.ReplicaRouter"] if DATABASE_REPLICAS else []
+# How long after a change its author reads from the primary only: longer than the replicas lag.
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 10)
+# How long a replica that did not answer is left alone before it is tried again.
+REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
 
 # --- Cache and Celery ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

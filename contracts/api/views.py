@@ -24,6 +24,7 @@ from aftersales.api.filters import MAX_ID, IdFilter
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.parsers import JSONParser
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import DESK_ROLES, SALES_ROLES, has_any_role, manages_network_quality, provider_of, works_in_sales
 from contracts import catalogue, selectors, services
 from contracts.api.serializers import (
@@ -87,6 +88,7 @@ class ProductFilter(filters.FilterSet):
         fields = ["kind", "category", "is_active"]
 
 
+@replica_reads
 class ProductList(generics.GenericAPIView):
     serializer_class = ContractProductSerializer
     permission_classes = [IsAuthenticated, CatalogueAccess]
@@ -211,6 +213,7 @@ def _contracts() -> QuerySet[ServiceContract]:
     )
 
 
+@replica_reads
 class ContractList(generics.GenericAPIView):
     serializer_class = ContractSerializer
     permission_classes = [IsAuthenticated, WorksContracts]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from aftersales.api.filters import MAX_ID
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import is_desk_user, manages_network_quality
 from followups.csi.programs import program_save
 from followups.csi_models import SurveyProgram, SurveyQuestion
@@ -126,6 +127,7 @@ class _Programs(generics.GenericAPIView):
         return Response(self.get_serializer(program_or_404(saved.pk)).data, status=201 if created else 200)
 
 
+@replica_reads
 class SurveyProgramList(_Programs):
     pagination_class = ProgramOrder
 

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import is_desk_user
 from parts import demand, returns, selectors
 from parts.api.demand_serializers import (
@@ -78,6 +79,7 @@ def _reservations(request: Request) -> QuerySet[PartReservation]:
     return PartReservation.objects.filter(ticket__in=tickets).select_related("ticket", "station", "part")
 
 
+@replica_reads
 class ReservationListCreateView(generics.GenericAPIView):
     serializer_class = ReservationSerializer
     permission_classes = PERMISSIONS
@@ -155,6 +157,7 @@ class OrderPagination(NewestFirstCursorPagination):
     order_description = "newest order first"
 
 
+@replica_reads
 class OrderListCreateView(generics.GenericAPIView):
     serializer_class = OrderSerializer
     permission_classes = PERMISSIONS

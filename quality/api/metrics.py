@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import manages_quality, provider_of
 from quality import alerts, snapshots
 from quality.api.serializers.metrics import MetricsQuerySerializer, MetricsSerializer, rank_data, rate_data
@@ -60,6 +61,7 @@ class ManagesQuality(BasePermission):
         return manages_quality(request.user)
 
 
+@replica_reads
 class MetricsView(APIView):
     permission_classes = [IsAuthenticated, ManagesQuality]
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from aftersales.access import manager_required
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import provider_of
 from quality import charts
 from quality.metrics import business_today
@@ -88,6 +89,7 @@ def csi_section(*, provider: int | None, group_by: str, months: int, today: dt.d
     }
 
 
+@replica_reads
 @manager_required
 @require_GET
 def csi(request: HttpRequest) -> HttpResponse:

@@ -8,9 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from aftersales.access import manager_required
+from aftersales.replicas.marks import replica_reads
 from quality.part_failures import part_failures
 
 
+@replica_reads
 @manager_required
 def part_failure_list(request: HttpRequest) -> HttpResponse:
     """Warranty replacements of the batch window (``BATCH_WARNING_WINDOW_DAYS``), by part and batch."""

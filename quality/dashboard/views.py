@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aftersales.access import manager_required
 from aftersales.errors import add_errors_to_form
 from aftersales.pagination import PAGE_SIZES, UncountedPage, page_size_from
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import provider_of
 from quality import snapshots
 from quality.access import headquarters_required
@@ -75,6 +76,7 @@ def _alerts_context(alerts: list[QualityAlert]) -> list[dict]:
     ]
 
 
+@replica_reads
 @manager_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -112,6 +114,7 @@ def _drilldown_kind(kind: str) -> str:
     return kind
 
 
+@replica_reads
 @manager_required
 @require_GET
 def tickets(request: HttpRequest, kind: str) -> HttpResponse:
@@ -172,6 +175,7 @@ def _format(fmt: str) -> str:
     return fmt
 
 
+@replica_reads
 @manager_required
 @require_GET
 def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
@@ -195,6 +199,7 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     return exports.response(built, fmt)
 
 
+@replica_reads
 @manager_required
 @require_GET
 def tickets_export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
@@ -273,6 +278,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
     return redirect(target if allowed and target.startswith(home) else home)
 
 
+@replica_reads
 @headquarters_required
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import provider_of
 from quality.api.metrics import ManagesQuality
 from quality.metrics import business_today
@@ -256,6 +257,7 @@ EXAMPLE = {
 }
 
 
+@replica_reads
 class RevenueView(APIView):
     permission_classes = [IsAuthenticated, ManagesQuality]
 

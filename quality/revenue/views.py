@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from aftersales.access import manager_required
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import provider_of
 from quality.dashboard import exports
 from quality.dashboard.forms import period_text
@@ -30,6 +31,7 @@ def _form(request: HttpRequest) -> RevenueFilterForm:
     return form
 
 
+@replica_reads
 @manager_required
 @require_GET
 def revenue(request: HttpRequest) -> HttpResponse:
@@ -56,6 +58,7 @@ def revenue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 @manager_required
 @require_GET
 def revenue_export(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import works_in_sales
 from sales.referrals import selectors
 from sales.referrals.forms import MonthRangeForm
@@ -56,6 +57,7 @@ MONTH_FROM = OpenApiParameter("month_from", str, description="First month, YYYY-
 MONTH_TO = OpenApiParameter("month_to", str, description="Last month, YYYY-MM (default: this month); 24 at most.")
 
 
+@replica_reads
 class ReferralReportView(APIView):
     permission_classes = [IsAuthenticated, SellsOrManages]
 

@@ -21,6 +21,7 @@ from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.parsers import JSONParser
 from aftersales.api.permissions import customer_of
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import at_headquarters, is_desk_user, manages_quality, roles_of, works_in_sales
 from customers.models import Customer
 from customers.referral_choices import ReferralChannel
@@ -83,6 +84,7 @@ def _detail(request: Request, pk: int) -> dict:
     return LeadDetailSerializer(lead).data
 
 
+@replica_reads
 class LeadList(generics.GenericAPIView):
     serializer_class = LeadSerializer
     permission_classes = PERMISSIONS
@@ -205,6 +207,7 @@ class _Rules(generics.GenericAPIView):
         return LeadRule.objects.select_related("category", "owner")
 
 
+@replica_reads
 class LeadRuleList(_Rules):
     pagination_class = CodeOrdered
 

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from aftersales.access import sales_required
+from aftersales.replicas.marks import replica_reads
 from sales.referrals import exports, selectors
 from sales.referrals.forms import MonthRangeForm
 
@@ -18,6 +19,7 @@ def _report(request: HttpRequest) -> tuple[MonthRangeForm, list[selectors.Referr
     return form, selectors.referral_report(first=form.cleaned_data["first"], last=form.cleaned_data["last"])
 
 
+@replica_reads
 @sales_required
 @require_GET
 def referral_report(request: HttpRequest) -> HttpResponse:
@@ -34,6 +36,7 @@ def referral_report(request: HttpRequest) -> HttpResponse:
     return render(request, "sales/referrals/report.html", context, status=200 if form.is_valid() else 400)
 
 
+@replica_reads
 @sales_required
 @require_GET
 def referral_export(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -23,6 +23,7 @@ from aftersales.api.filters import IdFilter
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.parsers import JSONParser
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from settlements import exports, selectors, statements
 from settlements.api.serializers import (
     DecideInput,
@@ -95,6 +96,7 @@ def _detail(statement: Statement) -> dict:
     return StatementDetailSerializer(statement).data
 
 
+@replica_reads
 class StatementList(generics.GenericAPIView):
     serializer_class = StatementSerializer
     permission_classes = PERMISSIONS
@@ -212,6 +214,7 @@ EXPORT_RESPONSES = {
 }
 
 
+@replica_reads
 class StatementCsv(generics.GenericAPIView):
     permission_classes = PERMISSIONS
     serializer_class = None
@@ -229,6 +232,7 @@ class StatementCsv(generics.GenericAPIView):
         return exports.response(_statement(request, pk), "csv")
 
 
+@replica_reads
 class StatementXlsx(generics.GenericAPIView):
     permission_classes = PERMISSIONS
     serializer_class = None
@@ -262,6 +266,7 @@ def _lines() -> QuerySet[SettlementLine]:
     return SettlementLine.objects.select_related("ticket", "category", "decided_by")
 
 
+@replica_reads
 class LineList(generics.GenericAPIView):
     serializer_class = SettlementLineSerializer
     permission_classes = PERMISSIONS

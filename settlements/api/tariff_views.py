@@ -21,6 +21,7 @@ from aftersales.api.filters import MAX_ID
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.parsers import JSONParser
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import is_desk_user, manages_quality
 from network.models import ServiceProvider
 from settlements import tariffs
@@ -99,6 +100,7 @@ class _Tariff(generics.GenericAPIView):
 # --- providers ------------------------------------------------------------------------------------
 
 
+@replica_reads
 class ProviderList(_Tariff):
     serializer_class = ServiceProviderSerializer
     permission_classes = [IsAuthenticated, DeskReadsOrHeadquartersWrites]

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from aftersales.api.pagination import NewestFirstCursorPagination
 from aftersales.api.permissions import IsDeskUserOrCustomer, ManagesQuality, SeesAllTickets, customer_of
 from aftersales.api.schema import error_responses
+from aftersales.replicas.marks import replica_reads
 from aftersales.roles import is_desk_user
 from tickets.models import Ticket
 from warranty import claims, selectors
@@ -114,6 +115,7 @@ CLAIM_EXAMPLE = {
 }
 
 
+@replica_reads
 class ClaimListCreateView(generics.GenericAPIView):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
