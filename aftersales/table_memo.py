@@ -12,7 +12,9 @@ deleted (Django's signals, and :func:`bump` for the few bulk updates that send n
 reads the tokens of the tables it needs in one round trip; a memo whose token moved is dropped
 and its rows read again from the database. The token is replaced both when the row is written
 and when the transaction commits, so a process that read the table in between reads it again.
-With the cache unreachable no token is known, and every row is read from the database.
+With the cache unreachable no token is known, and every row is read from the database. What the
+memo keeps is always read from the primary, never from a lagging replica
+(aftersales/replicas/).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import TypeVar
 from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from aftersales.replicas.reads import on_primary
 
 T = TypeVar("T")
 
@@ -107,7 +111,8 @@ def derived(tables: Iterable[str], key: tuple, compute: Callable[[], T]) -> T:
     entry = _derived.get((labels, key))
     if entry is not None and entry[0] == stamp:
         return entry[1]
-    value = compute()
+    with on_primary():
+        value = compute()
     if len(_derived) >= MAX_DERIVED:
         _derived.clear()
     _derived[(labels, key)] = (stamp, value)
@@ -156,7 +161,8 @@ def rows(model: type[models.Model], pks: Iterable[int], token: str | None = None
         _memos[label] = (token, memo)
     missing = wanted - memo.keys()
     if missing:
-        memo.update({row.pk: row for row in model._base_manager.filter(pk__in=missing)})
+        with on_primary():
+            memo.update({row.pk: row for row in model._base_manager.filter(pk__in=missing)})
     return {pk: _fresh(memo[pk]) for pk in wanted if pk in memo}
 
 

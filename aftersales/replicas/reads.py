@@ -5,6 +5,8 @@ asks it, on every read, where that read goes. Everything else reads from the pri
 that did not start one, a task, a command, a test.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar, Token
 
 from django.conf import settings
@@ -67,3 +69,14 @@ def allow(request: HttpRequest) -> None:
 
 def end_request(token: Token) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def on_primary() -> Iterator[None]:
+    """Every read inside goes to the primary, whatever the request may do: what is read to be
+    kept beyond the request (aftersales/table_memo.py) must not be a lagging replica's."""
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)

@@ -163,3 +163,12 @@ def test_migrations_run_on_the_primary_only(replicas):
 
     assert router.allow_migrate("replica_1", "tickets", model_name="ticket") is False
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "tickets", model_name="ticket") is True
+
+
+@pytest.mark.django_db(transaction=True, databases=BOTH)
+def test_what_the_process_keeps_is_read_from_the_primary_even_where_a_replica_may_answer(replicas, users):
+    """A memo filled from a lagging replica would keep the old rows under the new version."""
+    replicas("replica_1")
+    client = _client(users[0])
+
+    assert client.get("/memo-row/").content == b"default,replica_1"

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from aftersales import table_memo
 from aftersales.replicas.marks import replica_reads
 
 
@@ -40,7 +41,15 @@ def reads_in_a_transaction(request: HttpRequest) -> HttpResponse:
     return _answer(request, before, inside, _read(request))
 
 
+@replica_reads
+def memo_row(request: HttpRequest) -> HttpResponse:
+    """Where the process's memo read the user's row (aftersales/table_memo.py), and a plain read."""
+    kept = table_memo.rows(get_user_model(), [request.user.pk])[request.user.pk]
+    return _answer(request, kept._state.db, _read(request))
+
+
 urlpatterns = [
+    path("memo-row/", memo_row),
     path("tolerant/", tolerant),
     path("plain/", plain),
     path("writes-between-reads/", writes_between_reads),
