@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aftersales import table_memo
+
 
 class Role(models.TextChoices):
     AGENT = "agent", _("Service agent")
@@ -51,17 +53,30 @@ def provider_of(user: AbstractBaseUser | AnonymousUser | None) -> int | None:
     return user._aftersales_provider
 
 
+# What a user's roles and provider are read from: kept in the process while none of these changes
+# (aftersales/table_memo.py; the users' groups count as the users table).
+ROLE_TABLES = ("auth.user", "network.providermember")
+
+
 def _read_roles_and_provider(user: AbstractBaseUser) -> None:
-    """One query for the user's groups and their provider (``network.ProviderMember``, by the
-    reverse name of its user field), cached on the user object for the length of a request."""
-    rows = list(
-        get_user_model()._base_manager.filter(pk=user.pk).values_list("groups__name", "provider_membership__provider")
-    )
-    names = {name for name, _provider in rows if name}
-    if user.is_superuser:
-        names.add(Role.ADMIN)
-    user._aftersales_roles = frozenset(name for name in names if name in Role.values)
-    user._aftersales_provider = next((provider for _name, provider in rows if provider is not None), None)
+    """The user's groups and their provider (``network.ProviderMember``, by the reverse name of
+    its user field), cached on the user object for the length of a request; read in one query,
+    and kept from one request to the next until a user, a group membership or a provider
+    membership changes anywhere."""
+
+    def read() -> tuple[frozenset[str], int | None]:
+        rows = list(
+            get_user_model()
+            ._base_manager.filter(pk=user.pk)
+            .values_list("groups__name", "provider_membership__provider")
+        )
+        names = {name for name, _provider in rows if name}
+        provider = next((provider for _name, provider in rows if provider is not None), None)
+        return frozenset(name for name in names if name in Role.values), provider
+
+    roles, provider = table_memo.derived(ROLE_TABLES, ("roles", user.pk), read)
+    user._aftersales_roles = roles | {Role.ADMIN} if user.is_superuser else roles
+    user._aftersales_provider = provider
 
 
 def has_any_role(user: AbstractBaseUser | AnonymousUser, roles: frozenset[str] | set[str]) -> bool:

@@ -117,12 +117,12 @@ def test_once_filled_the_memo_spares_the_queries_and_a_change_reads_them_again(d
     technician = factories.UserFactory(username="tech", roles=["technician"])
     factories.TicketFactory.create_batch(3, station=station, assignee=technician)
     desk.get(reverse("desk:queue"))
-    # session, user, roles, count, page ids, rows: the stations, staff and pickers from memory
-    with django_assert_num_queries(6):
+    # session, user, count, page ids, rows: the roles, stations, staff and pickers from memory
+    with django_assert_num_queries(5):
         desk.get(reverse("desk:queue"))
     station.save()
     # the stations again: the rows' station and the station picker
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         desk.get(reverse("desk:queue"))
 
 
