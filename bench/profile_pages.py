@@ -34,12 +34,45 @@ AREAS = [
     ("ORM: building queries, making objects", ("/django/db/models/", "/django/db/")),
     ("templates", ("/django/template/", "/django/templatetags/")),
     ("forms and widgets", ("/django/forms/",)),
-    ("translation and formatting", ("/django/utils/translation/", "/django/utils/formats", "/django/utils/dateformat", "babel", "phonenumbers")),
+    (
+        "translation and formatting",
+        ("/django/utils/translation/", "/django/utils/formats", "/django/utils/dateformat", "babel", "phonenumbers"),
+    ),
     ("REST framework", ("/rest_framework/", "/drf_spectacular/", "/django_filters/")),
-    ("sessions, auth, middleware", ("/django/contrib/sessions/", "/django/contrib/auth/", "/django/middleware/", "/csp/", "/axes/", "/whitenoise/", "/django_scopes/")),
+    (
+        "sessions, auth, middleware",
+        (
+            "/django/contrib/sessions/",
+            "/django/contrib/auth/",
+            "/django/middleware/",
+            "/csp/",
+            "/axes/",
+            "/whitenoise/",
+            "/django_scopes/",
+        ),
+    ),
     ("cache and Redis", ("/django/core/cache/", "/redis/")),
     ("URLs and request handling", ("/django/urls/", "/django/core/handlers/", "/django/http/", "/django/test/")),
-    ("the product's code", ("/aftersales/", "/tickets/", "/customers/", "/portal/", "/network/", "/warranty/", "/parts/", "/contracts/", "/followups/", "/fieldwork/", "/quality/", "/notifications/", "/sales/", "/settlements/", "/archive/")),
+    (
+        "the product's code",
+        (
+            "/aftersales/",
+            "/tickets/",
+            "/customers/",
+            "/portal/",
+            "/network/",
+            "/warranty/",
+            "/parts/",
+            "/contracts/",
+            "/followups/",
+            "/fieldwork/",
+            "/quality/",
+            "/notifications/",
+            "/sales/",
+            "/settlements/",
+            "/archive/",
+        ),
+    ),
 ]
 
 
@@ -80,9 +113,7 @@ def pages(args: argparse.Namespace) -> list[tuple[str, object, object]]:
 
     agent = bench_user()
     manager = bench_user("manager", "bench-manager", ("Bench", "Manager"))
-    references = list(
-        Ticket.objects.order_by("?").values_list("reference", flat=True)[: args.repeat + args.warmup]
-    )
+    references = list(Ticket.objects.order_by("?").values_list("reference", flat=True)[: args.repeat + args.warmup])
     desk = Client(raise_request_exception=True)
     desk.force_login(agent)
     api = Client(raise_request_exception=True)

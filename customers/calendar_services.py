@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from chinese_calendar import constants as chinese_calendar
 from django.db import transaction
 
+from aftersales import table_memo
 from customers.calendar_models import BusinessCalendar, DayKind, NationalCalendarDay
 
 # The names the national calendar has used since it was first loaded, by the package's English
@@ -106,6 +107,8 @@ def national_days_load(*, years: Iterable[int]) -> list[YearLoaded]:
                     unchanged += 1
             NationalCalendarDay.objects.bulk_create(created)
             NationalCalendarDay.objects.bulk_update(corrected, ["kind", "name"])
+            # Bulk writes send no signal: the processes' memo of holidays is told here.
+            table_memo.bump(NationalCalendarDay)
             results.append(YearLoaded(year, len(created), len(corrected), unchanged, kept=len(stored)))
     return results
 
@@ -116,5 +119,6 @@ def business_calendar_save(*, calendar: BusinessCalendar) -> BusinessCalendar:
     with transaction.atomic():
         if calendar.is_default:
             BusinessCalendar.objects.filter(is_default=True).exclude(pk=calendar.pk).update(is_default=False)
+            table_memo.bump(BusinessCalendar)  # an update sends no signal
         calendar.save()
     return calendar

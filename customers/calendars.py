@@ -5,15 +5,17 @@ else the organisation's default, with the statutory holidays and make-up working
 loaded year. The three-guarantees engine reads the same rows (selectors.holidays_between,
 warranty/evaluation.holidays_from).
 
-Caching is per unit of work, not per process: a :class:`CalendarSpecs` reads the national days
-once and each calendar once, and is meant to live as long as one request, one task run or one
-report (ask it for every ticket in a list). Nothing outlives it, so an edit in the admin counts
-from the next request on in every process, with nothing to invalidate. The national calendar is
-a few hundred rows per decade, read in one query.
+A :class:`CalendarSpecs` reads the national days once and each calendar once, and lives as long
+as one task run or one report (ask it for every ticket in a list). The spec of one station
+(:func:`calendar_spec_for`, what a request needs) is kept in the process until a calendar or a
+national day changes (aftersales/table_memo.py), so an edit in the admin still counts from the
+next request on in every process. The national calendar is a few hundred rows per decade, read
+in one query.
 """
 
 import datetime as dt
 
+from aftersales import table_memo
 from customers.business_time import CalendarSpec
 from customers.calendar_models import BusinessCalendar, DayKind, NationalCalendarDay
 
@@ -61,11 +63,20 @@ class CalendarSpecs:
         return self.for_calendar(station.calendar)
 
 
+# What a calendar spec is worked out from (aftersales/table_memo.py).
+CALENDAR_TABLES = ("customers.businesscalendar", "customers.nationalcalendarday")
+
+
 def calendar_spec_for(station=None) -> CalendarSpec:
     """The business calendar ``station``'s SLA clocks count in: its own, else the organisation's
-    default, observing every loaded statutory holiday and make-up working day. Two queries at
-    most; for many tickets at once, share one :class:`CalendarSpecs`."""
-    return CalendarSpecs().for_station(station)
+    default, observing every loaded statutory holiday and make-up working day.
+
+    Every ticket created or moved needs one: the spec (immutable) is kept in the process until a
+    calendar or a national day changes anywhere (aftersales/table_memo.py), so an edit in the admin
+    still counts from the next request on. For many tickets at once in a task or a report, share
+    one :class:`CalendarSpecs`."""
+    key = ("calendar-spec", station.calendar_id if station is not None else None)
+    return table_memo.derived(CALENDAR_TABLES, key, lambda: CalendarSpecs().for_station(station))
 
 
 def calendar_gaps(today: dt.date) -> list[int]:

@@ -4,6 +4,8 @@ parts/demand.py and parts/returns.py decide and write."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aftersales import table_memo
+from aftersales.scoping import scope_key
 from parts.models import OrderSource, Part, ReturnFinding, ReturnStatus
 from tickets.models import ServiceStation
 
@@ -38,7 +40,18 @@ class PartDemandForm(forms.Form):
 
 
 def active_stations() -> list[ServiceStation]:
-    return list(ServiceStation.objects.filter(is_active=True))
+    """The active stations in the current scope, each a fresh copy from the process's memo
+    (aftersales/table_memo.py): the parts card of every open ticket offers them."""
+    scope = scope_key()
+    if scope is None:
+        return list(ServiceStation.objects.filter(is_active=True))
+    ids = table_memo.derived(
+        ("tickets.servicestation",),
+        ("active-station-ids", scope),
+        lambda: list(ServiceStation.objects.filter(is_active=True).values_list("pk", flat=True)),
+    )
+    found = table_memo.rows(ServiceStation, ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 class PartOrderForm(PartDemandForm):

@@ -11,10 +11,13 @@ class TicketsConfig(AppConfig):
 
         from aftersales import table_memo
         from network.models import ProviderMember, ServiceProvider
-        from tickets.models import FaultCategory, ServiceStation
+        from tickets.models import FaultCategory, FaultCode, ServiceStation
 
         # The small tables the desk's pages take from each process's memory (aftersales/table_memo.py):
         # stations, providers, fault categories and staff, and who is a technician of which provider.
         user = get_user_model()
-        table_memo.register(ServiceStation, ServiceProvider, FaultCategory, user, ProviderMember)
+        table_memo.register(ServiceStation, ServiceProvider, FaultCategory, FaultCode, user, ProviderMember)
         table_memo.register_m2m(user.groups, user)
+        from tickets.sla.models import SlaTarget
+
+        table_memo.register(SlaTarget)

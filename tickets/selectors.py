@@ -208,6 +208,12 @@ def active_fault_categories() -> QuerySet[FaultCategory]:
     return FaultCategory.objects.filter(is_active=True).order_by("group", "code")
 
 
+def fault_code_catalogue() -> list[FaultCode]:
+    """The active fault codes, kept in the process until the catalogue changes
+    (aftersales/table_memo.py): every open ticket's page offers them. Read only, never changed."""
+    return table_memo.derived(("tickets.faultcode",), ("active-fault-codes",), lambda: list(active_fault_codes()))
+
+
 def active_fault_codes() -> QuerySet[FaultCode]:
     """The catalogue the technician picks a resolution's fault code from."""
     return FaultCode.objects.filter(is_active=True).order_by("code")

@@ -102,7 +102,7 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         if resolution_open
         else None,
         # The catalogue a technician picks the fault code from (quality codes are fed back).
-        "fault_codes": list(selectors.active_fault_codes()) if resolution_open else [],
+        "fault_codes": selectors.fault_code_catalogue() if resolution_open else [],
         # Claims, ratings and callbacks, from the apps above tickets (tickets/hooks.py).
         **hooks.extra_context(hooks.ticket_page_context, ticket),
         "attachments": list(ticket.attachments.all()),

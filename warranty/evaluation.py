@@ -15,6 +15,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from aftersales import table_memo
 from customers.models import DayKind, NationalCalendarDay, PolicyFamily, ProductUnit, WarrantyPolicy
 from customers.selectors import policy_in_force
 from parts import selectors as parts_selectors
@@ -58,8 +59,12 @@ def engine_policy(policy: WarrantyPolicy) -> tg.Policy:
 def holidays_from(start: dt.date) -> frozenset[dt.date]:
     """Every statutory holiday from ``start`` on: a period's last day may be years later.
     Make-up working days are not holidays: a period ending on one ends that day."""
-    days = NationalCalendarDay.objects.filter(kind=DayKind.HOLIDAY, date__gte=start)
-    return frozenset(days.values_list("date", flat=True))
+    every = table_memo.derived(
+        ("customers.nationalcalendarday",),
+        ("holidays",),
+        lambda: frozenset(NationalCalendarDay.objects.filter(kind=DayKind.HOLIDAY).values_list("date", flat=True)),
+    )
+    return frozenset(day for day in every if day >= start)
 
 
 def _repairs_of(unit: ProductUnit, before: dt.date | None) -> QuerySet[Ticket]:

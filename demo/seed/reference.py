@@ -7,6 +7,7 @@ from itertools import accumulate
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from aftersales import table_memo
 from aftersales.roles import Role
 from customers.models import ProductCategory, ProductModel
 from demo.data.catalogue import CATEGORIES, CATEGORY_FAULTS, CATEGORY_WEIGHTS, FAULT_CODES, FAULTS, MODELS
@@ -64,6 +65,7 @@ def reference_data() -> ReferenceData:
         User.objects.filter(is_active=True, groups__name=Role.AGENT).order_by("pk").values_list("pk", flat=True)
     )
     if not FaultCode.objects.exists():
+        table_memo.bump(FaultCode)  # a bulk insert sends no signal (aftersales/table_memo.py)
         FaultCode.objects.bulk_create(
             FaultCode(code=code, component=component, department=department, name=name, name_zh=name_zh)
             for code, component, department, name, name_zh in FAULT_CODES

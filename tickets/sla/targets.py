@@ -12,10 +12,10 @@ import datetime as dt
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aftersales import table_memo
 from customers.business_time import CalendarSpec
 from customers.calendars import calendar_spec_for
 from tickets.models import ServiceStation
@@ -29,21 +29,32 @@ def target_in_force(
     """The target version governing a ticket of ``kind`` and ``priority`` at the moment ``at``:
     the station's own when it has one, else the customer's region's, else the organisation's;
     within a scope, the version in force latest (the higher version when two start together).
-    None when the table has no target for the kind and priority (the built-in one applies)."""
-    scopes = Q(station__isnull=True, region="")
-    rank = [When(station__isnull=True, region="", then=Value(2))]
-    if region:
-        scopes |= Q(station__isnull=True, region=region)
-        rank.insert(0, When(station__isnull=True, region=region, then=Value(1)))
-    if station is not None:
-        scopes |= Q(station=station)
-        rank.insert(0, When(station=station, then=Value(0)))
-    return (
-        SlaTarget.objects.filter(scopes, kind=kind, priority=priority, effective_from__lte=at)
-        .annotate(specificity=Case(*rank, default=Value(3), output_field=IntegerField()))
-        .order_by("specificity", "-effective_from", "-version")
-        .first()
+    None when the table has no target for the kind and priority (the built-in one applies).
+
+    The versions of the kind and priority are kept in the process until the table changes
+    (aftersales/table_memo.py): every ticket created or moved reads them. Read only."""
+    versions = table_memo.derived(
+        ("tickets.slatarget",),
+        ("sla-targets", kind, priority),
+        lambda: list(SlaTarget.objects.filter(kind=kind, priority=priority)),
     )
+    station_id = station.pk if station is not None else None
+
+    def specificity(target: SlaTarget) -> int | None:
+        if target.station_id is not None:
+            return 0 if target.station_id == station_id else None
+        if target.region:
+            return 1 if region and target.region == region else None
+        return 2
+
+    in_force = [
+        (rank, target)
+        for target in versions
+        if target.effective_from <= at and (rank := specificity(target)) is not None
+    ]
+    if not in_force:
+        return None
+    return min(in_force, key=lambda pair: (pair[0], -pair[1].effective_from.timestamp(), -pair[1].version))[1]
 
 
 def target_of(row: SlaTarget | None, kind: str, priority: str) -> sla.Target:
