@@ -1,8 +1,8 @@
-"""Settings of the peer (django-helpdesk) served beside the product for bench/peer/README-level
-comparisons (bench/README.md, "A peer beside it"): production-like as the load benchmark's
-server is (DEBUG off, PostgreSQL on the same server with the same connection reuse, database
-sessions, templates cached), on 127.0.0.1 only. Not part of the product: it runs in its own
-virtualenv with django-helpdesk installed (``PYTHONPATH=bench/peer``)."""
+"""Settings of the peer (django-helpdesk) served beside the product (bench/README.md, "A peer
+beside it"): production-like as the load benchmark's server is (DEBUG off, PostgreSQL on the
+same server with the same connection reuse, database sessions, templates cached), on 127.0.0.1
+only. Not part of the product: it runs in its own virtualenv with django-helpdesk installed
+(``PYTHONPATH=bench/peer``; bench/peer/peer_bench.py sets it up)."""
 
 import os
 import tempfile
