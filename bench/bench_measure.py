@@ -6,6 +6,7 @@ import argparse
 import re
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,6 +22,13 @@ class Scenario:
     is_queue: bool = True
     # Settings the scenario runs under (override_settings), e.g. a cache that keeps nothing.
     settings: dict = field(default_factory=dict)
+    # Request headers, e.g. an API token (Authorization).
+    headers: dict = field(default_factory=dict)
+    # A form submission: each call returns the keyword arguments of one client.post (data and
+    # META such as REMOTE_ADDR), so every request can be a new one.
+    post: Callable[[], dict] | None = None
+    # The status every request must answer with (a form accepted redirects: 302).
+    expect: int = 200
 
 
 @dataclass
@@ -35,7 +43,7 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.status == 200
+        return self.status == self.scenario.expect
 
     @property
     def p50(self) -> float:
@@ -56,23 +64,34 @@ def measure(client, scenario: Scenario, args: argparse.Namespace) -> Result:
     from django.test.utils import CaptureQueriesContext
 
     url = scenario.path + ("?" + urlencode(scenario.params) if scenario.params else "")
+
+    def request():
+        if scenario.post is not None:
+            return client.post(url, headers=scenario.headers, **scenario.post())
+        return client.get(url, headers=scenario.headers)
+
     for _ in range(args.warmup):
-        response = client.get(url)
-        if response.status_code != 200:
+        response = request()
+        if response.status_code != scenario.expect:
             return Result(scenario, response.status_code)
     timings = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        client.get(url)
+        response = request()
         timings.append((time.perf_counter() - started) * 1000)
+        # A request refused on the way (a limit, an error) is quick: its time is not the page's.
+        if response.status_code != scenario.expect:
+            return Result(scenario, response.status_code)
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = request()
     slowest = max(captured.captured_queries, key=lambda q: float(q["time"]))
     rows = None
     if scenario.is_queue:
         match = re.search(rb"<tbody>(.*?)</tbody>", response.content, re.S)
         rows = match.group(1).count(b"<tr") if match else None
-    return Result(scenario, 200, timings, len(captured), rows, slowest["sql"], float(slowest["time"]) * 1000)
+    return Result(
+        scenario, response.status_code, timings, len(captured), rows, slowest["sql"], float(slowest["time"]) * 1000
+    )
 
 
 def explain(sql_text: str) -> str:
@@ -84,8 +103,8 @@ def explain(sql_text: str) -> str:
 
 
 def measure_all(user, scenario_list: list[Scenario], args: argparse.Namespace, slow) -> list[Result]:
-    """Measure every scenario signed in as ``user``, printing each; ``slow(result)`` says when
-    to print the EXPLAIN of its slowest query."""
+    """Measure every scenario signed in as ``user`` (anonymous when None), printing each;
+    ``slow(result)`` says when to print the EXPLAIN of its slowest query."""
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -97,7 +116,8 @@ def measure_all(user, scenario_list: list[Scenario], args: argparse.Namespace, s
     results = []
     with override_settings(STORAGES=plain_static):
         client = Client(raise_request_exception=False)
-        client.force_login(user)
+        if user is not None:
+            client.force_login(user)
         for scenario in scenario_list:
             with override_settings(**scenario.settings):
                 result = measure(client, scenario, args)

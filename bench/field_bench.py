@@ -21,6 +21,7 @@ volume.
 
 import argparse
 import datetime as dt
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,9 @@ from bench_setup import ROOT, bench_user, database_url, ensure_database, machine
 
 TARGET_MS = 100.0
 PREFIX = "bench-field"
+# The field-service volume added around the tickets; bench/load_bench.py seeds the same.
+FIELD_VOLUME = {"stations": 10, "technicians": 200, "past_days": 120, "busy": 30, "parts": 2000}
+BUSY_TECHNICIAN = f"{PREFIX}-tech-0000"
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,11 +43,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--tickets", type=int, default=1_000_000, help="ticket volume to benchmark at")
     parser.add_argument("--customers", type=int, help="customer volume (default: as bench/queue_bench.py)")
     parser.add_argument("--units", type=int, help="unit volume (default: as bench/queue_bench.py)")
-    parser.add_argument("--stations", type=int, default=10, help="bench stations")
-    parser.add_argument("--technicians", type=int, default=200, help="technicians, spread over the stations")
-    parser.add_argument("--past-days", type=int, default=120, help="days of past visits per technician")
-    parser.add_argument("--busy", type=int, default=30, help="today's visits of the busy technician")
-    parser.add_argument("--parts", type=int, default=2000, help="parts in the catalogue")
+    volume = FIELD_VOLUME
+    parser.add_argument("--stations", type=int, default=volume["stations"], help="bench stations")
+    parser.add_argument(
+        "--technicians", type=int, default=volume["technicians"], help="technicians, spread over the stations"
+    )
+    parser.add_argument("--past-days", type=int, default=volume["past_days"], help="days of past visits per technician")
+    parser.add_argument("--busy", type=int, default=volume["busy"], help="today's visits of the busy technician")
+    parser.add_argument("--parts", type=int, default=volume["parts"], help="parts in the catalogue")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per scenario")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per scenario first")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slowest query of every scenario")
@@ -109,7 +116,8 @@ def seed_field(args: argparse.Namespace) -> None:
         )
         past_ids = list(Ticket.objects.order_by("id").values_list("id", flat=True)[: args.technicians * 4])
         visits = []
-        cursor_today = iter(open_ids)
+        # At a small volume there are fewer open tickets than visits today: some get two.
+        cursor_today = itertools.cycle(open_ids)
         for i, user in enumerate(users):
             station = stations[i % len(stations)]
             count = args.busy if i == 0 else 2 if i == 1 else 4
@@ -200,6 +208,30 @@ def seed_field(args: argparse.Namespace) -> None:
         f"Field data: {len(stations)} stations, {len(users)} technicians, {len(visits):,} visits,"
         f" {len(parts):,} parts, {len(stations) * len(parts):,} stock levels in {time.perf_counter() - started:.0f} s"
     )
+
+
+def bring_visits_to_today() -> int:
+    """Move the bench technicians' booked visits to today when they were seeded on an earlier day.
+
+    seed_field books "today's" visits once, on the day it runs; a day later the day pages would
+    show nothing. The booked visits all lie on that one day, so they move by whole days and keep
+    their slots. The past (done) visits stay where they are. Returns the visits moved."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from fieldwork.models import Visit, VisitStatus
+
+    booked = Visit.objects.filter(technician__username__startswith=f"{PREFIX}-tech-", status=VisitStatus.BOOKED)
+    first = booked.order_by("start").values_list("start", flat=True).first()
+    if first is None:
+        return 0
+    days = (timezone.localdate() - timezone.localdate(first)).days
+    if days == 0:
+        return 0
+    shift = dt.timedelta(days=days)
+    moved = booked.update(start=F("start") + shift, end=F("end") + shift)
+    print(f"Field data: {moved} booked visits moved {days} days on, to today")
+    return moved
 
 
 def scenarios(args: argparse.Namespace) -> dict[str, list[Scenario]]:
@@ -294,6 +326,7 @@ def main() -> None:
 
     counts = prepare(args)
     seed_field(args)
+    bring_visits_to_today()
     info = machine()
     print(f"{counts} · {info['cpu']} · {info['postgres']}")
     from django.contrib.auth import get_user_model
@@ -301,7 +334,7 @@ def main() -> None:
     User = get_user_model()
     users = {
         "quiet": User.objects.get(username=f"{PREFIX}-tech-0001"),
-        "busy": User.objects.get(username=f"{PREFIX}-tech-0000"),
+        "busy": User.objects.get(username=BUSY_TECHNICIAN),
         "agent": bench_user(),
     }
     results = []

@@ -1,19 +1,25 @@
 """Throughput and latency of the pages and the API under gunicorn, at volume, on PostgreSQL.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/aftersales_bench_1m \\
-        .venv/bin/python bench/load_bench.py
+    make bench
+    # or: DATABASE_URL=postgres://postgres@127.0.0.1:5432/aftersales_bench_1m \\
+    #         .venv/bin/python bench/load_bench.py
 
-Migrates the benchmark database (its name must contain "bench"; ``--seed`` first seeds it up to
-1,000,000 tickets, 200,000 customers, 300,000 units and 500,000 callback visits with
-``manage.py seed`` and times that), prepares the load test's users, API token and sample data,
-collects the static files into a temporary STATIC_ROOT and starts gunicorn on 127.0.0.1 with the
-production settings (DEBUG off, Redis for the cache, the broker and the counters of every
-limit). Then it runs locust headless (bench/locustfile.py) once per scenario, each bounded in
-time: the hello-world view ``/healthz`` alone (the ceiling), the desk (queue, filters, searches,
-ticket pages), the dashboard, the portal submission and the API. Client-side figures come from
-locust's CSV statistics, server-side ones from gunicorn's access log (each request's duration in
-microseconds). Gunicorn is always stopped at the end. The figures go to bench/LOAD_RESULTS.md (a
-section per volume, replaced on a re-run) and the summary to bench/README.md and README.md.
+Migrates the benchmark database (its name must contain "bench") and seeds it up to 1,000,000
+tickets, 200,000 customers, 300,000 units and 500,000 callback visits with ``manage.py seed``
+when it holds fewer (timed; ``--no-seed`` skips it), adds what the scenarios need around them
+(the dashboard's snapshots, bench/field_bench.py's field-service volume with a technician's
+visits today, callbacks due), prepares the load test's users, API token and sample data, and
+measures four pages in-process (load_inprocess.py). Then it collects the static files into a
+temporary STATIC_ROOT, starts gunicorn on 127.0.0.1 with the production settings (DEBUG off,
+Redis for the cache, the broker and the counters of every limit) and runs locust headless
+(bench/locustfile.py) once per scenario, each bounded in time: the hello-world view ``/healthz``
+alone (the ceiling), each of the ticket page, the desk queue, the API ticket list and the portal
+submission alone, then the desk's mix, the callback queue, the technician's day, the dashboard,
+its uncached first view and the API's mix. Client-side figures come from locust's CSV
+statistics, server-side ones from gunicorn's access log (each request's duration in
+microseconds). Gunicorn is always stopped at the end. The figures, with the machine's load
+average before and after, go to bench/LOAD_RESULTS.md (a section per volume, replaced on a
+re-run) and the summary to bench/README.md and README.md. Only 127.0.0.1 is ever loaded.
 See bench/README.md for what is measured and how to read it.
 """
 
@@ -37,15 +43,33 @@ from bench_setup import (  # noqa: E402  (the benchmarks' helpers, beside this f
     machine,
     setup_django,
 )
+from load_config import load_config  # noqa: E402
+from load_inprocess import measure_inprocess  # noqa: E402
 from load_report import README, RESULTS, fmt, report, write_results  # noqa: E402
-from load_scenarios import BENCH, SCENARIOS, ScenarioResult, collect, failures_of, read_server_log, run_locust  # noqa: E402
+from load_scenarios import (  # noqa: E402
+    BENCH,
+    FIRST_VIEW,
+    LOCAL_HOST,
+    SCENARIOS,
+    ScenarioResult,
+    collect,
+    count_logged,
+    failures_of,
+    read_server_log,
+    run_locust,
+)
 from load_server import free_port, server_env, start_gunicorn, stop_gunicorn  # noqa: E402
-from load_setup import VOLUMES, ensure_snapshots, load_config, seed, volumes  # noqa: E402
+from load_setup import VOLUMES, ensure_due_callbacks, ensure_field, ensure_snapshots, seed, volumes  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seed", action="store_true", help="seed the database up to the volumes first, timed")
+    parser.add_argument(
+        "--seed",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="seed the database up to the volumes when it holds fewer rows, timed (default; --no-seed skips it)",
+    )
     for name, default in VOLUMES.items():
         parser.add_argument(f"--{name}", type=int, default=default, help=f"{name} to seed up to (default {default:,})")
     parser.add_argument(
@@ -60,6 +84,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="Redis for cache, broker and limits")
+    parser.add_argument(
+        "--inprocess",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the ticket page, queue, API list and portal submission in-process first (default)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; leave LOAD_RESULTS.md and README.md alone")
     args = parser.parse_args()
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
@@ -69,6 +99,17 @@ def parse_args() -> argparse.Namespace:
     if not 0 <= args.warmup < args.duration:
         parser.error("--warmup must be shorter than --duration")
     return args
+
+
+def loadavg() -> str:
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def figure_entries(url: str) -> int:
+    """The dashboard figures in the fragments cache (quality/dashboard/rendering.py's keys)."""
+    import redis
+
+    return sum(1 for _key in redis.Redis.from_url(url).scan_iter(match="fragments:*:figures:*", count=1000))
 
 
 def redis_db_size(url: str) -> int | None:
@@ -84,6 +125,8 @@ def main() -> None:
     args = parse_args()
     url = database_url()
     base_env = dict(os.environ)
+    # The in-process measurements use the server's Redis too: its cache and its limits' counters.
+    os.environ["REDIS_URL"] = args.redis_url
     ensure_database(url)
     setup_django(url)
     from django.core.management import call_command
@@ -91,7 +134,7 @@ def main() -> None:
     redis_keys = redis_db_size(args.redis_url)
     if redis_keys is None:
         sys.exit(f"Redis does not answer at {args.redis_url}")
-    extra: dict = {"loadavg": ", ".join(f"{v:.2f}" for v in os.getloadavg())}
+    extra: dict = {"loadavg": loadavg()}
     # The seed runs with the production settings too: DEBUG on would keep a log of every query.
     seed_env = {**base_env, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
     seed_env.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
@@ -103,10 +146,13 @@ def main() -> None:
     snapshots_s = ensure_snapshots()
     if snapshots_s:
         print(f"Snapshots computed in {snapshots_s:.0f} s")
+    ensure_field()
+    ensure_due_callbacks()
     counts = volumes()
     info = machine()
     print(f"{counts} · {info['cpu']} · {info['postgres']} · load average {extra['loadavg']}")
     config = load_config()
+    inprocess = measure_inprocess(config) if args.inprocess else []
 
     work = Path(tempfile.mkdtemp(prefix="load-bench-"))
     server = None
@@ -129,8 +175,16 @@ def main() -> None:
         log = work / "access.log"
         for scenario in args.scenarios:
             offset = log.stat().st_size if log.exists() else 0
-            prefix, cpu = run_locust(scenario, args, f"http://127.0.0.1:{port}", config_path, work, server.pid)
+            cached = figure_entries(args.redis_url) if scenario == "dashfirst" else 0
+            prefix, cpu = run_locust(scenario, args, f"http://{LOCAL_HOST}:{port}", config_path, work, server.pid)
             result = collect(scenario, prefix, read_server_log(log, offset), args, cpu)
+            if scenario == "dashfirst":
+                # Each first view renders its figures and keeps them: one new entry per request that missed.
+                rendered, requested = figure_entries(args.redis_url) - cached, count_logged(log, offset, FIRST_VIEW)
+                result.notes.append(
+                    f"{rendered:,} figures rendered and cached for {requested:,} first views (warm-up included):"
+                    + (" every one missed the cache." if rendered == requested else " **some were served from it**.")
+                )
             results.append(result)
             failures += failures_of(prefix)
             for row in result.rows:
@@ -156,7 +210,8 @@ def main() -> None:
 
             redis.Redis.from_url(args.redis_url).flushdb()
     extra["failures"] = failures
-    section, summary = report(results, counts, info, args, extra)
+    extra["loadavg_after"] = loadavg()
+    section, summary = report(results, counts, info, args, extra, inprocess)
     print()
     print(section)
     if not args.no_write:

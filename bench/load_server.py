@@ -58,10 +58,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], args: argparse.Namespace, work: Path, port: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict[str, str],
+    args: argparse.Namespace,
+    work: Path,
+    port: int,
+    *,
+    gunicorn: Path = VENV_BIN / "gunicorn",
+    app: str = "aftersales.wsgi",
+    cwd: Path = ROOT,
+) -> subprocess.Popen:
+    """``app`` served by ``args.workers`` sync workers on 127.0.0.1 only, logging each request's
+    row, phase, status and duration (ACCESS_LOG_FORMAT); returns once /healthz answers."""
     command = [
-        str(VENV_BIN / "gunicorn"),
-        "aftersales.wsgi",
+        str(gunicorn),
+        app,
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -76,7 +87,7 @@ def start_gunicorn(env: dict[str, str], args: argparse.Namespace, work: Path, po
         "60",
     ]
     print(f"Starting gunicorn on 127.0.0.1:{port} with {args.workers} workers")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    server = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -87,7 +98,10 @@ def start_gunicorn(env: dict[str, str], args: argparse.Namespace, work: Path, po
                     return server
         except OSError:
             time.sleep(0.5)
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+    # Not left running: the caller never got hold of it to stop it.
+    stop_gunicorn(server)
+    errors = (work / "error.log").read_text(errors="replace")[-2000:] if (work / "error.log").exists() else ""
+    raise RuntimeError(f"gunicorn did not answer /healthz within 60 s; its error log ends:\n{errors}")
 
 
 def stop_gunicorn(server: subprocess.Popen | None) -> None:

@@ -1,10 +1,11 @@
 """Locust users for the load benchmark; bench/load_bench.py runs them (see bench/README.md).
 
-Not meant to be pointed at anything but the gunicorn that load_bench.py starts on 127.0.0.1:
-it reads the users, token and sample data that script prepared from the JSON file named by
-``LOAD_BENCH_CONFIG``. Each user class is one endpoint group; the script runs one class (or
-the hello-world alone) per scenario, closed-loop (no think time), so the figures are the
-server's capacity, not a guess at real users' pacing.
+Never pointed at anything but the gunicorn that load_bench.py starts on 127.0.0.1: a run whose
+host is not 127.0.0.1 stops before its first request. It reads the users, token and sample data
+that script prepared from the JSON file named by ``LOAD_BENCH_CONFIG``. Each user class is one
+page or endpoint group; the script runs one class per scenario, closed-loop (no think time), so
+the figures are the server's capacity, not a guess at real users' pacing. A class that requests
+one page alone (ticket page, desk queue, API list) gives that page's own throughput.
 
 Every request carries ``X-Bench-Name`` (the row it is counted under) and ``X-Bench-Phase``
 (``warmup`` until the warm-up is over, then ``measure``); gunicorn writes both into its access
@@ -15,152 +16,30 @@ the same window.
 The app users send what the TLS-terminating load balancer in front of a production deployment
 adds: ``X-Forwarded-Proto: https`` (SECURE_PROXY_SSL_HEADER: the app runs its HTTPS path,
 secure cookies, HSTS, CSRF's same-origin check) and ``X-Forwarded-For`` with the client's
-address, which the app trusts from one proxy (``API_NUM_PROXIES=1``) for its per-address limits.
+address, which the app believes from a proxy on 127.0.0.1 only (``API_NUM_PROXIES=1``, i.e.
+``TRUSTED_PROXIES`` 127.0.0.1 and ::1; aftersales/client_ip.py) for its per-address limits.
 Each simulated user has an address of its own, and each portal submission comes from a new one,
 as real customers do; the addresses are from 198.18.0.0/15, the range set aside for benchmarks,
 and are header values only: every request goes to 127.0.0.1. The hello-world user sends
 neither header, like the balancer's own health probe.
 """
 
+import datetime as dt
 import itertools
 import json
 import os
 import random
-import re
-import uuid
-from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urlencode
 
-import gevent
-from locust import FastHttpUser, constant, events, task
+# Beside this file: locust puts its directory on the path.
+from load_portal import submission
+from load_users import BenchUser, HelloUser  # noqa: F401  (HelloUser: the hello scenario's user class)
+from locust import task
 
 CONFIG = json.loads(open(os.environ["LOAD_BENCH_CONFIG"], encoding="utf-8").read())
-WARMUP_S = float(os.environ.get("LOAD_BENCH_WARMUP", "5"))
-CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-# Phone numbers nobody has used (load_bench.py finds where they start) and client addresses.
+LOGIN = CONFIG["paths"]["login"]
+# Phone numbers nobody has used (load_config.py finds where they start).
 _numbers = itertools.count(CONFIG["portal"]["first_number"])
-_addresses = itertools.count(1)
-PHASE = {"value": "warmup"}
-
-
-def address(number: int) -> str:
-    """The ``number``-th address of 198.18.0.0/15."""
-    return f"198.{18 + (number >> 16) % 2}.{(number >> 8) % 256}.{number % 256}"
-
-
-class BehindTheBalancer(DefaultCookiePolicy):
-    """Send the app's Secure cookies over the plain HTTP hop, as the TLS-terminating balancer does."""
-
-    def return_ok_secure(self, cookie, request):
-        return True
-
-
-@events.test_start.add_listener
-def _start_warmup(environment, **_kwargs):
-    def end_warmup():
-        gevent.sleep(WARMUP_S)
-        PHASE["value"] = "measure"
-        environment.runner.stats.reset_all()
-
-    gevent.spawn(end_warmup)
-
-
-def bench_headers(name: str, client_ip: str | None = None) -> dict[str, str]:
-    """The row's name and phase, and what the load balancer adds for a client at ``client_ip``."""
-    headers = {"X-Bench-Name": name, "X-Bench-Phase": PHASE["value"]}
-    if client_ip:
-        headers["X-Forwarded-Proto"] = "https"
-        headers["X-Forwarded-For"] = client_ip
-    return headers
-
-
-class BenchUser(FastHttpUser):
-    abstract = True
-    wait_time = constant(0)
-    # Connections are kept alive, as between a load balancer and its backends.
-    concurrency = 1
-
-    def on_start(self):
-        self.client_ip = address(next(_addresses))
-        self.client.cookiejar.set_policy(BehindTheBalancer())
-
-    def fetch(self, name: str, path: str, *, expect: int = 200, **kwargs):
-        """GET ``path``, counted under ``name``; anything but ``expect`` is a failure."""
-        with self.client.get(
-            path,
-            name=name,
-            headers=bench_headers(name, self.client_ip),
-            allow_redirects=False,
-            catch_response=True,
-            **kwargs,
-        ) as response:
-            if response.status_code != expect:
-                response.failure(f"HTTP {response.status_code}")
-            return response
-
-    def post_form(
-        self, name: str, path: str, fields: dict[str, str], *, expect: int = 302, files: tuple[str, ...] = (), **headers
-    ):
-        """POST a form as a browser does: multipart when it has file inputs (left empty here),
-        with the CSRF token among ``fields`` and a same-origin Referer and Origin."""
-        origin = "https://" + self.host.split("://", 1)[1]
-        headers = {**bench_headers(name, self.client_ip), **headers, "Referer": origin + path, "Origin": origin}
-        if files:
-            boundary = uuid.uuid4().hex
-            parts = [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()
-            ]
-            parts += [
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"; filename=""\r\n'
-                "Content-Type: application/octet-stream\r\n\r\n\r\n"
-                for k in files
-            ]
-            body = ("".join(parts) + f"--{boundary}--\r\n").encode()
-            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
-        else:
-            body = urlencode(fields).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        with self.client.post(
-            path, name=name, data=body, headers=headers, allow_redirects=False, catch_response=True
-        ) as response:
-            if response.status_code != expect:
-                response.failure(f"HTTP {response.status_code}: {(response.text or '')[:200]}")
-            return response
-
-    def csrf_token(self, name: str, path: str) -> str:
-        response = self.fetch(name, path)
-        match = CSRF_RE.search(response.text or "")
-        if match is None:
-            raise RuntimeError(f"No CSRF token on {path} (HTTP {response.status_code})")
-        return match.group(1)
-
-    def sign_in(self, account: dict[str, str]) -> None:
-        """The desk's login form, once per simulated user: a session like a person's."""
-        login = CONFIG["paths"]["login"]
-        token = self.csrf_token("sign-in: form (setup)", login)
-        response = self.post_form(
-            "sign-in: submit (setup)",
-            login,
-            {"csrfmiddlewaretoken": token, "username": account["username"], "password": account["password"]},
-        )
-        if response.status_code != 302:
-            raise RuntimeError(f"Sign-in as {account['username']} failed: HTTP {response.status_code}")
-
-
-class HelloUser(BenchUser):
-    """The ceiling: Django's whole middleware stack and a view that does nothing (/healthz)."""
-
-    @task
-    def healthz(self):
-        with self.client.get(
-            "/healthz",
-            name="hello-world /healthz",
-            headers=bench_headers("hello-world /healthz"),
-            catch_response=True,
-        ) as response:
-            if response.status_code != 200 or response.content != b"ok":
-                response.failure(f"HTTP {response.status_code}")
 
 
 class DeskAgent(BenchUser):
@@ -168,7 +47,7 @@ class DeskAgent(BenchUser):
 
     def on_start(self):
         super().on_start()
-        self.sign_in(CONFIG["agent"])
+        self.sign_in(CONFIG["agent"], LOGIN)
 
     @task(6)
     def queue_default(self):
@@ -190,17 +69,114 @@ class DeskAgent(BenchUser):
         self.fetch("desk: ticket page", CONFIG["desk"]["ticket"].replace("REFERENCE", reference))
 
 
+class TicketPageAgent(BenchUser):
+    """The ticket page alone, tickets picked at random from the sample: its own throughput."""
+
+    def on_start(self):
+        super().on_start()
+        self.sign_in(CONFIG["agent"], LOGIN)
+
+    @task
+    def ticket_page(self):
+        reference = random.choice(CONFIG["references"])
+        self.fetch("desk: ticket page", CONFIG["desk"]["ticket"].replace("REFERENCE", reference))
+
+
+class QueueAgent(BenchUser):
+    """The desk queue's default page alone (what an agent opens the desk on): its own throughput."""
+
+    def on_start(self):
+        super().on_start()
+        self.sign_in(CONFIG["agent"], LOGIN)
+
+    @task
+    def queue_default(self):
+        self.fetch("desk: queue, default", CONFIG["desk"]["default"])
+
+
+class CallbackAgent(BenchUser):
+    """An agent on the callback queue: the calls due, the most overdue first; and overdue only."""
+
+    def on_start(self):
+        super().on_start()
+        self.sign_in(CONFIG["agent"], LOGIN)
+
+    @task
+    def callback_queue(self):
+        name, url = random.choice(CONFIG["callbacks"])
+        self.fetch(f"callbacks: queue, {name}", url)
+
+
+class Technician(BenchUser):
+    """The technician with the busiest day of the field volume: the day page, and the day API
+    (session-authenticated, as the page's own calls are)."""
+
+    def on_start(self):
+        super().on_start()
+        self.sign_in(CONFIG["technician"], LOGIN)
+
+    @task(3)
+    def day_page(self):
+        self.fetch("field: technician's day page", CONFIG["field"]["page"])
+
+    @task(1)
+    def day_api(self):
+        self.fetch("field: GET /api/field/day/", CONFIG["field"]["api"])
+
+
 class Manager(BenchUser):
     """A manager on the dashboard: the default view, the longer range, breakdowns, drill-downs."""
 
     def on_start(self):
         super().on_start()
-        self.sign_in(CONFIG["manager"])
+        self.sign_in(CONFIG["manager"], LOGIN)
 
     @task
     def dashboard(self):
         name, url = random.choice(CONFIG["dashboard"])
         self.fetch(f"dashboard: {name}", url)
+
+
+# The dashboard's first views: filter combinations drawn without repeat, in a different order each run.
+_first_views: set[tuple] = set()
+
+
+def first_view_params() -> list[tuple[str, str]]:
+    """A period, breakdown and order no one asked for yet in this run: a custom period inside the
+    days the snapshots cover (at least a week long, ending by today), one of the breakdowns and one
+    of the sort orders the page offers: 571,200 combinations (3,570 periods x 8 breakdowns x 20
+    orders), each one a manager can pick on the page."""
+    view = CONFIG["first_view"]
+    today = dt.date.fromisoformat(view["today"])
+    while True:
+        start_back = random.randint(view["shortest"] - 1, view["days"] - 1)
+        end_back = random.randint(0, start_back - (view["shortest"] - 1))
+        combination = (start_back, end_back, random.choice(view["by"]), random.choice(view["sorts"]))
+        if combination not in _first_views:
+            _first_views.add(combination)
+            break
+    return [
+        ("range", "custom"),
+        ("start", (today - dt.timedelta(days=start_back)).isoformat()),
+        ("end", (today - dt.timedelta(days=end_back)).isoformat()),
+        ("by", combination[2]),
+        ("sort", combination[3]),
+    ]
+
+
+class ManagerFirstView(BenchUser):
+    """A manager opening the dashboard on filters no one opened before: every request renders
+    the figures instead of reading them from the fragments cache (load_bench.py counts the cache
+    entries it wrote to show it)."""
+
+    def on_start(self):
+        super().on_start()
+        self.sign_in(CONFIG["manager"], LOGIN)
+
+    @task
+    def first_view(self):
+        path = CONFIG["first_view"]["path"]
+        self.fetch("dashboard: first view (uncached)", path + "?" + urlencode(first_view_params()))
 
 
 class PortalCustomer(BenchUser):
@@ -211,38 +187,24 @@ class PortalCustomer(BenchUser):
     def submit(self):
         portal = CONFIG["portal"]
         path = CONFIG["paths"]["submit"]
-        # A new customer, from an address of their own.
-        self.client_ip = address(next(_addresses))
+        self.new_client()
         token = self.csrf_token("portal: request form", path)
-        number = next(_numbers)
-        phone = f"{portal['phone_prefix']}{number % 10**8:08d}"
-        model = random.choice(portal["models"])
-        fields = {
-            "csrfmiddlewaretoken": token,
-            "website": "",  # the honeypot: people leave it empty
-            "kind": "repair",
-            "description": random.choice(portal["descriptions"]),
-            "model": model,
-            "serial": f"LB{number:010d}",
-            "purchase_date": portal["purchase_date"],
-            "name": f"Load Bench {number}",
-            "phone": phone,
-            "email": "",
-            "address": f"{number % 9999 + 1} Bench Road, Pudong, Shanghai",
-            "region": "Shanghai",
-            "language": "",
-            "preferred_visit_date": "",
-            "preferred_visit_slot": "",
-        }
+        fields = {"csrfmiddlewaretoken": token, **submission(portal, next(_numbers))}
         self.post_form("portal: submit (POST)", path, fields, files=("proof",))
 
 
-class ApiClient(BenchUser):
-    """An integration with a token: the ticket list (and a filter), one ticket, the metrics."""
+class TokenUser(BenchUser):
+    """An integration: every request carries the manager's API token."""
+
+    abstract = True
 
     def on_start(self):
         super().on_start()
         self.client.auth_header = f"Token {CONFIG['api']['token']}"
+
+
+class ApiClient(TokenUser):
+    """The ticket list (and a filter), one ticket, the metrics with and without a breakdown."""
 
     @task(4)
     def ticket_list(self):
@@ -258,3 +220,12 @@ class ApiClient(BenchUser):
     def metrics(self):
         name, url = random.choice(CONFIG["api"]["metrics"])
         self.fetch(f"api: metrics, {name}", url)
+
+
+class ApiListClient(TokenUser):
+    """The API ticket list's default page alone: its own throughput."""
+
+    @task
+    def ticket_list_default(self):
+        name, url = CONFIG["api"]["lists"][0]
+        self.fetch(f"api: tickets, {name}", url)
