@@ -17,4 +17,9 @@ class FollowupsConfig(AppConfig):
         hooks.register_move_guard("verify", ticket_hooks.callback_not_settled)
         hooks.register_resolved_message_context(ticket_hooks.resolved_message_context)
         hooks.register_ticket_page_context(ticket_hooks.ticket_page_context)
+        from followups.models import CallbackVisit, SatisfactionRating
+        from tickets import page_rows
+
+        page_rows.register("callbacks", CallbackVisit)
+        page_rows.register("ratings", SatisfactionRating)
         hooks.register_timeline_texts(timeline_texts.TEXTS)

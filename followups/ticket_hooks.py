@@ -14,6 +14,7 @@ from followups.choices import CallbackKind, CallbackStatus, RatingSource
 from followups.feedback.services import open_feedback_for_resolution
 from followups.messages import survey_url_for_resolution
 from followups.models import CallbackVisit, SatisfactionRating
+from tickets import page_rows
 from tickets.models import Ticket
 
 
@@ -87,5 +88,10 @@ def rating_scores(ratings: list[SatisfactionRating], callbacks: list[CallbackVis
 def ticket_page_context(ticket: Ticket) -> dict[str, Any]:
     """The desk's ticket page shows the ticket's ratings, each with every score given, and its
     callbacks with their calls."""
-    callbacks = list(ticket.callbacks.select_related("complaint_ticket").prefetch_related("attempts"))
-    return {"ratings": rating_scores(list(ticket.ratings.all()), callbacks), "callbacks": callbacks}
+    callbacks = (
+        list(ticket.callbacks.select_related("complaint_ticket").prefetch_related("attempts"))
+        if page_rows.may_have(ticket, "callbacks")
+        else []
+    )
+    ratings = list(ticket.ratings.all()) if page_rows.may_have(ticket, "ratings") else []
+    return {"ratings": rating_scores(ratings, callbacks), "callbacks": callbacks}

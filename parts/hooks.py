@@ -9,6 +9,8 @@ from aftersales import table_memo
 from parts import selectors
 from parts.demand import NEEDS_PARTS
 from parts.forms import ORDER, RESERVE, PartDemandForm, PartOrderForm, active_stations
+from parts.models import PartReservation, PartsOrder, PartUsage
+from tickets import page_rows
 from tickets.models import Ticket
 
 
@@ -17,7 +19,7 @@ def ticket_page_context(ticket: Ticket) -> dict[str, Any]:
     orders with their waiting days, parts used with their old-part returns, and the days waited."""
     today = timezone.localdate()
     # Stations and staff from the process's memo rather than joined (aftersales/table_memo.py).
-    orders = table_memo.attached(selectors.orders_of(ticket), "station", "by")
+    orders = _rows(ticket, "parts_orders", selectors.orders_of(ticket))
     for order in orders:
         order.waiting_days = selectors.order_waiting_days(order, today)
     stations = active_stations() if ticket.status in NEEDS_PARTS else []
@@ -30,11 +32,18 @@ def ticket_page_context(ticket: Ticket) -> dict[str, Any]:
         if parts_open
         else None,
         "parts_order_form": PartOrderForm(initial=initial, stations=stations, prefix=ORDER) if parts_open else None,
-        "part_reservations": table_memo.attached(selectors.reservations_of(ticket), "station", "by"),
+        "part_reservations": _rows(ticket, "part_reservations", selectors.reservations_of(ticket)),
         "parts_orders": orders,
-        "part_usages": table_memo.attached(selectors.usages_of(ticket), "station", "by"),
+        "part_usages": _rows(ticket, "part_usages", selectors.usages_of(ticket)),
         "parts_waiting": selectors.waiting_from(orders, today=today),
     }
+
+
+def _rows(ticket: Ticket, name: str, queryset) -> list:
+    """The card's rows, none without a query where the page found none (tickets/page_rows.py)."""
+    if not page_rows.may_have(ticket, name):
+        return []
+    return table_memo.attached(queryset, "station", "by")
 
 
 def register() -> None:
@@ -43,6 +52,9 @@ def register() -> None:
     from tickets import hooks
 
     hooks.register_ticket_page_context(ticket_page_context)
+    page_rows.register("part_reservations", PartReservation)
+    page_rows.register("parts_orders", PartsOrder)
+    page_rows.register("part_usages", PartUsage)
     hooks.register_timeline_texts(timeline_texts.TEXTS)
     if returns.return_open not in usage.after_use:
         usage.after_use.append(returns.return_open)

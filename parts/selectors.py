@@ -24,6 +24,7 @@ from parts.models import (
     ReturnStatus,
 )
 from parts.waiting import Stretch, merged
+from tickets import page_rows
 from tickets.models import Ticket
 
 
@@ -62,6 +63,8 @@ def waiting_for_parts(ticket: Ticket, *, today: dt.date) -> Waiting:
     """The ticket's days waiting for parts (one query): the union of its orders' stretches up to
     ``today``, overlapping days counted once. A cancelled order counts the days until it was
     cancelled: the repair waited for it all the same."""
+    if not page_rows.may_have(ticket, "parts_orders"):  # its page found none (tickets/page_rows.py)
+        return waiting_from([], today=today)
     orders = PartsOrder.objects.filter(ticket=ticket).only("ordered_at", "received_at", "cancelled_at", "status")
     return waiting_from(list(orders), today=today)
 

@@ -18,6 +18,10 @@ class TicketsConfig(AppConfig):
         user = get_user_model()
         table_memo.register(ServiceStation, ServiceProvider, FaultCategory, FaultCode, user, ProviderMember)
         table_memo.register_m2m(user.groups, user)
+        from tickets import page_rows
+        from tickets.models import Attachment
         from tickets.sla.models import SlaTarget
+
+        page_rows.register("attachments", Attachment)
 
         table_memo.register(SlaTarget)

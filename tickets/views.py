@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from aftersales.access import all_tickets_required, desk_required
 from aftersales.errors import add_errors_to_form
 from aftersales.roles import provider_of, roles_of, sees_all_tickets
-from tickets import hooks, selectors, services, submitted_contact
+from tickets import hooks, page_rows, selectors, services, submitted_contact
 from tickets.choices import OPEN_STATUSES, EventKind, Status
 from tickets.desk_rendering import choice_labels, select_tag
 from tickets.forms import AssignForm, MoveForm, NoteForm, ResolutionForm
@@ -57,6 +57,8 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
     """The ticket page, with only the forms the ticket's state and the user's role allow
     (tickets/transitions.py): a closed ticket offers no assignment that would always fail."""
     is_desk = sees_all_tickets(request.user)
+    # Which cards have anything to show, in one query: the others skip theirs (tickets/page_rows.py).
+    page_rows.note_present(ticket)
     state, roles = services.state_of(ticket), roles_of(request.user)
     moves = _move_options(state, roles)
     assign_form = (forms.get("assign_form") or AssignForm(ticket=ticket)) if may_assign(state, roles) else None
@@ -105,7 +107,7 @@ def _detail(request: HttpRequest, ticket: Ticket, status: int = 200, **forms) ->
         "fault_codes": selectors.fault_code_catalogue() if resolution_open else [],
         # Claims, ratings and callbacks, from the apps above tickets (tickets/hooks.py).
         **hooks.extra_context(hooks.ticket_page_context, ticket),
-        "attachments": list(ticket.attachments.all()),
+        "attachments": list(ticket.attachments.all()) if page_rows.may_have(ticket, "attachments") else [],
         "now": timezone.now(),
         "today": timezone.localdate(),
         # A missed stage was escalated while the ticket is still being worked (tickets/sla/escalation.py).

@@ -13,4 +13,8 @@ class WarrantyConfig(AppConfig):
         from warranty import ticket_hooks, timeline_texts
 
         hooks.register_ticket_page_context(ticket_hooks.ticket_page_context)
+        from tickets import page_rows
+        from warranty.models import WarrantyClaim
+
+        page_rows.register("claims", WarrantyClaim)
         hooks.register_timeline_texts(timeline_texts.TEXTS)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from aftersales import table_memo
 from fieldwork.booking.services import visits_cancel_for_withdrawn_ticket
 from fieldwork.models import Visit
-from tickets import hooks
+from tickets import hooks, page_rows
 from tickets.choices import Status
 from tickets.models import Ticket
 from tickets.timeline_texts import SystemText, clock, day
@@ -56,7 +56,11 @@ def ticket_page_context(ticket: Ticket) -> dict:
     """The ticket's field visits in order of time, for the visits card (one query), and whether
     the ticket may still get one (the card then loads the dispatch suggestions)."""
     # The technician and the station from the process's memo rather than joined (aftersales/table_memo.py).
-    visits = table_memo.attached(Visit.objects.filter(ticket=ticket).order_by("start", "id"), "technician", "station")
+    visits = (
+        table_memo.attached(Visit.objects.filter(ticket=ticket).order_by("start", "id"), "technician", "station")
+        if page_rows.may_have(ticket, "field_visits")
+        else []
+    )
     return {
         "field_visits": visits,
         "field_visit_bookable": ticket.status not in (Status.CLOSED, Status.CANCELLED, Status.MERGED),
@@ -72,5 +76,6 @@ def register() -> None:
     """Register this part's ticket-page context, timeline texts and what a withdrawn job does to
     its visits."""
     hooks.register_ticket_page_context(ticket_page_context)
+    page_rows.register("field_visits", Visit)
     hooks.register_timeline_texts(TEXTS)
     hooks.register_on_dispatch_withdrawn(cancel_visits_to_come)

@@ -255,13 +255,11 @@ def test_the_stations_technicians_come_first_in_a_labelled_group(client, agent, 
     # The stations and staff a page shows come from the process's memo (aftersales/table_memo.py),
     # filled by the first page as on any running server.
     client.get(reverse("desk:ticket", args=[ticket.reference]))
-    # session, user, roles, ticket, events, fault codes, claims, field visits, service reports,
-    # ratings, callbacks, files; the parts card's reservations, orders, parts used, stations
-    # (the assignment's and the dispatch form's pickers come from the memo)
-    # and who pays for the job (warranty/entitlement.py): with no claim yet, the engine's evaluation of the
-    # facts on record (the policy, the unit's repairs and their days, the parts orders, the holidays) and the
-    # contracts in force
-    with django_assert_num_queries(21):
+    # session, user, ticket, which cards have rows (tickets/page_rows.py: none here, so no card
+    # reads its table), events; who pays for the job (warranty/entitlement.py): with no claim yet,
+    # the engine's evaluation of the facts on record (the policy, the unit's repairs) and the
+    # contracts in force. Roles, stations, staff, pickers, fault codes and holidays come from the memo.
+    with django_assert_num_queries(8):
         page = client.get(reverse("desk:ticket", args=[ticket.reference])).content.decode()
     select = _assignee_select(page)
 

@@ -288,17 +288,15 @@ def test_ticket_page_query_count_does_not_grow_with_the_timeline(client, agent, 
     # The roles, stations, staff and pickers come from the process's memo (aftersales/table_memo.py),
     # filled by the first page as on any running server.
     client.get(reverse("desk:ticket", args=[ticket.reference]))
-    # session, user, ticket, events, fault codes (the resolution form's suggestions),
-    # claims, ratings, callbacks (no attempts to prefetch without one), files; field visits; service
-    # reports; the parts card's reservations, orders, parts used and stations
-    # and who pays for the job (warranty/entitlement.py): with no claim yet, the engine's evaluation of the
-    # facts on record (the policy, the unit's repairs and their days, the parts orders, the holidays) and the
-    # contracts in force
-    with django_assert_num_queries(20):
+    # session, user, ticket, which cards have rows (tickets/page_rows.py: none here, so no card
+    # reads its table), events; who pays for the job (warranty/entitlement.py): with no claim yet,
+    # the engine's evaluation of the facts on record (the policy, the unit's repairs) and the
+    # contracts in force. Roles, stations, staff, pickers, fault codes and holidays come from the memo.
+    with django_assert_num_queries(8):
         client.get(reverse("desk:ticket", args=[ticket.reference]))
     for _ in range(30):
         TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, actor=agent, note="n")
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(8):
         response = client.get(reverse("desk:ticket", args=[ticket.reference]))
     assert len(response.context["events"]) == 33
 
