@@ -116,6 +116,15 @@ def beat_schedule(time_zone: str) -> dict[str, dict]:
             "task": "sales.lead_sweep_task",
             "schedule": at("3", "45"),
         },
+        # --- retention --------------------------------------------------------------------------
+        # Finished messages and webhook deliveries past OUTBOX_RETENTION_DAYS / WEBHOOK_RETENTION_DAYS
+        # go, in small batches (docs/deployment.md#21-table-growth-and-retention); the timelines stay.
+        # Nightly in business time, when few messages are written, and after the last night job
+        # (leads at 03:45) so its deletes do not compete with their reads; done before the morning.
+        "Prune finished messages and webhook deliveries": {
+            "task": "notifications.prune_history_task",
+            "schedule": at("4", "30"),
+        },
         # --- warranty settlement ----------------------------------------------------------------
         # Daily, at night: the month's claims missing a line are made and every draft statement's
         # checks run again (a callback done, an old part received), so a provider's draft is never

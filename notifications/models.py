@@ -15,13 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aftersales.encryption import EncryptedSecretField
 from customers.models import Channel, Customer
+from notifications.choices import MessageStatus, WebhookDeliveryStatus
 from notifications.sms.base import SmsError
-
-
-class MessageStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
 
 
 class EmailError(models.TextChoices):
@@ -76,6 +71,7 @@ class OutboundMessage(models.Model):
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
         ordering = ["-created_at", "-id"]
+        # The sweep finds the waiting messages, the nightly pruning the finished ones oldest first.
         indexes = [models.Index(fields=["status", "created_at"], name="message_status_created")]
 
     def __str__(self) -> str:
@@ -139,12 +135,6 @@ class WebhookSubscription(models.Model):
         return self.description or self.url
 
 
-class WebhookDeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    DELIVERED = "delivered", _("Delivered")
-    FAILED = "failed", _("Failed")
-
-
 class WebhookDelivery(models.Model):
     """One event for one subscription: written in the transaction that caused the event, sent by
     a Celery task after the commit, retried with growing pauses. Every attempt is logged here
@@ -180,6 +170,8 @@ class WebhookDelivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
             models.Index(fields=["subscription", "-created_at"], name="webhook_delivery_subscription"),
+            # The nightly pruning walks the finished deliveries oldest first (notifications/pruning.py).
+            models.Index(fields=["status", "created_at"], name="webhook_delivery_finished"),
         ]
 
     def __str__(self) -> str:

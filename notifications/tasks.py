@@ -5,11 +5,14 @@ imported here because this is the module the worker looks for in every app.
 """
 
 from celery import shared_task
+from django.utils import timezone
 
+from aftersales.celery import RETRY_TRANSIENT
 from notifications.delivery import MAX_ATTEMPTS, RETRYABLE_ERRORS, deliver, outbox_sweep
+from notifications.pruning import prune_history
 from notifications.webhooks.tasks import deliver_webhook_task, webhook_sweep_task
 
-__all__ = ["deliver_webhook_task", "outbox_sweep_task", "send_message_task", "webhook_sweep_task"]
+__all__ = ["deliver_webhook_task", "outbox_sweep_task", "prune_history_task", "send_message_task", "webhook_sweep_task"]
 
 
 @shared_task(
@@ -31,3 +34,10 @@ def send_message_task(message_id: int) -> bool:
 def outbox_sweep_task() -> int:
     """Send the outbox messages still waiting, e.g. those queued while the broker was down."""
     return outbox_sweep()
+
+
+@shared_task(name="notifications.prune_history_task", **RETRY_TRANSIENT)
+def prune_history_task() -> dict:
+    """Delete the messages and webhook deliveries finished longer ago than their retention
+    (OUTBOX_RETENTION_DAYS, WEBHOOK_RETENTION_DAYS); the timelines stay. Nightly. Idempotent."""
+    return prune_history(now=timezone.now()).as_dict()

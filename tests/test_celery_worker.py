@@ -26,6 +26,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
@@ -34,11 +35,14 @@ from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError
 
 from aftersales.celery import app as celery_app
+from aftersales.settings.queues import task_routes, worker_queues
 from followups.choices import CallbackKind, CallbackStatus
 from followups.models import CallbackVisit
 from notifications.delivery import outbox_sweep
 from notifications.models import MessageStatus, OutboundMessage
 from notifications.services import queue_message
+from notifications.tasks import prune_history_task
+from quality.tasks import batch_warning_task
 from tests.factories import CustomerFactory, TicketFactory
 from tickets.choices import Channel, EventKind, Kind, Status
 from tickets.models import Ticket, TicketEvent
@@ -110,6 +114,8 @@ class CeleryProcesses:
         self.folder = folder
         self.token = uuid.uuid4().hex[:12]
         self.queue = f"aftersales-test-{self.token}"
+        # The routed queues' names start with the test's queue (tests/worker_settings.py).
+        self.routed_prefix = f"{self.queue}-"
         self.var_dir = folder / "var"
         self.mail_dir = folder / "mail"
         self.mail_dir.mkdir()
@@ -143,7 +149,7 @@ class CeleryProcesses:
             "--without-gossip",
             "--without-heartbeat",
             "--queues",
-            self.queue,
+            ",".join(worker_queues(self.queue, prefix=self.routed_prefix)),
             "--hostname",
             f"{name}-{self.token}@%h",
             "--loglevel",
@@ -238,11 +244,13 @@ def _forget_redis_keys(token: str) -> None:
 @contextlib.contextmanager
 def tasks_sent_to(queue: str, *, broker_url: str, transport_options: dict) -> Iterator[None]:
     """Make this process's Celery app publish to ``queue`` on a real broker instead of running
-    tasks inline, as the web process does in production; put the test settings back after."""
+    tasks inline, as the web process does in production, the routed tasks to the queues named
+    after it that the test's workers consume; put the test settings back after."""
     conf = celery_app.conf
     changes = {
         "task_always_eager": False,
         "task_default_queue": queue,
+        "task_routes": task_routes(prefix=f"{queue}-"),
         "broker_url": broker_url,
         "broker_transport_options": transport_options,
     }
@@ -257,9 +265,12 @@ def tasks_sent_to(queue: str, *, broker_url: str, transport_options: dict) -> It
 
 
 def _forget_broker_connections() -> None:
-    # The app keeps its connection and producer pools for the broker it first used.
+    # The app keeps its connection and producer pools for the broker it first used, and its
+    # router for the routes it first read.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
 
 
 def _filesystem_broker_options(processes: CeleryProcesses) -> dict:
@@ -436,6 +447,49 @@ def test_a_worker_killed_mid_task_loses_nothing(celery_processes):
     assert (queued.status, queued.attempts) == (MessageStatus.SENT, 0)
     assert task_results(second, "notifications.send_message_task") == ["True"]
     assert celery_processes.sent_mail() == [("li.na@example.com", RECEIVED_SUBJECT)]
+
+
+@needs_worker(redis=True)
+def test_each_task_waits_on_its_own_queue_for_a_worker_that_consumes_them_all(celery_processes):
+    import redis
+
+    queue = celery_processes.queue
+    with time_machine.travel(timezone.now() - dt.timedelta(days=200)):
+        old = OutboundMessage.objects.create(
+            channel="email", recipient="old@example.com", template="x", language="en", status=MessageStatus.SENT
+        )
+    with tasks_sent_to(queue, broker_url=REDIS_URL, transport_options={"visibility_timeout": 3600}):
+        queued = queue_received_email()
+        sla_sweep_task.delay()
+        batch_warning_task.delay()
+        prune_history_task.delay()
+        # Nothing consumes them yet: each waits in its queue, as the routes say.
+        broker = redis.Redis.from_url(REDIS_URL)
+        try:
+            waiting = {name: broker.llen(name) for name in worker_queues(queue, prefix=celery_processes.routed_prefix)}
+        finally:
+            broker.close()
+        assert waiting == {queue: 1, f"{queue}-notifications": 1, f"{queue}-snapshots": 1, f"{queue}-bulk": 1}
+
+        worker = celery_processes.worker(redis_url=REDIS_URL)
+        wait_for(
+            lambda: all(
+                task_results(worker, task)
+                for task in (
+                    "notifications.send_message_task",
+                    "tickets.sla_sweep_task",
+                    "followups.batch_warning_task",
+                    "notifications.prune_history_task",
+                )
+            ),
+            what="a task of every queue run by the worker",
+            processes=[worker],
+        )
+
+    assert status_of(queued) == MessageStatus.SENT
+    assert celery_processes.sent_mail() == [("li.na@example.com", RECEIVED_SUBJECT)]
+    assert task_results(worker, "notifications.prune_history_task") == ["{'messages': 1, 'webhook_deliveries': 0}"]
+    assert not OutboundMessage.objects.filter(pk=old.pk).exists()
 
 
 # --- the embedded broker (kombu's filesystem transport) ------------------------------------------

@@ -28,6 +28,7 @@ RULE_MODULES = [
     "followups/plan_timing.py",
     "contracts/cover_rules.py",
     "sales/lead_rules.py",
+    "notifications/retention.py",
 ]
 # A module is impure when it imports one of these (or anything inside them), or any models module.
 FORBIDDEN_MODULES = ("django.db", "django.conf", "django.utils.timezone")

@@ -8,13 +8,18 @@ go through the broker, and mail and SMS written to files the test can count. ``R
 
 import os
 
+from aftersales.settings.queues import declared_queues, task_routes
 from tests.settings import *  # noqa: F403
 
 DATABASES["default"]["NAME"] = os.environ["AFTERSALES_TEST_DATABASE"]  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
-# A queue of the test's own, so a worker never takes another run's messages.
+# A queue of the test's own, so a worker never takes another run's messages; the routed
+# queues (aftersales/settings/queues.py) named after it, as tests/test_celery_worker.py's
+# workers consume them and its tasks_sent_to routes them.
 CELERY_TASK_DEFAULT_QUEUE = os.environ["AFTERSALES_TEST_QUEUE"]
+CELERY_TASK_ROUTES = task_routes(prefix=f"{CELERY_TASK_DEFAULT_QUEUE}-")
+CELERY_TASK_QUEUES = declared_queues(CELERY_TASK_DEFAULT_QUEUE, prefix=f"{CELERY_TASK_DEFAULT_QUEUE}-")
 
 if os.environ.get("AFTERSALES_TEST_SMTP_PORT"):
     # A mail server the test controls (for example one that never answers).

@@ -12,5 +12,6 @@ from aftersales.settings.api import *  # noqa: F403
 from aftersales.settings.core import *  # noqa: F403
 from aftersales.settings.messaging import *  # noqa: F403
 from aftersales.settings.product import *  # noqa: F403
+from aftersales.settings.queues import *  # noqa: F403
 from aftersales.settings.security import *  # noqa: F403
 from aftersales.settings.storage import *  # noqa: F403

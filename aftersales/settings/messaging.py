@@ -50,3 +50,11 @@ SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 # One-time codes sent by SMS to prove a phone (customers/phone_codes.py): how long a code is
 # valid. Short, so a code read over someone's shoulder is soon worthless.
 PHONE_CODE_MINUTES = env_int("PHONE_CODE_MINUTES", 10)
+
+# --- Retention (notifications/retention.py) ----------------------------------------------------
+# Days a finished outbox message (sent or given up on) and a finished webhook delivery (delivered
+# or given up on, its attempts with it) are kept before the nightly job prunes them. 0 keeps them
+# forever. Messages still waiting and deliveries still retrying are never pruned; the tickets'
+# timelines are never pruned.
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 180, minimum=0)
+WEBHOOK_RETENTION_DAYS = env_int("WEBHOOK_RETENTION_DAYS", 90, minimum=0)
