@@ -6,8 +6,8 @@ page (about 5 ms of planning for under 1 ms of work) and Django build and read s
 columns. Instead a page reads its tickets with the large relations only and takes these rows
 from the process's memo (:func:`attach`).
 
-A memo is valid for one *version* of its table: a token in the shared cache (Redis in
-production, so every web machine sees it), replaced whenever a row of the table is saved or
+A memo is valid for one *version* of its table: a token in the shared cache (the ``memo``
+cache: Redis in production, so every web machine sees it), replaced whenever a row of the table is saved or
 deleted (Django's signals, and :func:`bump` for the few bulk updates that send none). Each page
 reads the tokens of the tables it needs in one round trip; a memo whose token moved is dropped
 and its rows read again from the database. The token is replaced both when the row is written
@@ -47,7 +47,7 @@ def _label(model: type[models.Model]) -> str:
 
 
 def _cache():
-    return caches["default"]
+    return caches["memo"]
 
 
 def bump(*tables: type[models.Model]) -> None:
@@ -215,6 +215,8 @@ def _paths(tree: dict, skip: tuple[str, ...], prefix: str = "") -> list[str]:
 
 
 def forget() -> None:
-    """Drop every memo of this process (the tests' databases roll back without signals)."""
+    """Drop every memo of this process and the tables' versions (the tests' databases roll back
+    without signals, and each test starts from the same state)."""
     _memos.clear()
     _derived.clear()
+    _cache().delete_many([KEY.format(label) for label in _registered])

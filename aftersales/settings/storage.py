@@ -48,6 +48,8 @@ if REDIS_URL:
             "KEY_PREFIX": "fragments",
             "TIMEOUT": 24 * 3600,
         },
+        # The versions of the small tables each process keeps (aftersales/table_memo.py).
+        "memo": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "memo"},
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
@@ -63,6 +65,13 @@ else:
             "LOCATION": str(VAR_DIR / "cache" / "fragments"),
             "TIMEOUT": 24 * 3600,
             "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        # The versions of the small tables each process keeps (aftersales/table_memo.py): a dozen
+        # keys in a directory of their own, never culled to make room for counters.
+        "memo": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache" / "memo"),
+            "TIMEOUT": None,
         },
     }
     _broker_dir = VAR_DIR / "broker"

@@ -167,7 +167,7 @@ def test_the_api_answers_the_index(world, hq_manager, django_assert_num_queries)
     api.get("/api/csi/")  # the token's first use
     params = {"group_by": "station", "by_month": "true", "from": "2026-01-01", "to": "2026-02-28"}
     # the token with its user, the roles, the index
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         answer = api.get("/api/csi/", params)
     assert answer.status_code == 200
     body = answer.json()

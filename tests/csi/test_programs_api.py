@@ -93,7 +93,7 @@ def test_staff_read_and_only_headquarters_write(django_assert_num_queries):
     agent = client_for(factories.UserFactory(roles=[Role.AGENT]))
     agent.get("/api/survey-programs/")
     # the token with its user, the roles, the programs, their questions
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         answer = agent.get("/api/survey-programs/")
     assert answer.status_code == 200
     assert [p["code"] for p in answer.json()["results"]] == [program.code]

@@ -45,7 +45,7 @@ def slots_url(station, **params):
 def test_free_slots_of_a_station(agent, station, wang, li, django_assert_num_queries):
     client = client_for(agent)
     client.get("/api/slots/?station=0")  # the token is warm
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(slots_url(station, date_from="2026-03-03", date_to="2026-03-03"))
     assert response.status_code == 200
     assert [(row["start"], row["technician"]["name"], row["free"]) for row in response.json()] == [

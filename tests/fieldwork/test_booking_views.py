@@ -77,7 +77,7 @@ def test_the_suggestions_offer_one_booking_form_per_free_slot(
     client.get(url)  # the session is warm
     # session, user, roles, the ticket; the suggestions (ticket, profiles, stations, categories,
     # models, slot settings, national days, holding visits); a visit to come?
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(url, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.templates[0].name == "fieldwork/partials/dispatch.html"

@@ -64,7 +64,7 @@ def test_reserve_list_and_release(technician, ticket, north, pump, django_assert
     }
     assert level(north, pump) == (3, 2)
     # token with its user, roles, page of reservations with ticket, station and part joined
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         listed = client.get("/api/part-reservations/", {"ticket": ticket.reference}).json()["results"]
     assert [row["id"] for row in listed] == [reservation["id"]]
 

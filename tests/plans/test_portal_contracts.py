@@ -200,6 +200,6 @@ def test_the_account_reads_the_contracts_in_one_query_however_many(client, shop,
         ServiceContractFactory(
             product=shop["plan"], unit=shop["unit"], starts_on=dt.date(year, 1, 1), ends_on=dt.date(year + 1, 12, 31)
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("portal:account"))
     assert len(response.context["contracts"]) == 3

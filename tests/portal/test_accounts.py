@@ -656,7 +656,7 @@ def test_account_query_count_does_not_grow_with_requests(client, django_assert_n
         client.get(reverse("portal:account"))
     for _ in range(5):
         factories.TicketFactory(customer=holder)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("portal:account"))
     assert len(response.context["tickets"]) == 6
 

@@ -370,11 +370,11 @@ def test_the_dashboard_query_count_does_not_grow_with_the_breakdown(client, mana
     # session, user, roles, thresholds, the snapshots' generation, totals, daily trend,
     # breakdown sums, breakdown names, filter values, their names, open alerts, the slice's label,
     # the years the national calendar holds.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         assert client.get(HOME, params).status_code == 200
     for station in stations[2:]:
         snapshot(dt.date(2026, 3, 5), Dimension.STATION, str(station.pk), ratings=3, low_ratings=1)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(HOME, params)
     assert len(response.context["breakdown_page"].object_list) == 40
 
@@ -385,7 +385,7 @@ def test_the_figures_are_served_from_the_cache_until_the_snapshots_change(client
     first = client.get(HOME, MARCH).content.decode()
 
     # session, user, roles, thresholds, the snapshots' generation, open alerts, the calendar's years.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         again = client.get(HOME, MARCH).content.decode()
     assert text(article(again, "figure-dissatisfaction_rate")) == text(article(first, "figure-dissatisfaction_rate"))
     assert "6 of 170" in text(article(again, "figure-dissatisfaction_rate"))
@@ -408,9 +408,9 @@ def test_a_snapshot_run_renders_the_common_views_before_anyone_asks(client, mana
     # years: no figure is worked out.
     with django_assert_num_queries(7):
         opened = client.get(HOME)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         tab = client.get(HOME, {"range": "90d", "by": "batch"})
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         chinese = client.get(HOME, headers={"accept-language": "zh-hans"})
     assert "2 of 10" in text(article(opened.content.decode(), "figure-dissatisfaction_rate"))
     assert re.search(r'by=batch[^"]*" class="active" aria-current="page"', tab.content.decode())
@@ -512,9 +512,9 @@ def test_the_drilldown_query_count_does_not_grow_with_the_page_size(client, mana
 
     # session, user, roles, the rated tickets' ids, page ids, page rows, the list's count,
     # thresholds, totals, last computed, filter values (none: no dimension).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         small = client.get(url, {**MARCH, "page_size": 25})
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         large = client.get(url, {**MARCH, "page_size": 50})
     assert (len(small.context["page"].object_list), len(large.context["page"].object_list)) == (25, 50)
     assert (small.context["page"].has_next(), large.context["page"].has_next()) == (True, False)

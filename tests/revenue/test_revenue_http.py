@@ -218,7 +218,7 @@ def test_the_api_by_station(world, clock, django_assert_num_queries):
     api = api_for(world.seller)
     api.get(API, MARCH_APRIL)  # the token's first use is written down once
     # The token and its user, the user's roles and provider, 13 for the figures.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         answer = api.get(API, MARCH_APRIL)
     assert answer.status_code == 200
     data = answer.json()

@@ -49,10 +49,10 @@ def test_the_list_and_a_lead(seller, django_assert_num_queries):
     assert [r["id"] for r in api.get("/api/leads/", {"mine": "true"}).json()["results"]] == [lead.pk]
     for _ in range(3):
         LeadFactory()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert len(api.get("/api/leads/").json()["results"]) == 5
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         detail = api.get(f"/api/leads/{lead.pk}/").json()
     assert detail["history"] == []
 

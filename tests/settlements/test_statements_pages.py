@@ -137,16 +137,16 @@ def test_the_statement_page_takes_the_same_queries_for_120_lines_as_for_3(
     url = reverse("settlements:statement", args=[big.pk])
     client.get(url)  # the session, once
     # session, user, roles and provider, statement, totals, the page of lines, the history
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         answer = client.get(url, {"page": 2, "flagged": "yes"})
     assert answer.status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         first = client.get(url)
     assert len(first.context["page"].lines) == 50 and first.context["page"].has_next
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         last = client.get(url, {"page": 3})
     assert len(last.context["page"].lines) == 20 and not last.context["page"].has_next
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("settlements:statement", args=[small.pk]))
 
 

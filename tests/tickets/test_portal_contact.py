@@ -356,7 +356,7 @@ def test_an_agent_takes_chosen_details_over(client, washer_model, victim, agent,
     # session, user, roles, the ticket; the service's savepoint, the customer locked (the offer is
     # worked out on the locked row), customer_update's savepoint and its own lock, the save in a
     # savepoint (3), two releases, the timeline event, the service's release.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.post(url, {"fields": ["email", "address"]})
 
     assert response.status_code == 302

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -131,7 +132,7 @@ def test_with_the_cache_unreachable_every_row_is_read_from_the_database(desk, dj
     technician = factories.UserFactory(username="tech", roles=["technician"])
     factories.TicketFactory.create_batch(3, station=station, assignee=technician)
     dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    with override_settings(CACHES={"default": dummy, "fragments": dummy}):
+    with override_settings(CACHES={"default": dummy, "fragments": dummy, "memo": dummy}):
         desk.get(reverse("desk:queue"))
         # the six, then the rows' stations and technicians and both pickers, every time
         with django_assert_num_queries(10):
@@ -141,7 +142,7 @@ def test_with_the_cache_unreachable_every_row_is_read_from_the_database(desk, dj
 
 def test_the_version_moves_again_when_the_change_commits(django_capture_on_commit_callbacks):
     key = table_memo.KEY.format("tickets.servicestation")
-    from django.core.cache import cache
+    cache = caches["memo"]
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         factories.ServiceStationFactory(name="Qingdao Laoshan")

@@ -149,7 +149,7 @@ def test_claim_page_query_count(client, agent, ticket, django_assert_num_queries
     claim = WarrantyClaim.objects.get()
     # session, user, roles, ticket, claim, replacement-model choices; who pays for the job
     # (warranty/entitlement.py): the ticket's latest claim and the contracts in force
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("warranty:claim", args=[ticket.reference, claim.pk]))
     assert response.status_code == 200
 
