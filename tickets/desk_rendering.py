@@ -56,31 +56,92 @@ def html_attrs(attrs: dict) -> str:
 def select_tag(field: BoundField) -> dict:
     """A select field's ``name``, ``attrs`` and ``groups`` (each a ``label``, empty outside an
     option group, and its ``options``: ``value``, ``label``, ``selected``) as its widget works them
-    out, for tickets/partials/select.html; ``options`` lists every option.
+    out, for tickets/partials/select.html; ``options`` lists every option, and ``body`` is the
+    options written as the widget's template writes them.
 
     The widget itself renders a template per option, which made the queue's filters take longer
-    than its rows.
+    than its rows; a picker of a few hundred technicians, longer than the rest of the page.
+    Options kept by :func:`memo_options` are marked selected here, as the widget would (the first
+    option whose value is the field's), without the widget's work per option.
     """
+    widget = field.field.widget
     attrs = field.build_widget_attrs({})
-    if field.auto_id and "id" not in field.field.widget.attrs:
+    if field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
-    widget = field.field.widget.get_context(field.html_name, field.value(), attrs)["widget"]
-    groups = [
-        {
-            "label": group or "",
-            "options": [
-                {"value": str(option["value"]), "label": option["label"], "selected": option["selected"]}
-                for option in options
-            ],
+    kept = getattr(widget, "kept_body", None)
+    if kept is not None and not widget.allow_multiple_selected:
+        values = widget.format_value(field.value())
+        groups = _marked(widget.choices, values)
+        chosen = next((option["value"] for group in groups for option in group["options"] if option["selected"]), None)
+        return {
+            "name": field.html_name,
+            "attrs": html_attrs(widget.build_attrs(widget.attrs, attrs)),
+            "groups": groups,
+            "options": [option for group in groups for option in group["options"]],
+            # The options written once for the memo; the chosen one marked here.
+            "body": kept if chosen is None else _with_selected(kept, chosen),
         }
-        for group, options, _index in widget["optgroups"]
-    ]
+    else:
+        context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+        groups = [
+            {
+                "label": group or "",
+                "options": [
+                    {"value": str(option["value"]), "label": option["label"], "selected": option["selected"]}
+                    for option in options
+                ],
+            }
+            for group, options, _index in context["optgroups"]
+        ]
     return {
-        "name": widget["name"],
-        "attrs": html_attrs(widget["attrs"]),
+        "name": context["name"],
+        "attrs": html_attrs(context["attrs"]),
         "groups": groups,
         "options": [option for group in groups for option in group["options"]],
+        "body": _body(groups),
     }
+
+
+def _marked(choices, values: list[str]) -> list[dict]:
+    """Plain choices (:func:`_plain`) as select_tag's groups, the first option whose value is
+    among ``values`` selected (Django's ``Select.optgroups`` for one value)."""
+    groups, found = [], False
+    for value, label in choices:
+        grouped = isinstance(label, list)
+        options = []
+        for option_value, option_label in label if grouped else [(value, label)]:
+            selected = not found and option_value in values
+            found |= selected
+            options.append({"value": option_value, "label": option_label, "selected": selected})
+        groups.append({"label": value if grouped else "", "options": options})
+    return groups
+
+
+def _with_selected(body: str, value: str) -> str:
+    """``body`` (options none of which is selected) with the first option of ``value`` selected."""
+    option = format_html('<option value="{}">', value)
+    return mark_safe(body.replace(option, option[:-1] + " selected>", 1))
+
+
+def _body(groups: list[dict]) -> str:
+    """The options of a select, written as tickets/partials/select.html used to write them."""
+    parts = []
+    for group in groups:
+        if group["label"]:
+            parts.append(format_html('\n  <optgroup label="{}">', group["label"]))
+        selected = mark_safe(" selected")
+        parts.extend(
+            format_html(
+                '\n  <option value="{}"{}>{}</option>\n',
+                option["value"],
+                selected if option["selected"] else "",
+                option["label"],
+            )
+            for option in group["options"]
+        )
+        if group["label"]:
+            parts.append("\n  </optgroup>")
+    return mark_safe("".join(parts))
 
 
 def memo_options(field, tables: tuple[str, ...], *key, options=None) -> None:
@@ -96,9 +157,14 @@ def memo_options(field, tables: tuple[str, ...], *key, options=None) -> None:
         return
 
     def listed():
-        return _plain(options() if options is not None else field.choices)
+        plain = _plain(options() if options is not None else field.choices)
+        return plain, _body(_marked(plain, []))
 
-    field.widget.choices = table_memo.derived(tables, (*key, get_language(), scope), listed)
+    plain, body = table_memo.derived(tables, (*key, get_language(), scope), listed)
+    # Already plain values and labels: set as they are, without the widget normalising them again.
+    field.widget._choices = plain
+    # The options written once, none selected (select_tag marks the chosen one).
+    field.widget.kept_body = body
 
 
 def _plain(choices) -> list:

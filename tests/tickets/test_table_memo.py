@@ -2,10 +2,12 @@
 pickers, from each process's memo (aftersales/table_memo.py): never stale, whatever changes them."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.http import QueryDict
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -15,7 +17,8 @@ from fieldwork.models import TechnicianProfile
 from network.models import ProviderMember
 from tests import factories
 from tickets.choices import Kind, Status
-from tickets.models import ServiceStation
+from tickets.filters import TicketQueueFilter
+from tickets.models import ServiceStation, Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +168,18 @@ def test_a_table_nothing_keeps_up_to_date_is_refused():
     ticket = factories.TicketFactory(customer=customer)
     with pytest.raises(ValueError, match="customers.customer"):
         table_memo.attach([ticket], "customer")
+
+
+@pytest.mark.parametrize("selected", [False, True])
+def test_the_pickers_from_the_memo_are_written_as_the_widgets_write_them(desk, selected):
+    station = factories.ServiceStationFactory(name="Qingdao Laoshan")
+    factories.ServiceStationFactory(name="Qingdao <Licang> & Co")
+    technician = factories.UserFactory(username="tech<1>", roles=["technician"])
+    factories.UserFactory(username="tech2", roles=["technician"])
+    query = {"station": station.pk, "assignee": technician.pk} if selected else {}
+    desk.get(reverse("desk:queue"), query)  # fills the memo
+    page = desk.get(reverse("desk:queue"), query).content.decode()
+    form = TicketQueueFilter(QueryDict(urlencode(query)), queryset=Ticket.objects.all()).form
+    for name in ("station", "assignee"):
+        start = page.index(f'<select name="{name}"')
+        assert page[start : page.index("</select>", start) + len("</select>")] == str(form[name])
