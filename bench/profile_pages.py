@@ -25,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import load_portal  # noqa: E402
 from bench_measure import write_results  # noqa: E402
 from bench_setup import bench_user, database_url, machine, setup_django  # noqa: E402
 
@@ -118,7 +119,7 @@ def pages(args: argparse.Namespace) -> list[tuple[str, object, object]]:
     desk.force_login(agent)
     api = Client(raise_request_exception=True)
     api.force_login(manager)
-    portal = Client(raise_request_exception=True)
+    portal_client = Client(raise_request_exception=True)
     model = ProductModel.objects.filter(is_active=True).order_by("code").values_list("code", flat=True).first()
     queue, ticket_list = reverse("desk:queue"), reverse("api:ticket-list")
     picks = itertools.cycle(references)
@@ -128,26 +129,19 @@ def pages(args: argparse.Namespace) -> list[tuple[str, object, object]]:
     def ticket_page():
         return desk.get(reverse("desk:ticket", kwargs={"reference": next(picks)}))
 
+    # The load benchmark's form (bench/load_portal.py), with phones of a range of its own.
+    portal = {
+        "descriptions": ["It stopped working this morning and shows an error code."],
+        "models": [model],
+        "purchase_date": (dt.date.today() - dt.timedelta(days=200)).isoformat(),
+        "phone_prefix": "+86197",
+    }
+
     def submission():
         number = next(numbers)
-        return portal.post(
+        return portal_client.post(
             reverse("portal:submit"),
-            {
-                "website": "",
-                "kind": "repair",
-                "description": "It stopped working this morning and shows an error code.",
-                "model": model,
-                "serial": f"PF{number:010d}",
-                "purchase_date": (dt.date.today() - dt.timedelta(days=200)).isoformat(),
-                "name": f"Profile Bench {number}",
-                "phone": f"+86197{number % 10**8:08d}",
-                "email": "",
-                "address": f"{number % 9999 + 1} Bench Road, Pudong, Shanghai",
-                "region": "Shanghai",
-                "language": "",
-                "preferred_visit_date": "",
-                "preferred_visit_slot": "",
-            },
+            load_portal.submission(portal, number),
             REMOTE_ADDR=f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}",
         )
 
