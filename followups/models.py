@@ -134,6 +134,19 @@ class CallbackVisit(models.Model):
                 condition=models.Q(kind=CallbackKind.AFTER_SERVICE),
                 name="callback_after_service_ticket",
             ),
+            # The complaints made on a call without an overall rating, by day of the call: the
+            # dissatisfaction rate's responses with no rating row (quality/metrics/satisfaction.py
+            # ``unrated_complaint_q``, and its drill-down), a few among every call ever made.
+            models.Index(
+                fields=["completed_at"],
+                condition=models.Q(
+                    ticket__isnull=False,
+                    status=CallbackStatus.DONE,
+                    raised_complaint=True,
+                    score_overall__isnull=True,
+                ),
+                name="callback_unrated_complaint",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
