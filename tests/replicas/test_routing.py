@@ -54,7 +54,7 @@ def _client(user) -> Client:
     return client
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
 def test_a_tolerant_view_reads_from_the_replica_and_any_other_from_the_primary(replicas, users):
     replicas("replica_1")
     client = _client(users[0])
@@ -63,7 +63,7 @@ def test_a_tolerant_view_reads_from_the_replica_and_any_other_from_the_primary(r
     assert client.get("/plain/").content == b"default"
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_a_request_that_may_write_reads_from_the_primary(replicas, users, method):
     replicas("replica_1")
@@ -72,7 +72,7 @@ def test_a_request_that_may_write_reads_from_the_primary(replicas, users, method
     assert getattr(client, method)("/tolerant/").content == b"default"
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
 def test_after_a_write_its_author_reads_from_the_primary_for_the_pin_window(replicas, users):
     author, other = users
     replicas("replica_1", pin_seconds=1)
@@ -86,7 +86,7 @@ def test_after_a_write_its_author_reads_from_the_primary_for_the_pin_window(repl
     assert as_author.get("/tolerant/").content == b"replica_1"
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
 def test_a_write_that_failed_pins_nobody(replicas, users):
     replicas("replica_1")
     client = _client(users[0])
@@ -96,21 +96,21 @@ def test_a_write_that_failed_pins_nobody(replicas, users):
     assert client.get("/tolerant/").content == b"replica_1"
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
 def test_once_a_request_wrote_it_reads_from_the_primary(replicas, users):
     replicas("replica_1")
 
     assert _client(users[0]).get("/writes-between-reads/").content == b"replica_1,default"
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
 def test_reads_in_a_transaction_on_the_primary_stay_there(replicas, users):
     replicas("replica_1")
 
     assert _client(users[0]).get("/reads-in-a-transaction/").content == b"replica_1,default,replica_1"
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
 def test_a_replica_that_cannot_be_reached_is_skipped_and_left_alone_for_a_while(replicas, users, monkeypatch):
     tried = []
     answers = health._answers
@@ -165,7 +165,7 @@ def test_migrations_run_on_the_primary_only(replicas):
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "tickets", model_name="ticket") is True
 
 
-@pytest.mark.django_db(transaction=True, databases=BOTH)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=BOTH)
 def test_what_the_process_keeps_is_read_from_the_primary_even_where_a_replica_may_answer(replicas, users):
     """A memo filled from a lagging replica would keep the old rows under the new version."""
     replicas("replica_1")

@@ -21,7 +21,10 @@ from tests.conftest import REQUIRED
 from tests.replicas import streaming
 from tests.replicas.support import database_alias, unpinned
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, databases=["default", "replica_1"])]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica_1"]),
+]
 
 TICKETS = "/api/tickets/"
 DASHBOARD = "/dashboard/"
