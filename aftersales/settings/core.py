@@ -132,6 +132,9 @@ TEMPLATES = [
         },
     },
 ]
+# Forms render as Django's default renderer renders them, the common widgets written without a
+# template each (aftersales/widget_rendering.py).
+FORM_RENDERER = "aftersales.widget_rendering.FastWidgetRenderer"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
