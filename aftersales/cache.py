@@ -32,6 +32,17 @@ class ResilientRedisCacheClient(RedisCacheClient):
         options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT_SECONDS)
         options.setdefault("socket_timeout", SOCKET_TIMEOUT_SECONDS)
         super().__init__(servers, **options)
+        # One redis-py client per connection pool. Django's client builds a new one for every
+        # call, and building one costs more than a round trip to Redis on this network; a client
+        # takes a connection from its pool for each command, so threads may share it.
+        self._clients: dict[int, redis.Redis] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
     def add(self, key, value, timeout):
         try:

@@ -59,24 +59,35 @@ ROLE_TABLES = ("auth.user", "network.providermember")
 
 
 def _read_roles_and_provider(user: AbstractBaseUser) -> None:
-    """The user's groups and their provider (``network.ProviderMember``, by the reverse name of
-    its user field), cached on the user object for the length of a request; read in one query,
-    and kept from one request to the next until a user, a group membership or a provider
-    membership changes anywhere."""
+    """The user's groups and their provider, cached on the user object for the length of a
+    request (:func:`roles_and_provider_by_id`)."""
+    note_roles(user, *roles_and_provider_by_id(user.pk))
+
+
+def note_roles(user: AbstractBaseUser, roles: frozenset[str], provider: int | None) -> None:
+    """Cache ``user``'s roles and provider, as read by :func:`roles_and_provider_by_id`, on the
+    user object for the length of a request."""
+    user._aftersales_roles = roles | {Role.ADMIN} if user.is_superuser else roles
+    user._aftersales_provider = provider
+
+
+def roles_and_provider_by_id(user_id: int) -> tuple[frozenset[str], int | None]:
+    """The roles of the user's groups (a superuser's administrator role aside) and their provider
+    (``network.ProviderMember``, by the reverse name of its user field): read in one query, and
+    kept from one request to the next until a user, a group membership or a provider membership
+    changes anywhere."""
 
     def read() -> tuple[frozenset[str], int | None]:
         rows = list(
             get_user_model()
-            ._base_manager.filter(pk=user.pk)
+            ._base_manager.filter(pk=user_id)
             .values_list("groups__name", "provider_membership__provider")
         )
         names = {name for name, _provider in rows if name}
         provider = next((provider for _name, provider in rows if provider is not None), None)
         return frozenset(name for name in names if name in Role.values), provider
 
-    roles, provider = table_memo.derived(ROLE_TABLES, ("roles", user.pk), read)
-    user._aftersales_roles = roles | {Role.ADMIN} if user.is_superuser else roles
-    user._aftersales_provider = provider
+    return table_memo.derived(ROLE_TABLES, ("roles", user_id), read)
 
 
 def has_any_role(user: AbstractBaseUser | AnonymousUser, roles: frozenset[str] | set[str]) -> bool:

@@ -19,6 +19,7 @@ memo keeps is always read from the primary, never from a lagging replica
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -40,6 +41,9 @@ _derived: dict[tuple, tuple[tuple, object]] = {}
 _registered: set[str] = set()
 # Values worked out from the tables kept at once (a select's options per language and scope).
 MAX_DERIVED = 2000
+# Inside a request (:func:`request_versions`), the tokens of every table read once, at the first
+# memo the request uses; ``False`` outside one, ``None`` while not read yet.
+_request = threading.local()
 
 
 def _label(model: type[models.Model]) -> str:
@@ -56,6 +60,7 @@ def bump(*tables: type[models.Model]) -> None:
 
     def renew() -> None:
         _cache().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        _reread_in_request()
 
     renew()
     transaction.on_commit(renew)
@@ -119,7 +124,36 @@ def derived(tables: Iterable[str], key: tuple, compute: Callable[[], T]) -> T:
     return value
 
 
+class request_versions:  # noqa: N801 - used as a context manager, like transaction.atomic
+    """Within a request: the versions of all the tables are read in one round trip, the first
+    time a memo is used, and held to the end of the request; a write of the request that bumps
+    a table has them read again. Outside, every use reads the versions it needs."""
+
+    def __enter__(self):
+        self.outer = getattr(_request, "tokens", False)
+        _request.tokens = None
+
+    def __exit__(self, *exc_info):
+        _request.tokens = self.outer
+
+
+def _reread_in_request() -> None:
+    if getattr(_request, "tokens", False) is not False:
+        _request.tokens = None
+
+
 def _tokens(labels: Iterable[str]) -> dict[str, str | None]:
+    """The current token of each table (:class:`request_versions`)."""
+    labels = tuple(labels)
+    held = getattr(_request, "tokens", False)
+    if held is False:
+        return _read_tokens(labels)
+    if held is None or any(label not in held for label in labels):
+        held = _request.tokens = _read_tokens(_registered.union(labels))
+    return {label: held[label] for label in labels}
+
+
+def _read_tokens(labels: Iterable[str]) -> dict[str, str | None]:
     """The current token of each table; a table without one gets one. None: the cache is down."""
     cache = _cache()
     keys = {label: KEY.format(label) for label in labels}
@@ -196,7 +230,9 @@ def attached(queryset: models.QuerySet, *fields: str) -> list[models.Model]:
     joined (any ``select_related`` of them is dropped)."""
     joined = queryset.query.select_related
     if isinstance(joined, dict):
-        queryset = queryset.select_related(None).select_related(*_paths(joined, fields))
+        kept = _paths(joined, fields)
+        # select_related() with no names would join every foreign key.
+        queryset = queryset.select_related(None).select_related(*kept) if kept else queryset.select_related(None)
     found = list(queryset)
     attach(found, *fields)
     return found
@@ -219,4 +255,16 @@ def forget() -> None:
     without signals, and each test starts from the same state)."""
     _memos.clear()
     _derived.clear()
+    _reread_in_request()
     _cache().delete_many([KEY.format(label) for label in _registered])
+
+
+class TableVersionsMiddleware:
+    """Each request reads the tables' versions once (:class:`request_versions`)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_versions():
+            return self.get_response(request)

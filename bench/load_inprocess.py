@@ -58,6 +58,10 @@ def measure_inprocess(config: dict) -> list[Result]:
     ``config['portal']['first_number']`` moves past them for the locust users."""
     from django.contrib.auth import get_user_model
 
+    from aftersales.wsgi import settle_collector
+
+    # The garbage collector set as in the served processes (aftersales/wsgi.py).
+    settle_collector()
     agent = get_user_model().objects.get(username=config["agent"]["username"])
     ticket_url = config["desk"]["ticket"]
     as_agent = [

@@ -19,8 +19,10 @@ class CustomersConfig(AppConfig):
         post_migrate.connect(sync_role_groups, dispatch_uid="aftersales.sync_role_groups")
         # A customer signs in with their phone in any format, or their portal account's email.
         register_login_resolver(customer_login_name)
-        # The statutory holidays every warranty evaluation reads (aftersales/table_memo.py).
+        # The statutory holidays, product categories and policy versions every warranty evaluation
+        # reads (aftersales/table_memo.py).
         from aftersales import table_memo
         from customers.calendar_models import BusinessCalendar, NationalCalendarDay
+        from customers.models import ProductCategory, WarrantyPolicy
 
-        table_memo.register(NationalCalendarDay, BusinessCalendar)
+        table_memo.register(NationalCalendarDay, BusinessCalendar, ProductCategory, WarrantyPolicy)

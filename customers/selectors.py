@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 
+from aftersales import table_memo
 from customers.models import Customer, DayKind, NationalCalendarDay, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import try_normalize_phone
 
@@ -51,16 +52,31 @@ def policy_in_force(versions: int | QuerySet[WarrantyPolicy], on_date: dt.date |
     """The policy version that governs a product whose warranty starts ``on_date``: the latest
     one effective by then (the first version when the date is unknown or earlier).
 
-    ``versions`` is a category id, or a queryset of one category's versions (with the joins
-    the caller needs).
+    ``versions`` is a category id — the version is then picked from the memo of policy versions
+    (aftersales/table_memo.py) and read by its key — or a queryset of one category's versions
+    (with the joins the caller needs).
     """
     if isinstance(versions, int):
-        versions = WarrantyPolicy.objects.filter(category_id=versions)
+        return _policy_version(versions, on_date)
     if on_date is not None:
         current = versions.filter(effective_from__lte=on_date).order_by("-effective_from", "-version").first()
         if current is not None:
             return current
     return versions.order_by("version").first()
+
+
+def _policy_version(category_id: int, on_date: dt.date | None) -> WarrantyPolicy | None:
+    every = table_memo.derived(
+        ("customers.warrantypolicy",),
+        ("policy-versions",),
+        lambda: tuple(WarrantyPolicy.objects.values_list("pk", "category_id", "effective_from", "version")),
+    )
+    mine = [(effective_from, version, pk) for pk, category, effective_from, version in every if category == category_id]
+    effective = [row for row in mine if on_date is not None and row[0] <= on_date]
+    chosen = max(effective, default=None) or min(mine, key=lambda row: row[1], default=None)
+    if chosen is None:
+        return None
+    return table_memo.rows(WarrantyPolicy, [chosen[2]]).get(chosen[2])
 
 
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:

@@ -81,6 +81,7 @@ def nothing_cached_by_earlier_tests():
     """Each test starts without the rendered fragments or the set of listened webhook events an
     earlier test cached: rolled-back tests reuse ids and times, and flushed ones send no signals."""
     caches["fragments"].clear()
+    caches["local"].clear()
     caches["default"].delete_many([listened.SET_KEY, listened.TOKEN_KEY])
     # The memo of small tables, too: a rolled-back test's stations and staff are gone.
     table_memo.forget()

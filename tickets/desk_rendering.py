@@ -54,15 +54,15 @@ def html_attrs(attrs: dict) -> str:
 
 
 def select_tag(field: BoundField) -> dict:
-    """A select field's ``name``, ``attrs`` and ``groups`` (each a ``label``, empty outside an
-    option group, and its ``options``: ``value``, ``label``, ``selected``) as its widget works them
-    out, for tickets/partials/select.html; ``options`` lists every option, and ``body`` is the
-    options written as the widget's template writes them.
+    """A select field's ``name``, ``attrs`` and ``body`` (its options written as the widget's
+    template writes them) for tickets/partials/select.html; for a select not kept by
+    :func:`memo_options`, also its ``groups`` (each a ``label``, empty outside an option group,
+    and its ``options``: ``value``, ``label``, ``selected``) and all its ``options``.
 
     The widget itself renders a template per option, which made the queue's filters take longer
     than its rows; a picker of a few hundred technicians, longer than the rest of the page.
     Options kept by :func:`memo_options` are marked selected here, as the widget would (the first
-    option whose value is the field's), without the widget's work per option.
+    option whose value is the field's), without the widget's work per option or a dict per option.
     """
     widget = field.field.widget
     attrs = field.build_widget_attrs({})
@@ -71,13 +71,10 @@ def select_tag(field: BoundField) -> dict:
     kept = getattr(widget, "kept_body", None)
     if kept is not None and not widget.allow_multiple_selected:
         values = widget.format_value(field.value())
-        groups = _marked(widget.choices, values)
-        chosen = next((option["value"] for group in groups for option in group["options"] if option["selected"]), None)
+        chosen = next((value for value, _label in _flat(widget.choices) if value in values), None)
         return {
             "name": field.html_name,
             "attrs": html_attrs(widget.build_attrs(widget.attrs, attrs)),
-            "groups": groups,
-            "options": [option for group in groups for option in group["options"]],
             # The options written once for the memo; the chosen one marked here.
             "body": kept if chosen is None else _with_selected(kept, chosen),
         }
@@ -115,6 +112,15 @@ def _marked(choices, values: list[str]) -> list[dict]:
             options.append({"value": option_value, "label": option_label, "selected": selected})
         groups.append({"label": value if grouped else "", "options": options})
     return groups
+
+
+def _flat(choices):
+    """Plain choices' options, groups opened: ``(value, label)`` pairs in order."""
+    for value, label in choices:
+        if isinstance(label, list):
+            yield from label
+        else:
+            yield value, label
 
 
 def _with_selected(body: str, value: str) -> str:

@@ -82,9 +82,11 @@ def _queue(request: HttpRequest) -> HttpResponse:
     base = selectors.visible_tickets(request.user)
     provider_staff = provider_of(request.user) is not None
     filterset = TicketQueueFilter(request.GET or None, queryset=base, provider_staff=provider_staff)
+    # Filters that do not hold show every ticket, with the form's messages; unfiltered, the
+    # unbound filter set lists the tickets itself.
     rows = (
         filterset.qs
-        if filterset.is_bound and filterset.is_valid()
+        if not filterset.is_bound or filterset.is_valid()
         else TicketQueueFilter(queryset=base, provider_staff=provider_staff).qs
     )
     paginator = CappedPaginator(rows, page_size_from(request, settings.DESK_PAGE_SIZE), cap=settings.DESK_COUNT_CAP)

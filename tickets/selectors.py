@@ -138,6 +138,11 @@ def timeline(ticket: Ticket, *, public_only: bool = False) -> QuerySet[TicketEve
     return events.filter(is_public=True) if public_only else events
 
 
+def timeline_rows(ticket: Ticket) -> list[TicketEvent]:
+    """The ticket's events, their actors from the memo of staff (aftersales/table_memo.py)."""
+    return table_memo.attached(timeline(ticket), "actor")
+
+
 def customer_history(customer: Customer, *, limit: int = 20) -> dict[str, list[Ticket]]:
     """A caller's open tickets and latest past tickets, newest first."""
     rows = list(

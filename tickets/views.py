@@ -44,7 +44,7 @@ def _move_options(state: TicketState, roles: frozenset[str]) -> list[dict]:
 def _timeline(ticket: Ticket) -> list[TicketEvent]:
     """The ticket's events, each with its kind and statuses labelled (``kind_label``,
     ``from_status_label``, ``to_status_label``)."""
-    events = list(selectors.timeline(ticket))
+    events = selectors.timeline_rows(ticket)
     kinds, statuses = choice_labels(EventKind.choices), choice_labels(Status.choices)
     for event in events:
         event.kind_label = kinds.get(event.kind, event.kind)

@@ -19,6 +19,7 @@ from contracts import cover_rules
 from contracts.choices import ContractStatus
 from contracts.models import ServiceContract
 from contracts.services import in_force_on, latest_odometer
+from tickets import page_rows
 from tickets.choices import Kind
 from tickets.models import Ticket
 from warranty import evaluation
@@ -126,7 +127,11 @@ def ticket_entitlement(ticket: Ticket, *, claims: list[WarrantyClaim] | None = N
         day = job_day(ticket)
         statutory, facts = _fresh_statutory(ticket, day)
         source = SOURCE_EVALUATION if statutory is not None else SOURCE_NONE
-    contracts = list(in_force_on(ticket.unit, day).annotate(visits_used=Count("visits")).select_related("product"))
+    contracts = (
+        list(in_force_on(ticket.unit, day).annotate(visits_used=Count("visits")).select_related("product"))
+        if page_rows.may_have(ticket, "unit_contracts")  # its page found none (tickets/page_rows.py)
+        else []
+    )
     km = facts.get("km") or None
     if km is None and any(contract.end_km is not None for contract in contracts):
         reading = latest_odometer(ticket.unit)

@@ -82,16 +82,16 @@ def unit_history(
     A repair's days run from the ticket's creation to its resolution, rounded up to whole days
     (the days that extend the period and that depreciation leaves out).
     """
-    all_repairs = _repairs_of(unit, before)
-    # Without a fault category nothing says two repairs were of the same fault.
-    same_fault = all_repairs.filter(fault_category=fault_category) if fault_category else Ticket.objects.none()
+    repairs = _repairs_of(unit, before)
     if exclude_ticket is not None:
-        same_fault = same_fault.exclude(pk=exclude_ticket.pk)
-        all_repairs = all_repairs.exclude(pk=exclude_ticket.pk)
-    durations = all_repairs.annotate(took=F("resolved_at") - F("created_at")).values_list("took", flat=True)
+        repairs = repairs.exclude(pk=exclude_ticket.pk)
+    # One read of the repairs: each one's fault and days.
+    rows = list(repairs.annotate(took=F("resolved_at") - F("created_at")).values_list("fault_category_id", "took"))
     # A repair resolved "before" it was logged (imported records) counts no days, not negative ones.
-    repair_days = sum(max(0, math.ceil(took.total_seconds() / 86400)) for took in durations if took is not None)
-    return {"prior_repairs": same_fault.count(), "repair_days": repair_days}
+    repair_days = sum(max(0, math.ceil(took.total_seconds() / 86400)) for _fault, took in rows if took is not None)
+    # Without a fault category nothing says two repairs were of the same fault.
+    same_fault = sum(1 for fault, _took in rows if fault_category is not None and fault == fault_category.pk)
+    return {"prior_repairs": same_fault, "repair_days": repair_days}
 
 
 def prefill_for_unit(
@@ -258,8 +258,10 @@ def policy_for_category(code: str, start_date: dt.date | None) -> WarrantyPolicy
 
 def policy_for_unit(unit: ProductUnit, start_date: dt.date | None = None) -> WarrantyPolicy | None:
     """The policy in force for the unit's category on ``start_date`` (default: the unit's warranty start)."""
-    versions = WarrantyPolicy.objects.select_related("category").filter(category_id=unit.model.category_id)
-    return policy_in_force(versions, start_date or unit.warranty_start)
+    policy = policy_in_force(unit.model.category_id, start_date or unit.warranty_start)
+    if policy is not None:
+        table_memo.attach([policy], "category")
+    return policy
 
 
 def decision_data(decision: tg.Decision) -> dict:

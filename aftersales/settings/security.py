@@ -17,9 +17,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # django-axes first: it refuses a locked-out username and address before any password is checked.
+# Passwords are checked by Django's model backend; the sessions it signs in are then served by
+# the memo's backend, which reads the staff of each request from the memo of users
+# (aftersales/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "aftersales.auth_backends.StaffMemoBackend",
 ]
 # Sign-in lock-out (aftersales/lockout.py): after AXES_FAILURE_LIMIT wrong passwords for one
 # username from one address, that pair is refused for AXES_COOLOFF_MINUTES, even with the right
@@ -63,6 +67,10 @@ for _proxy in TRUSTED_PROXIES:
     except ValueError as error:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from error
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache and written through to the database: a page no longer reads
+# the session table, and a cache that is down or was emptied loses no session (it is read from
+# the database again). Sessions are only ever changed through Django's session store.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # No script reads the CSRF cookie: htmx sends the token from the page's hidden input (static/js/desk.js).
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -50,6 +50,14 @@ if REDIS_URL:
         },
         # The versions of the small tables each process keeps (aftersales/table_memo.py).
         "memo": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "memo"},
+        # Fragments that are pure functions of what keys them (the desk's menu for a set of roles
+        # in a language), kept in each process's memory: nothing to invalidate, nothing to share.
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "local-fragments",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
@@ -72,6 +80,14 @@ else:
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache" / "memo"),
             "TIMEOUT": None,
+        },
+        # Fragments that are pure functions of what keys them (the desk's menu for a set of roles
+        # in a language), kept in each process's memory: nothing to invalidate, nothing to share.
+        "local": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "local-fragments",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 1000},
         },
     }
     _broker_dir = VAR_DIR / "broker"

@@ -72,10 +72,10 @@ def test_the_three_guarantees_stage_on_the_day(client, tech):
 def test_the_day_reads_a_fixed_number_of_queries(client, tech, django_assert_num_queries):
     for hour in (8, 9):
         h.visit_for(tech, start=_at(hour))
-    # The roles and holidays come from the process's memo (aftersales/table_memo.py), filled by
-    # the first page as on any running server.
+    # The user, roles and holidays come from the process's memo (aftersales/table_memo.py), filled
+    # by the first page as on any running server; the session from the cache.
     client.get(reverse("fieldwork:today"), {"date": "2026-03-02"})
-    with django_assert_num_queries(6) as two:
+    with django_assert_num_queries(4) as two:
         client.get(reverse("fieldwork:today"), {"date": "2026-03-02"})
     for minute in range(8):
         h.visit_for(tech, start=_at(10, minute * 5))

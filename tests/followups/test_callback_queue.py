@@ -187,10 +187,12 @@ def test_queue_query_count_does_not_grow_with_page_size(client, agent, django_as
         if n % 3 == 0:
             record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
     _login(client, agent)
-    # session, user, roles, count, page ids, rows (with their attempt counts)
-    with django_assert_num_queries(6):
-        small = client.get(reverse("followups:queue"), {"page_size": 25})
+    # user, roles, count, page ids, rows (with their attempt counts)
+    # The session comes from the cache (cached_db sessions).
     with django_assert_num_queries(5):
+        small = client.get(reverse("followups:queue"), {"page_size": 25})
+    # count, page ids, rows: the user and roles now from the memo
+    with django_assert_num_queries(3):
         large = client.get(reverse("followups:queue"), {"page_size": 100, "assigned": "me"})
     assert len(small.context["page"].object_list) == 25
     assert len(large.context["page"].object_list) == 60
@@ -249,13 +251,15 @@ def test_call_page_query_count_does_not_grow_with_attempts(client, agent, django
     visit = _after_service(_resolved(agent))
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
     _login(client, agent)
-    # session, user, roles, visit with customer/product/ticket, its attempts with their agents,
+    # user, roles, visit with customer/product/ticket, its attempts with their agents,
     # the complaint classes the agent picks from, the CSI programs (none applies: the four scores)
-    with django_assert_num_queries(7):
+    # The session comes from the cache (cached_db sessions).
+    with django_assert_num_queries(6):
         client.get(reverse("followups:callback", args=[visit.pk]))
     for _ in range(4):
         record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
-    with django_assert_num_queries(6):
+    # the same without the user and roles, now from the memo
+    with django_assert_num_queries(4):
         response = client.get(reverse("followups:callback", args=[visit.pk]))
     assert len(response.context["attempts"]) == 5
 
@@ -451,18 +455,20 @@ def test_ticket_page_lists_its_callbacks_with_links(client, agent, django_assert
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
     _login(client, agent)
     url = reverse("desk:ticket", args=[ticket.reference])
-    # session, user, roles, ticket, events, callback settled? (for the moves), ratings,
-    # callbacks with their complaints, their attempts, files, station choices, technician choices,
-    # the fault codes offered to the resolution form; field visits; service reports; the parts
-    # card's reservations, orders and parts used
-    with django_assert_num_queries(13):
+    # roles, user, ticket, which cards have rows (tickets/page_rows.py), callback settled? (for
+    # the moves), station choices, technician choices (both kept from now on), events, the fault
+    # codes offered to the resolution form, callbacks with their complaints, their attempts; the
+    # cards with no rows read nothing, and the session comes from the cache
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.context["callbacks"] == [visit]
     html = response.content.decode()
     assert f'href="{reverse("followups:callback", args=[visit.pk])}"' in html
     assert "1 attempt" in html
     record_attempt(visit=visit, result=CallbackResult.NO_ANSWER, by=agent)
-    with django_assert_num_queries(8):
+    # ticket, which cards have rows, callback settled?, events, callbacks, their attempts: the
+    # user, roles, pickers and fault codes kept since the page above
+    with django_assert_num_queries(6):
         html = client.get(url).content.decode()
     assert "2 attempts" in html
 

@@ -107,10 +107,10 @@ def test_searching_costs_the_same_queries_however_many_callbacks(client, agent, 
     )
     add(3)
     client.force_login(agent)
-    # session, user, (the customers by name), count, page ids, rows; the roles from the memo
-    # (aftersales/table_memo.py), filled by the first page
+    # (the customers by name), count, page ids, rows; the session from the cache, the user and
+    # roles from the memo (aftersales/table_memo.py), filled by the first page
     client.get(reverse("followups:queue"))
-    queries = 6 if q == "Zhang" else 5
+    queries = 4 if q == "Zhang" else 3
     with django_assert_num_queries(queries):
         client.get(reverse("followups:queue"), {"q": q})
     add(30)

@@ -367,14 +367,14 @@ def test_the_dashboard_query_count_does_not_grow_with_the_breakdown(client, mana
     client.get(HOME, params)  # the session is warm
     caches["fragments"].clear()
 
-    # session, user, roles, thresholds, the snapshots' generation, totals, daily trend,
-    # breakdown sums, breakdown names, filter values, their names, open alerts, the slice's label,
-    # the years the national calendar holds.
-    with django_assert_num_queries(13):
+    # thresholds, the snapshots' generation, totals, daily trend, breakdown sums, breakdown names,
+    # filter values, their names, open alerts, the slice's label, the years the national calendar
+    # holds; the session from the cache, the user and roles from the memo.
+    with django_assert_num_queries(11):
         assert client.get(HOME, params).status_code == 200
     for station in stations[2:]:
         snapshot(dt.date(2026, 3, 5), Dimension.STATION, str(station.pk), ratings=3, low_ratings=1)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(HOME, params)
     assert len(response.context["breakdown_page"].object_list) == 40
 
@@ -384,8 +384,9 @@ def test_the_figures_are_served_from_the_cache_until_the_snapshots_change(client
     client.force_login(manager)
     first = client.get(HOME, MARCH).content.decode()
 
-    # session, user, roles, thresholds, the snapshots' generation, open alerts, the calendar's years.
-    with django_assert_num_queries(6):
+    # thresholds, the snapshots' generation, open alerts, the calendar's years; the session from
+    # the cache, the user and roles from the memo.
+    with django_assert_num_queries(4):
         again = client.get(HOME, MARCH).content.decode()
     assert text(article(again, "figure-dissatisfaction_rate")) == text(article(first, "figure-dissatisfaction_rate"))
     assert "6 of 170" in text(article(again, "figure-dissatisfaction_rate"))
@@ -404,13 +405,15 @@ def test_a_snapshot_run_renders_the_common_views_before_anyone_asks(client, mana
 
     assert rendering.prerender_figures() == 2 * (1 + 2 * len(BREAKDOWN_DIMENSIONS))
 
-    # session, user, roles, thresholds, the snapshots' generation, open alerts, the calendar's
+    # user, roles, thresholds, the snapshots' generation, open alerts, the calendar's
     # years: no figure is worked out.
-    with django_assert_num_queries(7):
+    # The session comes from the cache (cached_db sessions).
+    with django_assert_num_queries(6):
         opened = client.get(HOME)
-    with django_assert_num_queries(6):
+    # the same, the user and roles now from the memo
+    with django_assert_num_queries(4):
         tab = client.get(HOME, {"range": "90d", "by": "batch"})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         chinese = client.get(HOME, headers={"accept-language": "zh-hans"})
     assert "2 of 10" in text(article(opened.content.decode(), "figure-dissatisfaction_rate"))
     assert re.search(r'by=batch[^"]*" class="active" aria-current="page"', tab.content.decode())
@@ -510,11 +513,12 @@ def test_the_drilldown_query_count_does_not_grow_with_the_page_size(client, mana
     url = reverse("dashboard:tickets", args=["dissatisfied"])
     client.get(url, MARCH)
 
-    # session, user, roles, the rated tickets' ids, page ids, page rows, the list's count,
-    # thresholds, totals, last computed, filter values (none: no dimension).
-    with django_assert_num_queries(9):
+    # the rated tickets' ids, page ids, page rows, the list's count, thresholds, totals, last
+    # computed, filter values (none: no dimension); the session from the cache, the user and roles
+    # from the memo.
+    with django_assert_num_queries(7):
         small = client.get(url, {**MARCH, "page_size": 25})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         large = client.get(url, {**MARCH, "page_size": 50})
     assert (len(small.context["page"].object_list), len(large.context["page"].object_list)) == (25, 50)
     assert (small.context["page"].has_next(), large.context["page"].has_next()) == (True, False)

@@ -37,7 +37,7 @@ def test_each_url_is_a_replica_of_its_own_with_the_primarys_options():
     assert list(replicas) == ["replica_1", "replica_2"]
     first, second = replicas.values()
     assert (first["HOST"], first["PORT"], first["NAME"], first["USER"]) == ("db2", 5432, "aftersales", "reader")
-    assert first["OPTIONS"] == {"options": "-c jit=off", "connect_timeout": 2}
+    assert first["OPTIONS"] == {"options": "-c jit=off -c enable_memoize=off", "connect_timeout": 2}
     assert (first["CONN_MAX_AGE"], first["CONN_HEALTH_CHECKS"]) == (60, True)
     assert first["TEST"] == {"MIRROR": "default"}
     assert (second["HOST"], second["PASSWORD"]) == ("db3", "secret")

@@ -112,8 +112,9 @@ def test_a_managers_ticket_list_and_dashboard_are_read_from_the_replica(replica)
 
     assert _references(listing) == sorted(ticket.reference for ticket in tickets)
     assert "tickets_ticket" in _tables(served.replica)
-    # Who asks is read from the primary, before the view runs; nothing else is.
-    assert _tables(served.primary) == {"django_session", "auth_user"}
+    # Who asks is read from the primary, before the view runs (the session from the cache, the
+    # user and roles from the primary: the memo never reads a replica); nothing else is.
+    assert _tables(served.primary) == {"auth_user"}
     assert _in_recovery("replica_1") is True
     assert _in_recovery("default") is False
 
@@ -122,7 +123,7 @@ def test_a_managers_ticket_list_and_dashboard_are_read_from_the_replica(replica)
 
     assert dashboard.status_code == 200
     assert served.replica.captured_queries
-    assert _tables(served.primary) == {"django_session", "auth_user"}
+    assert _tables(served.primary) <= {"auth_user"}
 
 
 def test_a_write_is_read_back_at_once_by_its_author_while_others_read_the_replica(replica):

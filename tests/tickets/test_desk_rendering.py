@@ -128,8 +128,8 @@ def test_a_technician_gets_no_station_or_technician_filter_and_no_queries_for_th
     # The stations and staff a page shows come from the process's memo (aftersales/table_memo.py),
     # filled by the first page as on any running server.
     client.get(reverse("desk:queue"))
-    # session, user, count, page ids, rows (the roles from the memo)
-    with django_assert_num_queries(5):
+    # count, page ids, rows (the session from the cache, the user and roles from the memo)
+    with django_assert_num_queries(3):
         html = client.get(reverse("desk:queue")).content.decode()
     assert 'name="station"' not in html
     assert 'name="assignee"' not in html
@@ -149,11 +149,12 @@ def test_ticket_page_links_the_duplicate_and_the_merge_target_with_one_query_for
     # The stations and staff a page shows come from the process's memo (aftersales/table_memo.py),
     # filled by the first page as on any running server.
     client.get(reverse("desk:ticket", args=[original.reference]))
-    # session, user, ticket, the linked tickets' references, which cards have rows (tickets/page_rows.py: none here, so no card
-    # reads its table), events; who pays for the job (warranty/entitlement.py): with no claim yet,
-    # the engine's evaluation of the facts on record (the policy, the unit's repairs) and the
-    # contracts in force. Roles, stations, staff, pickers, fault codes and holidays come from the memo.
-    with django_assert_num_queries(9):
+    # ticket, the linked tickets' references, which cards have rows (tickets/page_rows.py: none
+    # here, so no card reads its table, nor the unit's contracts), events; who pays for the job
+    # (warranty/entitlement.py): with no claim yet, the engine's evaluation of the facts on record
+    # (the unit's repairs). The session comes from the cache; the user, roles, stations, staff,
+    # pickers, fault codes, policy versions and holidays from the memo.
+    with django_assert_num_queries(5):
         page = client.get(reverse("desk:ticket", args=[duplicate.reference])).content.decode()
     assert f"Likely a duplicate of {original.reference}" in page
     assert f'<a href="{reverse("desk:ticket", args=[original.reference])}">Open it</a>' in page

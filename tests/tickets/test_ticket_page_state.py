@@ -255,11 +255,12 @@ def test_the_stations_technicians_come_first_in_a_labelled_group(client, agent, 
     # The stations and staff a page shows come from the process's memo (aftersales/table_memo.py),
     # filled by the first page as on any running server.
     client.get(reverse("desk:ticket", args=[ticket.reference]))
-    # session, user, ticket, which cards have rows (tickets/page_rows.py: none here, so no card
-    # reads its table), events; who pays for the job (warranty/entitlement.py): with no claim yet,
-    # the engine's evaluation of the facts on record (the policy, the unit's repairs) and the
-    # contracts in force. Roles, stations, staff, pickers, fault codes and holidays come from the memo.
-    with django_assert_num_queries(8):
+    # ticket, which cards have rows (tickets/page_rows.py: none here, so no card reads its table,
+    # nor the unit's contracts), events; who pays for the job (warranty/entitlement.py): with no
+    # claim yet, the engine's evaluation of the facts on record (the unit's repairs). The session
+    # comes from the cache; the user, roles, stations, staff, pickers, fault codes, policy versions
+    # and holidays from the memo.
+    with django_assert_num_queries(4):
         page = client.get(reverse("desk:ticket", args=[ticket.reference])).content.decode()
     select = _assignee_select(page)
 

@@ -142,10 +142,11 @@ def test_queue_query_count_does_not_grow_with_page_size(client, agent, django_as
     # The stations and staff a page shows come from the process's memo (aftersales/table_memo.py),
     # filled by the first page as on any running server.
     client.get(reverse("desk:queue"))
-    # session, user, count, page ids, rows (roles, stations, staff and the pickers from the memo)
-    with django_assert_num_queries(5):
+    # count, page ids, rows (the session from the cache; the user, roles, stations, staff and the
+    # pickers from the memo)
+    with django_assert_num_queries(3):
         small = client.get(reverse("desk:queue"), {"page_size": 25})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         large = client.get(reverse("desk:queue"), {"page_size": 100})
     assert len(small.context["page"].object_list) == 25
     assert len(large.context["page"].object_list) == 60
@@ -288,15 +289,16 @@ def test_ticket_page_query_count_does_not_grow_with_the_timeline(client, agent, 
     # The roles, stations, staff and pickers come from the process's memo (aftersales/table_memo.py),
     # filled by the first page as on any running server.
     client.get(reverse("desk:ticket", args=[ticket.reference]))
-    # session, user, ticket, which cards have rows (tickets/page_rows.py: none here, so no card
-    # reads its table), events; who pays for the job (warranty/entitlement.py): with no claim yet,
-    # the engine's evaluation of the facts on record (the policy, the unit's repairs) and the
-    # contracts in force. Roles, stations, staff, pickers, fault codes and holidays come from the memo.
-    with django_assert_num_queries(8):
+    # ticket, which cards have rows (tickets/page_rows.py: none here, so no card reads its table,
+    # nor the unit's contracts), events; who pays for the job (warranty/entitlement.py): with no
+    # claim yet, the engine's evaluation of the facts on record (the unit's repairs). The session
+    # comes from the cache; the user, roles, stations, staff, pickers, fault codes, policy versions
+    # and holidays from the memo.
+    with django_assert_num_queries(4):
         client.get(reverse("desk:ticket", args=[ticket.reference]))
     for _ in range(30):
         TicketEvent.objects.create(ticket=ticket, kind=EventKind.NOTE, actor=agent, note="n")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(4):
         response = client.get(reverse("desk:ticket", args=[ticket.reference]))
     assert len(response.context["events"]) == 33
 
