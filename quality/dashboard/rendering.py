@@ -67,8 +67,11 @@ def _sort_links(params: dict, by: str, current: str) -> list[SortLink]:
 
 
 def _drilldown_url(kind: str, params: dict) -> str:
-    query = query_string(params)
-    return reverse("dashboard:tickets", args=[kind]) + ("?" + query if query else "")
+    return _with_query(reverse("dashboard:tickets", args=[kind]), query_string(params))
+
+
+def _with_query(path: str, query: str) -> str:
+    return path + ("?" + query if query else "")
 
 
 def _figure_context(figure: dashboard.Figure, params: dict) -> dict:
@@ -80,12 +83,14 @@ def _breakdown_rows(rows, params: dict, by: str) -> list[dict]:
     """A page of breakdown rows, each cell linking to the records behind it: the figure's list
     narrowed to the row's value. A row without a value (no station…) has no list to narrow to."""
     kinds = [dashboard.DRILLDOWN_OF.get(key) for key in dashboard.BREAKDOWN_KPIS]
+    # Each list's address once, each row's query once: a page of rows links twenty cells each.
+    paths = {kind: reverse("dashboard:tickets", args=[kind]) for kind in kinds if kind}
     result = []
     for row in rows:
-        narrowed = {**params, "dimension": by, "value": row.value}
+        query = query_string({**params, "dimension": by, "value": row.value})
         rates = row.of(dashboard.BREAKDOWN_KPIS)
         urls = [
-            _drilldown_url(kind, narrowed) if kind and row.value and (rate.numerator or rate.denominator) else ""
+            _with_query(paths[kind], query) if kind and row.value and (rate.numerator or rate.denominator) else ""
             for kind, rate in zip(kinds, rates, strict=True)
         ]
         cells = [
