@@ -197,9 +197,9 @@ def test_the_menu_is_each_users_own_in_their_language(client, agent, manager):
 
 
 def test_the_served_processes_leave_what_loading_made_to_reference_counting():
+    threshold = gc.get_threshold()
     from aftersales.wsgi import GC_FIRST_GENERATION_THRESHOLD, settle_collector
 
-    threshold = gc.get_threshold()
     try:
         settle_collector()
         assert gc.get_threshold()[0] == GC_FIRST_GENERATION_THRESHOLD
