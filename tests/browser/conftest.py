@@ -51,5 +51,6 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/desk/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # The sign-in form's button: a page for someone signed in already also has "Sign out".
+    page.click("form:has(input[name=username]) button[type=submit]")
     page.wait_for_url(f"{live_server.url}/desk/")
