@@ -56,8 +56,9 @@ def _formatted(value) -> str:
     return text if isinstance(value, SafeData) else escape(text)
 
 
-def _attrs(attrs: dict) -> str:
-    """django/forms/widgets/attrs.html."""
+def attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: `` name="value"``, the bare name for True, nothing for
+    False."""
     return "".join(
         f" {_shown(name)}" if value is True else f' {_shown(name)}="{_formatted(value)}"'
         for name, value in attrs.items()
@@ -67,17 +68,19 @@ def _attrs(attrs: dict) -> str:
 
 def _input(widget: dict) -> str:
     value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
-    return f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    return (
+        f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"{value}{attrs_html(widget["attrs"])}>'
+    )
 
 
 def _textarea(widget: dict) -> str:
     value = widget["value"]
     body = _shown(value) if value else ""
-    return f'<textarea name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>\n{body}</textarea>'
+    return f'<textarea name="{_shown(widget["name"])}"{attrs_html(widget["attrs"])}>\n{body}</textarea>'
 
 
 def _select(widget: dict) -> str:
-    parts = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
+    parts = [f'<select name="{_shown(widget["name"])}"{attrs_html(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name:
             parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
@@ -85,7 +88,7 @@ def _select(widget: dict) -> str:
             if option["template_name"] != OPTION:
                 raise Unwritten
             parts.append(
-                f'\n  <option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+                f'\n  <option value="{_formatted(option["value"])}"{attrs_html(option["attrs"])}>'
                 f"{_shown(option['label'])}</option>\n"  # select_option.html's own line end
             )
         if group_name:

@@ -1,12 +1,16 @@
 """Reads for customers and units (docs/architecture.md#house-rules, with their joins done)."""
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple, TypeVar
 
 from django.db.models import BooleanField, Case, QuerySet, Value, When
 
 from aftersales import table_memo
 from customers.models import Customer, DayKind, NationalCalendarDay, ProductModel, ProductUnit, WarrantyPolicy
 from customers.phones import try_normalize_phone
+
+V = TypeVar("V")
 
 
 def customer_by_phone(raw_phone: str) -> Customer | None:
@@ -65,18 +69,38 @@ def policy_in_force(versions: int | QuerySet[WarrantyPolicy], on_date: dt.date |
     return versions.order_by("version").first()
 
 
+class PolicyVersion(NamedTuple):
+    pk: int
+    category_id: int
+    effective_from: dt.date
+    version: int
+
+
+def version_in_force(versions: Sequence[V], on_date: dt.date | None) -> V | None:
+    """:func:`policy_in_force`'s rule over one category's versions already read (policies, or
+    anything with their ``effective_from`` and ``version``)."""
+    if not versions:
+        return None
+    if on_date is not None:
+        current = [v for v in versions if v.effective_from <= on_date]
+        if current:
+            return max(current, key=lambda v: (v.effective_from, v.version))
+    return min(versions, key=lambda v: v.version)
+
+
 def _policy_version(category_id: int, on_date: dt.date | None) -> WarrantyPolicy | None:
     every = table_memo.derived(
         ("customers.warrantypolicy",),
         ("policy-versions",),
-        lambda: tuple(WarrantyPolicy.objects.values_list("pk", "category_id", "effective_from", "version")),
+        lambda: tuple(
+            PolicyVersion(*row)
+            for row in WarrantyPolicy.objects.values_list("pk", "category_id", "effective_from", "version")
+        ),
     )
-    mine = [(effective_from, version, pk) for pk, category, effective_from, version in every if category == category_id]
-    effective = [row for row in mine if on_date is not None and row[0] <= on_date]
-    chosen = max(effective, default=None) or min(mine, key=lambda row: row[1], default=None)
+    chosen = version_in_force([v for v in every if v.category_id == category_id], on_date)
     if chosen is None:
         return None
-    return table_memo.rows(WarrantyPolicy, [chosen[2]]).get(chosen[2])
+    return table_memo.rows(WarrantyPolicy, [chosen.pk]).get(chosen.pk)
 
 
 def holidays_between(start: dt.date, end: dt.date) -> frozenset[dt.date]:

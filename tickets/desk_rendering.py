@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from aftersales import table_memo
 from aftersales.scoping import scope_key
+from aftersales.widget_rendering import attrs_html
 from customers.phones import display_phone
 
 # What the pickers of the desk's forms list, by the tables their options come from.
@@ -42,15 +43,8 @@ def datetime_formatter(format_name: str = "SHORT_DATETIME_FORMAT"):
 
 
 def html_attrs(attrs: dict) -> str:
-    """Tag attributes as Django's widget templates write them: `` name="value"``, the bare name
-    for True, nothing for False."""
-    return mark_safe(
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
+    """Tag attributes as Django's widget templates write them (aftersales/widget_rendering.py)."""
+    return mark_safe(attrs_html(attrs))
 
 
 def select_tag(field: BoundField) -> dict:

@@ -35,6 +35,14 @@ REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 30)
 
 # --- Cache and Celery ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# Fragments that are pure functions of what keys them (the desk's menu for a set of roles in a
+# language), kept in each process's memory with either store: nothing to invalidate or share.
+LOCAL_FRAGMENTS = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "local-fragments",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 if REDIS_URL:
     # Only counters and pages that can be worked out again live in the cache: while Redis is down
     # it answers "nothing cached" instead of failing every request that counts (aftersales/cache.py).
@@ -50,14 +58,7 @@ if REDIS_URL:
         },
         # The versions of the small tables each process keeps (aftersales/table_memo.py).
         "memo": {"BACKEND": "aftersales.cache.ResilientRedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "memo"},
-        # Fragments that are pure functions of what keys them (the desk's menu for a set of roles
-        # in a language), kept in each process's memory: nothing to invalidate, nothing to share.
-        "local": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "local-fragments",
-            "TIMEOUT": None,
-            "OPTIONS": {"MAX_ENTRIES": 1000},
-        },
+        "local": LOCAL_FRAGMENTS,
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
@@ -81,14 +82,7 @@ else:
             "LOCATION": str(VAR_DIR / "cache" / "memo"),
             "TIMEOUT": None,
         },
-        # Fragments that are pure functions of what keys them (the desk's menu for a set of roles
-        # in a language), kept in each process's memory: nothing to invalidate, nothing to share.
-        "local": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "local-fragments",
-            "TIMEOUT": None,
-            "OPTIONS": {"MAX_ENTRIES": 1000},
-        },
+        "local": LOCAL_FRAGMENTS,
     }
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):

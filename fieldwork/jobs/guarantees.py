@@ -15,6 +15,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import DayKind, NationalCalendarDay, ProductUnit, WarrantyPolicy
+from customers.selectors import version_in_force
 from warranty.three_guarantees.periods import period_end, window_end
 
 
@@ -41,17 +42,6 @@ class GuaranteeStatus:
     until: dt.date | None
     warranty_end: dt.date | None
     in_warranty: bool | None
-
-
-def _policy_in_force(versions: list[WarrantyPolicy], start: dt.date | None) -> WarrantyPolicy | None:
-    """customers.selectors.policy_in_force, over versions already read."""
-    if not versions:
-        return None
-    if start is not None:
-        current = [v for v in versions if v.effective_from <= start]
-        if current:
-            return max(current, key=lambda v: (v.effective_from, v.version))
-    return min(versions, key=lambda v: v.version)
 
 
 def _status(unit: ProductUnit, policy: WarrantyPolicy | None, today: dt.date, holidays: frozenset) -> GuaranteeStatus:
@@ -92,7 +82,7 @@ def statuses(units: Iterable[ProductUnit], today: dt.date) -> dict[int, Guarante
     )
     return {
         unit.pk: _status(
-            unit, _policy_in_force(versions.get(unit.model.category_id, []), unit.warranty_start), today, holidays
+            unit, version_in_force(versions.get(unit.model.category_id, []), unit.warranty_start), today, holidays
         )
         for unit in units
     }
